@@ -1,0 +1,56 @@
+package org.onecexporter;
+
+import java.time.Clock;
+import java.time.ZoneId;
+import org.onecexporter.config.DatabaseConfig;
+import org.onecexporter.config.Env;
+import org.onecexporter.config.OneCConfig;
+import org.onecexporter.db.Database;
+import org.onecexporter.domain.InvoiceBuilder;
+import org.onecexporter.export.OneCExporter;
+import org.onecexporter.export.RetrySchedule;
+import org.onecexporter.export.Sleeper;
+import org.onecexporter.logging.PiiMasker;
+import org.onecexporter.onec.HttpOneCClient;
+
+/** Builds the exporter and what it needs from the environment, in one place, failing fast on bad values. */
+public final class ExporterRuntime implements AutoCloseable {
+  private final Database database;
+  private final HttpOneCClient client;
+  private final OneCExporter exporter;
+
+  private ExporterRuntime(Database database, HttpOneCClient client, OneCExporter exporter) {
+    this.database = database;
+    this.client = client;
+    this.exporter = exporter;
+  }
+
+  /**
+   * @param maxOneCCalls connections to 1C this process may hold at once
+   */
+  public static ExporterRuntime fromEnv(Env env, int maxOneCCalls) {
+    OneCConfig oneC = OneCConfig.fromEnv(env);
+    DatabaseConfig db = DatabaseConfig.fromEnv(env);
+    ZoneId zone = env.zone("SHOP_TIMEZONE", "Europe/Moscow");
+    PiiMasker masker = new PiiMasker(!env.bool("LOG_PII", false));
+    Database database = new Database(db, maxOneCCalls + 2);
+    HttpOneCClient client = new HttpOneCClient(oneC, maxOneCCalls);
+    OneCExporter exporter = new OneCExporter(database.jdbi(), client, new InvoiceBuilder(zone),
+        new RetrySchedule(oneC.retryDelays()), Sleeper.REAL, Clock.systemUTC(), masker, oneC.timeout());
+    return new ExporterRuntime(database, client, exporter);
+  }
+
+  public OneCExporter exporter() {
+    return exporter;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    database.close();
+  }
+}

@@ -1,0 +1,60 @@
+package org.onecexporter.config;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/** JDBC coordinates of the shop's PostgreSQL. {@link #toString()} never prints the password. */
+public record DatabaseConfig(String jdbcUrl, String user, String password) {
+  public static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
+
+  public static DatabaseConfig fromEnv(Env env) {
+    DatabaseConfig parsed = parse(env.string("DATABASE_URL", DEFAULT_URL));
+    String user = env.optional("DATABASE_USER").orElse(parsed.user());
+    String password = env.optional("DATABASE_PASSWORD").orElse(parsed.password());
+    return new DatabaseConfig(parsed.jdbcUrl(), user, password);
+  }
+
+  /**
+   * Accepts {@code jdbc:postgresql://...} as is, and {@code postgresql://user:pass@host:port/db?params} (or
+   * {@code postgres://}) as libpq and most hosting providers write it.
+   */
+  public static DatabaseConfig parse(String url) {
+    if (url.startsWith("jdbc:postgresql:")) {
+      return new DatabaseConfig(url, "", "");
+    }
+    if (!(url.startsWith("postgresql://") || url.startsWith("postgres://"))) {
+      throw new ConfigException(
+          "DATABASE_URL", "must start with jdbc:postgresql:// or postgresql://, got '" + redact(url) + "'");
+    }
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("DATABASE_URL", "is not a valid URL: '" + redact(url) + "'");
+    }
+    if (uri.getHost() == null) {
+      throw new ConfigException("DATABASE_URL", "has no host: '" + redact(url) + "'");
+    }
+    String user = "";
+    String password = "";
+    if (uri.getRawUserInfo() != null) {
+      String[] parts = uri.getRawUserInfo().split(":", 2);
+      user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+      password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "";
+    }
+    int port = uri.getPort() == -1 ? 5432 : uri.getPort();
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath();
+    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+    return new DatabaseConfig("jdbc:postgresql://" + uri.getHost() + ":" + port + path + query, user, password);
+  }
+
+  private static String redact(String url) {
+    return url.replaceAll("//([^:/@]*):[^@]*@", "//$1:***@");
+  }
+
+  @Override
+  public String toString() {
+    return "DatabaseConfig[url=" + jdbcUrl + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***") + "]";
+  }
+}

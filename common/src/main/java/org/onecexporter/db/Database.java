@@ -1,0 +1,61 @@
+package org.onecexporter.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jdbi.v3.core.Jdbi;
+import org.onecexporter.config.DatabaseConfig;
+
+/** The connection pool, Jdbi over it, and the Flyway migrations of the reference schema. */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+
+  public Database(DatabaseConfig config, int maxConnections) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setJdbcUrl(config.jdbcUrl());
+    if (!config.user().isEmpty()) {
+      hikari.setUsername(config.user());
+    }
+    if (!config.password().isEmpty()) {
+      hikari.setPassword(config.password());
+    }
+    hikari.setMaximumPoolSize(maxConnections);
+    hikari.setMinimumIdle(0);
+    hikari.setPoolName("onec-exporter-db");
+    hikari.setConnectionTimeout(10_000);
+    // Do not fail construction when PostgreSQL is down: callers report or retry on first use.
+    hikari.setInitializationFailTimeout(-1);
+    this.dataSource = new HikariDataSource(hikari);
+    this.jdbi = Jdbi.create(dataSource);
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  public MigrateResult migrate() {
+    return migrate(dataSource);
+  }
+
+  public static MigrateResult migrate(DataSource dataSource) {
+    return Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:db/migration")
+        .table("onec_exporter_schema_history")
+        .baselineOnMigrate(false)
+        .load()
+        .migrate();
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

@@ -1,0 +1,124 @@
+package org.onecexporter.domain;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Turns a paid order into an invoice draft, or lists every reason it cannot. Pure: no I/O, no clock. */
+public final class InvoiceBuilder {
+  private final ZoneId shopZone;
+
+  public InvoiceBuilder(ZoneId shopZone) {
+    this.shopZone = shopZone;
+  }
+
+  /**
+   * @throws InvalidOrderException with every problem found
+   */
+  public InvoiceDraft prepare(Order order) {
+    List<String> problems = new ArrayList<>();
+
+    String name = trimToNull(order.customerName());
+    if (name == null) {
+      problems.add("customer name is empty");
+    }
+    Optional<String> phone = PhoneNumbers.toE164(order.customerPhone());
+    if (trimToNull(order.customerPhone()) == null) {
+      problems.add("customer phone is empty");
+    } else if (phone.isEmpty()) {
+      problems.add("customer phone '" + order.customerPhone() + "' is not a phone number");
+    }
+    LocalDate date = null;
+    if (order.paidAt() == null) {
+      problems.add("paid_at is empty: the invoice date is the payment date");
+    } else {
+      date = order.paidAt().atZone(shopZone).toLocalDate();
+    }
+
+    BigDecimal delivery = order.deliveryCost() == null ? BigDecimal.ZERO : order.deliveryCost();
+    if (delivery.signum() < 0) {
+      problems.add("delivery_cost " + delivery.toPlainString() + " is negative");
+    }
+    checkMoney(problems, "delivery_cost", delivery);
+
+    List<InvoicePayload.Item> items = new ArrayList<>();
+    BigDecimal sum = BigDecimal.ZERO;
+    if (order.items().isEmpty()) {
+      problems.add("the order has no items");
+    }
+    List<OrderItem> lines = order.items().stream().sorted(Comparator.comparingInt(OrderItem::lineNo)).toList();
+    for (OrderItem line : lines) {
+      String where = "line " + line.lineNo();
+      boolean lineOk = true;
+      if (trimToNull(line.articul()) == null) {
+        problems.add(where + ": articul is empty");
+      }
+      if (trimToNull(line.name()) == null) {
+        problems.add(where + ": name is empty");
+      }
+      if (line.quantity() == null || line.quantity().signum() <= 0) {
+        problems.add(where + ": quantity " + plain(line.quantity()) + " is not positive");
+        lineOk = false;
+      } else if (Amounts.usedScale(line.quantity()) > 3
+          || Amounts.integerDigits(line.quantity()) > Amounts.QUANTITY_INTEGER_DIGITS) {
+        problems.add(where + ": quantity " + plain(line.quantity()) + " exceeds NUMERIC(15,3)");
+        lineOk = false;
+      }
+      if (line.price() == null || line.price().signum() < 0) {
+        problems.add(where + ": price " + plain(line.price()) + " is negative or empty");
+        lineOk = false;
+      } else if (!fitsMoney(line.price())) {
+        problems.add(where + ": price " + plain(line.price()) + " exceeds NUMERIC(14,2)");
+        lineOk = false;
+      }
+      if (!lineOk) {
+        continue;
+      }
+      BigDecimal lineTotal = Amounts.lineTotal(line.quantity(), line.price());
+      checkMoney(problems, where + ": total", lineTotal);
+      sum = sum.add(lineTotal);
+      items.add(new InvoicePayload.Item(
+          line.articul() == null ? null : line.articul().trim(),
+          line.name() == null ? null : line.name().trim(),
+          Amounts.wire(line.quantity()),
+          Amounts.wire(line.price()),
+          Amounts.wire(lineTotal)));
+    }
+
+    BigDecimal total = sum.add(delivery);
+    checkMoney(problems, "total", total);
+    if (order.totalAmount() != null && total.compareTo(order.totalAmount()) != 0) {
+      problems.add("totals do not add up: items " + sum.toPlainString() + " + delivery " + delivery.toPlainString()
+          + " = " + total.toPlainString() + ", but the order total is " + order.totalAmount().toPlainString());
+    }
+
+    if (!problems.isEmpty()) {
+      throw new InvalidOrderException(order.id(), problems);
+    }
+    InvoicePayload.Customer customer =
+        new InvoicePayload.Customer(name, phone.orElseThrow(), trimToNull(order.customerAddress()));
+    return new InvoiceDraft(order.id(), date, customer, items, Amounts.wire(delivery), Amounts.wire(total));
+  }
+
+  private static void checkMoney(List<String> problems, String what, BigDecimal value) {
+    if (!fitsMoney(value)) {
+      problems.add(what + " " + value.toPlainString() + " exceeds NUMERIC(14,2)");
+    }
+  }
+
+  private static boolean fitsMoney(BigDecimal value) {
+    return Amounts.usedScale(value) <= 2 && Amounts.integerDigits(value) <= Amounts.MONEY_INTEGER_DIGITS;
+  }
+
+  private static String plain(BigDecimal value) {
+    return value == null ? "(empty)" : value.toPlainString();
+  }
+
+  private static String trimToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}

@@ -1,0 +1,26 @@
+package org.onecexporter.export;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.time.Instant;
+
+/**
+ * The outcome of exporting one order, printed as one JSON object by the command line.
+ *
+ * @param attempts calls made to 1C for this export
+ * @param httpStatus the last 1C answer's status, 0 when there was none; not part of the printed JSON
+ */
+@JsonPropertyOrder({"order_id", "status", "invoice_number", "exported_at", "attempts", "error"})
+public record ExportResult(
+    @JsonProperty("order_id") long orderId,
+    @JsonProperty("status") ExportStatus status,
+    @JsonProperty("invoice_number") String invoiceNumber,
+    @JsonProperty("exported_at") Instant exportedAt,
+    @JsonProperty("attempts") int attempts,
+    @JsonProperty("error") String error,
+    @com.fasterxml.jackson.annotation.JsonIgnore int httpStatus) {
+
+  public ExportResult withAttempts(int total) {
+    return new ExportResult(orderId, status, invoiceNumber, exportedAt, total, error, httpStatus);
+  }
+}

@@ -1,0 +1,207 @@
+package org.onecexporter.export;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.onecexporter.db.OrderRepository;
+import org.onecexporter.domain.InvalidOrderException;
+import org.onecexporter.domain.InvoiceBuilder;
+import org.onecexporter.domain.InvoiceDraft;
+import org.onecexporter.domain.Order;
+import org.onecexporter.json.Json;
+import org.onecexporter.logging.PiiMasker;
+import org.onecexporter.onec.CallOutcome;
+import org.onecexporter.onec.OneCClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Exports one paid order to 1C as a payment invoice. {@link #exportInvoice(long)} is the direct path (inline
+ * retries on the schedule); {@link #attempt(long, int)} is one attempt, for callers with their own schedule
+ * such as the queue workers.
+ *
+ * <p>Exactly once rests on three things: the invoice number is fixed in PostgreSQL before the first call and
+ * reused by every retry (1C answers a repeat with the existing document); an advisory lock per order makes
+ * concurrent exports of one order run one after the other; and the flag is set only after 1C said yes.
+ */
+public final class OneCExporter {
+  private static final Logger LOG = LoggerFactory.getLogger(OneCExporter.class);
+
+  private final Jdbi jdbi;
+  private final OrderRepository orders;
+  private final OneCClient client;
+  private final InvoiceBuilder builder;
+  private final RetrySchedule schedule;
+  private final Sleeper sleeper;
+  private final Clock clock;
+  private final PiiMasker masker;
+  private final Duration lockTimeout;
+
+  public OneCExporter(Jdbi jdbi, OneCClient client, InvoiceBuilder builder, RetrySchedule schedule, Sleeper sleeper,
+      Clock clock, PiiMasker masker, Duration oneCTimeout) {
+    this.jdbi = jdbi;
+    this.orders = new OrderRepository();
+    this.client = client;
+    this.builder = builder;
+    this.schedule = schedule;
+    this.sleeper = sleeper;
+    this.clock = clock;
+    this.masker = masker;
+    // Wait for a concurrent export of the same order a little longer than its 1C call may take.
+    this.lockTimeout = oneCTimeout.plusSeconds(15);
+  }
+
+  public RetrySchedule schedule() {
+    return schedule;
+  }
+
+  /** The direct path: attempts on the schedule until a final answer or the schedule runs out. */
+  public ExportResult exportInvoice(long orderId) {
+    int calls = 0;
+    for (int attempt = 1; ; attempt++) {
+      AttemptResult result = attempt(orderId, attempt);
+      switch (result) {
+        case AttemptResult.Done done -> {
+          return done.result().withAttempts(calls + (done.calledOneC() ? 1 : 0));
+        }
+        case AttemptResult.Retry retry -> {
+          calls += retry.calledOneC() ? 1 : 0;
+          Optional<Duration> delay = schedule.delayAfter(attempt);
+          if (delay.isEmpty()) {
+            LOG.warn("export failed after {} attempts: {}", attempt, retry.reason(),
+                kv("order_id", orderId), kv("invoice_number", retry.invoiceNumber()), kv("attempt", attempt),
+                kv("outcome", "failed"), kv("http_status", retry.httpStatus()));
+            return new ExportResult(orderId, ExportStatus.FAILED, retry.invoiceNumber(), null, calls,
+                retry.reason(), retry.httpStatus());
+          }
+          Duration wait = delay.get();
+          if (retry.retryAfter() != null && retry.retryAfter().compareTo(wait) > 0) {
+            wait = retry.retryAfter();
+          }
+          LOG.info("retrying in {} ms", wait.toMillis(), kv("order_id", orderId),
+              kv("invoice_number", retry.invoiceNumber()), kv("attempt", attempt), kv("outcome", "retry"),
+              kv("retry_in_ms", wait.toMillis()));
+          try {
+            sleeper.sleep(wait);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ExportResult(orderId, ExportStatus.FAILED, retry.invoiceNumber(), null, calls,
+                "interrupted while waiting to retry: " + retry.reason(), retry.httpStatus());
+          }
+        }
+      }
+    }
+  }
+
+  /** One attempt, numbered {@code attempt} (1-based) for the logs. Never throws for a bad order or 1C. */
+  public AttemptResult attempt(long orderId, int attempt) {
+    try (MDC.MDCCloseable a = MDC.putCloseable("order_id", Long.toString(orderId));
+        MDC.MDCCloseable b = MDC.putCloseable("attempt", Integer.toString(attempt))) {
+      try (Handle handle = jdbi.open()) {
+        orders.lockOrder(handle, orderId, lockTimeout);
+        try {
+          return attemptLocked(handle, orderId, attempt);
+        } finally {
+          try {
+            orders.unlockOrder(handle, orderId);
+          } catch (RuntimeException e) {
+            LOG.debug("unlock failed; the lock goes with the connection", e);
+          }
+        }
+      } catch (RuntimeException e) {
+        // PostgreSQL unreachable, lock timeout (a concurrent export hangs), or a bug: retry, never lose the job.
+        LOG.warn("attempt failed before a final answer: {}", e.toString(), kv("order_id", orderId),
+            kv("attempt", attempt), kv("outcome", "retry"));
+        return new AttemptResult.Retry(orderId, null, "database or lock failure: " + e.getMessage(), 0, null, false);
+      } finally {
+        MDC.remove("invoice_number");
+      }
+    }
+  }
+
+  private AttemptResult attemptLocked(Handle handle, long orderId, int attempt) {
+    Optional<Order> found = orders.find(handle, orderId);
+    if (found.isEmpty()) {
+      return rejected(orderId, null, "Order " + orderId + " not found");
+    }
+    Order order = found.get();
+    if (order.invoiceExported()) {
+      MDC.put("invoice_number", String.valueOf(order.invoiceNumber()));
+      LOG.info("already exported, no call to 1C", kv("order_id", orderId),
+          kv("invoice_number", order.invoiceNumber()), kv("attempt", attempt), kv("outcome", "already_exported"));
+      return new AttemptResult.Done(new ExportResult(orderId, ExportStatus.ALREADY_EXPORTED, order.invoiceNumber(),
+          order.invoiceExportedAt(), 0, null, 0), false);
+    }
+    if (!order.isPaid()) {
+      return rejected(orderId, order.invoiceNumber(),
+          "Order status is '" + order.status() + "', expected '" + Order.STATUS_PAID + "'");
+    }
+    InvoiceDraft draft;
+    try {
+      draft = builder.prepare(order);
+    } catch (InvalidOrderException e) {
+      LOG.warn("order is invalid, nothing sent: {}", e.problems(), kv("order_id", orderId),
+          kv("invoice_number", order.invoiceNumber()), kv("attempt", attempt), kv("outcome", "rejected"),
+          kv("problems", e.problems()));
+      return new AttemptResult.Done(new ExportResult(orderId, ExportStatus.REJECTED, order.invoiceNumber(), null, 0,
+          "Invalid order: " + String.join("; ", e.problems()), 0), false);
+    }
+    String number = order.invoiceNumber() != null
+        ? order.invoiceNumber()
+        : orders.assignInvoiceNumber(handle, orderId, draft.year());
+    MDC.put("invoice_number", number);
+    String body = Json.write(draft.withNumber(number));
+
+    OneCClient.Exchange exchange = client.send(number, body);
+    CallOutcome outcome = exchange.outcome();
+    String outcomeName = switch (outcome) {
+      case CallOutcome.Success s -> s.existing() ? "exported_existing" : "exported";
+      case CallOutcome.Transient t -> "transient_failure";
+      case CallOutcome.Permanent p -> "permanent_failure";
+    };
+    LOG.info("1C answered {} in {} ms: {}", outcome.httpStatus(), exchange.durationMillis(), outcomeName,
+        kv("order_id", orderId), kv("invoice_number", number), kv("attempt", attempt),
+        kv("duration_ms", exchange.durationMillis()), kv("http_status", outcome.httpStatus()),
+        kv("outcome", outcomeName), kv("request_body", masker.body(body)),
+        kv("response_body", masker.body(exchange.responseBody())));
+
+    return switch (outcome) {
+      case CallOutcome.Success s -> recordSuccess(handle, orderId, number, s);
+      case CallOutcome.Transient t -> new AttemptResult.Retry(orderId, number, t.reason(), t.httpStatus(),
+          t.retryAfter(), true);
+      case CallOutcome.Permanent p -> new AttemptResult.Done(new ExportResult(orderId, ExportStatus.REJECTED, number,
+          null, 0, p.reason(), p.httpStatus()), true);
+    };
+  }
+
+  private AttemptResult recordSuccess(Handle handle, long orderId, String number, CallOutcome.Success success) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // PostgreSQL keeps microseconds
+    try {
+      orders.markExported(handle, orderId, number, now, success.documentId(), success.documentNumber());
+    } catch (RuntimeException e) {
+      // 1C has the invoice; the next attempt is answered "exists" and sets the flag then.
+      return new AttemptResult.Retry(orderId, number,
+          "1C accepted the invoice but recording it in PostgreSQL failed: " + e.getMessage(), success.httpStatus(),
+          null, true);
+    }
+    LOG.info("exported", kv("order_id", orderId), kv("invoice_number", number), kv("outcome", "exported"),
+        kv("onec_document_id", success.documentId()), kv("onec_document_number", success.documentNumber()),
+        kv("existing_in_1c", success.existing()));
+    return new AttemptResult.Done(
+        new ExportResult(orderId, ExportStatus.EXPORTED, number, now, 0, null, success.httpStatus()), true);
+  }
+
+  private static AttemptResult rejected(long orderId, String invoiceNumber, String reason) {
+    LOG.warn("rejected: {}", reason, kv("order_id", orderId), kv("invoice_number", invoiceNumber),
+        kv("outcome", "rejected"));
+    return new AttemptResult.Done(
+        new ExportResult(orderId, ExportStatus.REJECTED, invoiceNumber, null, 0, reason, 0), false);
+  }
+}

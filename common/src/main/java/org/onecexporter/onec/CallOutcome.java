@@ -1,0 +1,18 @@
+package org.onecexporter.onec;
+
+import java.time.Duration;
+
+/** What one call to 1C came to, once classified. */
+public sealed interface CallOutcome {
+  /** HTTP status of the answer, or 0 when there was none (connection refused, timeout, dropped). */
+  int httpStatus();
+
+  /** 1C created the invoice, or already had it ({@code existing}). */
+  record Success(int httpStatus, String documentId, String documentNumber, boolean existing) implements CallOutcome {}
+
+  /** Worth retrying: 1C or the way to it is down, busy, locked or slow. */
+  record Transient(int httpStatus, String reason, Duration retryAfter) implements CallOutcome {}
+
+  /** Retrying cannot help: the request or the configuration is wrong, or 1C refused the invoice. */
+  record Permanent(int httpStatus, String reason) implements CallOutcome {}
+}

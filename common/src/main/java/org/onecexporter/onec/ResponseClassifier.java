@@ -1,0 +1,138 @@
+package org.onecexporter.onec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.onecexporter.json.Json;
+
+/**
+ * Reads a 1C answer the way real 1C servers mean it (see NOTES-1C): an HTML page with 200 is never success, a
+ * 403 during an update is transient, a 409 is a duplicate only when its JSON says so. Pure.
+ */
+public final class ResponseClassifier {
+  /** Bodies 1C sends while sessions are locked for an update or a backup. */
+  private static final List<String> SESSION_LOCK_MARKERS = List.of(
+      "начало сеанса с информационной базой запрещено",
+      "установлена блокировка соединений",
+      "сеансы запрещены");
+
+  private static final Set<Integer> TRANSIENT_STATUSES = Set.of(406, 408, 425, 429, 500, 502, 503, 504);
+  private static final Set<String> EXISTS_STATUSES = Set.of("exists", "existing", "already_exists", "duplicate");
+  private static final int MAX_REASON_BODY = 300;
+
+  private ResponseClassifier() {}
+
+  public static CallOutcome classify(HttpAnswer answer) {
+    int status = answer.status();
+    JsonNode json = parseObject(answer.body());
+
+    if (status >= 200 && status < 300) {
+      if (json == null) {
+        return new CallOutcome.Transient(status, "1C answered " + status + " without a JSON body"
+            + describeBody(answer) + "; an HTML page here usually means ONEC_BASE_URL/ONEC_INVOICES_ENDPOINT point at"
+            + " the publication root or a proxy page, not the HTTP service", null);
+      }
+      String bodyStatus = text(json, "status");
+      if (bodyStatus != null && Set.of("error", "failed", "rejected").contains(bodyStatus.toLowerCase(Locale.ROOT))) {
+        return new CallOutcome.Permanent(status, "1C answered " + status + " with status '" + bodyStatus + "'"
+            + describeBody(answer));
+      }
+      return success(status, json);
+    }
+    if (status == 409 && json != null && saysExists(json)) {
+      return success(status, json);
+    }
+    if (status == 403 && isSessionLock(answer.body())) {
+      return new CallOutcome.Transient(status, "1C refused new sessions (infobase locked for an update or a backup)"
+          + describeBody(answer), answer.retryAfter().orElse(null));
+    }
+    if (status == 401) {
+      return new CallOutcome.Permanent(status,
+          "1C rejected the credentials (401): check ONEC_USERNAME and ONEC_PASSWORD" + describeBody(answer));
+    }
+    if (status == 403) {
+      return new CallOutcome.Permanent(status,
+          "1C user has no rights for the invoices service (403)" + describeBody(answer));
+    }
+    if (status == 404) {
+      return new CallOutcome.Permanent(status, "the invoices HTTP service was not found (404): check ONEC_BASE_URL,"
+          + " ONEC_INVOICES_ENDPOINT and that the service is published" + describeBody(answer));
+    }
+    if (TRANSIENT_STATUSES.contains(status) || (status >= 500 && status != 501 && status != 505)) {
+      return new CallOutcome.Transient(status, "1C answered " + status + describeBody(answer),
+          answer.retryAfter().orElse(null));
+    }
+    return new CallOutcome.Permanent(status, "1C answered " + status + describeBody(answer));
+  }
+
+  /** A failure without an answer: connection refused or reset, timeout, dropped connection. */
+  public static CallOutcome noAnswer(Exception e) {
+    String kind = e.getClass().getSimpleName();
+    String message = e.getMessage() == null ? "" : ": " + e.getMessage();
+    return new CallOutcome.Transient(0, "no answer from 1C (" + kind + message + ")", null);
+  }
+
+  static boolean isSessionLock(String body) {
+    String lower = body.toLowerCase(Locale.ROOT);
+    return SESSION_LOCK_MARKERS.stream().anyMatch(lower::contains);
+  }
+
+  private static CallOutcome success(int status, JsonNode json) {
+    boolean existing = json.path("existing").asBoolean(false) || saysExists(json);
+    String documentId = firstText(json, "document_id", "documentId", "id", "ref");
+    String number = firstText(json, "number", "document_number");
+    return new CallOutcome.Success(status, documentId, number, existing);
+  }
+
+  private static boolean saysExists(JsonNode json) {
+    if (json.path("existing").asBoolean(false) || json.path("exists").asBoolean(false)) {
+      return true;
+    }
+    String bodyStatus = text(json, "status");
+    return bodyStatus != null && EXISTS_STATUSES.contains(bodyStatus.toLowerCase(Locale.ROOT));
+  }
+
+  private static JsonNode parseObject(String body) {
+    String trimmed = body.strip();
+    if (!trimmed.startsWith("{")) {
+      return null;
+    }
+    try {
+      JsonNode node = Json.MAPPER.readTree(trimmed);
+      return node != null && node.isObject() ? node : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static String firstText(JsonNode json, String... names) {
+    for (String name : names) {
+      String value = text(json, name);
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  private static String text(JsonNode json, String name) {
+    JsonNode node = json.get(name);
+    return node == null || node.isNull() || node.isContainerNode() ? null : node.asText();
+  }
+
+  static String describeBody(HttpAnswer answer) {
+    String collapsed = answer.body().replaceAll("\\s+", " ").strip();
+    if (collapsed.isEmpty()) {
+      return "";
+    }
+    if (collapsed.length() > MAX_REASON_BODY) {
+      collapsed = collapsed.substring(0, MAX_REASON_BODY) + "…";
+    }
+    return ": " + collapsed;
+  }
+
+  /** Bounded wait for a server-sent Retry-After, so a wrong header cannot park a job for days. */
+  public static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+}

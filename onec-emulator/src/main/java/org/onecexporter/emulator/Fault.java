@@ -1,0 +1,40 @@
+package org.onecexporter.emulator;
+
+import java.util.Locale;
+
+/** What the emulator does to one request instead of (or besides) answering it normally. */
+public enum Fault {
+  NONE,
+  /** 500 with 1C's managed-lock conflict text. */
+  ERROR_500,
+  ERROR_502,
+  ERROR_503,
+  /** 429 with Retry-After: 1. */
+  ERROR_429,
+  /** 406 «Истекло время ожидания сеанса», as a reused session that timed out. */
+  SESSION_TIMEOUT_406,
+  /** 403 with the body 1C sends while sessions are locked for an update. */
+  LOCKED_403,
+  /** 200 with an HTML page, as a proxy or the publication root answers. */
+  HTML_200,
+  /** Waits {@code hangMillis} without creating anything, then drops the connection. */
+  HANG,
+  /** Creates the invoice, then drops the connection without an answer. */
+  COMMIT_THEN_DROP,
+  /** Creates the invoice, then waits {@code hangMillis} before answering. */
+  COMMIT_THEN_HANG,
+  /** Drops the connection without creating anything. */
+  DROP;
+
+  public static Fault parse(String text) {
+    try {
+      return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown fault '" + text + "'; known: " + java.util.Arrays.toString(values()));
+    }
+  }
+
+  public String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,28 @@
+package org.onecexporter.cli;
+
+import java.util.concurrent.Callable;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.onecexporter.config.DatabaseConfig;
+import org.onecexporter.config.Env;
+import org.onecexporter.db.Database;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "migrate", description = "Creates or updates the reference schema in DATABASE_URL (Flyway).")
+final class MigrateCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    DatabaseConfig config = DatabaseConfig.fromEnv(Env.system());
+    try (Database database = new Database(config, 2)) {
+      MigrateResult result = database.migrate();
+      spec.commandLine().getOut().printf("schema at version %s (%d migration(s) applied) in %s%n",
+          result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
+          result.migrationsExecuted, config.jdbcUrl());
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package org.onecexporter.cli;
+
+import java.io.PrintWriter;
+import org.onecexporter.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ops/onec-exporter}: the operator's command. Exit codes are listed in {@link ExitCodes}. */
+@Command(
+    name = "onec-exporter",
+    mixinStandardHelpOptions = true,
+    version = "onec-exporter 0.1.0",
+    description = "Exports paid orders to 1C:UNF as payment invoices («Счёт на оплату»), exactly once.",
+    subcommands = {MigrateCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:exported or already exported; command succeeded",
+        "1:unexpected internal error",
+        "2:bad usage or configuration (the message names the variable)",
+        "3:rejected (not found, not paid, invalid data, permanent 1C refusal)",
+        "4:failed (transient failures outlasted the retry schedule)"})
+public final class OnecExporterCli implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required, e.g. 'export <order_id>'");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new OnecExporterCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof ConfigException) {
+        err.println("onec-exporter: configuration error: " + e.getMessage());
+        return ExitCodes.USAGE;
+      }
+      err.println("onec-exporter: " + e);
+      return ExitCodes.INTERNAL;
+    });
+    return cli.execute(args);
+  }
+}
