@@ -23,8 +23,36 @@ public final class Env {
     this.values = Map.copyOf(values);
   }
 
+  /**
+   * The process environment, decoded as UTF-8. Under a POSIX/C locale (systemd units, slim containers) the JVM
+   * decodes environment variables as ASCII and a Cyrillic {@code ONEC_USERNAME} turns into question marks; on
+   * Linux the raw bytes are re-read from {@code /proc/self/environ} then.
+   */
   public static Env system() {
+    String jnu = System.getProperty("sun.jnu.encoding", "UTF-8");
+    if (!jnu.equalsIgnoreCase("UTF-8") && !jnu.equalsIgnoreCase("UTF8")) {
+      Optional<Map<String, String>> raw = readProcEnviron(Path.of("/proc/self/environ"));
+      if (raw.isPresent()) {
+        return new Env(raw.get());
+      }
+    }
     return new Env(System.getenv());
+  }
+
+  static Optional<Map<String, String>> readProcEnviron(Path file) {
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      Map<String, String> result = new java.util.HashMap<>();
+      for (String entry : new String(bytes, StandardCharsets.UTF_8).split("\0")) {
+        int eq = entry.indexOf('=');
+        if (eq > 0) {
+          result.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+      }
+      return Optional.of(result);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   public Optional<String> optional(String name) {
@@ -40,7 +68,11 @@ public final class Env {
   }
 
   public String required(String name, String hint) {
-    return optional(name).orElseThrow(() -> new ConfigException(name, "is not set (" + hint + ")"));
+    String value = optional(name).orElseThrow(() -> new ConfigException(name, "is not set (" + hint + ")"));
+    if (value.indexOf('\uFFFD') >= 0) {
+      throw new ConfigException(name, "holds bytes that are not UTF-8; set a UTF-8 locale (LANG=C.UTF-8)");
+    }
+    return value;
   }
 
   /** A secret from {@code name}, or read from the file named by {@code name + "_FILE"}; never trimmed inside. */

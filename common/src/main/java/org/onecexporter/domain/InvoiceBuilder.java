@@ -41,7 +41,7 @@ public final class InvoiceBuilder {
 
     BigDecimal delivery = order.deliveryCost() == null ? BigDecimal.ZERO : order.deliveryCost();
     if (delivery.signum() < 0) {
-      problems.add("delivery_cost " + delivery.toPlainString() + " is negative");
+      problems.add("delivery_cost " + plain(delivery) + " is negative");
     }
     checkMoney(problems, "delivery_cost", delivery);
 
@@ -92,8 +92,8 @@ public final class InvoiceBuilder {
     BigDecimal total = sum.add(delivery);
     checkMoney(problems, "total", total);
     if (order.totalAmount() != null && total.compareTo(order.totalAmount()) != 0) {
-      problems.add("totals do not add up: items " + sum.toPlainString() + " + delivery " + delivery.toPlainString()
-          + " = " + total.toPlainString() + ", but the order total is " + order.totalAmount().toPlainString());
+      problems.add("totals do not add up: items " + plain(sum) + " + delivery " + plain(delivery) + " = " + plain(total)
+          + ", but the order total is " + plain(order.totalAmount()));
     }
 
     if (!problems.isEmpty()) {
@@ -106,7 +106,7 @@ public final class InvoiceBuilder {
 
   private static void checkMoney(List<String> problems, String what, BigDecimal value) {
     if (!fitsMoney(value)) {
-      problems.add(what + " " + value.toPlainString() + " exceeds NUMERIC(14,2)");
+      problems.add(what + " " + plain(value) + " exceeds NUMERIC(14,2)");
     }
   }
 
@@ -115,7 +115,7 @@ public final class InvoiceBuilder {
   }
 
   private static String plain(BigDecimal value) {
-    return value == null ? "(empty)" : value.toPlainString();
+    return value == null ? "(empty)" : Amounts.wire(value).toPlainString();
   }
 
   private static String trimToNull(String value) {

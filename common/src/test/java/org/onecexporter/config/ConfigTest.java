@@ -109,4 +109,20 @@ class ConfigTest {
     env.put("ONEC_RETRY_DELAYS", "");
     assertThat(OneCConfig.fromEnv(new Env(env)).retryDelays()).isEqualTo(List.of());
   }
+
+  @Test
+  void raw_environment_bytes_are_decoded_as_utf8(@TempDir Path dir) throws Exception {
+    Path environ = dir.resolve("environ");
+    Files.write(environ, "ONEC_USERNAME=Администратор\0EMPTY=\0X=a=b\0".getBytes(StandardCharsets.UTF_8));
+    Map<String, String> env = Env.readProcEnviron(environ).orElseThrow();
+    assertThat(env).containsEntry("ONEC_USERNAME", "Администратор").containsEntry("EMPTY", "").containsEntry("X", "a=b");
+  }
+
+  @Test
+  void undecodable_values_are_refused_with_a_hint() {
+    Map<String, String> env = minimal();
+    env.put("ONEC_USERNAME", "\uFFFD\uFFFD\uFFFD");
+    assertThatThrownBy(() -> OneCConfig.fromEnv(new Env(env)))
+        .hasMessage("ONEC_USERNAME: holds bytes that are not UTF-8; set a UTF-8 locale (LANG=C.UTF-8)");
+  }
 }

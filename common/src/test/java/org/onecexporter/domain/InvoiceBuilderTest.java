@@ -106,7 +106,7 @@ class InvoiceBuilderTest {
     Order order = aPaidOrder(8).totalAmount("245000").toOrder();
     assertThatThrownBy(() -> builder.prepare(order))
         .isInstanceOf(InvalidOrderException.class)
-        .hasMessageContaining("totals do not add up: items 244668.00 + delivery 500 = 245168.00, but the order total"
+        .hasMessageContaining("totals do not add up: items 244668 + delivery 500 = 245168, but the order total"
             + " is 245000");
   }
 

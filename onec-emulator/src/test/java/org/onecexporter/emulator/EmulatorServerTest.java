@@ -1,0 +1,141 @@
+package org.onecexporter.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class EmulatorServerTest {
+  private static final String VALID = """
+      {"invoice_number": "INV-2026-001", "date": "2026-02-13",
+       "customer": {"name": "Иван Иванов", "phone": "+79991234567", "address": "Москва, ул. Ленина, 1"},
+       "items": [{"articul": "ФР-00000044", "name": "Варочная панель", "quantity": 2, "price": 122334, "total": 244668}],
+       "delivery_cost": 500, "total": 245168}""";
+  private static EmulatorServer server;
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @BeforeAll
+  static void start() throws IOException {
+    server = new EmulatorServer(EmulatorConfig.forTests().withHangMillis(1000)).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    server.reset();
+  }
+
+  private static HttpResponse<String> post(String body, String user, String password) throws Exception {
+    String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/hs/invoices"))
+        .header("Authorization", "Basic " + auth)
+        .header("Content-Type", "application/json; charset=utf-8")
+        .timeout(Duration.ofSeconds(5))
+        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+        .build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  private static HttpResponse<String> post(String body) throws Exception {
+    return post(body, EmulatorConfig.DEFAULT_USERNAME, EmulatorConfig.DEFAULT_PASSWORD);
+  }
+
+  @Test
+  void creates_once_and_answers_a_repeat_with_the_same_document() throws Exception {
+    HttpResponse<String> first = post(VALID);
+    HttpResponse<String> second = post(VALID);
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(first.body()).contains("\"status\":\"created\"", "\"existing\":false", "\"invoice_number\":\"INV-2026-001\"")
+        .containsPattern("\"number\":\"0000-\\d{6}\"");
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(second.body()).contains("\"existing\":true");
+    String documentId = server.invoices().get(0).documentId();
+    assertThat(first.body()).contains(documentId);
+    assertThat(second.body()).contains(documentId);
+    assertThat(server.invoices()).hasSize(1);
+  }
+
+  @Test
+  void checks_utf8_basic_auth_for_the_cyrillic_user() throws Exception {
+    HttpResponse<String> wrong = post(VALID, EmulatorConfig.DEFAULT_USERNAME, "wrong");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.headers().firstValue("WWW-Authenticate")).contains("Basic realm=\"1C:Enterprise 8.3\"");
+
+    // The same user encoded as ISO-8859-1, as many clients do by default, must not pass.
+    String latin1 = Base64.getEncoder().encodeToString(
+        (EmulatorConfig.DEFAULT_USERNAME + ":" + EmulatorConfig.DEFAULT_PASSWORD).getBytes(StandardCharsets.ISO_8859_1));
+    HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/hs/invoices"))
+        .header("Authorization", "Basic " + latin1).POST(HttpRequest.BodyPublishers.ofString(VALID)).build();
+    assertThat(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+    assertThat(server.invoices()).isEmpty();
+  }
+
+  @Test
+  void rejects_contract_violations_with_reasons() throws Exception {
+    String bad = VALID.replace("\"total\": 245168", "\"total\": \"245 168,00\"")
+        .replace("\"+79991234567\"", "\"8 999 123-45-67\"")
+        .replace("\"total\": 244668", "\"total\": 244000");
+    HttpResponse<String> response = post(bad);
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("customer.phone must be E.164", "items[0].total 244000 != quantity x price",
+        "invoice.total must be a JSON number");
+    assertThat(server.invoices()).isEmpty();
+  }
+
+  @Test
+  void scripted_faults_apply_in_order_then_normal_answers_resume() throws Exception {
+    server.faults().script(List.of(Fault.LOCKED_403, Fault.HTML_200, Fault.ERROR_500));
+
+    HttpResponse<String> locked = post(VALID);
+    assertThat(locked.statusCode()).isEqualTo(403);
+    assertThat(locked.body()).contains("Начало сеанса с информационной базой запрещено");
+    HttpResponse<String> html = post(VALID);
+    assertThat(html.statusCode()).isEqualTo(200);
+    assertThat(html.body()).startsWith("<!DOCTYPE html>");
+    assertThat(post(VALID).statusCode()).isEqualTo(500);
+    assertThat(server.invoices()).isEmpty();
+    assertThat(post(VALID).statusCode()).isEqualTo(201);
+  }
+
+  @Test
+  void commit_then_drop_creates_the_invoice_but_sends_no_answer() {
+    server.faults().script(List.of(Fault.COMMIT_THEN_DROP));
+    assertThatThrownBy(() -> post(VALID)).isInstanceOf(IOException.class);
+    assertThat(server.invoices()).hasSize(1);
+  }
+
+  @Test
+  void probabilities_are_validated_and_parsed() {
+    assertThat(FaultPlan.parseProbabilities("error_500=0.2, commit_then_drop=0.05"))
+        .containsEntry(Fault.ERROR_500, 0.2).containsEntry(Fault.COMMIT_THEN_DROP, 0.05);
+    assertThatThrownBy(() -> server.faults().probabilities(java.util.Map.of(Fault.ERROR_500, 0.7, Fault.DROP, 0.6)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Fault.parse("meteor")).hasMessageContaining("unknown fault 'meteor'");
+  }
+
+  @Test
+  void a_fault_plan_can_be_posted_over_http() throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/_emulator/faults"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"script\":[\"error_503\"],\"latency_ms\":5}")).build();
+    assertThat(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body())
+        .contains("\"script\":[\"error_503\"]", "\"latency_ms\":5");
+    assertThat(post(VALID).statusCode()).isEqualTo(503);
+  }
+}
