@@ -1,0 +1,257 @@
+package org.onecexporter.queue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.onecexporter.json.Json;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * The reliable job queue over plain Redis keys (see {@link QueueKeys}). Every move is one atomic Lua script;
+ * every move that finishes or reschedules a job checks the caller's lease token, so a worker whose lease was
+ * taken over can never ack, retry or dead-letter the job it lost.
+ */
+public final class JobQueue {
+  private final RedissonClient redis;
+  private final QueueKeys keys;
+  private final RScript script;
+  private final Map<String, String> scripts = new HashMap<>();
+
+  public JobQueue(RedissonClient redis, QueueKeys keys) {
+    this.redis = redis;
+    this.keys = keys;
+    this.script = redis.getScript(StringCodec.INSTANCE);
+    String prelude = resource("prelude");
+    for (String name : List.of("enqueue", "claim", "extend", "ack", "retry", "deadletter", "release", "reap",
+        "requeue", "purge", "permit_acquire", "permit_release", "permit_extend")) {
+      scripts.put(name, prelude + resource(name));
+    }
+  }
+
+  public QueueKeys keys() {
+    return keys;
+  }
+
+  public RedissonClient redis() {
+    return redis;
+  }
+
+  /** The result of asking for a job to be queued. */
+  public record EnqueueResult(boolean queued, String state) {}
+
+  /** A job leased to the caller. {@code orderId} is the raw text (a hand-pushed job may not be a number). */
+  public record ClaimedJob(String orderId, String token, int attempt, String invoiceNumber, long enqueuedAtMillis) {}
+
+  /** Nothing ready: how long until the next delayed job is due, or empty when none waits. */
+  public record Empty(Optional<Duration> nextDue) {}
+
+  public EnqueueResult enqueue(String orderId, String source) {
+    List<Object> r = eval("enqueue", List.of(keys.ready(), keys.wake(), keys.stats()), keys.prefix(), orderId, source);
+    return new EnqueueResult("queued".equals(r.get(0)), (String) r.get(1));
+  }
+
+  /** Leases the oldest ready job (after promoting due retries), or says when to look again. */
+  public Object claim(Duration lease, String worker) {
+    String token = UUID.randomUUID().toString();
+    List<Object> r = eval("claim", List.of(keys.ready(), keys.delayed(), keys.active(), keys.wake()),
+        keys.prefix(), token, Long.toString(lease.toMillis()), worker);
+    String id = (String) r.get(0);
+    if (id.isEmpty()) {
+      long next = Long.parseLong((String) r.get(1));
+      return new Empty(next < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(next)));
+    }
+    String invoice = (String) r.get(2);
+    String enqueued = (String) r.get(3);
+    return new ClaimedJob(id, token, Integer.parseInt((String) r.get(1)), invoice.isEmpty() ? null : invoice,
+        enqueued.isEmpty() ? 0 : Long.parseLong(enqueued));
+  }
+
+  public boolean extend(ClaimedJob job, Duration lease) {
+    return ok(eval("extend", List.of(keys.active()), keys.prefix(), job.orderId(), job.token(),
+        Long.toString(lease.toMillis())));
+  }
+
+  /** Done. {@code outcome} names the counter bumped in the stats hash (exported, already_exported, ...). */
+  public boolean ack(ClaimedJob job, String outcome) {
+    return ok(eval("ack", List.of(keys.active(), keys.stats()), keys.prefix(), job.orderId(), job.token(), outcome));
+  }
+
+  /**
+   * Back into the delayed set for {@code delay}. With {@code refund}, the attempt does not count against the
+   * schedule (1C was down for everyone, not failing on this order).
+   */
+  public boolean retryLater(ClaimedJob job, Duration delay, String error, int httpStatus, String invoiceNumber,
+      boolean refund) {
+    return ok(eval("retry", List.of(keys.active(), keys.delayed(), keys.stats()), keys.prefix(), job.orderId(),
+        job.token(), Long.toString(delay.toMillis()), error, Integer.toString(httpStatus),
+        invoiceNumber == null ? "" : invoiceNumber, refund ? "1" : "0"));
+  }
+
+  public boolean deadLetter(ClaimedJob job, String reason, String error, int httpStatus, String invoiceNumber) {
+    return ok(eval("deadletter", List.of(keys.active(), keys.dlq(), keys.stats()), keys.prefix(), job.orderId(),
+        job.token(), reason, error, Integer.toString(httpStatus), invoiceNumber == null ? "" : invoiceNumber));
+  }
+
+  /** Hands an unfinished job back to the front of the line without counting the attempt (shutdown). */
+  public boolean release(ClaimedJob job) {
+    return ok(eval("release", List.of(keys.active(), keys.ready(), keys.wake()), keys.prefix(), job.orderId(),
+        job.token()));
+  }
+
+  /** Expired leases back to ready, or to the DLQ after {@code maxStalls} expiries. Returns how many moved. */
+  public long reap(int maxStalls) {
+    return number(eval("reap", List.of(keys.active(), keys.ready(), keys.dlq(), keys.stats(), keys.wake()),
+        keys.prefix(), Integer.toString(maxStalls), "500"));
+  }
+
+  /** Requeues one order's DLQ entries, or all with {@code "*"}; attempts reset. Returns how many. */
+  public long requeue(String orderIdOrAll) {
+    return number(eval("requeue", List.of(keys.dlq(), keys.ready(), keys.wake(), keys.stats()), keys.prefix(),
+        orderIdOrAll));
+  }
+
+  public long purgeDlq() {
+    return number(eval("purge", List.of(keys.dlq()), keys.prefix()));
+  }
+
+  /** Blocks up to {@code timeout} for a wake-up (an enqueue, a retry due, a released job). */
+  public void awaitWork(Duration timeout) throws InterruptedException {
+    long millis = Math.max(1, timeout.toMillis());
+    redis.<String>getBlockingQueue(keys.wake(), StringCodec.INSTANCE).poll(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** One global 1C-call permit, or how long until one may free up. */
+  public Optional<Duration> tryAcquirePermit(String permitId, int max, Duration lease) {
+    List<Object> r = eval("permit_acquire", List.of(keys.permits()), permitId, Integer.toString(max),
+        Long.toString(lease.toMillis()));
+    return number(r.get(0)) == 1 ? Optional.empty() : Optional.of(Duration.ofMillis(number(r.get(1))));
+  }
+
+  public void awaitPermit(Duration timeout) throws InterruptedException {
+    redis.<String>getBlockingQueue(keys.permitsWake(), StringCodec.INSTANCE)
+        .poll(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+  }
+
+  public void releasePermit(String permitId) {
+    eval("permit_release", List.of(keys.permits(), keys.permitsWake()), permitId);
+  }
+
+  public void extendPermit(String permitId, Duration lease) {
+    eval("permit_extend", List.of(keys.permits()), permitId, Long.toString(lease.toMillis()));
+  }
+
+  /** Who runs a fleet-wide periodic task this interval: true for exactly one caller per interval. */
+  public boolean tryLock(String name, Duration interval, String owner) {
+    return redis.<String>getBucket(keys.lock(name), StringCodec.INSTANCE).setIfAbsent(owner, interval);
+  }
+
+  /** Sizes, oldest waiting job and counters, for {@code onec-exporter stats}. */
+  public record Stats(long ready, long delayed, long active, long dlq, Optional<Duration> oldestWaiting,
+      Map<String, Long> counters) {}
+
+  public Stats stats() {
+    long ready = redis.getList(keys.ready(), StringCodec.INSTANCE).size();
+    long delayed = redis.getScoredSortedSet(keys.delayed(), StringCodec.INSTANCE).size();
+    long active = redis.getScoredSortedSet(keys.active(), StringCodec.INSTANCE).size();
+    long dlq = redis.getList(keys.dlq(), StringCodec.INSTANCE).size();
+    Map<String, Long> counters = new java.util.TreeMap<>();
+    redis.<String, String>getMap(keys.stats(), StringCodec.INSTANCE).readAllMap()
+        .forEach((k, v) -> counters.put(k, Long.parseLong(v)));
+    return new Stats(ready, delayed, active, dlq, oldestWaiting(), counters);
+  }
+
+  private Optional<Duration> oldestWaiting() {
+    long now = redisTimeMillis();
+    long oldest = Long.MAX_VALUE;
+    String head = redis.<String>getList(keys.ready(), StringCodec.INSTANCE).get(-1);
+    if (head != null) {
+      oldest = Math.min(oldest, enqueuedAt(head));
+    }
+    var firstDelayed = redis.<String>getScoredSortedSet(keys.delayed(), StringCodec.INSTANCE).entryRange(0, 0);
+    for (var entry : firstDelayed) {
+      oldest = Math.min(oldest, enqueuedAt(entry.getValue()));
+    }
+    return oldest == Long.MAX_VALUE ? Optional.empty() : Optional.of(Duration.ofMillis(Math.max(0, now - oldest)));
+  }
+
+  private long redisTimeMillis() {
+    List<Object> t = script.eval(keys.stats(), RScript.Mode.READ_ONLY, "return redis.call('TIME')",
+        RScript.ReturnType.LIST, List.of(keys.stats()));
+    return Long.parseLong(t.get(0).toString()) * 1000 + Long.parseLong(t.get(1).toString()) / 1000;
+  }
+
+  private long enqueuedAt(String orderId) {
+    String value = redis.<String, String>getMap(keys.job(orderId), StringCodec.INSTANCE).get("enqueued_at");
+    return value == null ? Long.MAX_VALUE : Long.parseLong(value);
+  }
+
+  /** The job record of one order, empty when it has none. */
+  public Map<String, String> job(String orderId) {
+    return redis.<String, String>getMap(keys.job(orderId), StringCodec.INSTANCE).readAllMap();
+  }
+
+  /** DLQ entries, newest first, parsed; a garbage entry comes back with only {@code raw}. */
+  public List<JsonNode> dlqEntries(int limit) {
+    List<String> raw = redis.<String>getList(keys.dlq(), StringCodec.INSTANCE).range(0, Math.max(0, limit - 1));
+    List<JsonNode> result = new ArrayList<>();
+    for (String entry : raw) {
+      try {
+        result.add(Json.MAPPER.readTree(entry));
+      } catch (IOException e) {
+        result.add(Json.MAPPER.createObjectNode().put("raw", entry));
+      }
+    }
+    return result;
+  }
+
+  /** Deletes every key of this queue (tests, and simulating a Redis that lost its data). */
+  public long deleteAll() {
+    return redis.getKeys().deleteByPattern(keys.prefix().replace("{", "\\{").replace("}", "\\}") + ":*");
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<Object> eval(String name, List<String> keyList, String... args) {
+    Object result = script.eval(keyList.get(0), RScript.Mode.READ_WRITE, scripts.get(name),
+        RScript.ReturnType.LIST, new ArrayList<Object>(keyList), (Object[]) args);
+    if (result instanceof List<?> list) {
+      return (List<Object>) list;
+    }
+    List<Object> single = new ArrayList<>();
+    single.add(result);
+    return single;
+  }
+
+  private static boolean ok(List<Object> result) {
+    return number(result.get(0)) == 1;
+  }
+
+  private static long number(List<Object> result) {
+    return number(result.get(0));
+  }
+
+  private static long number(Object value) {
+    return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString());
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = JobQueue.class.getResourceAsStream("/redis/" + name + ".lua")) {
+      if (in == null) {
+        throw new IllegalStateException("missing script /redis/" + name + ".lua");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package org.onecexporter.queue;
+
+import java.util.regex.Pattern;
+import org.onecexporter.config.ConfigException;
+
+/**
+ * The Redis key layout, all under one prefix holding a hash tag so every script touches one cluster slot.
+ * Documented for operators in {@code ops/REDIS.md}.
+ */
+public record QueueKeys(String prefix) {
+  public static final String DEFAULT_PREFIX = "{onec:invoices}";
+  private static final Pattern HASH_TAG = Pattern.compile("\\{[^{}]+}");
+
+  public QueueKeys {
+    if (!HASH_TAG.matcher(prefix).find()) {
+      throw new ConfigException("QUEUE_PREFIX", "must contain a hash tag such as {onec:invoices}, got '" + prefix + "'");
+    }
+  }
+
+  /** LIST of order ids waiting; enqueue pushes left, claim pops right. */
+  public String ready() {
+    return prefix + ":ready";
+  }
+
+  /** ZSET order id → due time (ms since epoch, Redis clock): retries waiting for their turn. */
+  public String delayed() {
+    return prefix + ":delayed";
+  }
+
+  /** ZSET order id → lease deadline (ms): jobs a worker is exporting now. */
+  public String active() {
+    return prefix + ":active";
+  }
+
+  /** LIST of JSON entries, newest first: jobs that need a person. */
+  public String dlq() {
+    return prefix + ":dlq";
+  }
+
+  /** HASH per job: state, attempts, token, invoice_number, errors, timestamps. */
+  public String job(String orderId) {
+    return prefix + ":job:" + orderId;
+  }
+
+  /** LIST of wake-up tokens idle workers block on (BLPOP). */
+  public String wake() {
+    return prefix + ":wake";
+  }
+
+  /** HASH of fleet-wide counters. */
+  public String stats() {
+    return prefix + ":stats";
+  }
+
+  /** ZSET permit id → lease deadline: calls to 1C in flight across the fleet. */
+  public String permits() {
+    return prefix + ":onec_permits";
+  }
+
+  public String permitsWake() {
+    return prefix + ":onec_permits:wake";
+  }
+
+  /** STRING with PX: who runs a periodic fleet-wide task (reaper, reconciler) this interval. */
+  public String lock(String name) {
+    return prefix + ":lock:" + name;
+  }
+}

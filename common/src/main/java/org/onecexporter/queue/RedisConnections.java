@@ -1,0 +1,102 @@
+package org.onecexporter.queue;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.onecexporter.config.ConfigException;
+import org.onecexporter.config.Env;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.ClusterServersConfig;
+import org.redisson.config.Config;
+import org.redisson.config.SingleServerConfig;
+
+/**
+ * Redisson from {@code REDIS_URL}: {@code redis://[user:password@]host:port[/db]} for one server, or several
+ * comma-separated node URLs for a Redis Cluster. {@code rediss://} uses TLS.
+ */
+public final class RedisConnections {
+  public static final String DEFAULT_URL = "redis://127.0.0.1:6379";
+
+  private RedisConnections() {}
+
+  public static RedissonClient fromEnv(Env env, int connections) {
+    return create(env.string("REDIS_URL", DEFAULT_URL), connections);
+  }
+
+  public static RedissonClient create(String redisUrl, int connections) {
+    List<String> nodes = Arrays.stream(redisUrl.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (nodes.isEmpty()) {
+      throw new ConfigException("REDIS_URL", "is empty");
+    }
+    Config config = new Config();
+    config.setCodec(StringCodec.INSTANCE);
+    config.setUseScriptCache(true);
+    URI first = parse(nodes.get(0));
+    String[] credentials = credentials(first);
+    if (nodes.size() == 1) {
+      SingleServerConfig single = config.useSingleServer()
+          .setAddress(first.getScheme() + "://" + first.getHost() + ":" + port(first))
+          .setConnectionPoolSize(Math.max(8, connections))
+          .setConnectionMinimumIdleSize(1)
+          .setTimeout(5000)
+          .setConnectTimeout(5000)
+          .setRetryAttempts(2)
+          .setClientName("onec-exporter");
+      String path = first.getPath();
+      if (path != null && path.length() > 1) {
+        try {
+          single.setDatabase(Integer.parseInt(path.substring(1)));
+        } catch (NumberFormatException e) {
+          throw new ConfigException("REDIS_URL", "database must be a number, got '" + path.substring(1) + "'");
+        }
+      }
+      single.setUsername(credentials[0]).setPassword(credentials[1]);
+    } else {
+      ClusterServersConfig cluster = config.useClusterServers()
+          .setMasterConnectionPoolSize(Math.max(8, connections))
+          .setMasterConnectionMinimumIdleSize(1)
+          .setTimeout(5000)
+          .setConnectTimeout(5000)
+          .setRetryAttempts(2)
+          .setClientName("onec-exporter");
+      for (String node : nodes) {
+        URI uri = parse(node);
+        cluster.addNodeAddress(uri.getScheme() + "://" + uri.getHost() + ":" + port(uri));
+      }
+      cluster.setUsername(credentials[0]).setPassword(credentials[1]);
+    }
+    return Redisson.create(config);
+  }
+
+  private static URI parse(String url) {
+    try {
+      URI uri = URI.create(url);
+      if (uri.getScheme() == null || !(uri.getScheme().equals("redis") || uri.getScheme().equals("rediss"))
+          || uri.getHost() == null) {
+        throw new IllegalArgumentException("not a redis:// URL");
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("REDIS_URL", "must look like redis://host:6379 (comma-separated for a cluster), got '"
+          + url.replaceAll("//[^@/]*@", "//***@") + "'");
+    }
+  }
+
+  private static int port(URI uri) {
+    return uri.getPort() == -1 ? 6379 : uri.getPort();
+  }
+
+  private static String[] credentials(URI uri) {
+    if (uri.getRawUserInfo() == null) {
+      return new String[] {null, null};
+    }
+    String[] parts = uri.getRawUserInfo().split(":", 2);
+    String user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+    String password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : null;
+    return new String[] {user.isEmpty() ? null : user, password};
+  }
+}
