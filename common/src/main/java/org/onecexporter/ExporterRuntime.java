@@ -29,13 +29,21 @@ public final class ExporterRuntime implements AutoCloseable {
    * @param maxOneCCalls connections to 1C this process may hold at once
    */
   public static ExporterRuntime fromEnv(Env env, int maxOneCCalls) {
+    return fromEnv(env, maxOneCCalls, client -> client);
+  }
+
+  /**
+   * @param decorate wraps the 1C client, e.g. with the fleet-wide concurrency cap of the workers
+   */
+  public static ExporterRuntime fromEnv(Env env, int maxOneCCalls,
+      java.util.function.UnaryOperator<org.onecexporter.onec.OneCClient> decorate) {
     OneCConfig oneC = OneCConfig.fromEnv(env);
     DatabaseConfig db = DatabaseConfig.fromEnv(env);
     ZoneId zone = env.zone("SHOP_TIMEZONE", "Europe/Moscow");
     PiiMasker masker = new PiiMasker(!env.bool("LOG_PII", false));
     Database database = new Database(db, maxOneCCalls + 2);
     HttpOneCClient client = new HttpOneCClient(oneC, maxOneCCalls);
-    OneCExporter exporter = new OneCExporter(database.jdbi(), client, new InvoiceBuilder(zone),
+    OneCExporter exporter = new OneCExporter(database.jdbi(), decorate.apply(client), new InvoiceBuilder(zone),
         new RetrySchedule(oneC.retryDelays()), Sleeper.REAL, Clock.systemUTC(), masker, oneC.timeout());
     return new ExporterRuntime(database, client, exporter);
   }

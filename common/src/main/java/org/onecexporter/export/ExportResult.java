@@ -9,6 +9,7 @@ import java.time.Instant;
  *
  * @param attempts calls made to 1C for this export
  * @param httpStatus the last 1C answer's status, 0 when there was none; not part of the printed JSON
+ * @param reason why it ended so (not part of the printed JSON)
  */
 @JsonPropertyOrder({"order_id", "status", "invoice_number", "exported_at", "attempts", "error"})
 public record ExportResult(
@@ -18,9 +19,19 @@ public record ExportResult(
     @JsonProperty("exported_at") Instant exportedAt,
     @JsonProperty("attempts") int attempts,
     @JsonProperty("error") String error,
-    @com.fasterxml.jackson.annotation.JsonIgnore int httpStatus) {
+    @com.fasterxml.jackson.annotation.JsonIgnore int httpStatus,
+    @com.fasterxml.jackson.annotation.JsonIgnore Reason reason) {
+
+  /** Why an export ended the way it did, for the queue's DLQ entry; not part of the printed JSON. */
+  public enum Reason {
+    NONE, NOT_FOUND, NOT_PAID, INVALID, REFUSED_BY_1C, EXHAUSTED, INTERRUPTED;
+
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   public ExportResult withAttempts(int total) {
-    return new ExportResult(orderId, status, invoiceNumber, exportedAt, total, error, httpStatus);
+    return new ExportResult(orderId, status, invoiceNumber, exportedAt, total, error, httpStatus, reason);
   }
 }

@@ -79,7 +79,7 @@ public final class OneCExporter {
                 kv("order_id", orderId), kv("invoice_number", retry.invoiceNumber()), kv("attempt", attempt),
                 kv("outcome", "failed"), kv("http_status", retry.httpStatus()));
             return new ExportResult(orderId, ExportStatus.FAILED, retry.invoiceNumber(), null, calls,
-                retry.reason(), retry.httpStatus());
+                retry.reason(), retry.httpStatus(), ExportResult.Reason.EXHAUSTED);
           }
           Duration wait = delay.get();
           if (retry.retryAfter() != null && retry.retryAfter().compareTo(wait) > 0) {
@@ -93,7 +93,8 @@ public final class OneCExporter {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new ExportResult(orderId, ExportStatus.FAILED, retry.invoiceNumber(), null, calls,
-                "interrupted while waiting to retry: " + retry.reason(), retry.httpStatus());
+                "interrupted while waiting to retry: " + retry.reason(), retry.httpStatus(),
+                ExportResult.Reason.INTERRUPTED);
           }
         }
       }
@@ -129,7 +130,7 @@ public final class OneCExporter {
   private AttemptResult attemptLocked(Handle handle, long orderId, int attempt) {
     Optional<Order> found = orders.find(handle, orderId);
     if (found.isEmpty()) {
-      return rejected(orderId, null, "Order " + orderId + " not found");
+      return rejected(orderId, null, "Order " + orderId + " not found", ExportResult.Reason.NOT_FOUND);
     }
     Order order = found.get();
     if (order.invoiceExported()) {
@@ -137,11 +138,11 @@ public final class OneCExporter {
       LOG.info("already exported, no call to 1C", kv("order_id", orderId),
           kv("invoice_number", order.invoiceNumber()), kv("attempt", attempt), kv("outcome", "already_exported"));
       return new AttemptResult.Done(new ExportResult(orderId, ExportStatus.ALREADY_EXPORTED, order.invoiceNumber(),
-          order.invoiceExportedAt(), 0, null, 0), false);
+          order.invoiceExportedAt(), 0, null, 0, ExportResult.Reason.NONE), false);
     }
     if (!order.isPaid()) {
       return rejected(orderId, order.invoiceNumber(),
-          "Order status is '" + order.status() + "', expected '" + Order.STATUS_PAID + "'");
+          "Order status is '" + order.status() + "', expected '" + Order.STATUS_PAID + "'", ExportResult.Reason.NOT_PAID);
     }
     InvoiceDraft draft;
     try {
@@ -151,7 +152,7 @@ public final class OneCExporter {
           kv("invoice_number", order.invoiceNumber()), kv("attempt", attempt), kv("outcome", "rejected"),
           kv("problems", e.problems()));
       return new AttemptResult.Done(new ExportResult(orderId, ExportStatus.REJECTED, order.invoiceNumber(), null, 0,
-          "Invalid order: " + String.join("; ", e.problems()), 0), false);
+          "Invalid order: " + String.join("; ", e.problems()), 0, ExportResult.Reason.INVALID), false);
     }
     String number = order.invoiceNumber() != null
         ? order.invoiceNumber()
@@ -177,7 +178,7 @@ public final class OneCExporter {
       case CallOutcome.Transient t -> new AttemptResult.Retry(orderId, number, t.reason(), t.httpStatus(),
           t.retryAfter(), true);
       case CallOutcome.Permanent p -> new AttemptResult.Done(new ExportResult(orderId, ExportStatus.REJECTED, number,
-          null, 0, p.reason(), p.httpStatus()), true);
+          null, 0, p.reason(), p.httpStatus(), ExportResult.Reason.REFUSED_BY_1C), true);
     };
   }
 
@@ -195,13 +196,14 @@ public final class OneCExporter {
         kv("onec_document_id", success.documentId()), kv("onec_document_number", success.documentNumber()),
         kv("existing_in_1c", success.existing()));
     return new AttemptResult.Done(
-        new ExportResult(orderId, ExportStatus.EXPORTED, number, now, 0, null, success.httpStatus()), true);
+        new ExportResult(orderId, ExportStatus.EXPORTED, number, now, 0, null, success.httpStatus(),
+            ExportResult.Reason.NONE), true);
   }
 
-  private static AttemptResult rejected(long orderId, String invoiceNumber, String reason) {
-    LOG.warn("rejected: {}", reason, kv("order_id", orderId), kv("invoice_number", invoiceNumber),
+  private static AttemptResult rejected(long orderId, String invoiceNumber, String error, ExportResult.Reason why) {
+    LOG.warn("rejected: {}", error, kv("order_id", orderId), kv("invoice_number", invoiceNumber),
         kv("outcome", "rejected"));
     return new AttemptResult.Done(
-        new ExportResult(orderId, ExportStatus.REJECTED, invoiceNumber, null, 0, reason, 0), false);
+        new ExportResult(orderId, ExportStatus.REJECTED, invoiceNumber, null, 0, error, 0, why), false);
   }
 }

@@ -28,6 +28,14 @@ public final class RedisConnections {
   }
 
   public static RedissonClient create(String redisUrl, int connections) {
+    return create(redisUrl, connections, 5000);
+  }
+
+  /**
+   * @param timeoutMillis command and connect timeout; the payment path uses a short one so that an unreachable
+   *     Redis is reported at once instead of holding the payment
+   */
+  public static RedissonClient create(String redisUrl, int connections, int timeoutMillis) {
     List<String> nodes = Arrays.stream(redisUrl.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     if (nodes.isEmpty()) {
       throw new ConfigException("REDIS_URL", "is empty");
@@ -42,9 +50,9 @@ public final class RedisConnections {
           .setAddress(first.getScheme() + "://" + first.getHost() + ":" + port(first))
           .setConnectionPoolSize(Math.max(8, connections))
           .setConnectionMinimumIdleSize(1)
-          .setTimeout(5000)
-          .setConnectTimeout(5000)
-          .setRetryAttempts(2)
+          .setTimeout(timeoutMillis)
+          .setConnectTimeout(timeoutMillis)
+          .setRetryAttempts(timeoutMillis < 5000 ? 0 : 2)
           .setClientName("onec-exporter");
       String path = first.getPath();
       if (path != null && path.length() > 1) {
@@ -54,20 +62,24 @@ public final class RedisConnections {
           throw new ConfigException("REDIS_URL", "database must be a number, got '" + path.substring(1) + "'");
         }
       }
-      single.setUsername(credentials[0]).setPassword(credentials[1]);
     } else {
       ClusterServersConfig cluster = config.useClusterServers()
           .setMasterConnectionPoolSize(Math.max(8, connections))
           .setMasterConnectionMinimumIdleSize(1)
-          .setTimeout(5000)
-          .setConnectTimeout(5000)
-          .setRetryAttempts(2)
+          .setTimeout(timeoutMillis)
+          .setConnectTimeout(timeoutMillis)
+          .setRetryAttempts(timeoutMillis < 5000 ? 0 : 2)
           .setClientName("onec-exporter");
       for (String node : nodes) {
         URI uri = parse(node);
         cluster.addNodeAddress(uri.getScheme() + "://" + uri.getHost() + ":" + port(uri));
       }
-      cluster.setUsername(credentials[0]).setPassword(credentials[1]);
+    }
+    if (credentials[0] != null) {
+      config.setUsername(credentials[0]);
+    }
+    if (credentials[1] != null) {
+      config.setPassword(credentials[1]);
     }
     return Redisson.create(config);
   }

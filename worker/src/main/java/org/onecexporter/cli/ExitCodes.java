@@ -9,6 +9,7 @@ public final class ExitCodes {
   public static final int USAGE = 2;
   public static final int REJECTED = 3;
   public static final int FAILED = 4;
+  public static final int UNAVAILABLE = 5;
 
   private ExitCodes() {}
 

@@ -11,14 +11,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "onec-exporter 0.1.0",
     description = "Exports paid orders to 1C:UNF as payment invoices («Счёт на оплату»), exactly once.",
-    subcommands = {MigrateCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {MigrateCommand.class, ExportCommand.class, WorkerCommand.class, EnqueueCommand.class,
+        ReconcileCommand.class, DlqCommand.class, StatsCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:exported or already exported; command succeeded",
         "1:unexpected internal error",
         "2:bad usage or configuration (the message names the variable)",
         "3:rejected (not found, not paid, invalid data, permanent 1C refusal)",
-        "4:failed (transient failures outlasted the retry schedule)"})
+        "4:failed (transient failures outlasted the retry schedule)",
+        "5:Redis or PostgreSQL unreachable"})
 public final class OnecExporterCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -40,6 +42,10 @@ public final class OnecExporterCli implements Runnable {
       if (e instanceof ConfigException) {
         err.println("onec-exporter: configuration error: " + e.getMessage());
         return ExitCodes.USAGE;
+      }
+      if (e instanceof org.redisson.client.RedisException || e instanceof org.jdbi.v3.core.ConnectionException) {
+        err.println("onec-exporter: unavailable: " + e.getMessage());
+        return ExitCodes.UNAVAILABLE;
       }
       err.println("onec-exporter: " + e);
       return ExitCodes.INTERNAL;

@@ -1,0 +1,64 @@
+package org.onecexporter.queue;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.redisson.api.RedissonClient;
+
+/**
+ * A {@link JobQueue} connected on first use and reconnected after Redis was unreachable at start-up, trying at
+ * most once per {@code retryEvery}. Redisson itself reconnects an established client; this covers the start.
+ */
+public final class LazyQueue implements AutoCloseable {
+  private final Supplier<RedissonClient> connect;
+  private final QueueKeys keys;
+  private final long retryEveryNanos;
+  private volatile JobQueue queue;
+  private long lastTry = Long.MIN_VALUE / 2;
+  private RuntimeException lastFailure;
+
+  public LazyQueue(Supplier<RedissonClient> connect, QueueKeys keys, Duration retryEvery) {
+    this.connect = connect;
+    this.keys = keys;
+    this.retryEveryNanos = retryEvery.toNanos();
+  }
+
+  public QueueKeys keys() {
+    return keys;
+  }
+
+  /**
+   * @throws QueueUnavailableException when Redis cannot be reached now
+   */
+  public JobQueue get() {
+    JobQueue current = queue;
+    if (current != null) {
+      return current;
+    }
+    synchronized (this) {
+      if (queue != null) {
+        return queue;
+      }
+      long now = System.nanoTime();
+      if (now - lastTry < retryEveryNanos && lastFailure != null) {
+        throw new QueueUnavailableException("Redis unreachable: " + lastFailure.getMessage(), lastFailure);
+      }
+      lastTry = now;
+      try {
+        queue = new JobQueue(connect.get(), keys);
+        lastFailure = null;
+        return queue;
+      } catch (RuntimeException e) {
+        lastFailure = e;
+        throw new QueueUnavailableException("Redis unreachable: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (queue != null) {
+      queue.redis().shutdown();
+      queue = null;
+    }
+  }
+}

@@ -1,0 +1,355 @@
+package org.onecexporter.worker;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import org.onecexporter.export.AttemptResult;
+import org.onecexporter.export.ExportResult;
+import org.onecexporter.export.OneCExporter;
+import org.onecexporter.export.RetrySchedule;
+import org.onecexporter.queue.JobQueue;
+import org.onecexporter.queue.JobQueue.ClaimedJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One worker process: claims jobs from the Redis queue and exports them on virtual threads.
+ *
+ * <p>A job's life, written down once: {@code ready → active → (exported | delayed → ready … | dead)}.
+ * Transient failures wait in the delayed set on the retry schedule and go to the DLQ when it runs out;
+ * rejections go to the DLQ at once; a lease that runs out (killed worker) returns the job to ready. While 1C
+ * looks down (consecutive transient failures, or 403 «сеансы запрещены»), the circuit opens: no claims for a
+ * cool-down, then one probe, and the failed jobs wait without spending their attempts.
+ */
+public final class Worker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+  private static final Pattern ORDER_ID = Pattern.compile("[1-9][0-9]{0,17}");
+  private static final Duration MAX_IDLE_WAIT = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+  private static final Duration INFRA_RETRY = Duration.ofSeconds(5);
+
+  private final WorkerConfig config;
+  private final JobQueue queue;
+  private final OneCExporter exporter;
+  private final Reconciler reconciler;
+  private final RetrySchedule schedule;
+  private final CircuitBreaker breaker;
+  private final Semaphore slots;
+  private final ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
+  private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform()
+      .daemon().name("worker-timer-", 0).factory());
+  private final Map<String, ClaimedJob> inFlight = new ConcurrentHashMap<>();
+  private final AtomicBoolean running = new AtomicBoolean();
+  private Thread dispatcher;
+
+  public Worker(WorkerConfig config, JobQueue queue, OneCExporter exporter, Reconciler reconciler) {
+    this.config = config;
+    this.queue = queue;
+    this.exporter = exporter;
+    this.reconciler = reconciler;
+    this.schedule = exporter.schedule();
+    this.slots = new Semaphore(config.concurrency());
+    this.breaker = CircuitBreaker.of("1c", CircuitBreakerConfig.custom()
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(config.circuitFailures())
+        .minimumNumberOfCalls(config.circuitFailures())
+        .failureRateThreshold(100)
+        .waitDurationInOpenState(config.circuitOpen())
+        .permittedNumberOfCallsInHalfOpenState(1)
+        .build());
+    breaker.getEventPublisher().onStateTransition(event -> {
+      CircuitBreaker.State to = event.getStateTransition().getToState();
+      String message = switch (to) {
+        case OPEN -> "1C looks down: circuit OPEN, claiming paused for " + config.circuitOpen().toSeconds() + " s";
+        case HALF_OPEN -> "circuit HALF_OPEN: probing 1C with one job";
+        case CLOSED -> "1C answers again: circuit CLOSED, claiming resumed";
+        default -> "circuit " + to;
+      };
+      LOG.warn(message, kv("circuit_state", to.name()), kv("worker", config.workerId()));
+      try {
+        queue.redis().getMap(queue.keys().stats()).addAndGet("circuit_" + to.name().toLowerCase(), 1);
+      } catch (RuntimeException e) {
+        LOG.debug("could not count the circuit transition", e);
+      }
+    });
+  }
+
+  public CircuitBreaker.State circuitState() {
+    return breaker.getState();
+  }
+
+  public int inFlight() {
+    return inFlight.size();
+  }
+
+  public Worker start() {
+    if (!running.compareAndSet(false, true)) {
+      return this;
+    }
+    dispatcher = Thread.ofPlatform().name("worker-dispatcher").start(this::dispatch);
+    long reapMillis = config.reapInterval().toMillis();
+    timers.scheduleWithFixedDelay(() -> periodic("reaper", config.reapInterval(), () -> {
+      long moved = queue.reap(config.maxStalls());
+      if (moved > 0) {
+        LOG.warn("reaper: {} job(s) whose lease ran out are back in play", moved, kv("reaped", moved));
+      }
+    }), reapMillis, reapMillis, TimeUnit.MILLISECONDS);
+    if (reconciler != null) {
+      long reconcileMillis = config.reconcileInterval().toMillis();
+      timers.scheduleWithFixedDelay(() -> periodic("reconciler", config.reconcileInterval(), reconciler::run),
+          Math.min(reconcileMillis, 5_000), reconcileMillis, TimeUnit.MILLISECONDS);
+    }
+    LOG.info("worker {} started: concurrency {}, 1C cap {} fleet-wide, lease {} s, queue {}", config.workerId(),
+        config.concurrency(), config.maxOneCCalls(), config.lease().toSeconds(), config.keys().prefix(),
+        kv("worker", config.workerId()));
+    return this;
+  }
+
+  /** A fleet-wide periodic task: the first worker to take the interval's lock runs it. Never throws. */
+  private void periodic(String name, Duration interval, Runnable task) {
+    try {
+      if (queue.tryLock(name, interval, config.workerId())) {
+        task.run();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("{} failed, next try in {} ms: {}", name, interval.toMillis(), e.toString());
+    }
+  }
+
+  private void dispatch() {
+    Duration backoff = Duration.ofMillis(100);
+    while (running.get()) {
+      try {
+        slots.acquire();
+      } catch (InterruptedException e) {
+        break;
+      }
+      boolean handedOff = false;
+      try {
+        if (!breaker.tryAcquirePermission()) {
+          sleep(Duration.ofMillis(200));
+          continue;
+        }
+        Object claim;
+        try {
+          claim = queue.claim(config.lease(), config.workerId());
+          backoff = Duration.ofMillis(100);
+        } catch (RuntimeException e) {
+          breaker.releasePermission();
+          LOG.warn("Redis unavailable, waiting {} ms: {}", backoff.toMillis(), e.toString());
+          sleep(backoff);
+          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+          continue;
+        }
+        if (claim instanceof ClaimedJob job) {
+          inFlight.put(job.orderId(), job);
+          jobs.submit(() -> process(job));
+          handedOff = true;
+        } else if (claim instanceof JobQueue.Empty empty) {
+          breaker.releasePermission();
+          Duration wait = empty.nextDue().filter(d -> d.compareTo(MAX_IDLE_WAIT) < 0).orElse(MAX_IDLE_WAIT);
+          slots.release();
+          handedOff = true;
+          if (running.get()) {
+            awaitWork(wait);
+          }
+        }
+      } finally {
+        if (!handedOff) {
+          slots.release();
+        }
+      }
+    }
+  }
+
+  private void awaitWork(Duration wait) {
+    try {
+      if (!wait.isZero()) {
+        queue.awaitWork(wait);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      sleep(Duration.ofMillis(500));
+    }
+  }
+
+  private void process(ClaimedJob job) {
+    ScheduledFuture<?> renewal = timers.scheduleAtFixedRate(() -> renew(job), config.renewInterval().toMillis(),
+        config.renewInterval().toMillis(), TimeUnit.MILLISECONDS);
+    try (MDC.MDCCloseable ignored = MDC.putCloseable("order_id", job.orderId())) {
+      handle(job);
+    } catch (RuntimeException | Error e) {
+      breaker.releasePermission();
+      LOG.error("unexpected failure on a job; it will be retried", e, kv("order_id", job.orderId()));
+      safely(() -> queue.retryLater(job, Duration.ofSeconds(5), "internal error: " + e, 0, job.invoiceNumber(),
+          false));
+    } finally {
+      renewal.cancel(false);
+      inFlight.remove(job.orderId());
+      slots.release();
+    }
+  }
+
+  private void renew(ClaimedJob job) {
+    try {
+      if (!queue.extend(job, config.lease())) {
+        LOG.warn("lease on order {} was lost; another worker may have it", job.orderId(),
+            kv("order_id", job.orderId()));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("lease renewal failed: {}", e.toString(), kv("order_id", job.orderId()));
+    }
+  }
+
+  private void handle(ClaimedJob job) {
+    if (!ORDER_ID.matcher(job.orderId()).matches()) {
+      breaker.releasePermission();
+      String error = "malformed job: '" + abbreviate(job.orderId()) + "' is not an order id";
+      LOG.warn(error, kv("order_id", job.orderId()), kv("outcome", "dead_letter"), kv("reason", "malformed"));
+      safely(() -> queue.deadLetter(job, "malformed", error, 0, null));
+      return;
+    }
+    long orderId = Long.parseLong(job.orderId());
+    AttemptResult result = exporter.attempt(orderId, job.attempt());
+    switch (result) {
+      case AttemptResult.Done done -> finish(job, done);
+      case AttemptResult.Retry retry -> retry(job, retry);
+    }
+  }
+
+  private void finish(ClaimedJob job, AttemptResult.Done done) {
+    ExportResult r = done.result();
+    if (done.calledOneC()) {
+      breaker.onSuccess(0, TimeUnit.MILLISECONDS); // 1C answered: it is up, whatever it said
+    } else {
+      breaker.releasePermission();
+    }
+    boolean moved = switch (r.status()) {
+      case EXPORTED -> safely(() -> queue.ack(job, "exported"));
+      case ALREADY_EXPORTED -> safely(() -> queue.ack(job, "already_exported"));
+      case REJECTED, FAILED -> {
+        LOG.warn("order {} to the DLQ: {}", job.orderId(), r.error(), kv("order_id", job.orderId()),
+            kv("invoice_number", r.invoiceNumber()), kv("attempt", job.attempt()), kv("outcome", "dead_letter"),
+            kv("reason", r.reason().wire()));
+        yield safely(() -> queue.deadLetter(job, r.reason().wire(), r.error(), r.httpStatus(), r.invoiceNumber()));
+      }
+    };
+    if (!moved) {
+      LOG.warn("order {}: the lease was taken over before the result could be recorded", job.orderId());
+    }
+  }
+
+  private void retry(ClaimedJob job, AttemptResult.Retry retry) {
+    if (!retry.calledOneC()) {
+      // PostgreSQL, the order lock or the 1C permit failed before any call: our side, not the order's fault.
+      breaker.releasePermission();
+      LOG.warn("order {} waits {} s for our own infrastructure: {}", job.orderId(), INFRA_RETRY.toSeconds(),
+          retry.reason(), kv("order_id", job.orderId()), kv("attempt", job.attempt()), kv("outcome", "retry"));
+      safely(() -> queue.retryLater(job, INFRA_RETRY, retry.reason(), 0, retry.invoiceNumber(), true));
+      return;
+    }
+    breaker.onError(0, TimeUnit.MILLISECONDS, new RuntimeException(retry.reason()));
+    if (retry.httpStatus() == 403) {
+      breaker.transitionToOpenState(); // sessions locked for an update: 1C is down for everyone
+    }
+    boolean oneCDown = breaker.getState() == CircuitBreaker.State.OPEN
+        || breaker.getState() == CircuitBreaker.State.HALF_OPEN;
+    Optional<Duration> scheduled = schedule.delayAfter(job.attempt());
+    if (oneCDown) {
+      LOG.info("1C is down; order {} waits {} s without spending an attempt", job.orderId(),
+          config.circuitOpen().toSeconds(), kv("order_id", job.orderId()), kv("attempt", job.attempt()),
+          kv("outcome", "retry"));
+      safely(() -> queue.retryLater(job, config.circuitOpen(), retry.reason(), retry.httpStatus(),
+          retry.invoiceNumber(), true));
+    } else if (scheduled.isEmpty()) {
+      LOG.warn("order {} to the DLQ after {} attempts: {}", job.orderId(), job.attempt(), retry.reason(),
+          kv("order_id", job.orderId()), kv("invoice_number", retry.invoiceNumber()), kv("attempt", job.attempt()),
+          kv("outcome", "dead_letter"), kv("reason", "exhausted"));
+      safely(() -> queue.deadLetter(job, "exhausted", retry.reason(), retry.httpStatus(), retry.invoiceNumber()));
+    } else {
+      Duration delay = scheduled.get();
+      if (retry.retryAfter() != null && retry.retryAfter().compareTo(delay) > 0) {
+        delay = retry.retryAfter();
+      }
+      Duration wait = delay;
+      LOG.info("order {} retry in {} ms", job.orderId(), wait.toMillis(), kv("order_id", job.orderId()),
+          kv("invoice_number", retry.invoiceNumber()), kv("attempt", job.attempt()), kv("outcome", "retry"),
+          kv("retry_in_ms", wait.toMillis()));
+      safely(() -> queue.retryLater(job, wait, retry.reason(), retry.httpStatus(), retry.invoiceNumber(), false));
+    }
+  }
+
+  /** A queue move that must not kill the job's thread; a failed move is recovered by the lease expiring. */
+  private static boolean safely(java.util.function.BooleanSupplier move) {
+    try {
+      return move.getAsBoolean();
+    } catch (RuntimeException e) {
+      LOG.warn("queue move failed (the lease will bring the job back): {}", e.toString());
+      return false;
+    }
+  }
+
+  /** Stops claiming, lets in-flight exports finish within the grace period, hands back the rest. */
+  @Override
+  public void close() {
+    if (!running.compareAndSet(true, false)) {
+      return;
+    }
+    LOG.info("worker {} stopping: {} job(s) in flight, grace {} s", config.workerId(), inFlight.size(),
+        config.shutdownGrace().toSeconds());
+    if (dispatcher != null) {
+      dispatcher.interrupt();
+      joinQuietly(dispatcher);
+    }
+    jobs.shutdown();
+    try {
+      if (!jobs.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+        for (ClaimedJob job : inFlight.values()) {
+          boolean released = safely(() -> queue.release(job));
+          LOG.warn("handed back order {} unfinished (released={})", job.orderId(), released,
+              kv("order_id", job.orderId()));
+        }
+        jobs.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    timers.shutdownNow();
+    LOG.info("worker {} stopped", config.workerId());
+  }
+
+  private static void joinQuietly(Thread thread) {
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+  }
+}

@@ -1,0 +1,66 @@
+package org.onecexporter.worker;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Duration;
+import org.onecexporter.config.Env;
+import org.onecexporter.queue.QueueKeys;
+
+/**
+ * How a worker process runs. Built from the environment in one place; every bad value names its variable.
+ *
+ * @param concurrency jobs this process works on at once (virtual threads)
+ * @param maxOneCCalls calls to 1C in flight across the whole fleet (each is a 1C session and licence)
+ * @param lease how long a claimed job stays ours without renewal; renewed every third of it
+ * @param maxStalls lease expiries (killed or stuck worker) before the job goes to the DLQ
+ * @param circuitFailures consecutive transient 1C failures that open the circuit
+ * @param circuitOpen how long claiming pauses once 1C looks down, before one probe call
+ */
+public record WorkerConfig(
+    String workerId,
+    QueueKeys keys,
+    int concurrency,
+    int maxOneCCalls,
+    Duration lease,
+    int maxStalls,
+    int circuitFailures,
+    Duration circuitOpen,
+    Duration reconcileInterval,
+    Duration reconcileMinAge,
+    Duration shutdownGrace) {
+
+  public static WorkerConfig fromEnv(Env env) {
+    return new WorkerConfig(
+        env.string("WORKER_ID", defaultWorkerId()),
+        new QueueKeys(env.string("QUEUE_PREFIX", QueueKeys.DEFAULT_PREFIX)),
+        env.integer("WORKER_CONCURRENCY", 8, 1, 10_000),
+        env.integer("ONEC_MAX_CONCURRENCY", 4, 1, 1_000),
+        env.seconds("LEASE_SECONDS", Duration.ofSeconds(30), false),
+        env.integer("WORKER_MAX_STALLS", 3, 1, 100),
+        env.integer("CIRCUIT_FAILURE_THRESHOLD", 5, 1, 1_000),
+        env.seconds("CIRCUIT_OPEN_SECONDS", Duration.ofSeconds(30), false),
+        env.seconds("RECONCILE_INTERVAL_SECONDS", Duration.ofSeconds(60), false),
+        env.seconds("RECONCILE_MIN_AGE_SECONDS", Duration.ofSeconds(120), true),
+        env.seconds("WORKER_SHUTDOWN_GRACE_SECONDS", Duration.ofSeconds(30), true));
+  }
+
+  /** The reaper runs this often (fleet-wide, one worker per interval): a killed worker's job is back soon after its lease. */
+  public Duration reapInterval() {
+    Duration tenth = lease.dividedBy(10);
+    return tenth.compareTo(Duration.ofMillis(500)) < 0 ? Duration.ofMillis(500) : tenth;
+  }
+
+  public Duration renewInterval() {
+    return lease.dividedBy(3);
+  }
+
+  private static String defaultWorkerId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "worker";
+    }
+    return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+  }
+}
