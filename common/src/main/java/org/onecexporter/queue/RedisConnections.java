@@ -36,6 +36,11 @@ public final class RedisConnections {
    *     Redis is reported at once instead of holding the payment
    */
   public static RedissonClient create(String redisUrl, int connections, int timeoutMillis) {
+    return Redisson.create(config(redisUrl, connections, timeoutMillis));
+  }
+
+  /** Parses {@code REDIS_URL} into a Redisson configuration without connecting; malformed URLs fail here. */
+  public static Config config(String redisUrl, int connections, int timeoutMillis) {
     List<String> nodes = Arrays.stream(redisUrl.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     if (nodes.isEmpty()) {
       throw new ConfigException("REDIS_URL", "is empty");
@@ -81,7 +86,7 @@ public final class RedisConnections {
     if (credentials[1] != null) {
       config.setPassword(credentials[1]);
     }
-    return Redisson.create(config);
+    return config;
   }
 
   private static URI parse(String url) {

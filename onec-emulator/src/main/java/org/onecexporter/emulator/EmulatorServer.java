@@ -49,6 +49,13 @@ public final class EmulatorServer implements AutoCloseable {
   private volatile long latencyMillis;
   private volatile long hangMillis;
 
+  /** One POST to the invoices service as it arrived: when, for which invoice number, with which fault. */
+  public record ReceivedRequest(Instant at, String invoiceNumber, Fault fault) {}
+
+  private final java.util.List<ReceivedRequest> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger concurrent = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger maxConcurrent = new java.util.concurrent.atomic.AtomicInteger();
+
   /** One invoice as 1C would hold it. */
   public record StoredInvoice(
       String invoiceNumber, String documentId, String number, Instant createdAt, JsonNode request) {}
@@ -101,7 +108,14 @@ public final class EmulatorServer implements AutoCloseable {
     return value == null ? 0 : value.get();
   }
 
+  /** Every POST received since the last reset, in arrival order. */
+  public List<ReceivedRequest> received() {
+    return List.copyOf(received);
+  }
+
   public void reset() {
+    received.clear();
+    maxConcurrent.set(0);
     invoices.clear();
     faults.clear();
     counters.clear();
@@ -143,6 +157,21 @@ public final class EmulatorServer implements AutoCloseable {
   }
 
   private void service(HttpExchange exchange, String method, byte[] body) throws IOException {
+    int now = concurrent.incrementAndGet();
+    maxConcurrent.accumulateAndGet(now, Math::max);
+    try {
+      serviceCounted(exchange, method, body);
+    } finally {
+      concurrent.decrementAndGet();
+    }
+  }
+
+  /** The most POSTs/GETs to the service that were in progress at the same time since the last reset. */
+  public int maxConcurrentRequests() {
+    return maxConcurrent.get();
+  }
+
+  private void serviceCounted(HttpExchange exchange, String method, byte[] body) throws IOException {
     count("requests");
     if (!authorized(exchange)) {
       count("unauthorized");
@@ -160,6 +189,7 @@ public final class EmulatorServer implements AutoCloseable {
     }
     sleep(latencyMillis);
     Fault fault = faults.next();
+    received.add(new ReceivedRequest(Instant.now(), invoiceNumberOf(body), fault));
     if (fault != Fault.NONE) {
       count("fault_" + fault.wire());
     }
@@ -305,6 +335,14 @@ public final class EmulatorServer implements AutoCloseable {
     }
     if (plan.has("hang_ms")) {
       hangMillis = plan.get("hang_ms").asLong();
+    }
+  }
+
+  private static String invoiceNumberOf(byte[] body) {
+    try {
+      return JSON.readTree(body).path("invoice_number").asText("");
+    } catch (IOException e) {
+      return "";
     }
   }
 

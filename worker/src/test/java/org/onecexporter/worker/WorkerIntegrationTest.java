@@ -1,0 +1,281 @@
+package org.onecexporter.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.onecexporter.testing.TestOrder.aPaidOrder;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.onecexporter.config.OneCConfig;
+import org.onecexporter.domain.InvoiceBuilder;
+import org.onecexporter.emulator.EmulatorConfig;
+import org.onecexporter.emulator.EmulatorServer;
+import org.onecexporter.emulator.Fault;
+import org.onecexporter.export.OneCExporter;
+import org.onecexporter.export.RetrySchedule;
+import org.onecexporter.export.Sleeper;
+import org.onecexporter.logging.PiiMasker;
+import org.onecexporter.onec.HttpOneCClient;
+import org.onecexporter.queue.JobQueue;
+import org.onecexporter.testing.Exporters;
+import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.RedisExtension;
+import org.onecexporter.testing.RedisExtension.TestRedis;
+import org.onecexporter.testing.TestDatabase;
+
+/** Workers against real Redis, real PostgreSQL and the 1C emulator over HTTP. */
+@ExtendWith({PostgresExtension.class, RedisExtension.class})
+class WorkerIntegrationTest {
+  private static final List<Duration> SCHEDULE =
+      List.of(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(600));
+  private static EmulatorServer emulator;
+  private final TestDatabase db;
+  private final TestRedis redis;
+  private final JobQueue queue;
+  private final List<Worker> workers = new ArrayList<>();
+
+  WorkerIntegrationTest(TestDatabase db, TestRedis redis) {
+    this.db = db;
+    this.redis = redis;
+    this.queue = redis.queue();
+  }
+
+  @BeforeAll
+  static void startEmulator() throws IOException {
+    emulator = new EmulatorServer(EmulatorConfig.forTests().withHangMillis(1000)).start();
+  }
+
+  @AfterAll
+  static void stopEmulator() {
+    emulator.close();
+  }
+
+  @BeforeEach
+  void clean() {
+    db.truncate();
+    queue.deleteAll();
+    emulator.reset();
+  }
+
+  @AfterEach
+  void stopWorkers() {
+    workers.forEach(Worker::close);
+    workers.clear();
+  }
+
+  private WorkerConfig config(int concurrency) {
+    return new WorkerConfig("test-worker-" + workers.size(), queue.keys(), concurrency, 4, Duration.ofSeconds(2), 3,
+        3, Duration.ofMillis(1500), Duration.ofHours(1), Duration.ZERO, Duration.ofSeconds(5));
+  }
+
+  private Worker startWorker(WorkerConfig config) {
+    OneCConfig oneC = Exporters.config(emulator.baseUrl(), EmulatorConfig.DEFAULT_USERNAME,
+        EmulatorConfig.DEFAULT_PASSWORD, Duration.ofSeconds(2), SCHEDULE);
+    PermitGatedClient client = new PermitGatedClient(new HttpOneCClient(oneC, 8), queue, config.maxOneCCalls(),
+        oneC.timeout());
+    OneCExporter exporter = new OneCExporter(db.jdbi(), client, new InvoiceBuilder(ZoneId.of("Europe/Moscow")),
+        new RetrySchedule(SCHEDULE), Sleeper.REAL, Clock.systemUTC(), new PiiMasker(true), oneC.timeout());
+    Worker worker = new Worker(config, queue, exporter, new Reconciler(db.jdbi(), queue, Duration.ZERO)).start();
+    workers.add(worker);
+    return worker;
+  }
+
+  private boolean exported(long id) {
+    return db.jdbi().withHandle(h -> h.createQuery("SELECT invoice_exported_to_1c FROM orders WHERE id = :id")
+        .bind("id", id).mapTo(Boolean.class).one());
+  }
+
+  private long exportedCount() {
+    return db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM orders WHERE invoice_exported_to_1c")
+        .mapTo(Long.class).one());
+  }
+
+  @Test
+  void two_workers_export_every_order_once_with_one_call_each() {
+    for (long id = 1; id <= 40; id++) {
+      aPaidOrder(id).insert(db.jdbi());
+    }
+    startWorker(config(8));
+    startWorker(config(8));
+    for (long id = 1; id <= 40; id++) {
+      queue.enqueue(Long.toString(id), "test");
+    }
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> exportedCount() == 40);
+    assertThat(emulator.invoices()).hasSize(40);
+    assertThat(emulator.received()).hasSize(40);
+    assertThat(queue.stats().counters()).containsEntry("exported", 40L);
+    await().atMost(Duration.ofSeconds(5)).until(() -> queue.stats().active() == 0);
+  }
+
+  @Test
+  void an_idle_worker_picks_a_new_job_up_at_once() {
+    aPaidOrder(5).insert(db.jdbi());
+    startWorker(config(2));
+    await().pollDelay(Duration.ofMillis(300)).until(() -> true); // the worker is now blocked waiting for work
+    long before = System.nanoTime();
+    queue.enqueue("5", "test");
+    await().atMost(Duration.ofSeconds(5)).until(() -> !emulator.received().isEmpty());
+    long pickupMillis = (System.nanoTime() - before) / 1_000_000;
+    assertThat(pickupMillis).as("no sleep-polling").isLessThan(1000);
+  }
+
+  @Test
+  void transient_failures_follow_the_schedule_then_the_dlq_and_requeue_from_redis_cli_exports() throws Exception {
+    aPaidOrder(10).insert(db.jdbi());
+    emulator.faults().script(List.of(Fault.ERROR_500, Fault.ERROR_502, Fault.ERROR_503, Fault.ERROR_500));
+    WorkerConfig config = config(2);
+    // A wider circuit so four failures of one order do not read as "1C is down".
+    startWorker(new WorkerConfig(config.workerId(), config.keys(), 2, 4, config.lease(), 3, 10, config.circuitOpen(),
+        config.reconcileInterval(), config.reconcileMinAge(), config.shutdownGrace()));
+    queue.enqueue("10", "test");
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> queue.stats().dlq() == 1);
+    List<EmulatorServer.ReceivedRequest> calls = emulator.received();
+    assertThat(calls).hasSize(4);
+    for (int i = 1; i < calls.size(); i++) {
+      Duration gap = Duration.between(calls.get(i - 1).at(), calls.get(i).at());
+      assertThat(gap).as("gap before retry %d", i)
+          .isGreaterThanOrEqualTo(SCHEDULE.get(i - 1)).isLessThan(SCHEDULE.get(i - 1).plusMillis(1500));
+    }
+    assertThat(calls).extracting(EmulatorServer.ReceivedRequest::invoiceNumber).containsOnly("INV-2026-001");
+    var entry = queue.dlqEntries(1).get(0);
+    assertThat(entry.get("reason").asText()).isEqualTo("exhausted");
+    assertThat(entry.get("attempts").asInt()).isEqualTo(4);
+    assertThat(entry.get("invoice_number").asText()).isEqualTo("INV-2026-001");
+    assertThat(entry.get("last_http_status").asInt()).isEqualTo(500);
+    assertThat(exported(10)).isFalse();
+
+    ProcessBuilder requeue = new ProcessBuilder("bash", Path.of("..", "ops", "requeue-dlq").toString(), "10")
+        .redirectErrorStream(true);
+    requeue.environment().put("REDIS_URL", redis.url());
+    requeue.environment().put("QUEUE_PREFIX", redis.prefix());
+    Process p = requeue.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    assertThat(out).contains("requeued 1 job(s)");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> exported(10));
+    assertThat(emulator.invoices()).hasSize(1);
+    assertThat(queue.stats().dlq()).isZero();
+  }
+
+  @Test
+  void malformed_unknown_and_unpaid_jobs_go_to_the_dlq_with_reasons_and_the_worker_keeps_going() {
+    aPaidOrder(20).status("new").insert(db.jdbi());
+    aPaidOrder(21).insert(db.jdbi());
+    startWorker(config(2));
+    queue.redis().<String>getDeque(queue.keys().ready()).addFirst("{\"order\": \"oops\"}");
+    queue.enqueue("999999", "test");
+    queue.enqueue("20", "test");
+    queue.enqueue("21", "test");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> exported(21) && queue.stats().dlq() == 3);
+    assertThat(queue.dlqEntries(10)).extracting(e -> e.get("reason").asText())
+        .containsExactlyInAnyOrder("malformed", "not_found", "not_paid");
+    assertThat(queue.dlqEntries(10)).extracting(e -> e.get("last_error").asText())
+        .contains("Order 999999 not found", "Order status is 'new', expected 'paid'");
+    assertThat(emulator.received()).hasSize(1);
+  }
+
+  @Test
+  void during_a_1c_maintenance_window_the_circuit_opens_jobs_wait_and_none_reach_the_dlq() {
+    for (long id = 30; id < 40; id++) {
+      aPaidOrder(id).insert(db.jdbi());
+    }
+    emulator.faults().probabilities(Map.of(Fault.LOCKED_403, 1.0));
+    Worker worker = startWorker(config(4));
+    for (long id = 30; id < 40; id++) {
+      queue.enqueue(Long.toString(id), "test");
+    }
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> worker.circuitState() == CircuitBreaker.State.OPEN);
+    int callsWhileOpen = emulator.received().size();
+    await().pollDelay(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(2)).until(() -> true);
+    assertThat(emulator.received().size()).as("no calls while the circuit is open").isLessThanOrEqualTo(callsWhileOpen);
+    assertThat(callsWhileOpen).as("claiming stopped instead of burning every job").isLessThan(10);
+
+    // Three more seconds of maintenance: probes fail, nothing is dead-lettered.
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+    assertThat(queue.stats().dlq()).isZero();
+    emulator.faults().clear();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> exportedCount() == 10);
+    assertThat(queue.stats().dlq()).isZero();
+    assertThat(emulator.invoices()).hasSize(10);
+    assertThat(queue.stats().counters()).containsKey("circuit_open");
+  }
+
+  @Test
+  void after_redis_loses_its_data_the_reconciler_restores_the_jobs_and_all_are_exported_once() {
+    for (long id = 50; id < 60; id++) {
+      aPaidOrder(id).insert(db.jdbi());
+      queue.enqueue(Long.toString(id), "enqueuer");
+    }
+    aPaidOrder(60).status("new").insert(db.jdbi());
+    queue.deleteAll(); // what FLUSHALL does to our keys
+
+    Reconciler.Report report = new Reconciler(db.jdbi(), queue, Duration.ZERO).run();
+    assertThat(report.queued()).isEqualTo(10);
+    assertThat(new Reconciler(db.jdbi(), queue, Duration.ZERO).run().queued()).as("idempotent").isZero();
+
+    startWorker(config(4));
+    await().atMost(Duration.ofSeconds(20)).until(() -> exportedCount() == 10);
+    assertThat(emulator.invoices()).hasSize(10);
+    assertThat(emulator.received()).hasSize(10);
+    assertThat(queue.stats().ready()).isZero();
+  }
+
+  @Test
+  void an_order_rejected_as_unpaid_is_requeued_by_the_reconciler_once_it_is_paid_but_invalid_ones_stay() {
+    aPaidOrder(70).status("new").insert(db.jdbi());
+    aPaidOrder(71).customer("", "", null).insert(db.jdbi());
+    startWorker(config(2));
+    queue.enqueue("70", "enqueuer"); // the enqueue won the race against the payment transaction
+    queue.enqueue("71", "enqueuer");
+    await().atMost(Duration.ofSeconds(10)).until(() -> queue.stats().dlq() == 2);
+
+    db.jdbi().useHandle(h -> h.execute("UPDATE orders SET status = 'paid' WHERE id = 70"));
+    Reconciler.Report report = new Reconciler(db.jdbi(), queue, Duration.ZERO).run();
+
+    assertThat(report.requeued()).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> exported(70));
+    assertThat(new Reconciler(db.jdbi(), queue, Duration.ZERO).run().requeued()).as("no loop").isZero();
+    assertThat(queue.dlqEntries(10)).singleElement()
+        .satisfies(e -> assertThat(e.get("reason").asText()).isEqualTo("invalid"));
+  }
+
+  @Test
+  void the_fleet_never_runs_more_1c_calls_than_the_cap() {
+    for (long id = 80; id < 92; id++) {
+      aPaidOrder(id).insert(db.jdbi());
+    }
+    emulator.latencyMillis(300);
+    WorkerConfig base = config(8);
+    WorkerConfig capped = new WorkerConfig("cap", base.keys(), 8, 2, base.lease(), 3, 3, base.circuitOpen(),
+        base.reconcileInterval(), base.reconcileMinAge(), base.shutdownGrace());
+    startWorker(capped);
+    startWorker(new WorkerConfig("cap2", base.keys(), 8, 2, base.lease(), 3, 3, base.circuitOpen(),
+        base.reconcileInterval(), base.reconcileMinAge(), base.shutdownGrace()));
+    for (long id = 80; id < 92; id++) {
+      queue.enqueue(Long.toString(id), "test");
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> exportedCount() == 12);
+    assertThat(emulator.maxConcurrentRequests()).isLessThanOrEqualTo(2);
+  }
+}
