@@ -187,9 +187,9 @@ public final class EmulatorServer implements AutoCloseable {
       send(exchange, 405, "text/plain; charset=utf-8", "");
       return;
     }
-    sleep(latencyMillis);
     Fault fault = faults.next();
     received.add(new ReceivedRequest(Instant.now(), invoiceNumberOf(body), fault));
+    sleep(latencyMillis);
     if (fault != Fault.NONE) {
       count("fault_" + fault.wire());
     }

@@ -1,0 +1,146 @@
+package org.onecexporter.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.onecexporter.testing.TestOrder.aPaidOrder;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.onecexporter.cli.OnecExporterCli;
+import org.onecexporter.emulator.EmulatorConfig;
+import org.onecexporter.emulator.EmulatorServer;
+import org.onecexporter.queue.JobQueue;
+import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.RedisExtension;
+import org.onecexporter.testing.RedisExtension.TestRedis;
+import org.onecexporter.testing.TestDatabase;
+
+/** Worker processes as an operator runs them, killed the hard way and the polite way. */
+@ExtendWith({PostgresExtension.class, RedisExtension.class})
+class WorkerProcessTest {
+  private static EmulatorServer emulator;
+  private final TestDatabase db;
+  private final TestRedis redis;
+  private final JobQueue queue;
+  private final List<Process> processes = new ArrayList<>();
+  @TempDir
+  Path logDir;
+
+  WorkerProcessTest(TestDatabase db, TestRedis redis) {
+    this.db = db;
+    this.redis = redis;
+    this.queue = redis.queue();
+  }
+
+  @BeforeAll
+  static void startEmulator() throws IOException {
+    emulator = new EmulatorServer(EmulatorConfig.forTests()).start();
+  }
+
+  @AfterAll
+  static void stopEmulator() {
+    emulator.close();
+  }
+
+  @BeforeEach
+  void clean() {
+    db.truncate();
+    queue.deleteAll();
+    emulator.reset();
+  }
+
+  @AfterEach
+  void killLeftovers() {
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  private Process startWorkerProcess(String id, Map<String, String> extra) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), OnecExporterCli.class.getName(), "worker");
+    Map<String, String> env = builder.environment();
+    env.clear();
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    env.putAll(db.env());
+    env.put("REDIS_URL", redis.url());
+    env.put("QUEUE_PREFIX", redis.prefix());
+    env.put("ONEC_BASE_URL", emulator.baseUrl());
+    env.put("ONEC_USERNAME", EmulatorConfig.DEFAULT_USERNAME);
+    env.put("ONEC_PASSWORD", EmulatorConfig.DEFAULT_PASSWORD);
+    env.put("LOG_DIR", logDir.toString());
+    env.put("WORKER_ID", id);
+    env.putAll(extra);
+    builder.redirectErrorStream(true).redirectOutput(logDir.resolve(id + ".out").toFile());
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    Process process = builder.start();
+    processes.add(process);
+    return process;
+  }
+
+  private boolean exported(long id) {
+    return db.jdbi().withHandle(h -> h.createQuery("SELECT invoice_exported_to_1c FROM orders WHERE id = :id")
+        .bind("id", id).mapTo(Boolean.class).one());
+  }
+
+  @Test
+  void a_worker_killed_mid_call_loses_nothing_and_the_invoice_exists_once() throws Exception {
+    aPaidOrder(1).insert(db.jdbi());
+    emulator.latencyMillis(4000); // a slow 1C: the call is in flight when the worker dies
+    Process victim = startWorkerProcess("victim", Map.of("LEASE_SECONDS", "2"));
+    queue.enqueue("1", "test");
+    await().atMost(Duration.ofSeconds(30)).until(() -> !emulator.received().isEmpty());
+
+    victim.destroyForcibly(); // SIGKILL: no shutdown hook, no hand-back
+    assertThat(victim.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    long killedAt = System.nanoTime();
+    emulator.latencyMillis(0);
+    startWorkerProcess("rescuer", Map.of("LEASE_SECONDS", "2"));
+
+    await().atMost(Duration.ofSeconds(40)).until(() -> exported(1));
+    Duration recovery = Duration.ofNanos(System.nanoTime() - killedAt);
+    assertThat(emulator.invoices()).hasSize(1);
+    assertThat(emulator.received()).extracting(EmulatorServer.ReceivedRequest::invoiceNumber)
+        .containsOnly("INV-2026-001");
+    assertThat(queue.stats().counters()).containsEntry("stalled", 1L);
+    // Lease 2 s + reaper interval + the rescuer's JVM start: well within the 30 s default lease.
+    assertThat(recovery).isLessThan(Duration.ofSeconds(25));
+  }
+
+  @Test
+  void sigterm_lets_the_in_flight_export_finish() throws Exception {
+    aPaidOrder(2).insert(db.jdbi());
+    emulator.latencyMillis(1500);
+    Process worker = startWorkerProcess("polite", Map.of("WORKER_SHUTDOWN_GRACE_SECONDS", "20"));
+    queue.enqueue("2", "test");
+    await().atMost(Duration.ofSeconds(30)).until(() -> !emulator.received().isEmpty());
+
+    worker.destroy(); // SIGTERM
+    assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(exported(2)).isTrue();
+    assertThat(queue.stats().active()).isZero();
+    assertThat(queue.stats().counters()).containsEntry("exported", 1L);
+  }
+
+  @Test
+  void a_worker_waits_for_redis_instead_of_crash_looping() throws Exception {
+    aPaidOrder(3).insert(db.jdbi());
+    Process worker = startWorkerProcess("patient", Map.of("REDIS_URL", "redis://127.0.0.1:1"));
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        java.nio.file.Files.readString(logDir.resolve("patient.out")).split("Redis unreachable", -1).length > 2);
+    assertThat(worker.isAlive()).as("still waiting after two tries, not exited").isTrue();
+  }
+}
