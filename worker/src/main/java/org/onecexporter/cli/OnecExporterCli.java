@@ -1,6 +1,8 @@
 package org.onecexporter.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import org.onecexporter.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,7 +33,9 @@ public final class OnecExporterCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    // UTF-8 whatever the locale: a systemd unit or a slim container runs with POSIX, and Cyrillic must survive.
+    System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
   }
 
   public static int run(String[] args, PrintWriter out, PrintWriter err) {

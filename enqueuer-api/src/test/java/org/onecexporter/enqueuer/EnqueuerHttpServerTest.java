@@ -1,0 +1,119 @@
+package org.onecexporter.enqueuer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.onecexporter.config.ConfigException;
+import org.onecexporter.config.Env;
+import org.onecexporter.queue.JobQueue;
+import org.onecexporter.testing.RedisExtension;
+import org.onecexporter.testing.RedisExtension.TestRedis;
+
+@ExtendWith(RedisExtension.class)
+class EnqueuerHttpServerTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private final TestRedis redis;
+  private final JobQueue queue;
+  private InvoiceEnqueuer enqueuer;
+  private EnqueuerHttpServer server;
+
+  EnqueuerHttpServerTest(TestRedis redis) {
+    this.redis = redis;
+    this.queue = redis.queue();
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    queue.deleteAll();
+    enqueuer = InvoiceEnqueuer.fromEnv(new Env(Map.of("REDIS_URL", redis.url(), "QUEUE_PREFIX", redis.prefix())));
+    server = new EnqueuerHttpServer(enqueuer, "s3cret", "127.0.0.1", 0).start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    enqueuer.close();
+  }
+
+  private HttpResponse<String> post(EnqueuerHttpServer target, String id, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + target.port() + "/v1/orders/" + id + "/invoice-export"))
+        .timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void queues_once_then_says_already_queued() throws Exception {
+    HttpResponse<String> first = post(server, "1001", "s3cret");
+    HttpResponse<String> second = post(server, "1001", "s3cret");
+
+    assertThat(first.statusCode()).isEqualTo(202);
+    assertThat(first.body()).isEqualTo("{\"order_id\":1001,\"status\":\"queued\"}");
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(second.body()).contains("\"status\":\"already_queued\"");
+    assertThat(queue.stats().ready()).isEqualTo(1);
+    assertThat(queue.job("1001")).containsEntry("source", "enqueuer");
+  }
+
+  @Test
+  void refuses_bad_ids_and_missing_or_wrong_tokens() throws Exception {
+    assertThat(post(server, "abc", "s3cret").statusCode()).isEqualTo(400);
+    assertThat(post(server, "-5", "s3cret").statusCode()).isEqualTo(400);
+    assertThat(post(server, "0", "s3cret").statusCode()).isEqualTo(400);
+    assertThat(post(server, "1", null).statusCode()).isEqualTo(401);
+    assertThat(post(server, "1", "wrong").statusCode()).isEqualTo(401);
+    assertThat(queue.stats().ready()).isZero();
+  }
+
+  @Test
+  void answers_503_quickly_when_redis_is_unreachable_and_the_quiet_variant_never_throws() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    try (InvoiceEnqueuer down = InvoiceEnqueuer.fromEnv(new Env(Map.of(
+            "REDIS_URL", "redis://127.0.0.1:" + closedPort, "QUEUE_PREFIX", redis.prefix())));
+        EnqueuerHttpServer downServer = new EnqueuerHttpServer(down, "s3cret", "127.0.0.1", 0).start()) {
+      long started = System.nanoTime();
+      HttpResponse<String> response = post(downServer, "7", "s3cret");
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.body()).contains("unavailable");
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+
+      assertThat(down.enqueueQuietly(8)).isEqualTo(EnqueueStatus.FAILED);
+      assertThat(down.failedCount()).isEqualTo(1);
+      HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + downServer.port() + "/health/ready"))
+          .build();
+      assertThat(HTTP.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+    }
+  }
+
+  @Test
+  void the_library_reports_queued_and_already_queued() {
+    assertThat(enqueuer.enqueueQuietly(42)).isEqualTo(EnqueueStatus.QUEUED);
+    assertThat(enqueuer.enqueue(42)).isEqualTo(EnqueueStatus.ALREADY_QUEUED);
+    assertThat(enqueuer.queuedCount()).isEqualTo(1);
+    assertThat(enqueuer.alreadyQueuedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void a_malformed_redis_url_fails_at_start_naming_the_variable() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> InvoiceEnqueuer.fromEnv(new Env(Map.of("REDIS_URL", "localhost:6379"))))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("REDIS_URL:");
+  }
+}

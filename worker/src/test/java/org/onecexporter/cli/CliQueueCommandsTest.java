@@ -1,0 +1,112 @@
+package org.onecexporter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.onecexporter.testing.TestOrder.aPaidOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.onecexporter.json.Json;
+import org.onecexporter.queue.JobQueue;
+import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.RedisExtension;
+import org.onecexporter.testing.RedisExtension.TestRedis;
+import org.onecexporter.testing.TestDatabase;
+
+/** The operator's queue commands, run as separate processes. */
+@ExtendWith({PostgresExtension.class, RedisExtension.class})
+class CliQueueCommandsTest {
+  private final TestDatabase db;
+  private final TestRedis redis;
+  private final JobQueue queue;
+  @TempDir
+  Path logDir;
+
+  CliQueueCommandsTest(TestDatabase db, TestRedis redis) {
+    this.db = db;
+    this.redis = redis;
+    this.queue = redis.queue();
+  }
+
+  @BeforeEach
+  void clean() {
+    db.truncate();
+    queue.deleteAll();
+  }
+
+  private Map<String, String> env() {
+    Map<String, String> env = new HashMap<>(db.env());
+    env.put("REDIS_URL", redis.url());
+    env.put("QUEUE_PREFIX", redis.prefix());
+    env.put("LOG_DIR", logDir.toString());
+    env.put("RECONCILE_MIN_AGE_SECONDS", "0");
+    return env;
+  }
+
+  @Test
+  void enqueue_stats_and_the_dlq_commands() throws Exception {
+    CliProcess.Result enqueue = CliProcess.run(env(), "enqueue", "11", "12", "11");
+    assertThat(enqueue.exitCode()).as(enqueue.stderr()).isZero();
+    assertThat(enqueue.stdout().lines()).containsExactly(
+        "{\"order_id\":11,\"status\":\"queued\",\"state\":\"ready\"}",
+        "{\"order_id\":12,\"status\":\"queued\",\"state\":\"ready\"}",
+        "{\"order_id\":11,\"status\":\"already_queued\",\"state\":\"ready\"}");
+
+    JobQueue.ClaimedJob job = (JobQueue.ClaimedJob) queue.claim(java.time.Duration.ofSeconds(30), "t");
+    queue.deadLetter(job, "refused_by_1c", "1C answered 400: articul ФР-1 not found", 400, "INV-2026-001");
+
+    JsonNode stats = Json.MAPPER.readTree(CliProcess.run(env(), "stats").stdout());
+    assertThat(stats.get("ready").asLong()).isEqualTo(1);
+    assertThat(stats.get("dlq").asLong()).isEqualTo(1);
+    assertThat(stats.get("oldest_waiting_seconds").asDouble()).isGreaterThanOrEqualTo(0);
+    assertThat(stats.get("counters").get("enqueued").asLong()).isEqualTo(2);
+
+    CliProcess.Result list = CliProcess.run(env(), "dlq", "list");
+    assertThat(list.stdout()).contains("\"order_id\":\"11\"", "\"reason\":\"refused_by_1c\"", "ФР-1 not found");
+    assertThat(list.stderr()).contains("1 entry in the DLQ");
+
+    JsonNode show = Json.MAPPER.readTree(CliProcess.run(env(), "dlq", "show", "11").stdout());
+    assertThat(show.get("dlq_entry").get("invoice_number").asText()).isEqualTo("INV-2026-001");
+    assertThat(show.get("job").get("state").asText()).isEqualTo("dead");
+    assertThat(show.get("job").has("token")).isFalse();
+
+    assertThat(CliProcess.run(env(), "dlq", "requeue", "999").exitCode()).isEqualTo(ExitCodes.REJECTED);
+    assertThat(CliProcess.run(env(), "dlq", "requeue").exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(CliProcess.run(env(), "dlq", "requeue", "11").stdout()).contains("{\"requeued\":1}");
+    assertThat(queue.stats().ready()).isEqualTo(2);
+
+    job = (JobQueue.ClaimedJob) queue.claim(java.time.Duration.ofSeconds(30), "t");
+    queue.deadLetter(job, "invalid", "bad", 0, null);
+    assertThat(CliProcess.run(env(), "dlq", "purge").exitCode()).as("needs --yes").isEqualTo(ExitCodes.USAGE);
+    assertThat(CliProcess.run(env(), "dlq", "purge", "--yes").stdout()).contains("{\"purged\":1}");
+    assertThat(queue.stats().dlq()).isZero();
+  }
+
+  @Test
+  void reconcile_queues_paid_unexported_orders_without_jobs() throws Exception {
+    aPaidOrder(21).insert(db.jdbi());
+    aPaidOrder(22).insert(db.jdbi());
+    aPaidOrder(23).status("cancelled").insert(db.jdbi());
+    queue.enqueue("22", "enqueuer");
+
+    CliProcess.Result result = CliProcess.run(env(), "reconcile");
+
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stdout().strip()).isEqualTo("{\"candidates\":2,\"queued\":1,\"requeued_from_dlq\":0}");
+    assertThat(queue.job("21")).containsEntry("source", "reconciler");
+  }
+
+  @Test
+  void an_unreachable_redis_is_reported_with_its_own_exit_code() throws Exception {
+    Map<String, String> env = env();
+    env.put("REDIS_URL", "redis://127.0.0.1:1");
+    CliProcess.Result result = CliProcess.run(env, "stats");
+    assertThat(result.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(result.stderr()).contains("unavailable");
+  }
+}
