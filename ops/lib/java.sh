@@ -6,6 +6,13 @@ _onec_java_major() { # prints the major version of the java binary given as $1
   "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}'
 }
 
+# Maven 3.9's Guice calls sun.misc.Unsafe; JDK 24+ warns on every build unless told it is allowed.
+_onec_quiet_maven() {
+  if [ "$1" -ge 24 ] && [[ "${MAVEN_OPTS:-}" != *sun-misc-unsafe* ]]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
+}
+
 onec_pick_java() {
   local candidate major
   for candidate in ${JAVA_HOME:+"$JAVA_HOME"} $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
@@ -15,6 +22,7 @@ onec_pick_java() {
     if [ -n "$major" ] && [ "${major%%.*}" -ge 21 ] 2>/dev/null; then
       export JAVA_HOME="$candidate"
       export PATH="$JAVA_HOME/bin:$PATH"
+      _onec_quiet_maven "${major%%.*}"
       return 0
     fi
   done

@@ -1,0 +1,14 @@
+# Sourced by the ops/ launchers: prints the runnable jar of a module, building it first when it is missing or
+# older than the sources (after a git pull, say).
+onec_jar() { # $1 = module directory name
+  local root module jar
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+  module="$1"
+  jar=$(ls "$root/$module"/target/"$module"-*-all.jar 2>/dev/null | head -n 1 || true)
+  if [ -z "$jar" ] || [ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/src/main -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+    echo "$module: building the jar…" >&2
+    (cd "$root" && ./mvnw -q -B -ntp -DskipTests -pl "$module" -am package) >&2 || return 1
+    jar=$(ls "$root/$module"/target/"$module"-*-all.jar | head -n 1)
+  fi
+  printf '%s\n' "$jar"
+}
