@@ -4,8 +4,15 @@ import java.time.Duration;
 
 /** One attempt's end: either final, or worth retrying later. */
 public sealed interface AttemptResult {
-  /** Final: exported, already exported, or rejected. {@code calledOneC} says whether 1C was called. */
-  record Done(ExportResult result, boolean calledOneC) implements AttemptResult {}
+  /**
+   * Final: exported, already exported, or rejected. {@code calledOneC} says whether 1C was called, and
+   * {@code callDuration} how long that call took (null when it was not).
+   */
+  record Done(ExportResult result, boolean calledOneC, Duration callDuration) implements AttemptResult {
+    public Done(ExportResult result, boolean calledOneC) {
+      this(result, calledOneC, null);
+    }
+  }
 
   /**
    * Transient: 1C, the network or the database failed in a way a later attempt may not.

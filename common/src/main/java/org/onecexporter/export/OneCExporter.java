@@ -43,6 +43,7 @@ public final class OneCExporter {
   private final Clock clock;
   private final PiiMasker masker;
   private final Duration lockTimeout;
+  private volatile ExportObserver observer = ExportObserver.NONE;
 
   public OneCExporter(Jdbi jdbi, OneCClient client, InvoiceBuilder builder, RetrySchedule schedule, Sleeper sleeper,
       Clock clock, PiiMasker masker, Duration oneCTimeout) {
@@ -56,6 +57,11 @@ public final class OneCExporter {
     this.masker = masker;
     // Wait for a concurrent export of the same order a little longer than its 1C call may take.
     this.lockTimeout = oneCTimeout.plusSeconds(15);
+  }
+
+  /** Metrics hook; set once at start-up. */
+  public void observe(ExportObserver exportObserver) {
+    this.observer = exportObserver;
   }
 
   public RetrySchedule schedule() {
@@ -172,9 +178,10 @@ public final class OneCExporter {
         kv("duration_ms", exchange.durationMillis()), kv("http_status", outcome.httpStatus()),
         kv("outcome", outcomeName), kv("request_body", masker.body(body)),
         kv("response_body", masker.body(exchange.responseBody())));
+    observer.callFinished(Duration.ofMillis(exchange.durationMillis()), outcomeName);
 
     return switch (outcome) {
-      case CallOutcome.Success s -> recordSuccess(handle, orderId, number, s);
+      case CallOutcome.Success s -> recordSuccess(handle, order, number, s, exchange.durationMillis());
       case CallOutcome.Transient t -> new AttemptResult.Retry(orderId, number, t.reason(), t.httpStatus(),
           t.retryAfter(), true);
       case CallOutcome.Permanent p -> new AttemptResult.Done(new ExportResult(orderId, ExportStatus.REJECTED, number,
@@ -182,7 +189,9 @@ public final class OneCExporter {
     };
   }
 
-  private AttemptResult recordSuccess(Handle handle, long orderId, String number, CallOutcome.Success success) {
+  private AttemptResult recordSuccess(Handle handle, Order order, String number, CallOutcome.Success success,
+      long callMillis) {
+    long orderId = order.id();
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // PostgreSQL keeps microseconds
     try {
       orders.markExported(handle, orderId, number, now, success.documentId(), success.documentNumber());
@@ -192,12 +201,13 @@ public final class OneCExporter {
           "1C accepted the invoice but recording it in PostgreSQL failed: " + e.getMessage(), success.httpStatus(),
           null, true);
     }
+    observer.exported(order.paidAt(), now);
     LOG.info("exported", kv("order_id", orderId), kv("invoice_number", number), kv("outcome", "exported"),
         kv("onec_document_id", success.documentId()), kv("onec_document_number", success.documentNumber()),
         kv("existing_in_1c", success.existing()));
     return new AttemptResult.Done(
         new ExportResult(orderId, ExportStatus.EXPORTED, number, now, 0, null, success.httpStatus(),
-            ExportResult.Reason.NONE), true);
+            ExportResult.Reason.NONE), true, Duration.ofMillis(callMillis));
   }
 
   private static AttemptResult rejected(long orderId, String invoiceNumber, String error, ExportResult.Reason why) {

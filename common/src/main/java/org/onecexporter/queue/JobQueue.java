@@ -84,7 +84,51 @@ public final class JobQueue {
 
   /** Done. {@code outcome} names the counter bumped in the stats hash (exported, already_exported, ...). */
   public boolean ack(ClaimedJob job, String outcome) {
-    return ok(eval("ack", List.of(keys.active(), keys.stats()), keys.prefix(), job.orderId(), job.token(), outcome));
+    return ack(job, outcome, null);
+  }
+
+  /**
+   * @param call how long the successful 1C call took, recorded for fleet-wide percentiles; null when none
+   */
+  public boolean ack(ClaimedJob job, String outcome, Duration call) {
+    return ok(eval("ack", List.of(keys.active(), keys.stats(), keys.exportTimes()), keys.prefix(), job.orderId(),
+        job.token(), outcome, call == null ? "" : Long.toString(call.toMillis())));
+  }
+
+  /** Percentiles of recent exports across the fleet (from the capped timing list). */
+  public record Timings(int count, Optional<Duration> jobP50, Optional<Duration> jobP95, Optional<Duration> jobP99,
+      Optional<Duration> callP50, Optional<Duration> callP95, Optional<Duration> callP99) {}
+
+  public Timings timings(Duration window) {
+    long since = redisTimeMillis() - window.toMillis();
+    List<Long> job = new ArrayList<>();
+    List<Long> call = new ArrayList<>();
+    for (String entry : redis.<String>getList(keys.exportTimes(), StringCodec.INSTANCE).readAll()) {
+      String[] parts = entry.split(" ");
+      try {
+        if (Long.parseLong(parts[0]) < since) {
+          break; // newest first: the rest is older
+        }
+        job.add(Long.parseLong(parts[1]));
+        if (parts.length > 2 && !parts[2].isEmpty()) {
+          call.add(Long.parseLong(parts[2]));
+        }
+      } catch (RuntimeException malformed) {
+        // a hand-written entry: skip it
+      }
+    }
+    return new Timings(job.size(), percentile(job, 50), percentile(job, 95), percentile(job, 99),
+        percentile(call, 50), percentile(call, 95), percentile(call, 99));
+  }
+
+  /** Nearest-rank percentile. */
+  static Optional<Duration> percentile(List<Long> values, int p) {
+    if (values.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Long> sorted = values.stream().sorted().toList();
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return Optional.of(Duration.ofMillis(sorted.get(Math.max(0, rank - 1))));
   }
 
   /**

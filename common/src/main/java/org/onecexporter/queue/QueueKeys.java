@@ -42,6 +42,11 @@ public record QueueKeys(String prefix) {
     return prefix + ":job:" + orderId;
   }
 
+  /** LIST, newest first and capped at 10,000: "done_at enqueued_to_done_ms call_ms" per exported job. */
+  public String exportTimes() {
+    return prefix + ":export_times";
+  }
+
   /** LIST of wake-up tokens idle workers block on (BLPOP). */
   public String wake() {
     return prefix + ":wake";

@@ -16,7 +16,7 @@ import org.onecexporter.queue.QueueUnavailableException;
  * The enqueuer over HTTP, for payment processors in other languages:
  * {@code POST /v1/orders/{id}/invoice-export} with {@code Authorization: Bearer <ENQUEUER_TOKEN>} answers 202
  * (queued), 200 (already queued), 400 (bad id), 401 (no or wrong token), 503 (Redis unreachable). Also
- * {@code GET /health/live} and {@code GET /health/ready} (Redis reachable).
+ * {@code GET /metrics}, {@code GET /health/live} and {@code GET /health/ready} (Redis reachable).
  */
 public final class EnqueuerHttpServer implements AutoCloseable {
   private static final Pattern ROUTE = Pattern.compile("/v1/orders/([^/]+)/invoice-export/?");
@@ -25,9 +25,18 @@ public final class EnqueuerHttpServer implements AutoCloseable {
   private final InvoiceEnqueuer enqueuer;
   private final byte[] token;
   private final HttpServer server;
+  private final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry;
 
   public EnqueuerHttpServer(InvoiceEnqueuer enqueuer, String token, String host, int port) throws IOException {
+    this(enqueuer, token, host, port, new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT));
+  }
+
+  /** {@code registry} is the one the enqueuer records into; it is served on {@code /metrics}. */
+  public EnqueuerHttpServer(InvoiceEnqueuer enqueuer, String token, String host, int port,
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) throws IOException {
     this.enqueuer = enqueuer;
+    this.registry = registry;
     this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     this.server = HttpServer.create(new InetSocketAddress(host, port), 1024);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -48,13 +57,8 @@ public final class EnqueuerHttpServer implements AutoCloseable {
       body.readAllBytes();
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
-      if (method.equals("GET") && path.equals("/health/live")) {
-        send(exchange, 200, "{\"status\":\"up\"}");
-        return;
-      }
-      if (method.equals("GET") && path.equals("/health/ready")) {
-        boolean ready = enqueuer.ready();
-        send(exchange, ready ? 200 : 503, ready ? "{\"status\":\"ready\"}" : "{\"status\":\"redis unreachable\"}");
+      if (org.onecexporter.ops.OpsHttpServer.handleOpsPath(exchange, registry,
+          java.util.Map.of("redis", enqueuer::ready))) {
         return;
       }
       Matcher route = ROUTE.matcher(path);

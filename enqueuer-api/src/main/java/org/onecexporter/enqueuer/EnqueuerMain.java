@@ -16,10 +16,12 @@ public final class EnqueuerMain {
       String token = env.required("ENQUEUER_TOKEN", "the bearer token payment processors send");
       int port = env.integer("ENQUEUER_PORT", 8081, 0, 65_535);
       String host = env.string("ENQUEUER_HOST", "0.0.0.0");
-      enqueuer = InvoiceEnqueuer.fromEnv(env);
-      server = new EnqueuerHttpServer(enqueuer, token, host, port).start();
+      var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+          io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+      enqueuer = InvoiceEnqueuer.fromEnv(env, registry);
+      server = new EnqueuerHttpServer(enqueuer, token, host, port, registry).start();
       System.err.println("enqueuer listening on " + host + ":" + server.port()
-          + ": POST /v1/orders/{id}/invoice-export");
+          + ": POST /v1/orders/{id}/invoice-export, GET /metrics, /health/live, /health/ready");
     } catch (ConfigException e) {
       System.err.println("enqueuer-api: configuration error: " + e.getMessage());
       System.exit(2);

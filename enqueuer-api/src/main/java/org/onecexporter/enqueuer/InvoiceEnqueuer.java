@@ -31,9 +31,30 @@ public final class InvoiceEnqueuer implements AutoCloseable {
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong alreadyQueued = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final io.micrometer.core.instrument.MeterRegistry registry;
+  private final io.micrometer.core.instrument.Timer duration;
 
   public InvoiceEnqueuer(LazyQueue queue) {
+    this(queue, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  /** With metrics: {@code onec_enqueues_total{result}} and {@code onec_enqueue_duration_seconds}. */
+  public InvoiceEnqueuer(LazyQueue queue, io.micrometer.core.instrument.MeterRegistry registry) {
     this.queue = queue;
+    this.registry = registry;
+    this.duration = io.micrometer.core.instrument.Timer.builder("onec_enqueue_duration")
+        .description("Time the payment path spends queueing one export").publishPercentileHistogram()
+        .minimumExpectedValue(java.time.Duration.ofNanos(100_000))
+        .maximumExpectedValue(java.time.Duration.ofSeconds(5))
+        .register(registry);
+    for (String result : new String[] {"queued", "already_queued", "failed"}) {
+      io.micrometer.core.instrument.Counter.builder("onec_enqueues").tag("result", result)
+          .description("Enqueue requests by result").register(registry);
+    }
+  }
+
+  private void count(String result) {
+    registry.counter("onec_enqueues", "result", result).increment();
   }
 
   public static InvoiceEnqueuer fromEnv() {
@@ -41,11 +62,16 @@ public final class InvoiceEnqueuer implements AutoCloseable {
   }
 
   public static InvoiceEnqueuer fromEnv(Env env) {
+    return fromEnv(env, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  public static InvoiceEnqueuer fromEnv(Env env, io.micrometer.core.instrument.MeterRegistry registry) {
     String url = env.string("REDIS_URL", RedisConnections.DEFAULT_URL);
     int timeout = env.integer("ENQUEUER_REDIS_TIMEOUT_MS", 500, 10, 60_000);
     QueueKeys keys = new QueueKeys(env.string("QUEUE_PREFIX", QueueKeys.DEFAULT_PREFIX));
     org.redisson.config.Config config = RedisConnections.config(url, 16, timeout); // a malformed URL fails here
-    return new InvoiceEnqueuer(new LazyQueue(() -> org.redisson.Redisson.create(config), keys, Duration.ofSeconds(1)));
+    return new InvoiceEnqueuer(new LazyQueue(() -> org.redisson.Redisson.create(config), keys, Duration.ofSeconds(1)),
+        registry);
   }
 
   /**
@@ -57,19 +83,28 @@ public final class InvoiceEnqueuer implements AutoCloseable {
       throw new IllegalArgumentException("order id must be positive, got " + orderId);
     }
     JobQueue.EnqueueResult result;
+    long started = System.nanoTime();
     try {
       result = queue.get().enqueue(Long.toString(orderId), "enqueuer");
     } catch (QueueUnavailableException e) {
+      failed.incrementAndGet();
+      count("failed");
       throw e;
     } catch (RuntimeException e) {
+      failed.incrementAndGet();
+      count("failed");
       throw new QueueUnavailableException("Redis unavailable: " + e.getMessage(), e);
+    } finally {
+      duration.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
     if (result.queued()) {
       queued.incrementAndGet();
+      count("queued");
       LOG.info("queued invoice export", kv("order_id", orderId), kv("outcome", "queued"));
       return EnqueueStatus.QUEUED;
     }
     alreadyQueued.incrementAndGet();
+    count("already_queued");
     LOG.info("invoice export already queued ({})", result.state(), kv("order_id", orderId),
         kv("outcome", "already_queued"), kv("state", result.state()));
     return EnqueueStatus.ALREADY_QUEUED;
@@ -80,7 +115,10 @@ public final class InvoiceEnqueuer implements AutoCloseable {
     try {
       return enqueue(orderId);
     } catch (RuntimeException e) {
-      failed.incrementAndGet();
+      if (!(e instanceof QueueUnavailableException)) {
+        failed.incrementAndGet();
+        count("failed");
+      }
       LOG.error("could not queue the invoice export; the reconciler will pick the order up: {}", e.getMessage(),
           kv("order_id", orderId), kv("outcome", "enqueue_failed"));
       return EnqueueStatus.FAILED;

@@ -14,10 +14,15 @@ final class StatsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @picocli.CommandLine.Option(names = "--window-minutes", defaultValue = "15",
+      description = "percentiles over exports of the last N minutes (default ${DEFAULT-VALUE})")
+  int windowMinutes;
+
   @Override
   public Integer call() {
     try (QueueAccess access = new QueueAccess(Env.system())) {
       JobQueue.Stats s = access.queue().stats();
+      JobQueue.Timings t = access.queue().timings(java.time.Duration.ofMinutes(windowMinutes));
       ObjectNode out = Json.MAPPER.createObjectNode()
           .put("ready", s.ready()).put("delayed", s.delayed()).put("active", s.active()).put("dlq", s.dlq());
       if (s.oldestWaiting().isPresent()) {
@@ -27,8 +32,26 @@ final class StatsCommand implements Callable<Integer> {
       }
       ObjectNode counters = out.putObject("counters");
       s.counters().forEach(counters::put);
+      ObjectNode timings = out.putObject("export_time");
+      timings.put("window_minutes", windowMinutes).put("exports", t.count());
+      ObjectNode queued = timings.putObject("queued_to_exported_ms");
+      put(queued, "p50", t.jobP50());
+      put(queued, "p95", t.jobP95());
+      put(queued, "p99", t.jobP99());
+      ObjectNode call = timings.putObject("onec_call_ms");
+      put(call, "p50", t.callP50());
+      put(call, "p95", t.callP95());
+      put(call, "p99", t.callP99());
       spec.commandLine().getOut().println(Json.write(out));
     }
     return ExitCodes.OK;
+  }
+
+  private static void put(ObjectNode node, String name, java.util.Optional<java.time.Duration> value) {
+    if (value.isPresent()) {
+      node.put(name, value.get().toMillis());
+    } else {
+      node.putNull(name);
+    }
   }
 }

@@ -24,7 +24,15 @@ final class PermitGatedClient implements OneCClient {
   private final Duration permitLease;
   private final Semaphore local;
 
+  private final java.util.concurrent.atomic.AtomicInteger inFlight;
+
   PermitGatedClient(OneCClient delegate, JobQueue queue, int max, Duration oneCTimeout) {
+    this(delegate, queue, max, oneCTimeout, new java.util.concurrent.atomic.AtomicInteger());
+  }
+
+  PermitGatedClient(OneCClient delegate, JobQueue queue, int max, Duration oneCTimeout,
+      java.util.concurrent.atomic.AtomicInteger inFlight) {
+    this.inFlight = inFlight;
     this.delegate = delegate;
     this.queue = queue;
     this.max = max;
@@ -58,9 +66,11 @@ final class PermitGatedClient implements OneCClient {
       return new Exchange(new CallOutcome.Transient(0, "no 1C permit, Redis unavailable: " + e.getMessage(), null),
           "", 0);
     }
+    inFlight.incrementAndGet();
     try {
       return delegate.send(invoiceNumber, jsonBody);
     } finally {
+      inFlight.decrementAndGet();
       try {
         queue.releasePermit(permit);
       } catch (RuntimeException e) {

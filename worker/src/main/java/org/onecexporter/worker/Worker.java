@@ -53,11 +53,18 @@ public final class Worker implements AutoCloseable {
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform()
       .daemon().name("worker-timer-", 0).factory());
   private final Map<String, ClaimedJob> inFlight = new ConcurrentHashMap<>();
+  private final WorkerMetrics metrics;
   private final AtomicBoolean running = new AtomicBoolean();
   private Thread dispatcher;
 
   public Worker(WorkerConfig config, JobQueue queue, OneCExporter exporter, Reconciler reconciler) {
+    this(config, queue, exporter, reconciler, new WorkerMetrics());
+  }
+
+  public Worker(WorkerConfig config, JobQueue queue, OneCExporter exporter, Reconciler reconciler,
+      WorkerMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.queue = queue;
     this.exporter = exporter;
     this.reconciler = reconciler;
@@ -81,11 +88,19 @@ public final class Worker implements AutoCloseable {
       };
       LOG.warn(message, kv("circuit_state", to.name()), kv("worker", config.workerId()));
       try {
-        queue.redis().getMap(queue.keys().stats()).addAndGet("circuit_" + to.name().toLowerCase(), 1);
+        queue.redis().getMap(queue.keys().stats(), org.redisson.client.codec.StringCodec.INSTANCE)
+            .addAndGet("circuit_" + to.name().toLowerCase(java.util.Locale.ROOT), 1);
       } catch (RuntimeException e) {
         LOG.debug("could not count the circuit transition", e);
       }
     });
+    metrics.circuit(breaker);
+    metrics.inFlightJobs(inFlight::size);
+    exporter.observe(metrics);
+  }
+
+  public WorkerMetrics metrics() {
+    return metrics;
   }
 
   public CircuitBreaker.State circuitState() {
@@ -113,6 +128,13 @@ public final class Worker implements AutoCloseable {
       timers.scheduleWithFixedDelay(() -> periodic("reconciler", config.reconcileInterval(), reconciler::run),
           Math.min(reconcileMillis, 5_000), reconcileMillis, TimeUnit.MILLISECONDS);
     }
+    timers.scheduleWithFixedDelay(() -> {
+      try {
+        metrics.refresh(queue);
+      } catch (RuntimeException e) {
+        LOG.debug("queue gauges not refreshed", e);
+      }
+    }, 0, 5, TimeUnit.SECONDS);
     LOG.info("worker {} started: concurrency {}, 1C cap {} fleet-wide, lease {} s, queue {}", config.workerId(),
         config.concurrency(), config.maxOneCCalls(), config.lease().toSeconds(), config.keys().prefix(),
         kv("worker", config.workerId()));
@@ -222,6 +244,8 @@ public final class Worker implements AutoCloseable {
       String error = "malformed job: '" + abbreviate(job.orderId()) + "' is not an order id";
       LOG.warn(error, kv("order_id", job.orderId()), kv("outcome", "dead_letter"), kv("reason", "malformed"));
       safely(() -> queue.deadLetter(job, "malformed", error, 0, null));
+      metrics.export("rejected");
+      metrics.deadLetter("malformed");
       return;
     }
     long orderId = Long.parseLong(job.orderId());
@@ -239,10 +263,12 @@ public final class Worker implements AutoCloseable {
     } else {
       breaker.releasePermission();
     }
+    metrics.export(r.status().wire());
     boolean moved = switch (r.status()) {
-      case EXPORTED -> safely(() -> queue.ack(job, "exported"));
+      case EXPORTED -> safely(() -> queue.ack(job, "exported", done.callDuration()));
       case ALREADY_EXPORTED -> safely(() -> queue.ack(job, "already_exported"));
       case REJECTED, FAILED -> {
+        metrics.deadLetter(r.reason().wire());
         LOG.warn("order {} to the DLQ: {}", job.orderId(), r.error(), kv("order_id", job.orderId()),
             kv("invoice_number", r.invoiceNumber()), kv("attempt", job.attempt()), kv("outcome", "dead_letter"),
             kv("reason", r.reason().wire()));
@@ -276,12 +302,16 @@ public final class Worker implements AutoCloseable {
           kv("outcome", "retry"));
       safely(() -> queue.retryLater(job, config.circuitOpen(), retry.reason(), retry.httpStatus(),
           retry.invoiceNumber(), true));
+      metrics.retry();
     } else if (scheduled.isEmpty()) {
       LOG.warn("order {} to the DLQ after {} attempts: {}", job.orderId(), job.attempt(), retry.reason(),
           kv("order_id", job.orderId()), kv("invoice_number", retry.invoiceNumber()), kv("attempt", job.attempt()),
           kv("outcome", "dead_letter"), kv("reason", "exhausted"));
       safely(() -> queue.deadLetter(job, "exhausted", retry.reason(), retry.httpStatus(), retry.invoiceNumber()));
+      metrics.export("failed");
+      metrics.deadLetter("exhausted");
     } else {
+      metrics.retry();
       Duration delay = scheduled.get();
       if (retry.retryAfter() != null && retry.retryAfter().compareTo(delay) > 0) {
         delay = retry.retryAfter();

@@ -4,6 +4,10 @@ import java.time.Duration;
 import org.onecexporter.ExporterRuntime;
 import org.onecexporter.config.Env;
 import org.onecexporter.config.OneCConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.onecexporter.ops.OpsHttpServer;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.RedisConnections;
 import org.redisson.api.RedissonClient;
@@ -17,23 +21,38 @@ public final class WorkerRuntime implements AutoCloseable {
   private final RedissonClient redis;
   private final ExporterRuntime exporter;
   private final Worker worker;
+  private final OpsHttpServer http;
 
-  private WorkerRuntime(RedissonClient redis, ExporterRuntime exporter, Worker worker) {
+  private WorkerRuntime(RedissonClient redis, ExporterRuntime exporter, Worker worker, OpsHttpServer http) {
     this.redis = redis;
     this.exporter = exporter;
     this.worker = worker;
+    this.http = http;
   }
 
-  public static WorkerRuntime fromEnv(Env env) throws InterruptedException {
+  public static WorkerRuntime fromEnv(Env env) throws InterruptedException, java.io.IOException {
     WorkerConfig config = WorkerConfig.fromEnv(env);
     OneCConfig oneC = OneCConfig.fromEnv(env); // fail fast on 1C settings before waiting for Redis
     RedissonClient redis = connectWithBackoff(env, config.concurrency() + 8);
     JobQueue queue = new JobQueue(redis, config.keys());
+    WorkerMetrics metrics = new WorkerMetrics();
     ExporterRuntime exporter = ExporterRuntime.fromEnv(env, config.maxOneCCalls(),
-        client -> new PermitGatedClient(client, queue, config.maxOneCCalls(), oneC.timeout()));
+        client -> new PermitGatedClient(client, queue, config.maxOneCCalls(), oneC.timeout(), metrics.callsInFlight()));
     Reconciler reconciler = new Reconciler(exporter.database().jdbi(), queue, config.reconcileMinAge());
-    Worker worker = new Worker(config, queue, exporter.exporter(), reconciler);
-    return new WorkerRuntime(redis, exporter, worker);
+    Worker worker = new Worker(config, queue, exporter.exporter(), reconciler, metrics);
+    boolean portGiven = env.optional("WORKER_HTTP_PORT").isPresent();
+    int port = env.integer("WORKER_HTTP_PORT", 9090, 0, 65_535);
+    Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    checks.put("redis", () -> {
+      redis.getBucket(config.keys().stats()).isExists();
+      return true;
+    });
+    checks.put("postgresql", () -> exporter.database().jdbi().withHandle(
+        h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1);
+    OpsHttpServer http = OpsHttpServer.start(env.string("WORKER_HTTP_HOST", "0.0.0.0"), port, !portGiven,
+        metrics.registry(), checks);
+    LOG.info("metrics and health on port {}: /metrics, /health/live, /health/ready", http.port());
+    return new WorkerRuntime(redis, exporter, worker, http);
   }
 
   /** Redis down at start-up: wait and try again with backoff instead of exiting into a crash loop. */
@@ -57,9 +76,14 @@ public final class WorkerRuntime implements AutoCloseable {
     return worker;
   }
 
+  public int httpPort() {
+    return http.port();
+  }
+
   @Override
   public void close() {
     worker.close();
+    http.close();
     exporter.close();
     redis.shutdown();
   }

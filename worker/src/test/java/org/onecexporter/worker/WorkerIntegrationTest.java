@@ -120,6 +120,48 @@ class WorkerIntegrationTest {
     assertThat(emulator.received()).hasSize(40);
     assertThat(queue.stats().counters()).containsEntry("exported", 40L);
     await().atMost(Duration.ofSeconds(5)).until(() -> queue.stats().active() == 0);
+    JobQueue.Timings timings = queue.timings(Duration.ofMinutes(5));
+    assertThat(timings.count()).isEqualTo(40);
+    assertThat(timings.jobP95()).isPresent();
+    assertThat(timings.callP99()).hasValueSatisfying(d -> assertThat(d).isLessThan(Duration.ofSeconds(2)));
+  }
+
+  @Test
+  void metrics_and_health_show_what_happened() throws Exception {
+    aPaidOrder(90).insert(db.jdbi());
+    aPaidOrder(91).status("new").insert(db.jdbi());
+    emulator.faults().script(List.of(Fault.ERROR_503));
+    Worker worker = startWorker(config(2));
+    try (org.onecexporter.ops.OpsHttpServer http = org.onecexporter.ops.OpsHttpServer.start("127.0.0.1", 0, false,
+        worker.metrics().registry(), Map.of("redis", () -> true, "postgresql", () -> true))) {
+      queue.enqueue("90", "test");
+      queue.enqueue("91", "test");
+      await().atMost(Duration.ofSeconds(10)).until(() -> exported(90) && queue.stats().dlq() == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> scrape(http.port(), "/metrics")
+          .contains("onec_queue_jobs{queue=\"dlq\"} 1.0"));
+
+      String metrics = scrape(http.port(), "/metrics");
+      assertThat(metrics)
+          .contains("onec_exports_total{outcome=\"exported\"} 1.0")
+          .contains("onec_exports_total{outcome=\"rejected\"} 1.0")
+          .contains("onec_retries_total 1.0")
+          .contains("onec_dlq_moves_total{reason=\"not_paid\"} 1.0")
+          .contains("onec_call_duration_seconds_count 2")
+          .contains("onec_call_duration_seconds_bucket{le=")
+          .contains("onec_export_end_to_end_seconds_count 1")
+          .contains("onec_circuit_state{state=\"closed\"} 1.0")
+          .contains("onec_calls_in_flight 0.0")
+          .contains("onec_jobs_in_flight ")
+          .contains("onec_queue_oldest_waiting_seconds");
+      assertThat(scrape(http.port(), "/health/ready")).contains("\"status\":\"ready\"");
+      assertThat(scrape(http.port(), "/health/live")).contains("up");
+    }
+  }
+
+  private static String scrape(int port, String path) throws Exception {
+    var client = java.net.http.HttpClient.newHttpClient();
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build();
+    return client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
   }
 
   @Test

@@ -1,0 +1,126 @@
+package org.onecexporter.worker;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.onecexporter.export.ExportObserver;
+import org.onecexporter.queue.JobQueue;
+
+/**
+ * A worker's Prometheus metrics. Per process: Prometheus sums them across the fleet; the queue gauges are
+ * fleet-wide already (read from Redis), so use max() on them, not sum().
+ */
+public final class WorkerMetrics implements ExportObserver {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer callDuration;
+  private final Timer endToEnd;
+  private final Counter retries;
+  private final Map<String, Counter> exports = new ConcurrentHashMap<>();
+  private final Map<String, Counter> dlqMoves = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> queueSizes = new ConcurrentHashMap<>();
+  private final AtomicLong oldestWaitingMillis = new AtomicLong();
+  private final AtomicInteger callsInFlight = new AtomicInteger();
+
+  public WorkerMetrics() {
+    callDuration = Timer.builder("onec_call_duration")
+        .description("Duration of one HTTP call to the 1C invoices service")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(120))
+        .register(registry);
+    endToEnd = Timer.builder("onec_export_end_to_end")
+        .description("From the order's paid_at to the invoice recorded as exported")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(10))
+        .maximumExpectedValue(Duration.ofHours(24))
+        .register(registry);
+    retries = Counter.builder("onec_retries").description("Transient failures scheduled for a retry")
+        .register(registry);
+    for (String outcome : new String[] {"exported", "already_exported", "rejected", "failed"}) {
+      exports.put(outcome, Counter.builder("onec_exports").tag("outcome", outcome)
+          .description("Jobs finished, by outcome").register(registry));
+    }
+    for (String queue : new String[] {"ready", "delayed", "active", "dlq"}) {
+      AtomicLong size = new AtomicLong();
+      queueSizes.put(queue, size);
+      Gauge.builder("onec_queue_jobs", size, AtomicLong::get).tag("queue", queue)
+          .description("Jobs in each part of the queue (fleet-wide, read from Redis)").register(registry);
+    }
+    Gauge.builder("onec_queue_oldest_waiting_seconds", oldestWaitingMillis, v -> v.get() / 1000.0)
+        .description("Age of the oldest job waiting (ready or delayed), fleet-wide").register(registry);
+    Gauge.builder("onec_calls_in_flight", callsInFlight, AtomicInteger::get)
+        .description("Calls to 1C in progress in this process").register(registry);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public AtomicInteger callsInFlight() {
+    return callsInFlight;
+  }
+
+  @Override
+  public void callFinished(Duration duration, String outcome) {
+    callDuration.record(duration);
+  }
+
+  @Override
+  public void exported(Instant paidAt, Instant exportedAt) {
+    if (paidAt != null && !exportedAt.isBefore(paidAt)) {
+      endToEnd.record(Duration.between(paidAt, exportedAt));
+    }
+  }
+
+  void export(String outcome) {
+    exports.get(outcome).increment();
+  }
+
+  void retry() {
+    retries.increment();
+  }
+
+  void deadLetter(String reason) {
+    dlqMoves.computeIfAbsent(reason, r -> Counter.builder("onec_dlq_moves").tag("reason", r)
+        .description("Jobs moved to the dead-letter queue, by reason").register(registry)).increment();
+  }
+
+  void circuit(CircuitBreaker breaker) {
+    for (CircuitBreaker.State state : new CircuitBreaker.State[] {
+        CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN, CircuitBreaker.State.HALF_OPEN}) {
+      Gauge.builder("onec_circuit_state", breaker, b -> b.getState() == state ? 1 : 0)
+          .tag("state", state.name().toLowerCase(Locale.ROOT))
+          .description("1 for the circuit breaker's current state (open: 1C looks down, claiming paused)")
+          .register(registry);
+    }
+    breaker.getEventPublisher().onStateTransition(e -> Counter.builder("onec_circuit_transitions")
+        .tag("to", e.getStateTransition().getToState().name().toLowerCase(Locale.ROOT))
+        .description("Circuit breaker state changes").register(registry).increment());
+  }
+
+  void inFlightJobs(Supplier<Number> count) {
+    Gauge.builder("onec_jobs_in_flight", count, s -> s.get().doubleValue())
+        .description("Jobs this process is working on").register(registry);
+  }
+
+  /** Refreshes the fleet-wide queue gauges from Redis. */
+  void refresh(JobQueue queue) {
+    JobQueue.Stats stats = queue.stats();
+    queueSizes.get("ready").set(stats.ready());
+    queueSizes.get("delayed").set(stats.delayed());
+    queueSizes.get("active").set(stats.active());
+    queueSizes.get("dlq").set(stats.dlq());
+    oldestWaitingMillis.set(stats.oldestWaiting().map(Duration::toMillis).orElse(0L));
+  }
+}
