@@ -9,6 +9,11 @@ public final class EnqueuerMain {
   private EnqueuerMain() {}
 
   public static void main(String[] args) throws Exception {
+    // The library ships no logback.xml (it must not take over a payment processor's logging); the service
+    // uses its own configuration unless one is given.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "logback-enqueuer.xml");
+    }
     Env env = Env.system();
     EnqueuerHttpServer server;
     InvoiceEnqueuer enqueuer;

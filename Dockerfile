@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+# One build, three runtime images (targets): worker (also the onec-exporter command), enqueuer, emulator.
+#   docker build --target worker -t onec-exporter/worker .
+# Not built on the development machine (no Docker engine there); checked by ComposeFileTest.
+
+FROM maven:3.9-eclipse-temurin-21 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY common/pom.xml common/
+COPY onec-emulator/pom.xml onec-emulator/
+COPY enqueuer-api/pom.xml enqueuer-api/
+COPY worker/pom.xml worker/
+COPY common/src common/src
+COPY onec-emulator/src onec-emulator/src
+COPY enqueuer-api/src enqueuer-api/src
+COPY worker/src worker/src
+RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -q -DskipTests package
+
+FROM eclipse-temurin:21-jre AS runtime
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app \
+ && mkdir -p /app/logs && chown app:app /app/logs
+WORKDIR /app
+# UTF-8 so Cyrillic settings and output survive; logs under /app/logs (mount a volume to keep them).
+ENV LANG=C.UTF-8 LC_ALL=C.UTF-8 LOG_DIR=/app/logs JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+USER app
+
+FROM runtime AS worker
+COPY --from=build /src/worker/target/worker-*-all.jar /app/onec-exporter.jar
+EXPOSE 9090
+HEALTHCHECK --interval=15s --timeout=3s --start-period=40s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${WORKER_HTTP_PORT:-9090} && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+ENTRYPOINT ["java", "-jar", "/app/onec-exporter.jar"]
+CMD ["worker"]
+
+FROM runtime AS enqueuer
+COPY --from=build /src/enqueuer-api/target/enqueuer-api-*-all.jar /app/enqueuer-api.jar
+EXPOSE 8081
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${ENQUEUER_PORT:-8081} && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+ENTRYPOINT ["java", "-jar", "/app/enqueuer-api.jar"]
+
+FROM runtime AS emulator
+COPY --from=build /src/onec-emulator/target/onec-emulator-*-all.jar /app/onec-emulator.jar
+EXPOSE 8088
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${EMULATOR_PORT:-8088} && printf 'GET /_emulator/health HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+ENTRYPOINT ["java", "-jar", "/app/onec-emulator.jar"]
