@@ -35,8 +35,25 @@ class EnqueuerHttpServerTest {
   @BeforeEach
   void start() throws Exception {
     queue.deleteAll();
-    enqueuer = InvoiceEnqueuer.fromEnv(new Env(Map.of("REDIS_URL", redis.url(), "QUEUE_PREFIX", redis.prefix())));
-    server = new EnqueuerHttpServer(enqueuer, "s3cret", "127.0.0.1", 0).start();
+    var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    enqueuer = InvoiceEnqueuer.fromEnv(new Env(Map.of("REDIS_URL", redis.url(), "QUEUE_PREFIX", redis.prefix())),
+        registry);
+    server = new EnqueuerHttpServer(enqueuer, "s3cret", "127.0.0.1", 0, registry).start();
+  }
+
+  @Test
+  void serves_metrics_and_health_on_its_own_port() throws Exception {
+    post(server, "501", "s3cret");
+    post(server, "501", "s3cret");
+    String metrics = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).contains("onec_enqueues_total{result=\"queued\"} 1.0",
+        "onec_enqueues_total{result=\"already_queued\"} 1.0", "onec_enqueue_duration_seconds_count 2");
+    HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.body()).contains("\"redis\":\"up\"");
   }
 
   @AfterEach
