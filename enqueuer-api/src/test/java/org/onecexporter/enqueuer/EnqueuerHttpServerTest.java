@@ -112,7 +112,7 @@ class EnqueuerHttpServerTest {
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
 
       assertThat(down.enqueueQuietly(8)).isEqualTo(EnqueueStatus.FAILED);
-      assertThat(down.failedCount()).isEqualTo(1);
+      assertThat(down.failedCount()).as("the HTTP 503 and the quiet call").isEqualTo(2);
       HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + downServer.port() + "/health/ready"))
           .build();
       assertThat(HTTP.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
