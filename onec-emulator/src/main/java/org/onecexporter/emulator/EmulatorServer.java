@@ -281,6 +281,14 @@ public final class EmulatorServer implements AutoCloseable {
     switch (action) {
       case "health" -> send(exchange, 200, "application/json", "{\"status\":\"ok\"}");
       case "invoices" -> send(exchange, 200, "application/json; charset=utf-8", json(listing()));
+      case "received" -> {
+        ArrayNode list = JSON.createArrayNode();
+        for (ReceivedRequest r : received) {
+          list.addObject().put("invoice_number", r.invoiceNumber()).put("at_micros",
+              r.at().getEpochSecond() * 1_000_000 + r.at().getNano() / 1_000).put("fault", r.fault().wire());
+        }
+        send(exchange, 200, "application/json; charset=utf-8", json(list));
+      }
       case "stats" -> {
         ObjectNode stats = JSON.createObjectNode();
         counters.forEach((k, v) -> stats.put(k, v.get()));

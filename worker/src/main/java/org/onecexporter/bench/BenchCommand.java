@@ -1,0 +1,215 @@
+package org.onecexporter.bench;
+
+import static org.onecexporter.json.Json.MAPPER;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.onecexporter.config.DatabaseConfig;
+import org.onecexporter.config.Env;
+import org.onecexporter.config.OneCConfig;
+import org.onecexporter.db.Database;
+import org.onecexporter.domain.InvoiceBuilder;
+import org.onecexporter.export.OneCExporter;
+import org.onecexporter.export.RetrySchedule;
+import org.onecexporter.export.Sleeper;
+import org.onecexporter.logging.PiiMasker;
+import org.onecexporter.onec.HttpOneCClient;
+import org.onecexporter.queue.JobQueue;
+import org.onecexporter.queue.QueueKeys;
+import org.onecexporter.queue.RedisConnections;
+import org.onecexporter.worker.BenchSupport;
+import org.redisson.api.RedissonClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code onec-exporter bench <name>}: the measurements behind docs/performance.md. Each prints one JSON line per
+ * figure. Run through {@code ops/bench}, which starts the emulator and runs BullMQ beside it.
+ */
+@Command(name = "bench", hidden = true, description = "Benchmarks (see ops/bench and docs/performance.md).")
+public final class BenchCommand implements Callable<Integer> {
+  @Parameters(index = "0", description = "queue | e2e | enqueue | pickup")
+  String name;
+
+  @Option(names = "--jobs", defaultValue = "20000")
+  int jobs;
+
+  @Option(names = "--concurrency", defaultValue = "100")
+  int concurrency;
+
+  @Option(names = "--latency-ms", defaultValue = "0")
+  long latencyMillis;
+
+  @Option(names = "--cap", defaultValue = "4")
+  int cap;
+
+  @Option(names = "--samples", defaultValue = "200")
+  int samples;
+
+  @Option(names = "--emulator", defaultValue = "http://127.0.0.1:18188")
+  String emulatorRoot;
+
+  @Override
+  public Integer call() throws Exception {
+    Env env = Env.system();
+    ObjectNode result = switch (name) {
+      case "queue" -> queueNoop(env);
+      case "e2e" -> endToEnd(env);
+      case "enqueue" -> enqueueVersusDirect(env);
+      case "pickup" -> idlePickup(env);
+      default -> throw new IllegalArgumentException("unknown benchmark " + name);
+    };
+    result.put("java", Runtime.version().toString()).put("cores", Runtime.getRuntime().availableProcessors());
+    System.out.println(MAPPER.writeValueAsString(result));
+    return 0;
+  }
+
+  /** No-op jobs through enqueue → claim → ack with {@code concurrency} consumers: the queue's own overhead. */
+  private ObjectNode queueNoop(Env env) throws Exception {
+    RedissonClient redis = RedisConnections.create(env.string("REDIS_URL", RedisConnections.DEFAULT_URL),
+        concurrency + 32);
+    JobQueue queue = new JobQueue(redis, new QueueKeys("{bench:noop:" + UUID.randomUUID().toString().substring(0, 8) + "}"));
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      long t0 = System.nanoTime();
+      int producers = 32;
+      CountDownLatch enqueued = new CountDownLatch(producers);
+      for (int p = 0; p < producers; p++) {
+        int from = p;
+        pool.submit(() -> {
+          for (int i = from; i < jobs; i += producers) {
+            queue.enqueue(Integer.toString(i + 1), "bench");
+          }
+          enqueued.countDown();
+        });
+      }
+      enqueued.await();
+      double enqueueSeconds = (System.nanoTime() - t0) / 1e9;
+
+      AtomicInteger done = new AtomicInteger();
+      CountDownLatch finished = new CountDownLatch(concurrency);
+      long t1 = System.nanoTime();
+      for (int c = 0; c < concurrency; c++) {
+        pool.submit(() -> {
+          while (done.get() < jobs) {
+            Object claim = queue.claim(Duration.ofSeconds(30), "bench");
+            if (claim instanceof JobQueue.ClaimedJob job) {
+              queue.ack(job, "exported");
+              done.incrementAndGet();
+            } else {
+              Thread.onSpinWait();
+            }
+          }
+          finished.countDown();
+        });
+      }
+      finished.await();
+      double processSeconds = (System.nanoTime() - t1) / 1e9;
+      return MAPPER.createObjectNode().put("bench", "queue_noop").put("impl", "onec-exporter").put("jobs", jobs)
+          .put("concurrency", concurrency).put("enqueue_per_s", Math.round(jobs / enqueueSeconds))
+          .put("process_per_s", Math.round(jobs / processSeconds));
+    } finally {
+      queue.deleteAll();
+      redis.shutdown();
+    }
+  }
+
+  /** Real exports (PostgreSQL read, POST to the emulator, flag update) by a worker, against the limit cap ÷ latency. */
+  private ObjectNode endToEnd(Env env) throws Exception {
+    EmulatorControl emulator = new EmulatorControl(emulatorRoot);
+    emulator.reset();
+    emulator.latency(latencyMillis);
+    try (BenchSupport.Fixture fixture = BenchSupport.fixture(env, emulator.baseUrl(), cap, concurrency)) {
+      fixture.insertPaidOrders(jobs);
+      fixture.startWorker();
+      long t0 = System.nanoTime();
+      for (int i = 1; i <= jobs; i++) {
+        fixture.queue().enqueue(Integer.toString(i), "bench");
+      }
+      fixture.awaitExported(jobs, Duration.ofMinutes(10));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double rate = jobs / seconds;
+      ObjectNode r = MAPPER.createObjectNode().put("bench", "end_to_end").put("jobs", jobs)
+          .put("latency_ms", latencyMillis).put("onec_cap", cap).put("worker_concurrency", concurrency)
+          .put("exports_per_s", Math.round(rate * 10) / 10.0).put("invoices_in_emulator", emulator.invoiceCount());
+      if (latencyMillis > 0) {
+        double limit = cap * 1000.0 / latencyMillis;
+        r.put("limit_per_s", limit).put("percent_of_limit", Math.round(rate / limit * 1000) / 10.0);
+      }
+      return r;
+    }
+  }
+
+  /** What the payment path pays: enqueue versus a direct synchronous export of the same kind of order. */
+  private ObjectNode enqueueVersusDirect(Env env) throws Exception {
+    EmulatorControl emulator = new EmulatorControl(emulatorRoot);
+    emulator.reset();
+    emulator.latency(latencyMillis);
+    try (BenchSupport.Fixture fixture = BenchSupport.fixture(env, emulator.baseUrl(), cap, concurrency)) {
+      fixture.insertPaidOrders(samples * 2);
+      double[] enqueue = new double[samples];
+      for (int i = 0; i < samples; i++) {
+        long t = System.nanoTime();
+        fixture.queue().enqueue(Integer.toString(i + 1), "payment"); // what InvoiceEnqueuer.enqueue does
+        enqueue[i] = (System.nanoTime() - t) / 1e6;
+      }
+      int direct = Math.min(samples, 200);
+      double[] sync = new double[direct];
+      for (int i = 0; i < direct; i++) {
+        long t = System.nanoTime();
+        fixture.exporter().exportInvoice(samples + i + 1);
+        sync[i] = (System.nanoTime() - t) / 1e6;
+      }
+      Percentiles e = new Percentiles(enqueue);
+      Percentiles d = new Percentiles(sync);
+      return MAPPER.createObjectNode().put("bench", "payment_path").put("latency_ms", latencyMillis)
+          .put("enqueue_samples", samples).put("enqueue_p50_ms", round(e.p(50))).put("enqueue_p99_ms", round(e.p(99)))
+          .put("direct_samples", direct).put("direct_p50_ms", round(d.p(50))).put("direct_p99_ms", round(d.p(99)));
+    }
+  }
+
+  /** Queue empty, worker idle: time from enqueue to the request reaching the emulator. */
+  private ObjectNode idlePickup(Env env) throws Exception {
+    EmulatorControl emulator = new EmulatorControl(emulatorRoot);
+    emulator.reset();
+    emulator.latency(0);
+    try (BenchSupport.Fixture fixture = BenchSupport.fixture(env, emulator.baseUrl(), cap, concurrency)) {
+      fixture.insertPaidOrders(samples);
+      fixture.startWorker();
+      Thread.sleep(500);
+      double[] latencies = new double[samples];
+      for (int i = 1; i <= samples; i++) {
+        Thread.sleep(50); // let the worker go idle: blocked on BLPOP
+        Instant sent = Instant.now();
+        fixture.queue().enqueue(Integer.toString(i), "bench");
+        fixture.awaitExported(i, Duration.ofSeconds(30));
+        JsonNode received = emulator.received();
+        long atMicros = received.get(received.size() - 1).get("at_micros").asLong();
+        long sentMicros = sent.getEpochSecond() * 1_000_000 + sent.getNano() / 1_000;
+        latencies[i - 1] = (atMicros - sentMicros) / 1000.0;
+      }
+      Percentiles p = new Percentiles(latencies);
+      return MAPPER.createObjectNode().put("bench", "idle_pickup").put("samples", samples)
+          .put("p50_ms", round(p.p(50))).put("p99_ms", round(p.p(99))).put("max_ms", round(p.p(100)));
+    }
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+}
