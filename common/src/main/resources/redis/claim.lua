@@ -1,6 +1,7 @@
--- claim: KEYS ready, delayed, active, wake; ARGV prefix, token, lease_ms, worker
--- Promotes due delayed jobs, takes the oldest ready one, leases it to the caller's random token and counts the
--- attempt. Returns {id, attempts, invoice_number, enqueued_at}, or {'', ms until the next delayed job or -1}.
+-- claim: KEYS ready, delayed, active, wake; ARGV prefix, token, lease_ms, worker, max (default 1)
+-- Promotes due delayed jobs, takes up to max of the oldest ready ones, leases each to the caller's random token
+-- (suffixed ':1', ':2', … per job) and counts the attempt. Returns {id, attempts, invoice_number, enqueued_at}
+-- per job, or {'', ms until the next delayed job or -1} when none is ready.
 local now = now_ms()
 local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 100)
 for _, id in ipairs(due) do
@@ -8,14 +9,12 @@ for _, id in ipairs(due) do
   redis.call('RPUSH', KEYS[1], id)
   redis.call('HSET', job_key(ARGV[1], id), 'state', 'ready')
 end
-while true do
+local max = tonumber(ARGV[5] or '1')
+local claimed = {}
+while #claimed < 4 * max do
   local id = redis.call('RPOP', KEYS[1])
   if not id then
-    local nxt = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-    if nxt[2] then
-      return {'', tostring(math.max(0, tonumber(nxt[2]) - now))}
-    end
-    return {'', '-1'}
+    break
   end
   local job = job_key(ARGV[1], id)
   local state = redis.call('HGET', job, 'state')
@@ -26,14 +25,26 @@ while true do
     end
     local attempts = redis.call('HINCRBY', job, 'attempts', 1)
     local deadline = now + tonumber(ARGV[3])
+    local token = ARGV[2] .. ':' .. (#claimed / 4 + 1)
     redis.call('ZADD', KEYS[3], deadline, id)
-    redis.call('HSET', job, 'state', 'active', 'token', ARGV[2], 'worker', ARGV[4], 'claimed_at', now,
+    redis.call('HSET', job, 'state', 'active', 'token', token, 'worker', ARGV[4], 'claimed_at', now,
       'lease_until', deadline)
-    if redis.call('LLEN', KEYS[1]) > 0 then
-      wake(KEYS[4])
-    end
-    return {id, tostring(attempts), redis.call('HGET', job, 'invoice_number') or '',
-      redis.call('HGET', job, 'enqueued_at') or ''}
+    local h = redis.call('HMGET', job, 'invoice_number', 'enqueued_at')
+    claimed[#claimed + 1] = id
+    claimed[#claimed + 1] = tostring(attempts)
+    claimed[#claimed + 1] = h[1] or ''
+    claimed[#claimed + 1] = h[2] or ''
   end
-  -- a second entry for a job that is active, delayed or dead: drop the duplicate
+  -- otherwise a second entry for a job that is active, delayed or dead: drop the duplicate
 end
+if #claimed == 0 then
+  local nxt = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  if nxt[2] then
+    return {'', tostring(math.max(0, tonumber(nxt[2]) - now))}
+  end
+  return {'', '-1'}
+end
+if redis.call('LLEN', KEYS[1]) > 0 then
+  wake(KEYS[4])
+end
+return claimed

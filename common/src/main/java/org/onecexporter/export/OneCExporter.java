@@ -31,7 +31,7 @@ import org.slf4j.MDC;
  * reused by every retry (1C answers a repeat with the existing document); an advisory lock per order makes
  * concurrent exports of one order run one after the other; and the flag is set only after 1C said yes.
  */
-public final class OneCExporter {
+public final class OneCExporter implements JobHandler {
   private static final Logger LOG = LoggerFactory.getLogger(OneCExporter.class);
 
   private final Jdbi jdbi;
@@ -60,10 +60,12 @@ public final class OneCExporter {
   }
 
   /** Metrics hook; set once at start-up. */
+  @Override
   public void observe(ExportObserver exportObserver) {
     this.observer = exportObserver;
   }
 
+  @Override
   public RetrySchedule schedule() {
     return schedule;
   }
@@ -108,6 +110,7 @@ public final class OneCExporter {
   }
 
   /** One attempt, numbered {@code attempt} (1-based) for the logs. Never throws for a bad order or 1C. */
+  @Override
   public AttemptResult attempt(long orderId, int attempt) {
     try (MDC.MDCCloseable a = MDC.putCloseable("order_id", Long.toString(orderId));
         MDC.MDCCloseable b = MDC.putCloseable("attempt", Integer.toString(attempt))) {

@@ -63,23 +63,55 @@ public final class JobQueue {
 
   /** Leases the oldest ready job (after promoting due retries), or says when to look again. */
   public Object claim(Duration lease, String worker) {
+    Object r = claim(lease, worker, 1);
+    return r instanceof List<?> jobs ? jobs.get(0) : r;
+  }
+
+  /**
+   * Leases up to {@code max} of the oldest ready jobs in one call: a {@code List<ClaimedJob>}, or {@link Empty}
+   * saying when to look again.
+   */
+  public Object claim(Duration lease, String worker, int max) {
     String token = UUID.randomUUID().toString();
     List<Object> r = eval("claim", List.of(keys.ready(), keys.delayed(), keys.active(), keys.wake()),
-        keys.prefix(), token, Long.toString(lease.toMillis()), worker);
-    String id = (String) r.get(0);
-    if (id.isEmpty()) {
+        keys.prefix(), token, Long.toString(lease.toMillis()), worker, Integer.toString(max));
+    String first = (String) r.get(0);
+    if (first.isEmpty()) {
       long next = Long.parseLong((String) r.get(1));
       return new Empty(next < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(next)));
     }
-    String invoice = (String) r.get(2);
-    String enqueued = (String) r.get(3);
-    return new ClaimedJob(id, token, Integer.parseInt((String) r.get(1)), invoice.isEmpty() ? null : invoice,
-        enqueued.isEmpty() ? 0 : Long.parseLong(enqueued));
+    List<ClaimedJob> jobs = new ArrayList<>(r.size() / 4);
+    for (int i = 0; i + 3 < r.size(); i += 4) {
+      String invoice = (String) r.get(i + 2);
+      String enqueued = (String) r.get(i + 3);
+      jobs.add(new ClaimedJob((String) r.get(i), token + ":" + (i / 4 + 1), Integer.parseInt((String) r.get(i + 1)),
+          invoice.isEmpty() ? null : invoice, enqueued.isEmpty() ? 0 : Long.parseLong(enqueued)));
+    }
+    return jobs;
   }
 
   public boolean extend(ClaimedJob job, Duration lease) {
-    return ok(eval("extend", List.of(keys.active()), keys.prefix(), job.orderId(), job.token(),
-        Long.toString(lease.toMillis())));
+    return extendAll(List.of(job), lease)[0];
+  }
+
+  /** Renews the leases of many jobs in one call; per job, whether the lease was still ours. */
+  public boolean[] extendAll(List<ClaimedJob> jobs, Duration lease) {
+    if (jobs.isEmpty()) {
+      return new boolean[0];
+    }
+    List<String> args = new ArrayList<>(2 + jobs.size() * 2);
+    args.add(keys.prefix());
+    args.add(Long.toString(lease.toMillis()));
+    for (ClaimedJob job : jobs) {
+      args.add(job.orderId());
+      args.add(job.token());
+    }
+    List<Object> r = eval("extend", List.of(keys.active()), args.toArray(String[]::new));
+    boolean[] result = new boolean[jobs.size()];
+    for (int i = 0; i < result.length; i++) {
+      result[i] = number(r.get(i)) == 1;
+    }
+    return result;
   }
 
   /** Done. {@code outcome} names the counter bumped in the stats hash (exported, already_exported, ...). */
@@ -91,8 +123,28 @@ public final class JobQueue {
    * @param call how long the successful 1C call took, recorded for fleet-wide percentiles; null when none
    */
   public boolean ack(ClaimedJob job, String outcome, Duration call) {
-    return ok(eval("ack", List.of(keys.active(), keys.stats(), keys.exportTimes()), keys.prefix(), job.orderId(),
-        job.token(), outcome, call == null ? "" : Long.toString(call.toMillis())));
+    return ackAll(List.of(new Ack(job, outcome, call)))[0];
+  }
+
+  /** One finished job for {@link #ackAll}. */
+  public record Ack(ClaimedJob job, String outcome, Duration call) {}
+
+  /** Acks many jobs in one script call; per job, whether its lease token still held. */
+  public boolean[] ackAll(List<Ack> acks) {
+    List<String> args = new ArrayList<>(1 + acks.size() * 4);
+    args.add(keys.prefix());
+    for (Ack a : acks) {
+      args.add(a.job().orderId());
+      args.add(a.job().token());
+      args.add(a.outcome());
+      args.add(a.call() == null ? "" : Long.toString(a.call().toMillis()));
+    }
+    List<Object> r = eval("ack", List.of(keys.active(), keys.stats(), keys.exportTimes()), args.toArray(String[]::new));
+    boolean[] result = new boolean[acks.size()];
+    for (int i = 0; i < result.length; i++) {
+      result[i] = number(r.get(i)) == 1;
+    }
+    return result;
   }
 
   /** Percentiles of recent exports across the fleet (from the capped timing list). */

@@ -32,7 +32,13 @@ import org.onecexporter.onec.HttpOneCClient;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.QueueKeys;
 import org.onecexporter.queue.RedisConnections;
+import org.onecexporter.export.AttemptResult;
+import org.onecexporter.export.ExportResult;
+import org.onecexporter.export.ExportStatus;
+import org.onecexporter.export.JobHandler;
 import org.onecexporter.worker.BenchSupport;
+import org.onecexporter.worker.Worker;
+import org.onecexporter.worker.WorkerConfig;
 import org.redisson.api.RedissonClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -101,24 +107,20 @@ public final class BenchCommand implements Callable<Integer> {
       enqueued.await();
       double enqueueSeconds = (System.nanoTime() - t0) / 1e9;
 
-      AtomicInteger done = new AtomicInteger();
-      CountDownLatch finished = new CountDownLatch(concurrency);
+      // Our real worker (claim loop, leases, acks, metrics) with a handler that does nothing.
+      WorkerConfig config = new WorkerConfig("bench-noop", queue.keys(), concurrency, 1, Duration.ofSeconds(30), 3,
+          1000, Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(5));
       long t1 = System.nanoTime();
-      for (int c = 0; c < concurrency; c++) {
-        pool.submit(() -> {
-          while (done.get() < jobs) {
-            Object claim = queue.claim(Duration.ofSeconds(30), "bench");
-            if (claim instanceof JobQueue.ClaimedJob job) {
-              queue.ack(job, "exported");
-              done.incrementAndGet();
-            } else {
-              Thread.onSpinWait();
-            }
+      try (Worker worker = new Worker(config, queue, new NoopHandler(), null).start()) {
+        var stats = redis.<String, String>getMap(queue.keys().stats(), org.redisson.client.codec.StringCodec.INSTANCE);
+        while (true) {
+          String exported = stats.get("exported");
+          if (exported != null && Integer.parseInt(exported) >= jobs) {
+            break;
           }
-          finished.countDown();
-        });
+          Thread.sleep(5);
+        }
       }
-      finished.await();
       double processSeconds = (System.nanoTime() - t1) / 1e9;
       return MAPPER.createObjectNode().put("bench", "queue_noop").put("impl", "onec-exporter").put("jobs", jobs)
           .put("concurrency", concurrency).put("enqueue_per_s", Math.round(jobs / enqueueSeconds))
@@ -206,6 +208,20 @@ public final class BenchCommand implements Callable<Integer> {
       Percentiles p = new Percentiles(latencies);
       return MAPPER.createObjectNode().put("bench", "idle_pickup").put("samples", samples)
           .put("p50_ms", round(p.p(50))).put("p99_ms", round(p.p(99))).put("max_ms", round(p.p(100)));
+    }
+  }
+
+  /** Exports nothing: what is left is the queue's own cost. */
+  static final class NoopHandler implements JobHandler {
+    @Override
+    public AttemptResult attempt(long orderId, int attempt) {
+      return new AttemptResult.Done(new ExportResult(orderId, ExportStatus.EXPORTED, null, null, 0, null, 0,
+          ExportResult.Reason.NONE), false);
+    }
+
+    @Override
+    public RetrySchedule schedule() {
+      return RetrySchedule.DEFAULT;
     }
   }
 

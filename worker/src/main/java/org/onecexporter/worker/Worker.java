@@ -11,14 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.onecexporter.export.AttemptResult;
 import org.onecexporter.export.ExportResult;
-import org.onecexporter.export.OneCExporter;
+import org.onecexporter.export.JobHandler;
 import org.onecexporter.export.RetrySchedule;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.JobQueue.ClaimedJob;
@@ -44,7 +43,7 @@ public final class Worker implements AutoCloseable {
 
   private final WorkerConfig config;
   private final JobQueue queue;
-  private final OneCExporter exporter;
+  private final JobHandler exporter;
   private final Reconciler reconciler;
   private final RetrySchedule schedule;
   private final CircuitBreaker breaker;
@@ -54,17 +53,19 @@ public final class Worker implements AutoCloseable {
       .daemon().name("worker-timer-", 0).factory());
   private final Map<String, ClaimedJob> inFlight = new ConcurrentHashMap<>();
   private final WorkerMetrics metrics;
+  private final AckBatcher acks;
   private final AtomicBoolean running = new AtomicBoolean();
   private Thread dispatcher;
 
-  public Worker(WorkerConfig config, JobQueue queue, OneCExporter exporter, Reconciler reconciler) {
+  public Worker(WorkerConfig config, JobQueue queue, JobHandler exporter, Reconciler reconciler) {
     this(config, queue, exporter, reconciler, new WorkerMetrics());
   }
 
-  public Worker(WorkerConfig config, JobQueue queue, OneCExporter exporter, Reconciler reconciler,
+  public Worker(WorkerConfig config, JobQueue queue, JobHandler exporter, Reconciler reconciler,
       WorkerMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
+    this.acks = new AckBatcher(queue);
     this.queue = queue;
     this.exporter = exporter;
     this.reconciler = reconciler;
@@ -116,6 +117,8 @@ public final class Worker implements AutoCloseable {
       return this;
     }
     dispatcher = Thread.ofPlatform().name("worker-dispatcher").start(this::dispatch);
+    long renewMillis = config.renewInterval().toMillis();
+    timers.scheduleWithFixedDelay(this::renewAll, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
     long reapMillis = config.reapInterval().toMillis();
     timers.scheduleWithFixedDelay(() -> periodic("reaper", config.reapInterval(), () -> {
       long moved = queue.reap(config.maxStalls());
@@ -152,6 +155,9 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /** At most this many jobs are claimed in one script call. */
+  private static final int CLAIM_BATCH = 32;
+
   private void dispatch() {
     Duration backoff = Duration.ofMillis(100);
     while (running.get()) {
@@ -160,41 +166,61 @@ public final class Worker implements AutoCloseable {
       } catch (InterruptedException e) {
         break;
       }
-      boolean handedOff = false;
+      // One free slot is ours; take as many more as are free (up to a batch) and a circuit permission for each.
+      int held = 1 + drainSlots(CLAIM_BATCH - 1);
+      int permitted = 0;
+      while (permitted < held && breaker.tryAcquirePermission()) {
+        permitted++;
+      }
+      if (permitted == 0) {
+        slots.release(held);
+        sleep(Duration.ofMillis(200));
+        continue;
+      }
+      slots.release(held - permitted);
+      Object claim;
       try {
-        if (!breaker.tryAcquirePermission()) {
-          sleep(Duration.ofMillis(200));
-          continue;
-        }
-        Object claim;
-        try {
-          claim = queue.claim(config.lease(), config.workerId());
-          backoff = Duration.ofMillis(100);
-        } catch (RuntimeException e) {
-          breaker.releasePermission();
-          LOG.warn("Redis unavailable, waiting {} ms: {}", backoff.toMillis(), e.toString());
-          sleep(backoff);
-          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-          continue;
-        }
-        if (claim instanceof ClaimedJob job) {
+        claim = queue.claim(config.lease(), config.workerId(), permitted);
+        backoff = Duration.ofMillis(100);
+      } catch (RuntimeException e) {
+        releasePermissions(permitted);
+        slots.release(permitted);
+        LOG.warn("Redis unavailable, waiting {} ms: {}", backoff.toMillis(), e.toString());
+        sleep(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        continue;
+      }
+      if (claim instanceof java.util.List<?> claimed) {
+        for (Object item : claimed) {
+          ClaimedJob job = (ClaimedJob) item;
           inFlight.put(job.orderId(), job);
           jobs.submit(() -> process(job));
-          handedOff = true;
-        } else if (claim instanceof JobQueue.Empty empty) {
-          breaker.releasePermission();
-          Duration wait = empty.nextDue().filter(d -> d.compareTo(MAX_IDLE_WAIT) < 0).orElse(MAX_IDLE_WAIT);
-          slots.release();
-          handedOff = true;
-          if (running.get()) {
-            awaitWork(wait);
-          }
         }
-      } finally {
-        if (!handedOff) {
-          slots.release();
+        int unused = permitted - claimed.size();
+        releasePermissions(unused);
+        slots.release(unused);
+      } else if (claim instanceof JobQueue.Empty empty) {
+        releasePermissions(permitted);
+        slots.release(permitted);
+        Duration wait = empty.nextDue().filter(d -> d.compareTo(MAX_IDLE_WAIT) < 0).orElse(MAX_IDLE_WAIT);
+        if (running.get()) {
+          awaitWork(wait);
         }
       }
+    }
+  }
+
+  private int drainSlots(int max) {
+    int taken = 0;
+    while (taken < max && slots.tryAcquire()) {
+      taken++;
+    }
+    return taken;
+  }
+
+  private void releasePermissions(int count) {
+    for (int i = 0; i < count; i++) {
+      breaker.releasePermission();
     }
   }
 
@@ -211,8 +237,6 @@ public final class Worker implements AutoCloseable {
   }
 
   private void process(ClaimedJob job) {
-    ScheduledFuture<?> renewal = timers.scheduleAtFixedRate(() -> renew(job), config.renewInterval().toMillis(),
-        config.renewInterval().toMillis(), TimeUnit.MILLISECONDS);
     try (MDC.MDCCloseable ignored = MDC.putCloseable("order_id", job.orderId())) {
       handle(job);
     } catch (RuntimeException | Error e) {
@@ -221,20 +245,27 @@ public final class Worker implements AutoCloseable {
       safely(() -> queue.retryLater(job, Duration.ofSeconds(5), "internal error: " + e, 0, job.invoiceNumber(),
           false));
     } finally {
-      renewal.cancel(false);
       inFlight.remove(job.orderId());
       slots.release();
     }
   }
 
-  private void renew(ClaimedJob job) {
+  /** Renews the leases of every job in flight, in one call, every third of the lease. */
+  private void renewAll() {
+    java.util.List<ClaimedJob> jobs = java.util.List.copyOf(inFlight.values());
+    if (jobs.isEmpty()) {
+      return;
+    }
     try {
-      if (!queue.extend(job, config.lease())) {
-        LOG.warn("lease on order {} was lost; another worker may have it", job.orderId(),
-            kv("order_id", job.orderId()));
+      boolean[] kept = queue.extendAll(jobs, config.lease());
+      for (int i = 0; i < kept.length; i++) {
+        if (!kept[i] && inFlight.containsKey(jobs.get(i).orderId())) {
+          LOG.warn("lease on order {} was lost; another worker may have it", jobs.get(i).orderId(),
+              kv("order_id", jobs.get(i).orderId()));
+        }
       }
     } catch (RuntimeException e) {
-      LOG.warn("lease renewal failed: {}", e.toString(), kv("order_id", job.orderId()));
+      LOG.warn("lease renewal failed: {}", e.toString());
     }
   }
 
@@ -265,8 +296,8 @@ public final class Worker implements AutoCloseable {
     }
     metrics.export(r.status().wire());
     boolean moved = switch (r.status()) {
-      case EXPORTED -> safely(() -> queue.ack(job, "exported", done.callDuration()));
-      case ALREADY_EXPORTED -> safely(() -> queue.ack(job, "already_exported"));
+      case EXPORTED -> safely(() -> acks.ack(new JobQueue.Ack(job, "exported", done.callDuration())));
+      case ALREADY_EXPORTED -> safely(() -> acks.ack(new JobQueue.Ack(job, "already_exported", null)));
       case REJECTED, FAILED -> {
         metrics.deadLetter(r.reason().wire());
         LOG.warn("order {} to the DLQ: {}", job.orderId(), r.error(), kv("order_id", job.orderId()),
@@ -360,6 +391,7 @@ public final class Worker implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     timers.shutdownNow();
+    acks.close();
     LOG.info("worker {} stopped", config.workerId());
   }
 

@@ -1,0 +1,38 @@
+// No-op jobs through BullMQ on the same Redis as onec-exporter: addBulk, then workers complete them.
+// JOBS (20000), CONCURRENCY (100), WORKERS (1), REDIS_HOST/REDIS_PORT. Prints one JSON line.
+import { Queue, Worker } from 'bullmq';
+
+const jobs = Number(process.env.JOBS ?? 20000);
+const concurrency = Number(process.env.CONCURRENCY ?? 100);
+const workers = Number(process.env.WORKERS ?? 1);
+const connection = { host: process.env.REDIS_HOST ?? '127.0.0.1', port: Number(process.env.REDIS_PORT ?? 6379) };
+const name = `bench-noop-${process.pid}-${Date.now()}`;
+const queue = new Queue(name, { connection });
+
+let t0 = performance.now();
+for (let i = 0; i < jobs; i += 1000) {
+  const n = Math.min(1000, jobs - i);
+  await queue.addBulk(Array.from({ length: n }, (_, k) => ({
+    name: 'invoice', data: { order_id: i + k + 1 }, opts: { removeOnComplete: true, removeOnFail: true },
+  })));
+}
+const enqueueSeconds = (performance.now() - t0) / 1000;
+
+let done = 0;
+let finish;
+const finished = new Promise((resolve) => { finish = resolve; });
+t0 = performance.now();
+const pool = Array.from({ length: workers }, () => new Worker(name, async () => {}, { connection, concurrency }));
+for (const w of pool) {
+  w.on('completed', () => { if (++done === jobs) finish(); });
+}
+await finished;
+const processSeconds = (performance.now() - t0) / 1000;
+console.log(JSON.stringify({
+  bench: 'queue_noop', impl: 'bullmq', jobs, concurrency, workers,
+  enqueue_per_s: Math.round(jobs / enqueueSeconds), process_per_s: Math.round(jobs / processSeconds),
+}));
+await Promise.all(pool.map((w) => w.close()));
+await queue.obliterate({ force: true });
+await queue.close();
+process.exit(0);

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Prints the benchmark results (one JSON object per line) as Markdown tables; plots queue throughput when
+gnuplot is installed (docs/bench/queue-throughput.png)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+by = lambda name: [r for r in rows if r.get("bench") == name]
+for m in by("machine"):
+    print(f"Machine: {m['cores']} cores, {m['mem_gb']} GiB, {m['cpu']}; Redis {m['redis']}; {m['date']}\n")
+
+print("| concurrency | onec-exporter jobs/s | BullMQ jobs/s | ratio |")
+print("|---|---|---|---|")
+points = []
+for ours in by("queue_noop"):
+    if ours.get("impl") != "onec-exporter":
+        continue
+    theirs = next((r for r in by("queue_noop") if r.get("impl") == "bullmq" and r["concurrency"] == ours["concurrency"]), None)
+    ratio = f"{ours['process_per_s'] / theirs['process_per_s']:.2f}×" if theirs else "—"
+    print(f"| {ours['concurrency']} | {ours['process_per_s']} | {theirs['process_per_s'] if theirs else '—'} | {ratio} |")
+    points.append((ours["concurrency"], ours["process_per_s"], theirs["process_per_s"] if theirs else 0))
+
+print("\n| end to end | exports/s | limit (cap ÷ latency) | % of limit |")
+print("|---|---|---|---|")
+for r in by("end_to_end"):
+    print(f"| 1C latency {r['latency_ms']} ms, cap {r['onec_cap']}, {r['jobs']} jobs | {r['exports_per_s']} | "
+          f"{r.get('limit_per_s', '—')} | {r.get('percent_of_limit', '—')} |")
+for r in by("payment_path"):
+    print(f"\nPayment path (1C latency {r['latency_ms']} ms): enqueue p50 {r['enqueue_p50_ms']} ms, p99 {r['enqueue_p99_ms']} ms "
+          f"({r['enqueue_samples']} samples); direct synchronous export p50 {r['direct_p50_ms']} ms, p99 {r['direct_p99_ms']} ms "
+          f"({r['direct_samples']} samples)")
+for r in by("idle_pickup"):
+    print(f"\nIdle pickup (enqueue → request at 1C): p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, max {r['max_ms']} ms ({r['samples']} samples)")
+for r in by("worker_memory"):
+    print(f"\nWorker RSS with {r['in_flight']} exports in flight: {r['rss_mb']} MB (JVM {r['jvm_flags']})")
+
+if points and shutil.which("gnuplot"):
+    data = os.path.join(os.path.dirname(sys.argv[1]), "queue-throughput.dat")
+    with open(data, "w") as f:
+        for c, o, b in points:
+            f.write(f"{c} {o} {b}\n")
+    png = os.path.join(os.path.dirname(sys.argv[1]), "queue-throughput.png")
+    script = (f"set terminal png size 800,480; set output '{png}'; set title 'No-op jobs/s vs concurrency (same Redis, same machine)';"
+              f"set xlabel 'concurrency'; set ylabel 'jobs/s'; set key left top; set grid; set logscale x 2;"
+              f"plot '{data}' using 1:2 with linespoints lw 2 title 'onec-exporter', '{data}' using 1:3 with linespoints lw 2 title 'BullMQ'")
+    subprocess.run(["gnuplot", "-e", script], check=False)
+    print(f"\nPlot: {png}")
