@@ -1,0 +1,70 @@
+package org.onecexporter.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.onecexporter.emulator.EmulatorConfig;
+import org.onecexporter.emulator.EmulatorServer;
+import org.onecexporter.json.Json;
+import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.RedisExtension;
+import picocli.CommandLine;
+
+/**
+ * The benchmark harness itself, at a tiny size: it runs, cleans up and reports figures that make sense. Speed is
+ * measured by ops/bench, never asserted here.
+ */
+@ExtendWith({PostgresExtension.class, RedisExtension.class})
+class BenchCommandTest {
+  private static EmulatorServer emulator;
+
+  @BeforeAll
+  static void start() throws Exception {
+    emulator = new EmulatorServer(EmulatorConfig.forTests()).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+  }
+
+  private static JsonNode run(String... args) throws Exception {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      String[] all = new String[args.length + 1];
+      System.arraycopy(args, 0, all, 0, args.length);
+      all[args.length] = "--emulator=http://127.0.0.1:" + emulator.port();
+      assertThat(new CommandLine(new BenchCommand()).execute(all)).isZero();
+    } finally {
+      System.setOut(original);
+    }
+    return Json.MAPPER.readTree(captured.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void queue_end_to_end_payment_path_and_pickup_report_their_figures() throws Exception {
+    JsonNode queue = run("queue", "--jobs", "300", "--concurrency", "20");
+    assertThat(queue.get("process_per_s").asLong()).isPositive();
+
+    emulator.reset();
+    JsonNode e2e = run("e2e", "--jobs", "40", "--latency-ms", "20", "--cap", "2", "--concurrency", "8");
+    assertThat(e2e.get("invoices_in_emulator").asInt()).isEqualTo(40);
+    assertThat(e2e.get("limit_per_s").asDouble()).isEqualTo(100.0);
+    assertThat(e2e.get("percent_of_limit").asDouble()).isBetween(1.0, 105.0);
+
+    JsonNode payment = run("enqueue", "--samples", "20", "--latency-ms", "10");
+    assertThat(payment.get("direct_p50_ms").asDouble()).isGreaterThan(payment.get("enqueue_p50_ms").asDouble());
+
+    JsonNode pickup = run("pickup", "--samples", "5");
+    assertThat(pickup.get("p50_ms").asDouble()).isPositive();
+  }
+}
