@@ -5,7 +5,9 @@ onec_jar() { # $1 = module directory name
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
   module="$1"
   jar=$(ls "$root/$module"/target/"$module"-*-all.jar 2>/dev/null | head -n 1 || true)
-  if [ -z "$jar" ] || [ -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/src/main -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+  local sources=("$root/pom.xml" "$root/$module/pom.xml" "$root/$module/src/main")
+  [ "$module" = onec-emulator ] || sources+=("$root/common/pom.xml" "$root/common/src/main")
+  if [ -z "$jar" ] || [ -n "$(find "${sources[@]}" -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
     echo "$module: building the jar…" >&2
     (cd "$root" && ./mvnw -q -B -ntp -DskipTests -pl "$module" -am package) >&2 || return 1
     jar=$(ls "$root/$module"/target/"$module"-*-all.jar | head -n 1)
