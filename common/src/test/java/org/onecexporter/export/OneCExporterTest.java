@@ -10,8 +10,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,36 +17,29 @@ import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.emulator.Fault;
 import org.onecexporter.testing.Exporters;
+import org.onecexporter.testing.EmulatorExtension;
 import org.onecexporter.testing.PostgresExtension;
 import org.onecexporter.testing.RecordingSleeper;
 import org.onecexporter.testing.TestDatabase;
 
 /** The direct export against real PostgreSQL and the 1C emulator over real HTTP. */
-@ExtendWith(PostgresExtension.class)
+@ExtendWith({PostgresExtension.class, EmulatorExtension.class})
 class OneCExporterTest {
   private static final List<Duration> SHORT = List.of(Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(10));
-  private static EmulatorServer emulator;
+  private final EmulatorServer emulator;
   private final TestDatabase db;
   private RecordingSleeper sleeper;
 
-  OneCExporterTest(TestDatabase db) {
+  OneCExporterTest(TestDatabase db, EmulatorServer emulator) {
     this.db = db;
+    this.emulator = emulator;
   }
 
-  @BeforeAll
-  static void startEmulator() throws Exception {
-    emulator = new EmulatorServer(EmulatorConfig.forTests().withHangMillis(1500)).start();
-  }
 
-  @AfterAll
-  static void stopEmulator() {
-    emulator.close();
-  }
 
   @BeforeEach
   void clean() {
     db.truncate();
-    emulator.reset();
     emulator.hangMillis(1500);
     sleeper = new RecordingSleeper();
   }

@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,35 +18,28 @@ import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.json.Json;
 import org.onecexporter.onec.BasicAuth;
+import org.onecexporter.testing.EmulatorExtension;
 import org.onecexporter.testing.PostgresExtension;
 import org.onecexporter.testing.TestDatabase;
 
 /** The README's quick start, run as a user runs it: a separate process, environment variables, a log file. */
-@ExtendWith(PostgresExtension.class)
+@ExtendWith({PostgresExtension.class, EmulatorExtension.class})
 class CliEndToEndTest {
-  private static EmulatorServer emulator;
+  private final EmulatorServer emulator;
   private final TestDatabase db;
   @TempDir
   Path logDir;
 
-  CliEndToEndTest(TestDatabase db) {
+  CliEndToEndTest(TestDatabase db, EmulatorServer emulator) {
     this.db = db;
+    this.emulator = emulator;
   }
 
-  @BeforeAll
-  static void startEmulator() throws Exception {
-    emulator = new EmulatorServer(EmulatorConfig.forTests()).start();
-  }
 
-  @AfterAll
-  static void stopEmulator() {
-    emulator.close();
-  }
 
   @BeforeEach
   void clean() {
     db.truncate();
-    emulator.reset();
   }
 
   private Map<String, String> env() {

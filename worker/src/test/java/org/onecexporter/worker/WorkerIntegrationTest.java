@@ -14,9 +14,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,43 +30,36 @@ import org.onecexporter.logging.PiiMasker;
 import org.onecexporter.onec.HttpOneCClient;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.testing.Exporters;
+import org.onecexporter.testing.EmulatorExtension;
 import org.onecexporter.testing.PostgresExtension;
 import org.onecexporter.testing.RedisExtension;
 import org.onecexporter.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.TestDatabase;
 
 /** Workers against real Redis, real PostgreSQL and the 1C emulator over HTTP. */
-@ExtendWith({PostgresExtension.class, RedisExtension.class})
+@ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
 class WorkerIntegrationTest {
   private static final List<Duration> SCHEDULE =
       List.of(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(600));
-  private static EmulatorServer emulator;
+  private final EmulatorServer emulator;
   private final TestDatabase db;
   private final TestRedis redis;
   private final JobQueue queue;
   private final List<Worker> workers = new ArrayList<>();
 
-  WorkerIntegrationTest(TestDatabase db, TestRedis redis) {
+  WorkerIntegrationTest(TestDatabase db, TestRedis redis, EmulatorServer emulator) {
     this.db = db;
+    this.emulator = emulator;
     this.redis = redis;
     this.queue = redis.queue();
   }
 
-  @BeforeAll
-  static void startEmulator() throws IOException {
-    emulator = new EmulatorServer(EmulatorConfig.forTests().withHangMillis(1000)).start();
-  }
 
-  @AfterAll
-  static void stopEmulator() {
-    emulator.close();
-  }
 
   @BeforeEach
   void clean() {
     db.truncate();
     queue.deleteAll();
-    emulator.reset();
   }
 
   @AfterEach

@@ -12,9 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -23,15 +21,16 @@ import org.onecexporter.cli.OnecExporterCli;
 import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.queue.JobQueue;
+import org.onecexporter.testing.EmulatorExtension;
 import org.onecexporter.testing.PostgresExtension;
 import org.onecexporter.testing.RedisExtension;
 import org.onecexporter.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.TestDatabase;
 
 /** Worker processes as an operator runs them, killed the hard way and the polite way. */
-@ExtendWith({PostgresExtension.class, RedisExtension.class})
+@ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
 class WorkerProcessTest {
-  private static EmulatorServer emulator;
+  private final EmulatorServer emulator;
   private final TestDatabase db;
   private final TestRedis redis;
   private final JobQueue queue;
@@ -39,27 +38,19 @@ class WorkerProcessTest {
   @TempDir
   Path logDir;
 
-  WorkerProcessTest(TestDatabase db, TestRedis redis) {
+  WorkerProcessTest(TestDatabase db, TestRedis redis, EmulatorServer emulator) {
     this.db = db;
+    this.emulator = emulator;
     this.redis = redis;
     this.queue = redis.queue();
   }
 
-  @BeforeAll
-  static void startEmulator() throws IOException {
-    emulator = new EmulatorServer(EmulatorConfig.forTests()).start();
-  }
 
-  @AfterAll
-  static void stopEmulator() {
-    emulator.close();
-  }
 
   @BeforeEach
   void clean() {
     db.truncate();
     queue.deleteAll();
-    emulator.reset();
   }
 
   @AfterEach
