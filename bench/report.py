@@ -34,6 +34,8 @@ for r in by("payment_path"):
           f"({r['direct_samples']} samples)")
 for r in by("idle_pickup"):
     print(f"\nIdle pickup (enqueue → request at 1C): p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, max {r['max_ms']} ms ({r['samples']} samples)")
+for r in by("crash_recovery"):
+    print(f"\nCrash recovery ({r['impl']}, {r['defaults']}): {r['seconds']} s from kill -9 to the job running again")
 for r in by("worker_memory"):
     print(f"\nWorker RSS with {r['in_flight']} exports in flight: {r['rss_mb']} MB (JVM {r['jvm_flags']})")
 
