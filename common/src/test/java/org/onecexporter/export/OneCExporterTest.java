@@ -35,8 +35,6 @@ class OneCExporterTest {
     this.emulator = emulator;
   }
 
-
-
   @BeforeEach
   void clean() {
     db.truncate();

@@ -35,8 +35,6 @@ class CliEndToEndTest {
     this.emulator = emulator;
   }
 
-
-
   @BeforeEach
   void clean() {
     db.truncate();

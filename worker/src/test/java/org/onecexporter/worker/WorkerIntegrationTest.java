@@ -54,8 +54,6 @@ class WorkerIntegrationTest {
     this.queue = redis.queue();
   }
 
-
-
   @BeforeEach
   void clean() {
     db.truncate();

@@ -45,8 +45,6 @@ class WorkerProcessTest {
     this.queue = redis.queue();
   }
 
-
-
   @BeforeEach
   void clean() {
     db.truncate();
