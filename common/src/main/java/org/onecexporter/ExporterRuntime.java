@@ -37,11 +37,20 @@ public final class ExporterRuntime implements AutoCloseable {
    */
   public static ExporterRuntime fromEnv(Env env, int maxOneCCalls,
       java.util.function.UnaryOperator<org.onecexporter.onec.OneCClient> decorate) {
+    return fromEnv(env, maxOneCCalls, maxOneCCalls, decorate);
+  }
+
+  /**
+   * @param concurrentExports exports this process runs at once: each holds a PostgreSQL connection (and the
+   *     order's advisory lock) for the whole attempt, including the wait for a 1C permit
+   */
+  public static ExporterRuntime fromEnv(Env env, int maxOneCCalls, int concurrentExports,
+      java.util.function.UnaryOperator<org.onecexporter.onec.OneCClient> decorate) {
     OneCConfig oneC = OneCConfig.fromEnv(env);
     DatabaseConfig db = DatabaseConfig.fromEnv(env);
     ZoneId zone = env.zone("SHOP_TIMEZONE", "Europe/Moscow");
     PiiMasker masker = new PiiMasker(!env.bool("LOG_PII", false));
-    Database database = new Database(db, maxOneCCalls + 2);
+    Database database = new Database(db, Math.max(maxOneCCalls, concurrentExports) + 2);
     HttpOneCClient client = new HttpOneCClient(oneC, maxOneCCalls);
     OneCExporter exporter = new OneCExporter(database.jdbi(), decorate.apply(client), new InvoiceBuilder(zone),
         new RetrySchedule(oneC.retryDelays()), Sleeper.REAL, Clock.systemUTC(), masker, oneC.timeout());

@@ -36,7 +36,7 @@ public final class WorkerRuntime implements AutoCloseable {
     RedissonClient redis = connectWithBackoff(env, config.concurrency() + 8);
     JobQueue queue = new JobQueue(redis, config.keys());
     WorkerMetrics metrics = new WorkerMetrics();
-    ExporterRuntime exporter = ExporterRuntime.fromEnv(env, config.maxOneCCalls(),
+    ExporterRuntime exporter = ExporterRuntime.fromEnv(env, config.maxOneCCalls(), config.concurrency(),
         client -> new PermitGatedClient(client, queue, config.maxOneCCalls(), oneC.timeout(), metrics.callsInFlight()));
     Reconciler reconciler = new Reconciler(exporter.database().jdbi(), queue, config.reconcileMinAge());
     Worker worker = new Worker(config, queue, exporter.exporter(), reconciler, metrics);
