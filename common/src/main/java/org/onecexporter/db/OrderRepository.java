@@ -119,12 +119,12 @@ public final class OrderRepository {
   }
 
   public void unlockOrder(Handle handle, long orderId) {
-    handle.createQuery("SELECT pg_advisory_unlock(:ns, :key)")
+    // One round trip: release the lock and give the pooled connection back its default lock_timeout.
+    handle.createQuery("SELECT pg_advisory_unlock(:ns, :key), set_config('lock_timeout', '0', false)")
         .bind("ns", ADVISORY_NAMESPACE)
         .bind("key", advisoryKey(orderId))
-        .mapTo(Boolean.class)
+        .mapToMap()
         .one();
-    handle.execute("SELECT set_config('lock_timeout', '0', false)");
   }
 
   static int advisoryKey(long orderId) {

@@ -24,12 +24,6 @@ public final class PiiMasker {
     this.enabled = enabled;
   }
 
-  /** Masking unless the environment says {@code LOG_PII=true}. */
-  public static PiiMasker fromEnvironment() {
-    String raw = System.getenv("LOG_PII");
-    boolean logPii = raw != null && Set.of("true", "1", "yes", "on").contains(raw.trim().toLowerCase(Locale.ROOT));
-    return new PiiMasker(!logPii);
-  }
 
   public boolean enabled() {
     return enabled;
