@@ -1,0 +1,77 @@
+package org.onecexporter.extension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lints every BSL module of the extension with BSL Language Server (its "analyze" command, JSON reporter) in a
+ * JVM of its own. The analyzer exits 0 whatever it finds, so the report is read here: an error-severity finding
+ * fails the build, and the report must cover every module so that an empty analysis cannot pass.
+ */
+class BslLintTest {
+  private static final String LAUNCHER = "com.github._1c_syntax.bsl.languageserver.BSLLSPLauncher";
+
+  @Test
+  void bsl_language_server_finds_no_errors_in_any_module() throws Exception {
+    Path classpathFile = Path.of(System.getProperty("bsl.classpathFile", "target/bsl-language-server.classpath"));
+    Path reportDir = Path.of(System.getProperty("bsl.reportDir", "target/bsl-report")).toAbsolutePath();
+    assertThat(classpathFile).as("written by maven-dependency-plugin before the tests").exists();
+    Files.createDirectories(reportDir);
+    Files.deleteIfExists(reportDir.resolve("bsl-json.json"));
+
+    Path log = reportDir.resolve("bsl-language-server.log");
+    Process process = new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx1g", "-Dfile.encoding=UTF-8",
+            "-cp", Files.readString(classpathFile).trim(),
+            LAUNCHER, "analyze", "--silent",
+            "--srcDir", Dump.ROOT.toAbsolutePath().toString(),
+            "--reporter", "json",
+            "--outputDir", reportDir.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("the analysis finishes").isTrue();
+    assertThat(process.exitValue()).as("exit code, output in " + log).isZero();
+
+    JsonNode report = new ObjectMapper().readTree(reportDir.resolve("bsl-json.json").toFile());
+    List<String> analysed = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    Map<String, Integer> bySeverity = new TreeMap<>();
+    for (JsonNode file : report.path("fileinfos")) {
+      String path = new File(URI.create(file.path("path").asText())).getCanonicalPath();
+      analysed.add(path);
+      for (JsonNode d : file.path("diagnostics")) {
+        String severity = d.path("severity").asText();
+        bySeverity.merge(severity, 1, Integer::sum);
+        if ("Error".equals(severity)) {
+          errors.add(path + ":" + (d.path("range").path("start").path("line").asInt() + 1) + " "
+              + d.path("code").asText() + " " + d.path("message").asText());
+        }
+      }
+    }
+    System.out.println("BSL Language Server findings by severity: " + bySeverity + " (report: " + reportDir + ")");
+
+    List<String> modules = new ArrayList<>();
+    for (Path module : Dump.files(".bsl")) {
+      modules.add(module.toFile().getCanonicalPath());
+    }
+    assertThat(modules).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(analysed).as("every module was analysed").containsAll(modules);
+    assertThat(errors).as("error-severity findings").isEmpty();
+    assertThat(Files.readString(log, StandardCharsets.UTF_8)).doesNotContain("Exception in thread");
+  }
+}

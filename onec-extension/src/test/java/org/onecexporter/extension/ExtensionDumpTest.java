@@ -1,0 +1,213 @@
+package org.onecexporter.extension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.onecexporter.extension.Dump.child;
+import static org.onecexporter.extension.Dump.children;
+import static org.onecexporter.extension.Dump.text;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * The dump has the layout Designer's "load configuration from files" reads: Configuration.xml lists every object,
+ * each object has its file in its type's folder, own objects carry the name prefix, every type and right refers
+ * to an object of the extension, and every handler named in the metadata exists in its module.
+ */
+class ExtensionDumpTest {
+  private static final Map<String, String> FOLDERS = Map.of(
+      "Language", "Languages", "Role", "Roles", "CommonModule", "CommonModules", "HTTPService", "HTTPServices",
+      "Catalog", "Catalogs", "Document", "Documents", "InformationRegister", "InformationRegisters");
+  private static final Pattern CFG_TYPE = Pattern.compile("cfg:([A-Za-z]+?)(?:Ref|RecordManager)\\.([\\p{L}\\d_]+)");
+
+  private static Element configuration;
+  private static String prefix;
+  /** "Catalog.Номенклатура" → its object element. */
+  private static final Map<String, Element> objects = new HashMap<>();
+
+  @BeforeAll
+  static void readDump() throws Exception {
+    Document doc = Dump.parse(Dump.ROOT.resolve("Configuration.xml"));
+    configuration = Dump.object(doc);
+    prefix = text(child(configuration, "Properties"), "NamePrefix");
+    for (Element entry : children(child(configuration, "ChildObjects"))) {
+      String type = entry.getLocalName();
+      String name = entry.getTextContent().trim();
+      Path file = Dump.ROOT.resolve(FOLDERS.get(type)).resolve(name + ".xml");
+      assertThat(file).as(type + "." + name + " listed in Configuration.xml").exists();
+      objects.put(type + "." + name, Dump.object(Dump.parse(file)));
+    }
+  }
+
+  @Test
+  void every_xml_file_is_well_formed_and_in_the_dump_format_version() throws Exception {
+    List<Path> xml = Dump.files(".xml");
+    assertThat(xml).hasSizeGreaterThanOrEqualTo(12);
+    for (Path file : xml) {
+      Document doc = Dump.parse(file);
+      assertThat(doc.getDocumentElement().getAttribute("version")).as(file.toString()).isEqualTo("2.17");
+      assertThat(Files.readAllBytes(file)).as(file + " starts with a UTF-8 BOM like Designer's dump")
+          .startsWith(0xEF, 0xBB, 0xBF);
+    }
+  }
+
+  @Test
+  void configuration_is_an_add_on_extension_with_a_name_prefix() {
+    Element props = child(configuration, "Properties");
+    assertThat(configuration.getNamespaceURI()).isEqualTo(Dump.MD);
+    assertThat(text(props, "ObjectBelonging")).isEqualTo("Adopted");
+    assertThat(text(props, "ConfigurationExtensionPurpose")).isEqualTo("AddOn");
+    assertThat(text(props, "KeepMappingToExtendedConfigurationObjectsByIDs"))
+        .as("adopted objects are matched by name, so the dump loads into any UNF 3.0 release").isEqualTo("false");
+    assertThat(prefix).isEqualTo("Магазин_");
+    assertThat(text(props, "DefaultLanguage")).isEqualTo("Language.Русский");
+    assertThat(objects).containsKeys("Language.Русский", "HTTPService.Магазин_Счета",
+        "InformationRegister.Магазин_СчетаМагазина", "InformationRegister.Магазин_Настройки",
+        "Role.Магазин_СозданиеСчетовНаОплату", "CommonModule.Магазин_СчетаНаОплату", "Document.СчетНаОплату");
+  }
+
+  @Test
+  void objects_match_their_listing_own_ones_carry_the_prefix_and_uuids_are_unique() throws Exception {
+    Set<String> uuids = new HashSet<>();
+    for (Map.Entry<String, Element> e : objects.entrySet()) {
+      Element object = e.getValue();
+      Element props = child(object, "Properties");
+      assertThat(object.getLocalName() + "." + text(props, "Name")).isEqualTo(e.getKey());
+      boolean adopted = "Adopted".equals(text(props, "ObjectBelonging"));
+      if (!adopted) {
+        assertThat(text(props, "Name")).as(e.getKey() + " is the extension's own").startsWith(prefix);
+      }
+    }
+    for (Path file : Dump.files(".xml")) {
+      NodeList all = Dump.parse(file).getElementsByTagNameNS("*", "*");
+      for (int i = 0; i < all.getLength(); i++) {
+        String uuid = ((Element) all.item(i)).getAttribute("uuid");
+        if (!uuid.isEmpty()) {
+          assertThat(uuids.add(uuid)).as("uuid " + uuid + " in " + file + " is unique").isTrue();
+        }
+      }
+    }
+  }
+
+  @Test
+  void every_configuration_type_used_is_adopted_or_own() throws Exception {
+    List<String> missing = new ArrayList<>();
+    for (Path file : Dump.files(".xml")) {
+      Matcher m = CFG_TYPE.matcher(Dump.read(file));
+      while (m.find()) {
+        String kind = m.group(1);
+        if (!objects.containsKey(kind + "." + m.group(2))) {
+          missing.add(file + ": " + m.group());
+        }
+      }
+    }
+    assertThat(missing).as("types must refer to objects listed in Configuration.xml").isEmpty();
+  }
+
+  @Test
+  void the_http_service_answers_post_on_the_root_of_invoices_with_a_handler_in_its_module() throws Exception {
+    Element service = objects.get("HTTPService.Магазин_Счета");
+    Element props = child(service, "Properties");
+    assertThat(text(props, "RootURL")).isEqualTo("invoices");
+    assertThat(text(props, "ReuseSessions")).isEqualTo("AutoUse");
+    Element template = child(child(service, "ChildObjects"), "URLTemplate");
+    assertThat(text(child(template, "Properties"), "Template")).isEqualTo("/");
+    Element method = child(child(template, "ChildObjects"), "Method");
+    assertThat(text(child(method, "Properties"), "HTTPMethod")).isEqualTo("POST");
+    String handler = text(child(method, "Properties"), "Handler");
+    String module = Dump.read(Dump.ROOT.resolve("HTTPServices/Магазин_Счета/Ext/Module.bsl"));
+    assertThat(module).containsPattern("(?m)^Функция " + handler + "\\(Запрос\\)");
+    assertThat(module).contains("Магазин_СчетаНаОплату.ОбработатьЗапрос(Запрос)");
+    assertThat(Dump.read(Dump.COMMON_MODULE)).containsPattern("(?m)^Функция ОбработатьЗапрос\\(Запрос\\) Экспорт");
+  }
+
+  @Test
+  void the_idempotency_register_is_keyed_by_the_shop_invoice_number_the_module_locks() throws Exception {
+    Element register = objects.get("InformationRegister.Магазин_СчетаМагазина");
+    Element props = child(register, "Properties");
+    assertThat(text(props, "InformationRegisterPeriodicity")).isEqualTo("Nonperiodical");
+    assertThat(text(props, "WriteMode")).isEqualTo("Independent");
+    assertThat(text(props, "DataLockControlMode")).isEqualTo("Managed");
+    Map<String, String> fields = fields(register);
+    assertThat(fields).containsEntry("НомерСчетаМагазина", "Dimension")
+        .containsEntry("ИдентификаторДокумента", "Resource").containsEntry("НомерДокумента", "Resource");
+
+    String module = Dump.read(Dump.COMMON_MODULE);
+    assertThat(module).contains("Блокировка.Добавить(\"РегистрСведений.Магазин_СчетаМагазина\")")
+        .contains("РежимБлокировкиДанных.Исключительный")
+        .contains("УстановитьЗначение(\"НомерСчетаМагазина\", НомерСчета)");
+    Matcher used = Pattern.compile("Запись\\.([\\p{L}]+) = ").matcher(module);
+    while (used.find()) {
+      assertThat(fields).as("register field written by the module").containsKey(used.group(1));
+    }
+  }
+
+  @Test
+  void the_settings_form_shows_every_setting_and_its_handlers_exist() throws Exception {
+    Element settings = objects.get("InformationRegister.Магазин_Настройки");
+    assertThat(text(child(settings, "Properties"), "DefaultRecordForm"))
+        .isEqualTo("InformationRegister.Магазин_Настройки.Form.ФормаЗаписи");
+    Path formDir = Dump.ROOT.resolve("InformationRegisters/Магазин_Настройки/Forms");
+    assertThat(formDir.resolve("ФормаЗаписи.xml")).exists();
+    String form = Dump.read(formDir.resolve("ФормаЗаписи/Ext/Form.xml"));
+    String module = Dump.read(formDir.resolve("ФормаЗаписи/Ext/Form/Module.bsl"));
+    for (String field : fields(settings).keySet()) {
+      assertThat(form).contains("<DataPath>Запись." + field + "</DataPath>");
+    }
+    Matcher handler = Pattern.compile("<Event name=\"\\w+\">([\\p{L}]+)</Event>").matcher(form);
+    int handlers = 0;
+    while (handler.find()) {
+      handlers++;
+      assertThat(module).containsPattern("(?m)^Процедура " + handler.group(1) + "\\(");
+    }
+    assertThat(handlers).isPositive();
+    assertThat(Dump.read(Dump.COMMON_MODULE)).contains("РегистрыСведений.Магазин_Настройки.Получить()");
+  }
+
+  @Test
+  void the_role_grants_only_what_the_service_needs_on_objects_of_the_extension() throws Exception {
+    Path rights = Dump.ROOT.resolve("Roles/Магазин_СозданиеСчетовНаОплату/Ext/Rights.xml");
+    Element root = Dump.parse(rights).getDocumentElement();
+    assertThat(root.getNamespaceURI()).isEqualTo("http://v8.1c.ru/8.2/roles");
+    Map<String, Set<String>> granted = new HashMap<>();
+    for (Element object : children(root)) {
+      if (!"object".equals(object.getLocalName())) {
+        continue;
+      }
+      String name = text(object, "name");
+      assertThat(objects).as("right on " + name).containsKey(name);
+      for (Element right : children(object)) {
+        if ("right".equals(right.getLocalName()) && "true".equals(text(right, "value"))) {
+          granted.computeIfAbsent(name, k -> new HashSet<>()).add(text(right, "name"));
+        }
+      }
+    }
+    assertThat(granted.get("Document.СчетНаОплату")).containsExactlyInAnyOrder("Read", "Insert", "Update");
+    assertThat(granted.get("Catalog.Номенклатура")).containsExactly("Read");
+    assertThat(granted.values()).noneMatch(r -> r.contains("Delete") || r.contains("InteractiveDelete")
+        || r.contains("Posting"));
+  }
+
+  private static Map<String, String> fields(Element register) {
+    Map<String, String> fields = new HashMap<>();
+    for (Element f : children(child(register, "ChildObjects"))) {
+      Element props = child(f, "Properties");
+      if (props != null) {
+        fields.put(text(props, "Name"), f.getLocalName());
+      }
+    }
+    return fields;
+  }
+}
