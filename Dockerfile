@@ -10,11 +10,14 @@ COPY common/pom.xml common/
 COPY onec-emulator/pom.xml onec-emulator/
 COPY enqueuer-api/pom.xml enqueuer-api/
 COPY worker/pom.xml worker/
+# Maven reads every module of the reactor, even those -pl leaves out.
+COPY onec-extension/pom.xml onec-extension/
 COPY common/src common/src
 COPY onec-emulator/src onec-emulator/src
 COPY enqueuer-api/src enqueuer-api/src
 COPY worker/src worker/src
-RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -q -DskipTests package
+# Only the modules that ship (onec-extension holds the 1C side and its checks, nothing to run here).
+RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -q -DskipTests -pl worker,enqueuer-api,onec-emulator -am package
 
 FROM eclipse-temurin:21-jre AS runtime
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app \

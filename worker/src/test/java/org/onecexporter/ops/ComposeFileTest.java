@@ -62,6 +62,24 @@ class ComposeFileTest {
   }
 
   @Test
+  void the_image_build_copies_every_module_it_builds() throws Exception {
+    String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+    var build = Pattern.compile("mvn .*-pl ([\\w,-]+) -am package").matcher(dockerfile);
+    assertThat(build.find()).as("the build names its modules, so a new reactor module cannot break it").isTrue();
+    for (String module : (build.group(1) + ",common").split(",")) {
+      assertThat(dockerfile).contains("COPY " + module + "/src " + module + "/src");
+    }
+    var modules = Pattern.compile("<module>([\\w-]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+    int count = 0;
+    while (modules.find()) {
+      count++;
+      assertThat(dockerfile).as("Maven reads every reactor module's pom").contains(
+          "COPY " + modules.group(1) + "/pom.xml " + modules.group(1) + "/");
+    }
+    assertThat(count).isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
   void mounted_files_exist_and_redis_keeps_an_append_only_file() throws Exception {
     JsonNode services = compose().get("services");
     for (var service : iterable(services.fields())) {
