@@ -50,3 +50,35 @@ if points and shutil.which("gnuplot"):
               f"plot '{data}' using 1:2 with linespoints lw 2 title 'onec-exporter', '{data}' using 1:3 with linespoints lw 2 title 'BullMQ'")
     subprocess.run(["gnuplot", "-e", script], check=False)
     print(f"\nPlot: {png}")
+
+# The targets, each with what this run measured (printed, never a reason to fail: absolute figures
+# drift with the machine; the ratios are what docs/performance.md discusses).
+def target(name, ok, measured):
+    print(f"- {'met   ' if ok else 'MISSED'} {name}: {measured}")
+
+print("\nTargets:")
+ratios = [o / b for _, o, b in points if b]
+if ratios:
+    target("queue overhead ≥ 1.5× BullMQ", min(ratios) >= 1.5, ", ".join(f"{x:.2f}×" for x in ratios))
+for r in by("end_to_end"):
+    if "percent_of_limit" in r:
+        target(f"end to end ≥ 95 % of the limit at {r['latency_ms']} ms", r["percent_of_limit"] >= 95, f"{r['percent_of_limit']} %")
+for r in by("payment_path"):
+    target("enqueue p99 ≤ 2 ms", r["enqueue_p99_ms"] <= 2, f"{r['enqueue_p99_ms']} ms")
+for r in by("idle_pickup"):
+    target("idle pickup p99 ≤ 50 ms", r["p99_ms"] <= 50, f"{r['p99_ms']} ms")
+for r in by("worker_memory"):
+    target("worker RSS ≤ 256 MB with 200 in flight", r["rss_mb"] <= 256 and r["in_flight"] >= 200, f"{r['rss_mb']} MB, {r['in_flight']} in flight")
+crash = {r["impl"]: r["seconds"] for r in by("crash_recovery")}
+if len(crash) == 2:
+    target("crash recovery faster than BullMQ's defaults", crash["onec-exporter"] < crash["bullmq"],
+           f"{crash['onec-exporter']} s vs {crash['bullmq']} s")
+
+# Every benchmark must have produced its line: a run that silently skipped one is a failed run.
+expected = {"machine", "queue_noop/onec-exporter", "queue_noop/bullmq", "end_to_end", "payment_path", "idle_pickup",
+            "crash_recovery/onec-exporter", "crash_recovery/bullmq", "worker_memory"}
+present = {r["bench"] + (f"/{r['impl']}" if r["bench"] in ("queue_noop", "crash_recovery") else "") for r in rows}
+missing = sorted(expected - present)
+if missing:
+    print(f"\nmissing results: {', '.join(missing)}", file=sys.stderr)
+    sys.exit(1)

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,6 +42,7 @@ public final class EmulatorServer implements AutoCloseable {
 
   private final EmulatorConfig config;
   private final HttpServer server;
+  private static final String ARRIVED = "onec.emulator.arrivedNanos";
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final FaultPlan faults;
   private final Map<String, StoredInvoice> invoices = new ConcurrentHashMap<>();
@@ -134,6 +136,7 @@ public final class EmulatorServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    exchange.setAttribute(ARRIVED, System.nanoTime());
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
@@ -189,49 +192,53 @@ public final class EmulatorServer implements AutoCloseable {
     }
     Fault fault = faults.next();
     received.add(new ReceivedRequest(Instant.now(), invoiceNumberOf(body), fault));
-    sleep(latencyMillis);
+    // The answer leaves latency_ms after the request arrived, the emulator's own work included, as from a 1C
+    // server whose response time is latency_ms.
+    long answerAt = (long) exchange.getAttribute(ARRIVED) + latencyMillis * 1_000_000;
     if (fault != Fault.NONE) {
       count("fault_" + fault.wire());
     }
     switch (fault) {
       case ERROR_500 -> {
-        send(exchange, 500, "text/plain; charset=utf-8", "{Документ.СчетНаОплату.МодульОбъекта(42)}: Конфликт блокировок"
+        answer(exchange, answerAt, 500, "text/plain; charset=utf-8", "{Документ.СчетНаОплату.МодульОбъекта(42)}: Конфликт блокировок"
             + " при выполнении транзакции: Превышено максимальное время ожидания предоставления блокировки");
         return;
       }
       case ERROR_502 -> {
-        send(exchange, 502, "text/html; charset=utf-8", "<html><body><h1>502 Bad Gateway</h1></body></html>");
+        answer(exchange, answerAt, 502, "text/html; charset=utf-8", "<html><body><h1>502 Bad Gateway</h1></body></html>");
         return;
       }
       case ERROR_503 -> {
-        send(exchange, 503, "text/html; charset=utf-8",
+        answer(exchange, answerAt, 503, "text/html; charset=utf-8",
             "<html><body><h1>503 Service Unavailable</h1></body></html>");
         return;
       }
       case ERROR_429 -> {
         exchange.getResponseHeaders().set("Retry-After", "1");
-        send(exchange, 429, "text/plain; charset=utf-8", "Too Many Requests");
+        answer(exchange, answerAt, 429, "text/plain; charset=utf-8", "Too Many Requests");
         return;
       }
       case SESSION_TIMEOUT_406 -> {
-        send(exchange, 406, "application/xml; charset=utf-8",
+        answer(exchange, answerAt, 406, "application/xml; charset=utf-8",
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><exception><descr>Истекло время ожидания сеанса</descr></exception>");
         return;
       }
       case LOCKED_403 -> {
         ObjectNode locked = JSON.createObjectNode().put("reason", 403).put("descr", SESSION_LOCK_TEXT);
-        send(exchange, 403, "application/json; charset=utf-8", json(locked));
+        answer(exchange, answerAt, 403, "application/json; charset=utf-8", json(locked));
         return;
       }
       case HTML_200 -> {
-        send(exchange, 200, "text/html; charset=utf-8", webClientPage());
+        answer(exchange, answerAt, 200, "text/html; charset=utf-8", webClientPage());
         return;
       }
       case HANG -> {
+        sleepUntil(answerAt);
         sleep(hangMillis);
         return; // closing without an answer drops the connection
       }
       case DROP -> {
+        sleepUntil(answerAt);
         return;
       }
       default -> {
@@ -244,13 +251,13 @@ public final class EmulatorServer implements AutoCloseable {
       request = JSON.readTree(new String(body, StandardCharsets.UTF_8));
     } catch (IOException e) {
       count("rejected");
-      send(exchange, 400, "application/json; charset=utf-8", json(errors(List.of("body is not JSON: " + e.getMessage()))));
+      answer(exchange, answerAt, 400, "application/json; charset=utf-8", json(errors(List.of("body is not JSON: " + e.getMessage()))));
       return;
     }
     List<String> problems = InvoiceValidator.validate(request);
     if (!problems.isEmpty()) {
       count("rejected");
-      send(exchange, 400, "application/json; charset=utf-8", json(errors(problems)));
+      answer(exchange, answerAt, 400, "application/json; charset=utf-8", json(errors(problems)));
       return;
     }
     String invoiceNumber = request.get("invoice_number").asText();
@@ -263,9 +270,11 @@ public final class EmulatorServer implements AutoCloseable {
     });
     count(created[0] ? "created" : "existing");
     if (fault == Fault.COMMIT_THEN_DROP) {
+      sleepUntil(answerAt);
       return;
     }
     if (fault == Fault.COMMIT_THEN_HANG) {
+      sleepUntil(answerAt);
       sleep(hangMillis);
     }
     ObjectNode answer = JSON.createObjectNode()
@@ -274,7 +283,7 @@ public final class EmulatorServer implements AutoCloseable {
         .put("document_id", invoice.documentId())
         .put("number", invoice.number())
         .put("invoice_number", invoice.invoiceNumber());
-    send(exchange, created[0] ? 201 : 200, "application/json; charset=utf-8", json(answer));
+    answer(exchange, answerAt, created[0] ? 201 : 200, "application/json; charset=utf-8", json(answer));
   }
 
   private void control(HttpExchange exchange, String method, String action, byte[] body) throws IOException {
@@ -405,6 +414,23 @@ public final class EmulatorServer implements AutoCloseable {
     exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
     if (bytes.length > 0) {
       exchange.getResponseBody().write(bytes);
+    }
+  }
+
+  private static void answer(HttpExchange exchange, long answerAt, int status, String contentType, String text)
+      throws IOException {
+    sleepUntil(answerAt);
+    send(exchange, status, contentType, text);
+  }
+
+  private static void sleepUntil(long nanoTime) {
+    long left = nanoTime - System.nanoTime();
+    if (left > 0) {
+      try {
+        Thread.sleep(Duration.ofNanos(left));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -3,7 +3,9 @@ package org.onecexporter.worker;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.onecexporter.onec.CallOutcome;
 import org.onecexporter.onec.OneCClient;
 import org.onecexporter.queue.JobQueue;
@@ -14,24 +16,33 @@ import org.slf4j.LoggerFactory;
  * Holds a fleet-wide permit (Redis) around each call to 1C, so that all workers together never run more than
  * {@code ONEC_MAX_CONCURRENCY} calls: each call is a 1C session and a licence. A local semaphore of the same
  * size keeps waiting calls off Redis. When Redis cannot grant a permit the call is not made (transient).
+ *
+ * <p>A call that ends while another call of this process waits hands its permit straight over instead of a
+ * release and an acquire in Redis (two round trips during which the permit would idle). A permit is handed over
+ * only within {@link #HAND_OFF_FOR} of its acquisition, so each one goes back to the fleet at least that often
+ * (other workers get their turn) and long before its Redis lease (1C timeout + 30 s) could run out. Permits are
+ * given back as soon as no call of this process is running or waiting.
  */
 final class PermitGatedClient implements OneCClient {
+  static final Duration HAND_OFF_FOR = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(PermitGatedClient.class);
+
+  private record Permit(String id, long acquiredNanos) {}
 
   private final OneCClient delegate;
   private final JobQueue queue;
   private final int max;
   private final Duration permitLease;
   private final Semaphore local;
-
-  private final java.util.concurrent.atomic.AtomicInteger inFlight;
+  private final AtomicInteger inFlight;
+  /** Permits held in Redis and handed over, waiting for the call that takes the next local slot. */
+  private final ConcurrentLinkedQueue<Permit> handedOver = new ConcurrentLinkedQueue<>();
 
   PermitGatedClient(OneCClient delegate, JobQueue queue, int max, Duration oneCTimeout) {
-    this(delegate, queue, max, oneCTimeout, new java.util.concurrent.atomic.AtomicInteger());
+    this(delegate, queue, max, oneCTimeout, new AtomicInteger());
   }
 
-  PermitGatedClient(OneCClient delegate, JobQueue queue, int max, Duration oneCTimeout,
-      java.util.concurrent.atomic.AtomicInteger inFlight) {
+  PermitGatedClient(OneCClient delegate, JobQueue queue, int max, Duration oneCTimeout, AtomicInteger inFlight) {
     this.inFlight = inFlight;
     this.delegate = delegate;
     this.queue = queue;
@@ -42,27 +53,24 @@ final class PermitGatedClient implements OneCClient {
 
   @Override
   public Exchange send(String invoiceNumber, String jsonBody) {
-    String permit = UUID.randomUUID().toString();
     try {
       local.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Exchange(new CallOutcome.Transient(0, "interrupted while waiting for a 1C permit", null), "", 0);
     }
+    Permit permit;
     try {
-      while (true) {
-        Optional<Duration> wait = queue.tryAcquirePermit(permit, max, permitLease);
-        if (wait.isEmpty()) {
-          break;
-        }
-        queue.awaitPermit(wait.get().compareTo(Duration.ofSeconds(1)) < 0 ? wait.get() : Duration.ofSeconds(1));
+      permit = takeHandedOver();
+      if (permit == null) {
+        permit = acquire();
       }
     } catch (InterruptedException e) {
-      local.release();
+      finish(null);
       Thread.currentThread().interrupt();
       return new Exchange(new CallOutcome.Transient(0, "interrupted while waiting for a 1C permit", null), "", 0);
     } catch (RuntimeException e) {
-      local.release();
+      finish(null);
       return new Exchange(new CallOutcome.Transient(0, "no 1C permit, Redis unavailable: " + e.getMessage(), null),
           "", 0);
     }
@@ -71,17 +79,69 @@ final class PermitGatedClient implements OneCClient {
       return delegate.send(invoiceNumber, jsonBody);
     } finally {
       inFlight.decrementAndGet();
-      try {
-        queue.releasePermit(permit);
-      } catch (RuntimeException e) {
-        LOG.warn("could not release the 1C permit; it expires in {} s", permitLease.toSeconds());
+      finish(permit);
+    }
+  }
+
+  private Permit acquire() throws InterruptedException {
+    Permit permit = new Permit(UUID.randomUUID().toString(), System.nanoTime());
+    while (true) {
+      Optional<Duration> wait = queue.tryAcquirePermit(permit.id(), max, permitLease);
+      if (wait.isEmpty()) {
+        return permit;
       }
-      local.release();
+      queue.awaitPermit(wait.get().compareTo(Duration.ofSeconds(1)) < 0 ? wait.get() : Duration.ofSeconds(1));
+    }
+  }
+
+  /** A permit handed over by a finished call, if one is young enough; older ones go back to Redis. */
+  private Permit takeHandedOver() {
+    Permit permit;
+    while ((permit = handedOver.poll()) != null) {
+      if (youngEnough(permit)) {
+        return permit;
+      }
+      release(permit);
+    }
+    return null;
+  }
+
+  private void finish(Permit permit) {
+    if (permit != null) {
+      if (local.hasQueuedThreads() && youngEnough(permit)) {
+        handedOver.offer(permit); // before the slot is freed, so the waiter that takes the slot finds it
+      } else {
+        release(permit);
+      }
+    }
+    local.release();
+    if (local.availablePermits() == max) {
+      // No call is running or about to run: nothing will take a handed-over permit, give them back.
+      Permit idle;
+      while ((idle = handedOver.poll()) != null) {
+        release(idle);
+      }
+    }
+  }
+
+  private static boolean youngEnough(Permit permit) {
+    return System.nanoTime() - permit.acquiredNanos() < HAND_OFF_FOR.toNanos();
+  }
+
+  private void release(Permit permit) {
+    try {
+      queue.releasePermit(permit.id());
+    } catch (RuntimeException e) {
+      LOG.warn("could not release the 1C permit; it expires in {} s", permitLease.toSeconds());
     }
   }
 
   @Override
   public void close() {
+    Permit idle;
+    while ((idle = handedOver.poll()) != null) {
+      release(idle);
+    }
     delegate.close();
   }
 }

@@ -1,0 +1,89 @@
+package org.onecexporter.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.onecexporter.onec.CallOutcome;
+import org.onecexporter.onec.OneCClient;
+import org.onecexporter.testing.RedisExtension;
+import org.onecexporter.testing.RedisExtension.TestRedis;
+import org.redisson.client.codec.StringCodec;
+
+/** The fleet-wide 1C cap with permits handed over between calls of one process, on a real Redis. */
+@ExtendWith(RedisExtension.class)
+class PermitGatedClientTest {
+
+  /** A 1C that takes a while and records how many calls overlap. */
+  private static final class SlowOneC implements OneCClient {
+    final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger peak = new AtomicInteger();
+    final AtomicInteger calls = new AtomicInteger();
+    private final long millis;
+
+    SlowOneC(long millis) {
+      this.millis = millis;
+    }
+
+    @Override
+    public Exchange send(String invoiceNumber, String jsonBody) {
+      peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        running.decrementAndGet();
+      }
+      calls.incrementAndGet();
+      return new Exchange(new CallOutcome.Success(201, "id-" + invoiceNumber, "0001", false), "{}", millis);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void two_processes_sharing_the_cap_never_exceed_it_and_give_every_permit_back(TestRedis redis) throws Exception {
+    SlowOneC oneC = new SlowOneC(20);
+    PermitGatedClient first = new PermitGatedClient(oneC, redis.queue(), 3, Duration.ofSeconds(5));
+    PermitGatedClient second = new PermitGatedClient(oneC, redis.queue(), 3, Duration.ofSeconds(5));
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    List<Future<OneCClient.Exchange>> results = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      PermitGatedClient client = i % 2 == 0 ? first : second;
+      String number = "INV-2026-" + i;
+      results.add(pool.submit(() -> client.send(number, "{}")));
+    }
+    for (Future<OneCClient.Exchange> result : results) {
+      assertThat(result.get().outcome()).isInstanceOf(CallOutcome.Success.class);
+    }
+    pool.shutdown();
+
+    assertThat(oneC.calls.get()).isEqualTo(120);
+    assertThat(oneC.peak.get()).as("calls at once across both processes").isLessThanOrEqualTo(3);
+    assertThat(oneC.peak.get()).as("the cap is used, not serialised").isEqualTo(3);
+    assertThat(heldPermits(redis)).as("permits still held in Redis once every call has ended").isZero();
+  }
+
+  @Test
+  void a_lone_call_takes_and_returns_its_permit(TestRedis redis) {
+    SlowOneC oneC = new SlowOneC(1);
+    PermitGatedClient client = new PermitGatedClient(oneC, redis.queue(), 1, Duration.ofSeconds(5));
+    for (int i = 0; i < 5; i++) {
+      assertThat(client.send("INV-2026-90" + i, "{}").outcome()).isInstanceOf(CallOutcome.Success.class);
+      assertThat(heldPermits(redis)).isZero();
+    }
+  }
+
+  private static int heldPermits(TestRedis redis) {
+    return redis.client().getScoredSortedSet(redis.queue().keys().permits(), StringCodec.INSTANCE).size();
+  }
+}
