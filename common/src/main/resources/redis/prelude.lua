@@ -34,3 +34,77 @@ local function dead_letter(prefix, dlq, stats, id, reason, err, http_status, inv
   redis.call('HINCRBY', stats, 'dead_' .. reason, 1)
 end
 
+
+-- Leases up to max of the oldest ready jobs (after promoting due retries) to token .. ':1', ':2', …; counts the
+-- attempt. Returns the flat list {id, attempts, invoice_number, enqueued_at, …}; wakes another idle worker when
+-- jobs are left. Shared by claim.lua and ack_claim.lua.
+local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease_ms, worker, max, now)
+  local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, 100)
+  for _, id in ipairs(due) do
+    redis.call('ZREM', delayed, id)
+    redis.call('RPUSH', ready, id)
+    redis.call('HSET', job_key(prefix, id), 'state', 'ready')
+  end
+  local claimed = {}
+  while #claimed < 4 * max do
+    local id = redis.call('RPOP', ready)
+    if not id then
+      break
+    end
+    local job = job_key(prefix, id)
+    local state = redis.call('HGET', job, 'state')
+    if not state or state == 'ready' then
+      if not state then
+        -- pushed by hand (redis-cli LPUSH): give it a record so it is tracked like any other job
+        redis.call('HSET', job, 'order_id', id, 'attempts', 0, 'stalls', 0, 'enqueued_at', now, 'source', 'unknown')
+      end
+      local attempts = redis.call('HINCRBY', job, 'attempts', 1)
+      local deadline = now + tonumber(lease_ms)
+      local job_token = token .. ':' .. (#claimed / 4 + 1)
+      redis.call('ZADD', active, deadline, id)
+      redis.call('HSET', job, 'state', 'active', 'token', job_token, 'worker', worker, 'claimed_at', now,
+        'lease_until', deadline)
+      local h = redis.call('HMGET', job, 'invoice_number', 'enqueued_at')
+      claimed[#claimed + 1] = id
+      claimed[#claimed + 1] = tostring(attempts)
+      claimed[#claimed + 1] = h[1] or ''
+      claimed[#claimed + 1] = h[2] or ''
+    end
+    -- otherwise a second entry for a job that is active, delayed or dead: drop the duplicate
+  end
+  if #claimed > 0 and redis.call('LLEN', ready) > 0 then
+    wake(wake_key)
+  end
+  return claimed
+end
+
+-- Acks the jobs described by args[from], args[from + 1], … (order_id, token, outcome, call_ms per job): a job
+-- whose token still holds is done and forgotten, counted, and an export's timing ("<done_at>
+-- <enqueued_to_done_ms> <call_ms>") goes to a capped list for fleet-wide percentiles. Returns 1/0 per job.
+local function ack_jobs(active, stats, times, prefix, args, from)
+  local results = {}
+  local now = nil
+  local timed = false
+  for i = from, #args, 4 do
+    local id, token, outcome, call_ms = args[i], args[i + 1], args[i + 2], args[i + 3]
+    local job = job_key(prefix, id)
+    if redis.call('HGET', job, 'token') ~= token then
+      results[#results + 1] = 0
+    else
+      if outcome == 'exported' then
+        now = now or now_ms()
+        local enqueued = tonumber(redis.call('HGET', job, 'enqueued_at') or now) or now
+        redis.call('LPUSH', times, now .. ' ' .. (now - enqueued) .. ' ' .. call_ms)
+        timed = true
+      end
+      redis.call('ZREM', active, id)
+      redis.call('DEL', job)
+      redis.call('HINCRBY', stats, outcome, 1)
+      results[#results + 1] = 1
+    end
+  end
+  if timed then
+    redis.call('LTRIM', times, 0, 9999)
+  end
+  return results
+end

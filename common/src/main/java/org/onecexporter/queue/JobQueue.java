@@ -33,9 +33,9 @@ public final class JobQueue {
     this.keys = keys;
     this.script = redis.getScript(StringCodec.INSTANCE);
     String prelude = resource("prelude");
-    for (String name : List.of("enqueue", "claim", "extend", "ack", "retry", "deadletter", "release", "reap",
+    for (String name : List.of("enqueue", "claim", "extend", "ack", "ack_claim", "retry", "deadletter", "release", "reap",
         "requeue", "purge", "permit_acquire", "permit_release", "permit_extend")) {
-      scripts.put(name, prelude + resource(name));
+      scripts.put(name, withoutComments(prelude + resource(name)));
     }
   }
 
@@ -80,12 +80,18 @@ public final class JobQueue {
       long next = Long.parseLong((String) r.get(1));
       return new Empty(next < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(next)));
     }
-    List<ClaimedJob> jobs = new ArrayList<>(r.size() / 4);
-    for (int i = 0; i + 3 < r.size(); i += 4) {
+    return claimedJobs(r, 0, token);
+  }
+
+  /** The jobs of a claim answer: {id, attempts, invoice_number, enqueued_at} per job from {@code from} on. */
+  private static List<ClaimedJob> claimedJobs(List<Object> r, int from, String token) {
+    List<ClaimedJob> jobs = new ArrayList<>((r.size() - from) / 4);
+    for (int i = from; i + 3 < r.size(); i += 4) {
       String invoice = (String) r.get(i + 2);
       String enqueued = (String) r.get(i + 3);
-      jobs.add(new ClaimedJob((String) r.get(i), token + ":" + (i / 4 + 1), Integer.parseInt((String) r.get(i + 1)),
-          invoice.isEmpty() ? null : invoice, enqueued.isEmpty() ? 0 : Long.parseLong(enqueued)));
+      jobs.add(new ClaimedJob((String) r.get(i), token + ":" + ((i - from) / 4 + 1),
+          Integer.parseInt((String) r.get(i + 1)), invoice.isEmpty() ? null : invoice,
+          enqueued.isEmpty() ? 0 : Long.parseLong(enqueued)));
     }
     return jobs;
   }
@@ -145,6 +151,37 @@ public final class JobQueue {
       result[i] = number(r.get(i)) == 1;
     }
     return result;
+  }
+
+  /** What {@link #ackAndClaim} did: per ack whether its lease still held, and the jobs leased in the same call. */
+  public record AckClaim(boolean[] acked, List<ClaimedJob> claimed) {}
+
+  /**
+   * Acks many jobs and leases up to {@code max} new ones in one script call (a worker's slots go straight from
+   * finished jobs to the next ones). {@code max} 0 acks only.
+   */
+  public AckClaim ackAndClaim(List<Ack> acks, Duration lease, String worker, int max) {
+    String token = UUID.randomUUID().toString();
+    List<String> args = new ArrayList<>(5 + acks.size() * 4);
+    args.add(keys.prefix());
+    args.add(token);
+    args.add(Long.toString(lease.toMillis()));
+    args.add(worker);
+    args.add(Integer.toString(max));
+    for (Ack a : acks) {
+      args.add(a.job().orderId());
+      args.add(a.job().token());
+      args.add(a.outcome());
+      args.add(a.call() == null ? "" : Long.toString(a.call().toMillis()));
+    }
+    List<Object> r = eval("ack_claim", List.of(keys.active(), keys.stats(), keys.exportTimes(), keys.ready(),
+        keys.delayed(), keys.wake()), args.toArray(String[]::new));
+    int n = (int) number(r.get(0));
+    boolean[] acked = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      acked[i] = number(r.get(1 + i)) == 1;
+    }
+    return new AckClaim(acked, claimedJobs(r, 1 + n, token));
   }
 
   /** Percentiles of recent exports across the fleet (from the capped timing list). */
@@ -338,6 +375,21 @@ public final class JobQueue {
 
   private static long number(Object value) {
     return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString());
+  }
+
+  /**
+   * The script as sent to Redis: without its comment lines, so every call carries (and Redisson copies) a shorter,
+   * pure-ASCII text. The files keep the comments for whoever reads them.
+   */
+  static String withoutComments(String script) {
+    StringBuilder out = new StringBuilder(script.length());
+    for (String line : script.split("\n")) {
+      String trimmed = line.strip();
+      if (!trimmed.isEmpty() && !trimmed.startsWith("--")) {
+        out.append(line).append('\n');
+      }
+    }
+    return out.toString();
   }
 
   private static String resource(String name) {

@@ -87,6 +87,41 @@ class JobQueueTest {
   }
 
   @Test
+  void ack_and_claim_acks_the_finished_jobs_and_leases_the_next_ones_in_one_call() {
+    for (String id : List.of("301", "302", "303", "304", "305")) {
+      queue.enqueue(id, "test");
+    }
+    @SuppressWarnings("unchecked")
+    List<JobQueue.ClaimedJob> first = (List<JobQueue.ClaimedJob>) queue.claim(LEASE, "w", 2);
+    JobQueue.ClaimedJob stale = new JobQueue.ClaimedJob("303", "not-its-token", 1, null, 0);
+
+    JobQueue.AckClaim r = queue.ackAndClaim(List.of(new JobQueue.Ack(first.get(0), "exported", Duration.ofMillis(7)),
+        new JobQueue.Ack(first.get(1), "already_exported", null), new JobQueue.Ack(stale, "exported", null)),
+        LEASE, "w", 2);
+
+    assertThat(r.acked()).containsExactly(true, true, false);
+    assertThat(r.claimed()).extracting(JobQueue.ClaimedJob::orderId).containsExactly("303", "304");
+    assertThat(r.claimed()).extracting(JobQueue.ClaimedJob::attempt).containsOnly(1);
+    assertThat(r.claimed().get(0).token()).isNotEqualTo(r.claimed().get(1).token());
+    assertThat(queue.stats().active()).as("the two new leases; the acked jobs are gone").isEqualTo(2);
+    assertThat(queue.stats().ready()).isEqualTo(1);
+    assertThat(queue.ackAll(List.of(new JobQueue.Ack(r.claimed().get(0), "exported", null)))).containsExactly(true);
+
+    JobQueue.AckClaim none = queue.ackAndClaim(List.of(new JobQueue.Ack(r.claimed().get(1), "exported", null)),
+        LEASE, "w", 0);
+    assertThat(none.acked()).containsExactly(true);
+    assertThat(none.claimed()).as("max 0 acks only").isEmpty();
+    assertThat(queue.stats().ready()).isEqualTo(1);
+  }
+
+  @Test
+  void scripts_go_to_redis_without_their_comment_lines() {
+    String sent = JobQueue.withoutComments("-- what it does, with … non-ASCII\nlocal a = 1\n\n  -- indented\nreturn a\n");
+    assertThat(sent).isEqualTo("local a = 1\nreturn a\n");
+    assertThat(sent.chars().allMatch(c -> c < 128)).isTrue();
+  }
+
+  @Test
   void a_stale_token_can_neither_ack_retry_nor_dead_letter() {
     queue.enqueue("5", "t");
     JobQueue.ClaimedJob stale = claim();

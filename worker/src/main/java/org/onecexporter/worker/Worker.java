@@ -65,7 +65,8 @@ public final class Worker implements AutoCloseable {
       WorkerMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
-    this.acks = new AckBatcher(queue);
+    this.acks = new AckBatcher(queue, config.lease(), config.workerId(), this::reserveSuccessors,
+        this::releasePermissions);
     this.queue = queue;
     this.exporter = exporter;
     this.reconciler = reconciler;
@@ -236,18 +237,42 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  private void process(ClaimedJob job) {
-    try (MDC.MDCCloseable ignored = MDC.putCloseable("order_id", job.orderId())) {
-      handle(job);
-    } catch (RuntimeException | Error e) {
-      breaker.releasePermission();
-      LOG.error("unexpected failure on a job; it will be retried", e, kv("order_id", job.orderId()));
-      safely(() -> queue.retryLater(job, Duration.ofSeconds(5), "internal error: " + e, 0, job.invoiceNumber(),
-          false));
+  /**
+   * Runs a job on its slot, then the successors leased with each ack (see {@link AckBatcher}), until an ack
+   * brings none; then the slot goes back to the dispatcher.
+   */
+  private void process(ClaimedJob first) {
+    ClaimedJob job = first;
+    try {
+      while (job != null) {
+        ClaimedJob current = job;
+        job = null;
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("order_id", current.orderId())) {
+          job = handle(current);
+        } catch (RuntimeException | Error e) {
+          breaker.releasePermission();
+          LOG.error("unexpected failure on a job; it will be retried", e, kv("order_id", current.orderId()));
+          safely(() -> queue.retryLater(current, Duration.ofSeconds(5), "internal error: " + e, 0,
+              current.invoiceNumber(), false));
+        } finally {
+          inFlight.remove(current.orderId());
+        }
+        if (job != null) {
+          inFlight.put(job.orderId(), job);
+        }
+      }
     } finally {
-      inFlight.remove(job.orderId());
       slots.release();
     }
+  }
+
+  /** How many successors an ack call may lease: none when stopping, else one circuit permission each. */
+  private int reserveSuccessors(int wanted) {
+    int reserved = 0;
+    while (running.get() && reserved < wanted && breaker.tryAcquirePermission()) {
+      reserved++;
+    }
+    return reserved;
   }
 
   /** Renews the leases of every job in flight, in one call, every third of the lease. */
@@ -269,7 +294,8 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  private void handle(ClaimedJob job) {
+  /** Handles one job; returns the next job for this slot when its ack leased one, else null. */
+  private ClaimedJob handle(ClaimedJob job) {
     if (!ORDER_ID.matcher(job.orderId()).matches()) {
       breaker.releasePermission();
       String error = "malformed job: '" + abbreviate(job.orderId()) + "' is not an order id";
@@ -277,17 +303,20 @@ public final class Worker implements AutoCloseable {
       safely(() -> queue.deadLetter(job, "malformed", error, 0, null));
       metrics.export("rejected");
       metrics.deadLetter("malformed");
-      return;
+      return null;
     }
     long orderId = Long.parseLong(job.orderId());
     AttemptResult result = exporter.attempt(orderId, job.attempt());
-    switch (result) {
+    return switch (result) {
       case AttemptResult.Done done -> finish(job, done);
-      case AttemptResult.Retry retry -> retry(job, retry);
-    }
+      case AttemptResult.Retry retry -> {
+        retry(job, retry);
+        yield null;
+      }
+    };
   }
 
-  private void finish(ClaimedJob job, AttemptResult.Done done) {
+  private ClaimedJob finish(ClaimedJob job, AttemptResult.Done done) {
     ExportResult r = done.result();
     if (done.calledOneC()) {
       breaker.onSuccess(0, TimeUnit.MILLISECONDS); // 1C answered: it is up, whatever it said
@@ -295,9 +324,10 @@ public final class Worker implements AutoCloseable {
       breaker.releasePermission();
     }
     metrics.export(r.status().wire());
+    ClaimedJob[] next = {null};
     boolean moved = switch (r.status()) {
-      case EXPORTED -> safely(() -> acks.ack(new JobQueue.Ack(job, "exported", done.callDuration())));
-      case ALREADY_EXPORTED -> safely(() -> acks.ack(new JobQueue.Ack(job, "already_exported", null)));
+      case EXPORTED -> ackAndNext(new JobQueue.Ack(job, "exported", done.callDuration()), next);
+      case ALREADY_EXPORTED -> ackAndNext(new JobQueue.Ack(job, "already_exported", null), next);
       case REJECTED, FAILED -> {
         metrics.deadLetter(r.reason().wire());
         LOG.warn("order {} to the DLQ: {}", job.orderId(), r.error(), kv("order_id", job.orderId()),
@@ -308,6 +338,19 @@ public final class Worker implements AutoCloseable {
     };
     if (!moved) {
       LOG.warn("order {}: the lease was taken over before the result could be recorded", job.orderId());
+    }
+    return next[0];
+  }
+
+  /** Acks a finished job, asking for the next one for its slot while the worker runs. */
+  private boolean ackAndNext(JobQueue.Ack ack, ClaimedJob[] next) {
+    try {
+      AckBatcher.Outcome outcome = acks.ackAndNext(ack, running.get());
+      next[0] = outcome.next();
+      return outcome.acked();
+    } catch (RuntimeException e) {
+      LOG.warn("queue move failed (the lease will bring the job back): {}", e.toString());
+      return false;
     }
   }
 
