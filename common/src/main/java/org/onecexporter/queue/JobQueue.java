@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.onecexporter.json.Json;
 import org.redisson.api.RScript;
@@ -137,20 +138,31 @@ public final class JobQueue {
 
   /** Acks many jobs in one script call; per job, whether its lease token still held. */
   public boolean[] ackAll(List<Ack> acks) {
+    return ackAllAsync(acks).toCompletableFuture().join();
+  }
+
+  /** {@link #ackAll} without waiting: several ack calls can be on the wire at once. */
+  public CompletionStage<boolean[]> ackAllAsync(List<Ack> acks) {
     List<String> args = new ArrayList<>(1 + acks.size() * 4);
     args.add(keys.prefix());
+    addAcks(args, acks);
+    return evalAsync("ack", List.of(keys.active(), keys.stats(), keys.exportTimes()), args.toArray(String[]::new))
+        .thenApply(r -> {
+          boolean[] result = new boolean[acks.size()];
+          for (int i = 0; i < result.length; i++) {
+            result[i] = number(r.get(i)) == 1;
+          }
+          return result;
+        });
+  }
+
+  private static void addAcks(List<String> args, List<Ack> acks) {
     for (Ack a : acks) {
       args.add(a.job().orderId());
       args.add(a.job().token());
       args.add(a.outcome());
       args.add(a.call() == null ? "" : Long.toString(a.call().toMillis()));
     }
-    List<Object> r = eval("ack", List.of(keys.active(), keys.stats(), keys.exportTimes()), args.toArray(String[]::new));
-    boolean[] result = new boolean[acks.size()];
-    for (int i = 0; i < result.length; i++) {
-      result[i] = number(r.get(i)) == 1;
-    }
-    return result;
   }
 
   /** What {@link #ackAndClaim} did: per ack whether its lease still held, and the jobs leased in the same call. */
@@ -161,6 +173,11 @@ public final class JobQueue {
    * finished jobs to the next ones). {@code max} 0 acks only.
    */
   public AckClaim ackAndClaim(List<Ack> acks, Duration lease, String worker, int max) {
+    return ackAndClaimAsync(acks, lease, worker, max).toCompletableFuture().join();
+  }
+
+  /** {@link #ackAndClaim} without waiting. */
+  public CompletionStage<AckClaim> ackAndClaimAsync(List<Ack> acks, Duration lease, String worker, int max) {
     String token = UUID.randomUUID().toString();
     List<String> args = new ArrayList<>(5 + acks.size() * 4);
     args.add(keys.prefix());
@@ -168,20 +185,16 @@ public final class JobQueue {
     args.add(Long.toString(lease.toMillis()));
     args.add(worker);
     args.add(Integer.toString(max));
-    for (Ack a : acks) {
-      args.add(a.job().orderId());
-      args.add(a.job().token());
-      args.add(a.outcome());
-      args.add(a.call() == null ? "" : Long.toString(a.call().toMillis()));
-    }
-    List<Object> r = eval("ack_claim", List.of(keys.active(), keys.stats(), keys.exportTimes(), keys.ready(),
-        keys.delayed(), keys.wake()), args.toArray(String[]::new));
-    int n = (int) number(r.get(0));
-    boolean[] acked = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      acked[i] = number(r.get(1 + i)) == 1;
-    }
-    return new AckClaim(acked, claimedJobs(r, 1 + n, token));
+    addAcks(args, acks);
+    return evalAsync("ack_claim", List.of(keys.active(), keys.stats(), keys.exportTimes(), keys.ready(),
+        keys.delayed(), keys.wake()), args.toArray(String[]::new)).thenApply(r -> {
+          int n = (int) number(r.get(0));
+          boolean[] acked = new boolean[n];
+          for (int i = 0; i < n; i++) {
+            acked[i] = number(r.get(1 + i)) == 1;
+          }
+          return new AckClaim(acked, claimedJobs(r, 1 + n, token));
+        });
   }
 
   /** Percentiles of recent exports across the fleet (from the capped timing list). */
@@ -351,6 +364,19 @@ public final class JobQueue {
   /** Deletes every key of this queue (tests, and simulating a Redis that lost its data). */
   public long deleteAll() {
     return redis.getKeys().deleteByPattern(keys.prefix().replace("{", "\\{").replace("}", "\\}") + ":*");
+  }
+
+  @SuppressWarnings("unchecked")
+  private CompletionStage<List<Object>> evalAsync(String name, List<String> keyList, String... args) {
+    return script.<Object>evalAsync(keyList.get(0), RScript.Mode.READ_WRITE, scripts.get(name),
+        RScript.ReturnType.LIST, new ArrayList<Object>(keyList), (Object[]) args).thenApply(result -> {
+          if (result instanceof List<?> list) {
+            return (List<Object>) list;
+          }
+          List<Object> single = new ArrayList<>();
+          single.add(result);
+          return single;
+        });
   }
 
   @SuppressWarnings("unchecked")

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.function.IntUnaryOperator;
@@ -22,10 +24,14 @@ import org.slf4j.LoggerFactory;
  * a job thread that asks for one gets its successor with the ack and goes on with it, holding its slot, so a
  * busy worker needs no separate claim round trip. Successors are only taken with the worker's consent
  * ({@code reserve}: running, and a circuit-breaker permission for each).
+ *
+ * <p>Up to {@value #MAX_IN_FLIGHT} batches are on the wire at once, so jobs that finish while a batch is out do
+ * not wait for its answer before theirs is sent.
  */
 final class AckBatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AckBatcher.class);
   private static final int MAX_BATCH = 128;
+  private static final int MAX_IN_FLIGHT = 2;
 
   /** Whether the job's lease still held when it was acked, and the next job for its slot (or null). */
   record Outcome(boolean acked, ClaimedJob next) {}
@@ -39,6 +45,7 @@ final class AckBatcher implements AutoCloseable {
   private final IntConsumer unreserve;
   private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
   private final Thread thread;
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
   private volatile boolean running = true;
 
   /** Acks only: never leases successors. */
@@ -73,17 +80,17 @@ final class AckBatcher implements AutoCloseable {
   }
 
   private void loop() {
-    List<Pending> batch = new ArrayList<>(MAX_BATCH);
     while (running || !pending.isEmpty()) {
       try {
         Pending first = pending.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
+        inFlight.acquire();
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
         batch.add(first);
         pending.drainTo(batch, MAX_BATCH - 1);
-        flush(batch);
-        batch.clear();
+        flush(batch).whenComplete((ignored, error) -> inFlight.release());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -91,36 +98,37 @@ final class AckBatcher implements AutoCloseable {
     }
   }
 
-  private void flush(List<Pending> batch) {
+  private CompletionStage<Void> flush(List<Pending> batch) {
     int wanted = 0;
     for (Pending p : batch) {
       wanted += p.wantsNext() ? 1 : 0;
     }
     int reserved = wanted == 0 || !running ? 0 : Math.max(0, reserve.applyAsInt(wanted));
     List<JobQueue.Ack> acks = batch.stream().map(Pending::ack).toList();
+    CompletionStage<JobQueue.AckClaim> call;
     try {
-      boolean[] acked;
-      List<ClaimedJob> next;
-      if (reserved == 0) {
-        acked = queue.ackAll(acks);
-        next = List.of();
-      } else {
-        JobQueue.AckClaim r = queue.ackAndClaim(acks, lease, workerId, reserved);
-        acked = r.acked();
-        next = r.claimed();
+      call = reserved == 0
+          ? queue.ackAllAsync(acks).thenApply(acked -> new JobQueue.AckClaim(acked, List.of()))
+          : queue.ackAndClaimAsync(acks, lease, workerId, reserved);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    return call.handle((r, error) -> {
+      if (error != null) {
+        unreserve.accept(reserved);
+        LOG.warn("ack of {} job(s) failed; their leases will bring them back: {}", batch.size(), error.toString());
+        batch.forEach(p -> p.done().completeExceptionally(error));
+        return null;
       }
-      unreserve.accept(reserved - next.size());
+      unreserve.accept(reserved - r.claimed().size());
       int given = 0;
       for (int i = 0; i < batch.size(); i++) {
         Pending p = batch.get(i);
-        ClaimedJob successor = p.wantsNext() && given < next.size() ? next.get(given++) : null;
-        p.done().complete(new Outcome(acked[i], successor));
+        ClaimedJob successor = p.wantsNext() && given < r.claimed().size() ? r.claimed().get(given++) : null;
+        p.done().complete(new Outcome(r.acked()[i], successor));
       }
-    } catch (RuntimeException e) {
-      unreserve.accept(reserved);
-      LOG.warn("ack of {} job(s) failed; their leases will bring them back: {}", batch.size(), e.toString());
-      batch.forEach(p -> p.done().completeExceptionally(e));
-    }
+      return null;
+    });
   }
 
   @Override
@@ -128,6 +136,9 @@ final class AckBatcher implements AutoCloseable {
     running = false;
     try {
       thread.join(5_000);
+      if (inFlight.tryAcquire(MAX_IN_FLIGHT, 5, TimeUnit.SECONDS)) { // the last batches are answered
+        inFlight.release(MAX_IN_FLIGHT);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
