@@ -18,7 +18,24 @@ public sealed interface AttemptResult {
    * Transient: 1C, the network or the database failed in a way a later attempt may not.
    *
    * @param retryAfter what 1C asked for (Retry-After), or null
+   * @param failed whose side failed: a worker counts only {@link Failed#ONE_C} against the job's attempts and
+   *     the circuit breaker
    */
-  record Retry(long orderId, String invoiceNumber, String reason, int httpStatus, Duration retryAfter, boolean calledOneC)
-      implements AttemptResult {}
+  record Retry(long orderId, String invoiceNumber, String reason, int httpStatus, Duration retryAfter, Failed failed)
+      implements AttemptResult {
+    /** Whether 1C was called in this attempt. */
+    public boolean calledOneC() {
+      return failed != Failed.OUR_SIDE_BEFORE_THE_CALL;
+    }
+  }
+
+  /** Which side a transient failure was on. */
+  enum Failed {
+    /** PostgreSQL, the order lock or the 1C permit failed; 1C was not called. */
+    OUR_SIDE_BEFORE_THE_CALL,
+    /** 1C, or the network to it: a transient answer, a timeout, a dropped connection. */
+    ONE_C,
+    /** 1C accepted the invoice, then recording it in PostgreSQL failed; the next attempt is answered "exists". */
+    OUR_SIDE_AFTER_THE_CALL
+  }
 }

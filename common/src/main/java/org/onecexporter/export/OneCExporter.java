@@ -129,7 +129,8 @@ public final class OneCExporter implements JobHandler {
         // PostgreSQL unreachable, lock timeout (a concurrent export hangs), or a bug: retry, never lose the job.
         LOG.warn("attempt failed before a final answer: {}", e.toString(), kv("order_id", orderId),
             kv("attempt", attempt), kv("outcome", "retry"));
-        return new AttemptResult.Retry(orderId, null, "database or lock failure: " + e.getMessage(), 0, null, false);
+        return new AttemptResult.Retry(orderId, null, "database or lock failure: " + e.getMessage(), 0, null,
+            AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL);
       } finally {
         MDC.remove("invoice_number");
       }
@@ -186,7 +187,7 @@ public final class OneCExporter implements JobHandler {
     return switch (outcome) {
       case CallOutcome.Success s -> recordSuccess(handle, order, number, s, exchange.durationMillis());
       case CallOutcome.Transient t -> new AttemptResult.Retry(orderId, number, t.reason(), t.httpStatus(),
-          t.retryAfter(), true);
+          t.retryAfter(), AttemptResult.Failed.ONE_C);
       case CallOutcome.Permanent p -> new AttemptResult.Done(new ExportResult(orderId, ExportStatus.REJECTED, number,
           null, 0, p.reason(), p.httpStatus(), ExportResult.Reason.REFUSED_BY_1C), true);
     };
@@ -202,7 +203,7 @@ public final class OneCExporter implements JobHandler {
       // 1C has the invoice; the next attempt is answered "exists" and sets the flag then.
       return new AttemptResult.Retry(orderId, number,
           "1C accepted the invoice but recording it in PostgreSQL failed: " + e.getMessage(), success.httpStatus(),
-          null, true);
+          null, AttemptResult.Failed.OUR_SIDE_AFTER_THE_CALL);
     }
     observer.exported(order.paidAt(), now);
     LOG.info("exported", kv("order_id", orderId), kv("invoice_number", number), kv("outcome", "exported"),

@@ -178,6 +178,44 @@ class OneCExporterTest {
   }
 
   @Test
+  void when_recording_fails_after_1c_accepted_the_retry_says_our_side_failed_and_the_next_attempt_finishes() {
+    aPaidOrder(32).insert(db.jdbi());
+    // PostgreSQL refuses the first flag update only (a sequence is not rolled back with the failed statement).
+    db.jdbi().useHandle(h -> h.execute("""
+        CREATE SEQUENCE flag_failures;
+        CREATE FUNCTION fail_first_flag() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.invoice_exported_to_1c AND nextval('flag_failures') = 1 THEN
+            RAISE EXCEPTION 'could not extend file: No space left on device';
+          END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER fail_first_flag BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION fail_first_flag();
+        """));
+    try {
+      AttemptResult first = exporter().attempt(32, 1);
+
+      assertThat(first).isInstanceOfSatisfying(AttemptResult.Retry.class, retry -> {
+        assertThat(retry.failed()).isEqualTo(AttemptResult.Failed.OUR_SIDE_AFTER_THE_CALL);
+        assertThat(retry.calledOneC()).isTrue();
+        assertThat(retry.reason()).contains("1C accepted the invoice", "No space left on device");
+      });
+      assertThat(row(32).get("invoice_exported_to_1c")).isEqualTo(false);
+
+      AttemptResult second = exporter().attempt(32, 2);
+
+      assertThat(second).isInstanceOfSatisfying(AttemptResult.Done.class,
+          done -> assertThat(done.result().status()).isEqualTo(ExportStatus.EXPORTED));
+      assertThat(row(32).get("invoice_exported_to_1c")).isEqualTo(true);
+      assertThat(emulator.invoices()).as("1C answered the repeat with the same document").hasSize(1);
+      assertThat(emulator.counter("existing")).isEqualTo(1);
+    } finally {
+      db.jdbi().useHandle(h -> h.execute(
+          "DROP TRIGGER fail_first_flag ON orders; DROP FUNCTION fail_first_flag(); DROP SEQUENCE flag_failures"));
+    }
+  }
+
+  @Test
   void a_timeout_after_commit_is_retried_and_answered_existing() {
     aPaidOrder(31).insert(db.jdbi());
     emulator.faults().script(List.of(Fault.COMMIT_THEN_HANG));

@@ -1,7 +1,5 @@
 package org.onecexporter.enqueuer;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.onecexporter.config.Env;
@@ -100,13 +98,13 @@ public final class InvoiceEnqueuer implements AutoCloseable {
     if (result.queued()) {
       queued.incrementAndGet();
       count("queued");
-      LOG.info("queued invoice export", kv("order_id", orderId), kv("outcome", "queued"));
+      LOG.atInfo().addKeyValue("order_id", orderId).addKeyValue("outcome", "queued").log("queued invoice export");
       return EnqueueStatus.QUEUED;
     }
     alreadyQueued.incrementAndGet();
     count("already_queued");
-    LOG.info("invoice export already queued ({})", result.state(), kv("order_id", orderId),
-        kv("outcome", "already_queued"), kv("state", result.state()));
+    LOG.atInfo().addKeyValue("order_id", orderId).addKeyValue("outcome", "already_queued")
+        .addKeyValue("state", result.state()).log("invoice export already queued ({})", result.state());
     return EnqueueStatus.ALREADY_QUEUED;
   }
 
@@ -119,8 +117,8 @@ public final class InvoiceEnqueuer implements AutoCloseable {
         failed.incrementAndGet();
         count("failed");
       }
-      LOG.error("could not queue the invoice export; the reconciler will pick the order up: {}", e.getMessage(),
-          kv("order_id", orderId), kv("outcome", "enqueue_failed"));
+      LOG.atError().addKeyValue("order_id", orderId).addKeyValue("outcome", "enqueue_failed")
+          .log("could not queue the invoice export; the reconciler will pick the order up: {}", e.getMessage());
       return EnqueueStatus.FAILED;
     }
   }

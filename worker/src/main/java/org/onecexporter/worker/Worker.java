@@ -355,9 +355,14 @@ public final class Worker implements AutoCloseable {
   }
 
   private void retry(ClaimedJob job, AttemptResult.Retry retry) {
-    if (!retry.calledOneC()) {
-      // PostgreSQL, the order lock or the 1C permit failed before any call: our side, not the order's fault.
-      breaker.releasePermission();
+    if (retry.failed() != AttemptResult.Failed.ONE_C) {
+      // Our side failed: PostgreSQL, the order lock or the permit before any call, or recording an invoice 1C
+      // accepted (the next attempt is answered "exists"). Not the order's fault, and not 1C's.
+      if (retry.failed() == AttemptResult.Failed.OUR_SIDE_AFTER_THE_CALL) {
+        breaker.onSuccess(0, TimeUnit.MILLISECONDS); // 1C answered: it is up
+      } else {
+        breaker.releasePermission();
+      }
       LOG.warn("order {} waits {} s for our own infrastructure: {}", job.orderId(), INFRA_RETRY.toSeconds(),
           retry.reason(), kv("order_id", job.orderId()), kv("attempt", job.attempt()), kv("outcome", "retry"));
       safely(() -> queue.retryLater(job, INFRA_RETRY, retry.reason(), 0, retry.invoiceNumber(), true));
