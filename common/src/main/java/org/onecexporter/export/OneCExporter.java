@@ -172,10 +172,17 @@ public final class OneCExporter implements JobHandler {
 
     OneCClient.Exchange exchange = client.send(number, body);
     CallOutcome outcome = exchange.outcome();
+    if (outcome instanceof CallOutcome.NotCalled notCalled) {
+      LOG.warn("1C not called: {}", notCalled.reason(), kv("order_id", orderId), kv("invoice_number", number),
+          kv("attempt", attempt), kv("outcome", "not_called"));
+      return new AttemptResult.Retry(orderId, number, notCalled.reason(), 0, null,
+          AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL);
+    }
     String outcomeName = switch (outcome) {
       case CallOutcome.Success s -> s.existing() ? "exported_existing" : "exported";
       case CallOutcome.Transient t -> "transient_failure";
       case CallOutcome.Permanent p -> "permanent_failure";
+      case CallOutcome.NotCalled n -> "not_called";
     };
     LOG.info("1C answered {} in {} ms: {}", outcome.httpStatus(), exchange.durationMillis(), outcomeName,
         kv("order_id", orderId), kv("invoice_number", number), kv("attempt", attempt),
@@ -190,6 +197,8 @@ public final class OneCExporter implements JobHandler {
           t.retryAfter(), AttemptResult.Failed.ONE_C);
       case CallOutcome.Permanent p -> new AttemptResult.Done(new ExportResult(orderId, ExportStatus.REJECTED, number,
           null, 0, p.reason(), p.httpStatus(), ExportResult.Reason.REFUSED_BY_1C), true);
+      case CallOutcome.NotCalled n -> new AttemptResult.Retry(orderId, number, n.reason(), 0, null,
+          AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL);
     };
   }
 

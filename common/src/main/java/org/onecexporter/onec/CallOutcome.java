@@ -15,4 +15,15 @@ public sealed interface CallOutcome {
 
   /** Retrying cannot help: the request or the configuration is wrong, or 1C refused the invoice. */
   record Permanent(int httpStatus, String reason) implements CallOutcome {}
+
+  /**
+   * The call was not made: our side could not let it go (no fleet-wide 1C permit because Redis is unavailable,
+   * or the worker is stopping). Says nothing about 1C.
+   */
+  record NotCalled(String reason) implements CallOutcome {
+    @Override
+    public int httpStatus() {
+      return 0;
+    }
+  }
 }

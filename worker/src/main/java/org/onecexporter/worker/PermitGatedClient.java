@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Holds a fleet-wide permit (Redis) around each call to 1C, so that all workers together never run more than
  * {@code ONEC_MAX_CONCURRENCY} calls: each call is a 1C session and a licence. A local semaphore of the same
- * size keeps waiting calls off Redis. When Redis cannot grant a permit the call is not made (transient).
+ * size keeps waiting calls off Redis. When Redis cannot grant a permit the call is not made ({@link
+ * CallOutcome.NotCalled}: retried later without counting against 1C or the job).
  *
  * <p>A call that ends while another call of this process waits hands its permit straight over instead of a
  * release and an acquire in Redis (two round trips during which the permit would idle). A permit is handed over
@@ -57,7 +58,7 @@ final class PermitGatedClient implements OneCClient {
       local.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Exchange(new CallOutcome.Transient(0, "interrupted while waiting for a 1C permit", null), "", 0);
+      return new Exchange(new CallOutcome.NotCalled("interrupted while waiting for a 1C permit"), "", 0);
     }
     Permit permit;
     try {
@@ -68,10 +69,10 @@ final class PermitGatedClient implements OneCClient {
     } catch (InterruptedException e) {
       finish(null);
       Thread.currentThread().interrupt();
-      return new Exchange(new CallOutcome.Transient(0, "interrupted while waiting for a 1C permit", null), "", 0);
+      return new Exchange(new CallOutcome.NotCalled("interrupted while waiting for a 1C permit"), "", 0);
     } catch (RuntimeException e) {
       finish(null);
-      return new Exchange(new CallOutcome.Transient(0, "no 1C permit, Redis unavailable: " + e.getMessage(), null),
+      return new Exchange(new CallOutcome.NotCalled("no 1C permit, Redis unavailable: " + e.getMessage()),
           "", 0);
     }
     inFlight.incrementAndGet();

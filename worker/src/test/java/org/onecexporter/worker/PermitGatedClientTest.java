@@ -83,6 +83,21 @@ class PermitGatedClientTest {
     }
   }
 
+  @Test
+  void without_redis_the_call_is_not_made_and_says_so(TestRedis redis) {
+    SlowOneC oneC = new SlowOneC(1);
+    var client = org.onecexporter.queue.RedisConnections.create(redis.url(), 2);
+    var queue = new org.onecexporter.queue.JobQueue(client, redis.queue().keys());
+    client.shutdown(); // Redis gone for this process
+    PermitGatedClient gated = new PermitGatedClient(oneC, queue, 2, Duration.ofSeconds(5));
+
+    OneCClient.Exchange exchange = gated.send("INV-2026-999", "{}");
+
+    assertThat(exchange.outcome()).isInstanceOfSatisfying(CallOutcome.NotCalled.class,
+        n -> assertThat(n.reason()).startsWith("no 1C permit, Redis unavailable"));
+    assertThat(oneC.calls.get()).as("1C was not called").isZero();
+  }
+
   private static int heldPermits(TestRedis redis) {
     return redis.client().getScoredSortedSet(redis.queue().keys().permits(), StringCodec.INSTANCE).size();
   }
