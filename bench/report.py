@@ -56,7 +56,9 @@ if points and shutil.which("gnuplot"):
 def target(name, ok, measured):
     print(f"- {'met   ' if ok else 'MISSED'} {name}: {measured}")
 
-print("\nTargets:")
+quick = sys.argv[1].endswith("-quick.jsonl")
+print("\nTargets" + (" (quick run: small sizes and cold JVMs, indicative only; the full run's figures are in"
+                      " docs/performance.md):" if quick else ":"))
 ratios = [o / b for _, o, b in points if b]
 if ratios:
     target("queue overhead ≥ 1.5× BullMQ", min(ratios) >= 1.5, ", ".join(f"{x:.2f}×" for x in ratios))
