@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * two check each other: field names and types, numbers as JSON numbers, line and grand totals.
  */
 final class InvoiceValidator {
-  private static final Pattern INVOICE_NUMBER = Pattern.compile("INV-\\d{4}-\\d{3,}");
+  /** At most 50 characters: the 1C extension keys its idempotency register on it (String(50)). */
+  private static final Pattern INVOICE_NUMBER = Pattern.compile("INV-\\d{4}-\\d{3,42}");
   private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{6,14}");
 
   private InvoiceValidator() {}
