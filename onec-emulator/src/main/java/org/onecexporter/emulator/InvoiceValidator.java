@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 final class InvoiceValidator {
   /** At most 50 characters: the 1C extension keys its idempotency register on it (String(50)). */
-  private static final Pattern INVOICE_NUMBER = Pattern.compile("INV-\\d{4}-\\d{3,42}");
+  private static final Pattern INVOICE_NUMBER = Pattern.compile("INV-\\d{4}-\\d{3,41}");
   private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{6,14}");
 
   private InvoiceValidator() {}
