@@ -366,23 +366,19 @@ public final class JobQueue {
     return redis.getKeys().deleteByPattern(keys.prefix().replace("{", "\\{").replace("}", "\\}") + ":*");
   }
 
-  @SuppressWarnings("unchecked")
   private CompletionStage<List<Object>> evalAsync(String name, List<String> keyList, String... args) {
     return script.<Object>evalAsync(keyList.get(0), RScript.Mode.READ_WRITE, scripts.get(name),
-        RScript.ReturnType.LIST, new ArrayList<Object>(keyList), (Object[]) args).thenApply(result -> {
-          if (result instanceof List<?> list) {
-            return (List<Object>) list;
-          }
-          List<Object> single = new ArrayList<>();
-          single.add(result);
-          return single;
-        });
+        RScript.ReturnType.LIST, new ArrayList<Object>(keyList), (Object[]) args).thenApply(JobQueue::asList);
   }
 
-  @SuppressWarnings("unchecked")
   private List<Object> eval(String name, List<String> keyList, String... args) {
-    Object result = script.eval(keyList.get(0), RScript.Mode.READ_WRITE, scripts.get(name),
-        RScript.ReturnType.LIST, new ArrayList<Object>(keyList), (Object[]) args);
+    return asList(script.eval(keyList.get(0), RScript.Mode.READ_WRITE, scripts.get(name),
+        RScript.ReturnType.LIST, new ArrayList<Object>(keyList), (Object[]) args));
+  }
+
+  /** A script's answer as a list: a single value (a script returning a number) becomes a list of one. */
+  @SuppressWarnings("unchecked")
+  private static List<Object> asList(Object result) {
     if (result instanceof List<?> list) {
       return (List<Object>) list;
     }
@@ -390,6 +386,7 @@ public final class JobQueue {
     single.add(result);
     return single;
   }
+
 
   private static boolean ok(List<Object> result) {
     return number(result.get(0)) == 1;

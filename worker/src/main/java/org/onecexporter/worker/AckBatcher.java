@@ -48,11 +48,6 @@ final class AckBatcher implements AutoCloseable {
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
   private volatile boolean running = true;
 
-  /** Acks only: never leases successors. */
-  AckBatcher(JobQueue queue) {
-    this(queue, Duration.ZERO, "", wanted -> 0, unused -> {});
-  }
-
   /**
    * @param reserve given how many successors are wanted, returns how many may be leased (and holds a
    *     circuit-breaker permission for each)
@@ -67,12 +62,10 @@ final class AckBatcher implements AutoCloseable {
     this.thread = Thread.ofPlatform().daemon().name("worker-acks").start(this::loop);
   }
 
-  /** Acks the job; true when its lease still held. Throws when Redis failed (the lease brings the job back). */
-  boolean ack(JobQueue.Ack ack) {
-    return ackAndNext(ack, false).acked();
-  }
-
-  /** Acks the job and, when {@code wantsNext}, may lease the next job for the caller's slot. Throws like ack. */
+  /**
+   * Acks the job and, when {@code wantsNext}, may lease the next job for the caller's slot. Throws when Redis
+   * failed (the lease brings the job back).
+   */
   Outcome ackAndNext(JobQueue.Ack ack, boolean wantsNext) {
     CompletableFuture<Outcome> done = new CompletableFuture<>();
     pending.add(new Pending(ack, wantsNext, done));

@@ -324,34 +324,38 @@ public final class Worker implements AutoCloseable {
       breaker.releasePermission();
     }
     metrics.export(r.status().wire());
-    ClaimedJob[] next = {null};
-    boolean moved = switch (r.status()) {
-      case EXPORTED -> ackAndNext(new JobQueue.Ack(job, "exported", done.callDuration()), next);
-      case ALREADY_EXPORTED -> ackAndNext(new JobQueue.Ack(job, "already_exported", null), next);
+    return switch (r.status()) {
+      case EXPORTED -> ackAndNext(new JobQueue.Ack(job, "exported", done.callDuration()));
+      case ALREADY_EXPORTED -> ackAndNext(new JobQueue.Ack(job, "already_exported", null));
       case REJECTED, FAILED -> {
         metrics.deadLetter(r.reason().wire());
         LOG.warn("order {} to the DLQ: {}", job.orderId(), r.error(), kv("order_id", job.orderId()),
             kv("invoice_number", r.invoiceNumber()), kv("attempt", job.attempt()), kv("outcome", "dead_letter"),
             kv("reason", r.reason().wire()));
-        yield safely(() -> queue.deadLetter(job, r.reason().wire(), r.error(), r.httpStatus(), r.invoiceNumber()));
+        if (!safely(() -> queue.deadLetter(job, r.reason().wire(), r.error(), r.httpStatus(), r.invoiceNumber()))) {
+          warnTakenOver(job);
+        }
+        yield null;
       }
     };
-    if (!moved) {
-      LOG.warn("order {}: the lease was taken over before the result could be recorded", job.orderId());
-    }
-    return next[0];
   }
 
-  /** Acks a finished job, asking for the next one for its slot while the worker runs. */
-  private boolean ackAndNext(JobQueue.Ack ack, ClaimedJob[] next) {
+  /** Acks a finished job and returns the next one for its slot (leased in the same call), or null. */
+  private ClaimedJob ackAndNext(JobQueue.Ack ack) {
     try {
       AckBatcher.Outcome outcome = acks.ackAndNext(ack, running.get());
-      next[0] = outcome.next();
-      return outcome.acked();
+      if (!outcome.acked()) {
+        warnTakenOver(ack.job());
+      }
+      return outcome.next();
     } catch (RuntimeException e) {
       LOG.warn("queue move failed (the lease will bring the job back): {}", e.toString());
-      return false;
+      return null;
     }
+  }
+
+  private static void warnTakenOver(ClaimedJob job) {
+    LOG.warn("order {}: the lease was taken over before the result could be recorded", job.orderId());
   }
 
   private void retry(ClaimedJob job, AttemptResult.Retry retry) {
