@@ -35,7 +35,7 @@ public final class JobQueue {
     this.script = redis.getScript(StringCodec.INSTANCE);
     String prelude = resource("prelude");
     for (String name : List.of("enqueue", "claim", "extend", "ack", "ack_claim", "retry", "deadletter", "release", "reap",
-        "requeue", "purge", "permit_acquire", "permit_release", "permit_extend")) {
+        "requeue", "purge", "drop", "permit_acquire", "permit_release", "permit_extend")) {
       scripts.put(name, withoutComments(prelude + resource(name)));
     }
   }
@@ -269,6 +269,11 @@ public final class JobQueue {
 
   public long purgeDlq() {
     return number(eval("purge", List.of(keys.dlq()), keys.prefix()));
+  }
+
+  /** Drops one order's DLQ entry and its dead job record, leaving the rest of the DLQ alone. Returns how many. */
+  public long dropFromDlq(String orderId) {
+    return number(eval("drop", List.of(keys.dlq()), keys.prefix(), orderId));
   }
 
   /** Blocks up to {@code timeout} for a wake-up (an enqueue, a retry due, a released job). */

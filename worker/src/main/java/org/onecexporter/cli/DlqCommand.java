@@ -15,14 +15,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "dlq", description = "The dead-letter queue: jobs that need a person.",
-    subcommands = {DlqCommand.List.class, DlqCommand.Show.class, DlqCommand.Requeue.class, DlqCommand.Purge.class})
+    subcommands = {DlqCommand.List.class, DlqCommand.Show.class, DlqCommand.Requeue.class, DlqCommand.Drop.class,
+        DlqCommand.Purge.class})
 final class DlqCommand implements Runnable {
   @Spec
   CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "say list, show, requeue or purge");
+    throw new CommandLine.ParameterException(spec.commandLine(), "say list, show, requeue, drop or purge");
   }
 
   @Command(name = "list", description = "One JSON line per entry, newest first.")
@@ -96,6 +97,28 @@ final class DlqCommand implements Runnable {
         long n = access.queue().requeue(all ? "*" : orderId);
         spec.commandLine().getOut().printf("{\"requeued\":%d}%n", n);
         return n == 0 && !all ? ExitCodes.REJECTED : ExitCodes.OK;
+      }
+    }
+  }
+
+  @Command(name = "drop", description = "Drops one order's DLQ entry and its job record; the rest stays.")
+  static final class Drop implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "<order_id>")
+    String orderId;
+
+    @Override
+    public Integer call() {
+      try (QueueAccess access = new QueueAccess(Env.system())) {
+        long n = access.queue().dropFromDlq(orderId);
+        spec.commandLine().getOut().printf("{\"dropped\":%d}%n", n);
+        if (n == 0) {
+          spec.commandLine().getErr().printf("order %s has no DLQ entry%n", orderId);
+          return ExitCodes.REJECTED;
+        }
+        return ExitCodes.OK;
       }
     }
   }

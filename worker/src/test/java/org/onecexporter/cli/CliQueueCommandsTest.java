@@ -88,6 +88,33 @@ class CliQueueCommandsTest {
   }
 
   @Test
+  void dlq_drop_removes_one_entry_and_leaves_the_others() throws Exception {
+    queue.enqueue("31", "enqueuer");
+    queue.enqueue("32", "enqueuer");
+    JobQueue.ClaimedJob first = (JobQueue.ClaimedJob) queue.claim(java.time.Duration.ofSeconds(30), "t");
+    queue.deadLetter(first, "not_paid", "Order status is 'new', expected 'paid'", 0, null);
+    JobQueue.ClaimedJob second = (JobQueue.ClaimedJob) queue.claim(java.time.Duration.ofSeconds(30), "t");
+    queue.deadLetter(second, "invalid", "bad", 0, null);
+
+    CliProcess.Result drop = CliProcess.run(env(), "dlq", "drop", "31");
+
+    assertThat(drop.exitCode()).as(drop.stderr()).isZero();
+    assertThat(drop.stdout().strip()).isEqualTo("{\"dropped\":1}");
+    assertThat(queue.stats().dlq()).isEqualTo(1);
+    assertThat(queue.dlqEntries(10)).singleElement()
+        .satisfies(e -> assertThat(e.get("order_id").asText()).isEqualTo("32"));
+    assertThat(queue.job("31")).as("the dead record goes, so the order can be queued again").isEmpty();
+    assertThat(queue.job("32")).containsEntry("state", "dead");
+    assertThat(queue.enqueue("31", "enqueuer").queued()).isTrue();
+
+    CliProcess.Result again = CliProcess.run(env(), "dlq", "drop", "31");
+    assertThat(again.exitCode()).as("no DLQ entry any more").isEqualTo(ExitCodes.REJECTED);
+    assertThat(again.stdout().strip()).isEqualTo("{\"dropped\":0}");
+    assertThat(queue.job("31")).as("a live job is not touched").containsEntry("state", "ready");
+    assertThat(CliProcess.run(env(), "dlq", "drop").exitCode()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
   void reconcile_queues_paid_unexported_orders_without_jobs() throws Exception {
     aPaidOrder(21).insert(db.jdbi());
     aPaidOrder(22).insert(db.jdbi());
