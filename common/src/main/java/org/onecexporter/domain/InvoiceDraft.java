@@ -22,6 +22,6 @@ public record InvoiceDraft(
   }
 
   public InvoicePayload withNumber(String invoiceNumber) {
-    return new InvoicePayload(invoiceNumber, date.toString(), customer, items, deliveryCost, total);
+    return new InvoicePayload(invoiceNumber, Long.toString(orderId), date.toString(), customer, items, deliveryCost, total);
   }
 }

@@ -5,10 +5,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.math.BigDecimal;
 import java.util.List;
 
-/** The JSON body posted to 1C; field names are the contract's and must not change. */
-@JsonPropertyOrder({"invoice_number", "date", "customer", "items", "delivery_cost", "total"})
+/**
+ * The JSON body posted to 1C; field names are the contract's and must not change. {@code order_id} (the shop's order
+ * id, as text) lets an accountant find the invoice in 1C by the order number.
+ */
+@JsonPropertyOrder({"invoice_number", "order_id", "date", "customer", "items", "delivery_cost", "total"})
 public record InvoicePayload(
     @JsonProperty("invoice_number") String invoiceNumber,
+    @JsonProperty("order_id") String orderId,
     @JsonProperty("date") String date,
     @JsonProperty("customer") Customer customer,
     @JsonProperty("items") List<Item> items,

@@ -36,6 +36,8 @@ public sealed interface AttemptResult {
     /** 1C, or the network to it: a transient answer, a timeout, a dropped connection. */
     ONE_C,
     /** 1C accepted the invoice, then recording it in PostgreSQL failed; the next attempt is answered "exists". */
-    OUR_SIDE_AFTER_THE_CALL
+    OUR_SIDE_AFTER_THE_CALL,
+    /** 1C answered that its extension is not configured: nobody's attempt, an administrator's task. */
+    ONE_C_NOT_CONFIGURED
   }
 }

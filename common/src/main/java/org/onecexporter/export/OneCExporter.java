@@ -183,6 +183,7 @@ public final class OneCExporter implements JobHandler {
       case CallOutcome.Transient t -> "transient_failure";
       case CallOutcome.Permanent p -> "permanent_failure";
       case CallOutcome.NotCalled n -> "not_called";
+      case CallOutcome.NotConfigured n -> "not_configured";
     };
     LOG.info("1C answered {} in {} ms: {}", outcome.httpStatus(), exchange.durationMillis(), outcomeName,
         kv("order_id", orderId), kv("invoice_number", number), kv("attempt", attempt),
@@ -199,6 +200,8 @@ public final class OneCExporter implements JobHandler {
           null, 0, p.reason(), p.httpStatus(), ExportResult.Reason.REFUSED_BY_1C), true);
       case CallOutcome.NotCalled n -> new AttemptResult.Retry(orderId, number, n.reason(), 0, null,
           AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL);
+      case CallOutcome.NotConfigured n -> new AttemptResult.Retry(orderId, number, n.reason(), n.httpStatus(),
+          n.retryAfter(), AttemptResult.Failed.ONE_C_NOT_CONFIGURED);
     };
   }
 

@@ -13,6 +13,12 @@ public sealed interface CallOutcome {
   /** Worth retrying: 1C or the way to it is down, busy, locked or slow. */
   record Transient(int httpStatus, String reason, Duration retryAfter) implements CallOutcome {}
 
+  /**
+   * 1C is reachable but the extension is not set up for the shop (its settings or VAT rate kinds are missing):
+   * every order would fail the same way until an administrator fixes it. Wait, alert, never dead-letter.
+   */
+  record NotConfigured(int httpStatus, String reason, Duration retryAfter) implements CallOutcome {}
+
   /** Retrying cannot help: the request or the configuration is wrong, or 1C refused the invoice. */
   record Permanent(int httpStatus, String reason) implements CallOutcome {}
 

@@ -41,6 +41,10 @@ public final class ResponseClassifier {
       }
       return success(status, json);
     }
+    if (json != null && "not_configured".equalsIgnoreCase(String.valueOf(text(json, "status")))) {
+      return new CallOutcome.NotConfigured(status, "1C is not configured for the shop (" + status + ")"
+          + describeBody(answer), answer.retryAfter().orElse(null));
+    }
     if (status == 409 && json != null && saysExists(json)) {
       return success(status, json);
     }

@@ -19,7 +19,7 @@ class InvoiceBuilderTest {
     InvoiceDraft draft = builder.prepare(aPaidOrder(1).toOrder());
 
     assertThat(Json.write(draft.withNumber("INV-2026-001"))).isEqualTo(
-        "{\"invoice_number\":\"INV-2026-001\",\"date\":\"2026-02-13\","
+        "{\"invoice_number\":\"INV-2026-001\",\"order_id\":\"1\",\"date\":\"2026-02-13\","
             + "\"customer\":{\"name\":\"Иван Иванов\",\"phone\":\"+79991234567\",\"address\":\"Москва, ул. Ленина, 1\"},"
             + "\"items\":[{\"articul\":\"ФР-00000044\",\"name\":\"Варочная панель\",\"quantity\":2,\"price\":122334,"
             + "\"total\":244668}],\"delivery_cost\":500,\"total\":245168}");
@@ -82,7 +82,7 @@ class InvoiceBuilderTest {
         .isInstanceOf(InvalidOrderException.class)
         .satisfies(e -> assertThat(((InvalidOrderException) e).problems()).containsExactlyInAnyOrder(
             "customer name is empty",
-            "customer phone 'not a phone' is not a phone number",
+            "customer phone is not a usable phone number (0 digits)",
             "delivery_cost -1 is negative",
             "line 1: articul is empty",
             "line 1: name is empty",

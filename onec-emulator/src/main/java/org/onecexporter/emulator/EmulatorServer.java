@@ -213,6 +213,13 @@ public final class EmulatorServer implements AutoCloseable {
             "<html><body><h1>503 Service Unavailable</h1></body></html>");
         return;
       }
+      case NOT_CONFIGURED -> {
+        exchange.getResponseHeaders().set("Retry-After", "300");
+        ObjectNode notConfigured = JSON.createObjectNode().put("status", "not_configured");
+        notConfigured.putArray("errors").add("settings: the delivery item («Услуга доставки») is not set");
+        answer(exchange, answerAt, 503, "application/json; charset=utf-8", json(notConfigured));
+        return;
+      }
       case ERROR_429 -> {
         exchange.getResponseHeaders().set("Retry-After", "1");
         answer(exchange, answerAt, 429, "text/plain; charset=utf-8", "Too Many Requests");
@@ -246,12 +253,18 @@ public final class EmulatorServer implements AutoCloseable {
       }
     }
 
+    if (body.length > InvoiceValidator.MAX_BODY_BYTES) {
+      count("rejected");
+      answer(exchange, answerAt, 413, "application/json; charset=utf-8",
+          json(errors(List.of("body is larger than " + InvoiceValidator.MAX_BODY_BYTES + " bytes"))));
+      return;
+    }
     JsonNode request;
     try {
       request = JSON.readTree(new String(body, StandardCharsets.UTF_8));
     } catch (IOException e) {
       count("rejected");
-      answer(exchange, answerAt, 400, "application/json; charset=utf-8", json(errors(List.of("body is not JSON: " + e.getMessage()))));
+      answer(exchange, answerAt, 400, "application/json; charset=utf-8", json(errors(List.of("body must be a JSON object"))));
       return;
     }
     List<String> problems = InvoiceValidator.validate(request);

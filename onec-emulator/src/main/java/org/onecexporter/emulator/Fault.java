@@ -24,7 +24,9 @@ public enum Fault {
   /** Creates the invoice, then waits {@code hangMillis} before answering. */
   COMMIT_THEN_HANG,
   /** Drops the connection without creating anything. */
-  DROP;
+  DROP,
+  /** 503 {"status":"not_configured"} with Retry-After: 300, as the extension answers while its settings are missing. */
+  NOT_CONFIGURED;
 
   public static Fault parse(String text) {
     try {

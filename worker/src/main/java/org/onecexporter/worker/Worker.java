@@ -5,6 +5,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +21,8 @@ import org.onecexporter.export.AttemptResult;
 import org.onecexporter.export.ExportResult;
 import org.onecexporter.export.JobHandler;
 import org.onecexporter.export.RetrySchedule;
+import org.onecexporter.logging.LogSafe;
+import org.onecexporter.onec.ResponseClassifier;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.JobQueue.ClaimedJob;
 import org.slf4j.Logger;
@@ -40,6 +44,8 @@ public final class Worker implements AutoCloseable {
   private static final Duration MAX_IDLE_WAIT = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
   private static final Duration INFRA_RETRY = Duration.ofSeconds(5);
+  /** How long a job waits when 1C says it is not configured and gives no Retry-After. */
+  private static final Duration NOT_CONFIGURED_RETRY = Duration.ofMinutes(5);
 
   private final WorkerConfig config;
   private final JobQueue queue;
@@ -247,11 +253,11 @@ public final class Worker implements AutoCloseable {
       while (job != null) {
         ClaimedJob current = job;
         job = null;
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("order_id", current.orderId())) {
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("order_id", LogSafe.id(current.orderId()))) {
           job = handle(current);
         } catch (RuntimeException | Error e) {
           breaker.releasePermission();
-          LOG.error("unexpected failure on a job; it will be retried", e, kv("order_id", current.orderId()));
+          LOG.error("unexpected failure on a job; it will be retried", e, kv("order_id", LogSafe.id(current.orderId())));
           safely(() -> queue.retryLater(current, Duration.ofSeconds(5), "internal error: " + e, 0,
               current.invoiceNumber(), false));
         } finally {
@@ -298,8 +304,10 @@ public final class Worker implements AutoCloseable {
   private ClaimedJob handle(ClaimedJob job) {
     if (!ORDER_ID.matcher(job.orderId()).matches()) {
       breaker.releasePermission();
-      String error = "malformed job: '" + abbreviate(job.orderId()) + "' is not an order id";
-      LOG.warn(error, kv("order_id", job.orderId()), kv("outcome", "dead_letter"), kv("reason", "malformed"));
+      // The id is untrusted (pushed by hand, maybe 1 MB, maybe with newlines): capped and escaped everywhere.
+      String error = "malformed job: '" + LogSafe.id(job.orderId()) + "' is not an order id";
+      LOG.warn("{}", error, kv("order_id", LogSafe.id(job.orderId())), kv("outcome", "dead_letter"),
+          kv("reason", "malformed"));
       safely(() -> queue.deadLetter(job, "malformed", error, 0, null));
       metrics.export("rejected");
       metrics.deadLetter("malformed");
@@ -359,6 +367,20 @@ public final class Worker implements AutoCloseable {
   }
 
   private void retry(ClaimedJob job, AttemptResult.Retry retry) {
+    if (retry.failed() == AttemptResult.Failed.ONE_C_NOT_CONFIGURED) {
+      // 1C is up but its extension is not set up: every order would fail alike until an administrator acts.
+      // Not the order's fault: no attempt spent, never the DLQ; the alert on onec_not_configured calls a person.
+      breaker.onSuccess(0, TimeUnit.MILLISECONDS);
+      Duration wait = retry.retryAfter() == null ? NOT_CONFIGURED_RETRY
+          : Collections.min(List.of(retry.retryAfter(), ResponseClassifier.MAX_RETRY_AFTER));
+      LOG.error("1C is not configured for the shop; order {} waits {} s without spending an attempt: {}",
+          job.orderId(), wait.toSeconds(), retry.reason(), kv("order_id", job.orderId()),
+          kv("invoice_number", retry.invoiceNumber()), kv("attempt", job.attempt()),
+          kv("outcome", "not_configured"));
+      metrics.notConfigured();
+      safely(() -> queue.retryLater(job, wait, retry.reason(), retry.httpStatus(), retry.invoiceNumber(), true));
+      return;
+    }
     if (retry.failed() != AttemptResult.Failed.ONE_C) {
       // Our side failed: PostgreSQL, the order lock or the permit before any call, or recording an invoice 1C
       // accepted (the next attempt is answered "exists"). Not the order's fault, and not 1C's.
@@ -463,7 +485,4 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  private static String abbreviate(String s) {
-    return s.length() > 80 ? s.substring(0, 80) + "…" : s;
-  }
 }

@@ -26,6 +26,7 @@ public final class WorkerMetrics implements ExportObserver {
   private final Timer callDuration;
   private final Timer endToEnd;
   private final Counter retries;
+  private final Counter notConfigured;
   private final Map<String, Counter> exports = new ConcurrentHashMap<>();
   private final Map<String, Counter> dlqMoves = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> queueSizes = new ConcurrentHashMap<>();
@@ -46,6 +47,9 @@ public final class WorkerMetrics implements ExportObserver {
         .maximumExpectedValue(Duration.ofHours(24))
         .register(registry);
     retries = Counter.builder("onec_retries").description("Transient failures scheduled for a retry")
+        .register(registry);
+    notConfigured = Counter.builder("onec_not_configured")
+        .description("1C answered that its extension is not configured (the job waits, no attempt spent)")
         .register(registry);
     for (String outcome : new String[] {"exported", "already_exported", "rejected", "failed"}) {
       exports.put(outcome, Counter.builder("onec_exports").tag("outcome", outcome)
@@ -89,6 +93,10 @@ public final class WorkerMetrics implements ExportObserver {
 
   void retry() {
     retries.increment();
+  }
+
+  void notConfigured() {
+    notConfigured.increment();
   }
 
   void deadLetter(String reason) {
