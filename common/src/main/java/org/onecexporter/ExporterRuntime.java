@@ -51,7 +51,8 @@ public final class ExporterRuntime implements AutoCloseable {
     ZoneId zone = env.zone("SHOP_TIMEZONE", "Europe/Moscow");
     PiiMasker masker = new PiiMasker(!env.bool("LOG_PII", false));
     Database database = new Database(db, Math.max(maxOneCCalls, concurrentExports) + 2);
-    HttpOneCClient client = new HttpOneCClient(oneC, maxOneCCalls);
+    HttpOneCClient client = new HttpOneCClient(oneC, maxOneCCalls, masker,
+        org.onecexporter.onec.OneCTls.fromEnv(env).orElse(null));
     OneCExporter exporter = new OneCExporter(database.jdbi(), decorate.apply(client), new InvoiceBuilder(zone),
         new RetrySchedule(oneC.retryDelays()), Sleeper.REAL, Clock.systemUTC(), masker, oneC.timeout());
     return new ExporterRuntime(database, client, exporter);

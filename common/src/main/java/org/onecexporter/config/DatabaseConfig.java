@@ -50,11 +50,11 @@ public record DatabaseConfig(String jdbcUrl, String user, String password) {
   }
 
   private static String redact(String url) {
-    return url.replaceAll("//([^:/@]*):[^@]*@", "//$1:***@");
+    return Redact.url(url);
   }
 
   @Override
   public String toString() {
-    return "DatabaseConfig[url=" + jdbcUrl + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***") + "]";
+    return "DatabaseConfig[url=" + Redact.url(jdbcUrl) + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***") + "]";
   }
 }

@@ -33,12 +33,12 @@ public record OneCConfig(
     try {
       base = URI.create(rawBase.endsWith("/") ? rawBase.substring(0, rawBase.length() - 1) : rawBase);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("ONEC_BASE_URL", "is not a URL: " + e.getMessage());
+      throw new ConfigException("ONEC_BASE_URL", "is not a URL: " + Redact.inText(e.getMessage()));
     }
     if (base.getScheme() == null
         || !(base.getScheme().equals("http") || base.getScheme().equals("https"))
         || base.getHost() == null) {
-      throw new ConfigException("ONEC_BASE_URL", "must be an http:// or https:// URL with a host, got '" + rawBase + "'");
+      throw new ConfigException("ONEC_BASE_URL", "must be an http:// or https:// URL with a host, got '" + Redact.url(rawBase) + "'");
     }
     if (base.getUserInfo() != null) {
       throw new ConfigException("ONEC_BASE_URL", "must not carry credentials; use ONEC_USERNAME and ONEC_PASSWORD");

@@ -30,7 +30,9 @@ public final class InvoiceBuilder {
     if (trimToNull(order.customerPhone()) == null) {
       problems.add("customer phone is empty");
     } else if (phone.isEmpty()) {
-      problems.add("customer phone '" + order.customerPhone() + "' is not a phone number");
+      // Names the field and the problem, never the value: this text reaches logs, the DLQ and export's output.
+      problems.add("customer phone is not a usable phone number ("
+          + order.customerPhone().replaceAll("\\D", "").length() + " digits)");
     }
     LocalDate date = null;
     if (order.paidAt() == null) {

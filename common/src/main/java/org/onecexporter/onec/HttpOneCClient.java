@@ -1,6 +1,11 @@
 package org.onecexporter.onec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLContext;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +19,7 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.utils.DateUtils;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
@@ -22,6 +28,10 @@ import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
 import org.onecexporter.config.OneCConfig;
+import org.onecexporter.json.Json;
+import org.onecexporter.logging.PiiMasker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Apache HttpClient 5 transport to the 1C HTTP service: preemptive UTF-8 Basic auth, an Idempotency-Key equal
@@ -29,15 +39,31 @@ import org.onecexporter.config.OneCConfig;
  * of a POST is exactly how duplicates are made).
  */
 public final class HttpOneCClient implements OneCClient {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpOneCClient.class);
   private static final int MAX_BODY_BYTES = 1 << 20;
+  /** 1C's answer as kept for the attempt's log line, after masking. */
+  private static final int MAX_KEPT_BODY = 4000;
+  /** The reason (into logs, the DLQ entry, the job record, export's output), after masking. */
+  private static final int MAX_REASON = 600;
   private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private final OneCConfig config;
   private final String authorization;
   private final CloseableHttpClient http;
+  private final PiiMasker masker;
 
   public HttpOneCClient(OneCConfig config, int maxConnections) {
+    this(config, maxConnections, new PiiMasker(true), null);
+  }
+
+  /**
+   * @param masker masks personal data in 1C's answers before they leave this class
+   * @param tls trust for {@code https://} (from {@code ONEC_CA_FILE}), or null for the JVM's default trust store
+   */
+  public HttpOneCClient(OneCConfig config, int maxConnections, PiiMasker masker, SSLContext tls) {
     this.config = config;
+    this.masker = masker;
+    warnIfCleartext(config.baseUrl());
     this.authorization = BasicAuth.header(config.username(), config.password());
     Timeout responseTimeout = Timeout.of(config.timeout());
     Duration connect = config.timeout().compareTo(MAX_CONNECT_TIMEOUT) < 0 ? config.timeout() : MAX_CONNECT_TIMEOUT;
@@ -49,6 +75,7 @@ public final class HttpOneCClient implements OneCClient {
             .build())
         .setMaxConnTotal(maxConnections)
         .setMaxConnPerRoute(maxConnections)
+        .setTlsSocketStrategy(tls == null ? DefaultClientTlsStrategy.createDefault() : new DefaultClientTlsStrategy(tls))
         .build();
     this.http = HttpClients.custom()
         .setConnectionManager(connections)
@@ -75,11 +102,61 @@ public final class HttpOneCClient implements OneCClient {
     try {
       HttpAnswer answer = http.execute(post, HttpOneCClient::read);
       long millis = (System.nanoTime() - started) / 1_000_000;
-      return new Exchange(ResponseClassifier.classify(answer), answer.body(), millis);
+      List<String> known = customerValues(jsonBody);
+      return new Exchange(masked(ResponseClassifier.classify(answer), known),
+          masker.foreign(answer.body(), known, MAX_KEPT_BODY), millis);
     } catch (IOException | RuntimeException e) {
       long millis = (System.nanoTime() - started) / 1_000_000;
-      return new Exchange(ResponseClassifier.noAnswer(e), "", millis);
+      return new Exchange(masked(ResponseClassifier.noAnswer(e), List.of()), "", millis);
     }
+  }
+
+  /**
+   * The classification is made on 1C's raw answer (its decisions read markers and fields that masking leaves
+   * alone anyway); the reason text that quotes the body is masked before it goes anywhere.
+   */
+  private CallOutcome masked(CallOutcome outcome, List<String> known) {
+    return switch (outcome) {
+      case CallOutcome.Transient t ->
+          new CallOutcome.Transient(t.httpStatus(), masker.foreign(t.reason(), known, MAX_REASON), t.retryAfter());
+      case CallOutcome.Permanent p -> new CallOutcome.Permanent(p.httpStatus(), masker.foreign(p.reason(), known, MAX_REASON));
+      default -> outcome;
+    };
+  }
+
+  /** This order's customer name, phone and address, as we sent them: what 1C may quote back. */
+  static List<String> customerValues(String jsonBody) {
+    try {
+      JsonNode customer = Json.MAPPER.readTree(jsonBody).path("customer");
+      List<String> values = new ArrayList<>(3);
+      for (String field : new String[] {"name", "phone", "address"}) {
+        JsonNode value = customer.get(field);
+        if (value != null && value.isTextual()) {
+          values.add(value.asText());
+        }
+      }
+      return values;
+    } catch (Exception e) {
+      return List.of();
+    }
+  }
+
+  /** Basic credentials over http:// to another host travel in clear text: say so once, at start. */
+  static boolean warnIfCleartext(URI base) {
+    if (!"http".equalsIgnoreCase(base.getScheme()) || isLoopback(base.getHost())) {
+      return false;
+    }
+    LOG.warn("ONEC_BASE_URL is http:// to {}: the 1C password (Basic auth) and the customers' data cross the"
+        + " network unencrypted; publish 1C over https:// (ONEC_CA_FILE trusts a private CA)", base.getHost());
+    return true;
+  }
+
+  static boolean isLoopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
   }
 
   private static HttpAnswer read(ClassicHttpResponse response) throws IOException {

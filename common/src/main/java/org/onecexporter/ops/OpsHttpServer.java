@@ -1,35 +1,24 @@
 package org.onecexporter.ops;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import org.onecexporter.config.ConfigException;
+import org.onecexporter.http.HardenedHttpServer;
+import org.onecexporter.http.HttpLimits;
 
 /**
  * {@code /metrics} (Prometheus text), {@code /health/live} and {@code /health/ready} (every check passes) for a
- * worker process.
+ * worker process, on {@link HardenedHttpServer} with {@link HttpLimits#opsEndpoints()}: GET only, no body.
  */
 public final class OpsHttpServer implements AutoCloseable {
-  private final HttpServer server;
-  private final PrometheusMeterRegistry registry;
-  private final Map<String, BooleanSupplier> readiness;
+  private final HardenedHttpServer server;
 
-  private OpsHttpServer(HttpServer server, PrometheusMeterRegistry registry, Map<String, BooleanSupplier> readiness) {
+  private OpsHttpServer(HardenedHttpServer server) {
     this.server = server;
-    this.registry = registry;
-    this.readiness = new LinkedHashMap<>(readiness);
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/", this::handle);
-    server.start();
   }
 
   /**
@@ -38,10 +27,16 @@ public final class OpsHttpServer implements AutoCloseable {
    */
   public static OpsHttpServer start(String host, int port, boolean searchUpwards, PrometheusMeterRegistry registry,
       Map<String, BooleanSupplier> readiness) throws IOException {
+    Map<String, BooleanSupplier> checks = new LinkedHashMap<>(readiness);
     int last = searchUpwards ? port + 50 : port;
     for (int candidate = port; ; candidate++) {
       try {
-        return new OpsHttpServer(HttpServer.create(new InetSocketAddress(host, candidate), 64), registry, readiness);
+        return new OpsHttpServer(HardenedHttpServer.start("ops", host, candidate, HttpLimits.opsEndpoints(),
+            exchange -> {
+              if (!handleOpsPath(exchange, registry, checks)) {
+                exchange.respond(404, "text/plain; charset=utf-8", "GET /metrics, /health/live or /health/ready");
+              }
+            }, registry));
       } catch (BindException e) {
         if (candidate >= last) {
           throw new ConfigException("WORKER_HTTP_PORT", "port " + port + (searchUpwards ? "-" + last : "")
@@ -52,15 +47,14 @@ public final class OpsHttpServer implements AutoCloseable {
   }
 
   /** Handles the same three paths inside another server (the enqueuer's). */
-  public static boolean handleOpsPath(HttpExchange exchange, PrometheusMeterRegistry registry,
-      Map<String, BooleanSupplier> readiness) throws IOException {
-    String path = exchange.getRequestURI().getPath();
-    if (!exchange.getRequestMethod().equals("GET")) {
+  public static boolean handleOpsPath(HardenedHttpServer.Exchange exchange, PrometheusMeterRegistry registry,
+      Map<String, BooleanSupplier> readiness) {
+    if (!exchange.method().equals("GET")) {
       return false;
     }
-    switch (path) {
-      case "/metrics" -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
-      case "/health/live" -> send(exchange, 200, "application/json", "{\"status\":\"up\"}");
+    switch (exchange.path()) {
+      case "/metrics" -> exchange.respond(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+      case "/health/live" -> exchange.respond(200, "application/json", "{\"status\":\"up\"}");
       case "/health/ready" -> {
         StringBuilder body = new StringBuilder("{");
         boolean ready = true;
@@ -75,7 +69,7 @@ public final class OpsHttpServer implements AutoCloseable {
           body.append('"').append(check.getKey()).append("\":\"").append(ok ? "up" : "down").append("\",");
         }
         body.append("\"status\":\"").append(ready ? "ready" : "not ready").append("\"}");
-        send(exchange, ready ? 200 : 503, "application/json", body.toString());
+        exchange.respond(ready ? 200 : 503, "application/json", body.toString());
       }
       default -> {
         return false;
@@ -85,27 +79,11 @@ public final class OpsHttpServer implements AutoCloseable {
   }
 
   public int port() {
-    return server.getAddress().getPort();
-  }
-
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange; InputStream in = exchange.getRequestBody()) {
-      in.readAllBytes();
-      if (!handleOpsPath(exchange, registry, readiness)) {
-        send(exchange, 404, "text/plain", "GET /metrics, /health/live or /health/ready");
-      }
-    }
-  }
-
-  private static void send(HttpExchange exchange, int status, String contentType, String text) throws IOException {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
+    return server.port();
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }

@@ -64,7 +64,8 @@ public final class RedisConnections {
         try {
           single.setDatabase(Integer.parseInt(path.substring(1)));
         } catch (NumberFormatException e) {
-          throw new ConfigException("REDIS_URL", "database must be a number, got '" + path.substring(1) + "'");
+          throw new ConfigException("REDIS_URL", "database must be a number, got '"
+              + org.onecexporter.config.Redact.url(path.substring(1)) + "'");
         }
       }
     } else {
@@ -99,7 +100,7 @@ public final class RedisConnections {
       return uri;
     } catch (IllegalArgumentException e) {
       throw new ConfigException("REDIS_URL", "must look like redis://host:6379 (comma-separated for a cluster), got '"
-          + url.replaceAll("//[^@/]*@", "//***@") + "'");
+          + org.onecexporter.config.Redact.url(url) + "'");
     }
   }
 

@@ -108,7 +108,7 @@ class OneCExporterTest {
 
     assertThat(result.status()).isEqualTo(ExportStatus.REJECTED);
     assertThat(result.error()).startsWith("Invalid order: ")
-        .contains("customer name is empty", "customer phone '12' is not a phone number", "line 2: articul is empty",
+        .contains("customer name is empty", "customer phone is not a usable phone number (2 digits)", "line 2: articul is empty",
             "line 2: quantity -1 is not positive");
     assertThat(emulator.counter("requests")).isZero();
     assertThat(row(3)).containsEntry("invoice_number", null);

@@ -3,6 +3,7 @@ package org.onecexporter.enqueuer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -117,6 +118,67 @@ class EnqueuerHttpServerTest {
           .build();
       assertThat(HTTP.send(ready, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
     }
+  }
+
+  @Test
+  void the_bearer_scheme_is_case_insensitive_and_failures_are_counted() throws Exception {
+    HttpRequest lower = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/v1/orders/77/invoice-export"))
+        .header("Authorization", "bearer   s3cret").POST(HttpRequest.BodyPublishers.noBody()).build();
+    assertThat(HTTP.send(lower, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+    assertThat(server.authorized("BEARER s3cret")).isTrue();
+    assertThat(server.authorized("Bearers3cret")).isFalse();
+    assertThat(server.authorized("Basic s3cret")).isFalse();
+    assertThat(server.authorized("Bearer s3cret2")).isFalse();
+
+    post(server, "1", "wrong");
+    post(server, "1", null);
+    String metrics = HTTP.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).contains("onec_enqueuer_auth_failures_total 2.0");
+  }
+
+  @Test
+  void a_request_body_is_refused_with_413_before_it_is_read() throws Exception {
+    // Raw socket: a client that keeps writing a body the server refused may see a reset instead of the answer
+    // (the server closes without draining), so the body is announced, not sent.
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(("POST /v1/orders/78/invoice-export HTTP/1.1\r\nHost: x\r\n"
+          + "Authorization: Bearer s3cret\r\nContent-Length: 65536\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      assertThat(answer).isEqualTo("HTTP/1.1 413");
+    }
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(("POST /v1/orders/78/invoice-export HTTP/1.1\r\nHost: x\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      assertThat(answer).as("a body of unknown length").isEqualTo("HTTP/1.1 413");
+    }
+    assertThat(queue.stats().ready()).isZero();
+    HttpRequest small = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/v1/orders/78/invoice-export"))
+        .header("Authorization", "Bearer s3cret")
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+    assertThat(HTTP.send(small, HttpResponse.BodyHandlers.ofString()).statusCode()).as("a few bytes are ignored")
+        .isEqualTo(202);
+    HttpRequest hugeHeader = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/v1/orders/79/invoice-export"))
+        .header("Authorization", "Bearer s3cret").header("X-Junk", "x".repeat(20_000))
+        .POST(HttpRequest.BodyPublishers.noBody()).build();
+    assertThat(HTTP.send(hugeHeader, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(431);
+  }
+
+  @Test
+  void a_weak_token_stops_the_service_at_start() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EnqueuerMain.checkToken("x"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("ENQUEUER_TOKEN: is too short");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EnqueuerMain.checkToken("change-me-change-me"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("placeholder");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EnqueuerMain.checkToken("aaaaaaaaaaaaaaaaaaaa"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("placeholder");
+    assertThat(EnqueuerMain.checkToken("3f9c1e0b7a52d4e8c6b1")).isEqualTo("3f9c1e0b7a52d4e8c6b1");
   }
 
   @Test

@@ -21,7 +21,7 @@ final class MigrateCommand implements Callable<Integer> {
       MigrateResult result = database.migrate();
       spec.commandLine().getOut().printf("schema at version %s (%d migration(s) applied) in %s%n",
           result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,
-          result.migrationsExecuted, config.jdbcUrl());
+          result.migrationsExecuted, org.onecexporter.config.Redact.url(config.jdbcUrl()));
       return ExitCodes.OK;
     }
   }

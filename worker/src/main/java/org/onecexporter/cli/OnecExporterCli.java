@@ -4,6 +4,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.onecexporter.config.ConfigException;
+import org.onecexporter.config.Redact;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,14 +46,14 @@ public final class OnecExporterCli implements Runnable {
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof ConfigException) {
-        err.println("onec-exporter: configuration error: " + e.getMessage());
+        err.println("onec-exporter: configuration error: " + Redact.inText(e.getMessage()));
         return ExitCodes.USAGE;
       }
       if (e instanceof org.redisson.client.RedisException || e instanceof org.jdbi.v3.core.ConnectionException) {
-        err.println("onec-exporter: unavailable: " + e.getMessage());
+        err.println("onec-exporter: unavailable: " + Redact.inText(e.getMessage()));
         return ExitCodes.UNAVAILABLE;
       }
-      err.println("onec-exporter: " + e);
+      err.println("onec-exporter: " + Redact.inText(e.toString()));
       return ExitCodes.INTERNAL;
     });
     return cli.execute(args);

@@ -1,0 +1,326 @@
+package org.onecexporter.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HTTP server of the project (Jetty 12 core, HTTP/1.1, no servlet API), with explicit limits
+ * ({@link HttpLimits}):
+ *
+ * <ul>
+ *   <li>a request body larger than allowed, or of unknown length (chunked), is answered 413 from its headers,
+ *       before a byte of it is read; the connection is then closed rather than drained;
+ *   <li>request line and headers above {@code maxHeaderBytes}: 431 (Jetty);
+ *   <li>the whole request header must arrive within {@code headerDeadline} of the connection's opening (or of the
+ *       end of the previous answer on a kept-alive connection) — Jetty's idle timeout alone only bounds the gap
+ *       between two reads, so a client sending one header line every few seconds would hold a connection
+ *       forever; a sweeper closes such connections;
+ *   <li>idle connections closed after {@code idleTimeout}; at most {@code maxConnections} open (the server stops
+ *       accepting past it), and at most {@code maxConnectionsPerAddress} from one client address (closed at once).
+ * </ul>
+ *
+ * Handlers run on virtual threads and may block (a Redis call); they never see the body.
+ */
+public final class HardenedHttpServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HardenedHttpServer.class);
+
+  /** One request, as a handler sees it. */
+  public interface Exchange {
+    String method();
+
+    /** The decoded path, e.g. {@code /v1/orders/1/invoice-export}. */
+    String path();
+
+    /** The first value of a request header, or null. */
+    String header(String name);
+
+    /** The client's IP address as the socket sees it (a proxy's, behind one). */
+    String remoteAddress();
+
+    /** Answers; {@code headers} are name/value pairs. Call once. */
+    void respond(int status, String contentType, String body, String... headers);
+  }
+
+  @FunctionalInterface
+  public interface Handler {
+    void handle(Exchange exchange) throws Exception;
+  }
+
+  /** Per connection: when its request header must be complete (0 while a request is being answered). */
+  private static final class Tracked {
+    final InetAddress address;
+    volatile long headerDeadlineNanos;
+
+    Tracked(InetAddress address, long headerDeadlineNanos) {
+      this.address = address;
+      this.headerDeadlineNanos = headerDeadlineNanos;
+    }
+  }
+
+  private final Server server;
+  private final ServerConnector connector;
+  private final HttpLimits limits;
+  private final Handler handler;
+  private final Map<Connection, Tracked> connections = new ConcurrentHashMap<>();
+  private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService sweeper;
+  private final Counter bodyTooLarge;
+  private final Counter headerTimeouts;
+  private final Counter addressLimited;
+
+  private HardenedHttpServer(String name, String host, int port, HttpLimits limits, Handler handler,
+      MeterRegistry registry) {
+    this.limits = limits;
+    this.handler = handler;
+    QueuedThreadPool threads = new QueuedThreadPool(limits.maxThreads(), 2);
+    threads.setName(name + "-http");
+    threads.setDaemon(true);
+    threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
+        Thread.ofVirtual().name(name + "-request-", 0).factory()));
+    this.server = new Server(threads);
+    server.setStopTimeout(1000);
+
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(limits.maxHeaderBytes());
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    http.setIdleTimeout(limits.idleTimeout().toMillis());
+    this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(host);
+    connector.setPort(port);
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
+    connector.setAcceptQueueSize(1024);
+    connector.addBean(new Connection.Listener() {
+      @Override
+      public void onOpened(Connection connection) {
+        opened(connection);
+      }
+
+      @Override
+      public void onClosed(Connection connection) {
+        closed(connection);
+      }
+    });
+    server.addConnector(connector);
+    server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+    server.setHandler(new org.eclipse.jetty.server.Handler.Abstract() {
+      @Override
+      public boolean handle(Request request, Response response, Callback callback) {
+        return HardenedHttpServer.this.handle(request, response, callback);
+      }
+    });
+
+    this.bodyTooLarge = Counter.builder("onec_http_rejected").tag("server", name).tag("reason", "body_too_large")
+        .description("HTTP requests or connections refused by a limit").register(registry);
+    this.headerTimeouts = Counter.builder("onec_http_rejected").tag("server", name).tag("reason", "header_timeout")
+        .description("HTTP requests or connections refused by a limit").register(registry);
+    this.addressLimited = Counter.builder("onec_http_rejected").tag("server", name)
+        .tag("reason", "connections_per_address").description("HTTP requests or connections refused by a limit")
+        .register(registry);
+    this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(name + "-sweeper")
+        .factory());
+    long period = Math.max(50, Math.min(1000, limits.headerDeadline().toMillis() / 4));
+    sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Binds and starts. {@code name} labels threads and the {@code onec_http_rejected_total} counter.
+   *
+   * @throws BindException when the port is taken
+   */
+  public static HardenedHttpServer start(String name, String host, int port, HttpLimits limits, Handler handler,
+      MeterRegistry registry) throws IOException {
+    HardenedHttpServer result = new HardenedHttpServer(name, host, port, limits, handler, registry);
+    try {
+      result.server.start();
+    } catch (IOException e) {
+      result.close();
+      throw e;
+    } catch (Exception e) {
+      result.close();
+      if (e.getCause() instanceof BindException bind) {
+        throw bind;
+      }
+      throw new IOException("cannot start the HTTP server on " + host + ":" + port + ": " + e, e);
+    }
+    return result;
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** Connections open now (for tests and diagnostics). */
+  public int openConnections() {
+    return connections.size();
+  }
+
+  private void opened(Connection connection) {
+    EndPoint endPoint = connection.getEndPoint();
+    InetAddress address = null;
+    SocketAddress remote = endPoint.getRemoteSocketAddress();
+    if (remote instanceof InetSocketAddress inet) {
+      address = inet.getAddress();
+    }
+    connections.put(connection, new Tracked(address, deadline()));
+    if (address != null) {
+      int count = perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
+      if (count > limits.maxConnectionsPerAddress()) {
+        addressLimited.increment();
+        endPoint.close();
+      }
+    }
+  }
+
+  private void closed(Connection connection) {
+    Tracked tracked = connections.remove(connection);
+    if (tracked != null && tracked.address != null) {
+      perAddress.computeIfPresent(tracked.address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+  }
+
+  private long deadline() {
+    return System.nanoTime() + limits.headerDeadline().toNanos();
+  }
+
+  private void sweep() {
+    try {
+      long now = System.nanoTime();
+      for (Map.Entry<Connection, Tracked> entry : connections.entrySet()) {
+        long due = entry.getValue().headerDeadlineNanos;
+        if (due != 0 && now - due > 0) {
+          headerTimeouts.increment();
+          entry.getKey().getEndPoint().close();
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("HTTP header deadline sweep failed: {}", e.toString());
+    }
+  }
+
+  private boolean handle(Request request, Response response, Callback callback) {
+    Connection connection = request.getConnectionMetaData().getConnection();
+    Tracked tracked = connections.get(connection);
+    if (tracked != null) {
+      tracked.headerDeadlineNanos = 0;
+    }
+    Callback done = tracked == null ? callback : Callback.from(callback, () -> tracked.headerDeadlineNanos = deadline());
+    long length = request.getLength();
+    boolean unknownLength = length < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+    if (length > limits.maxBodyBytes() || unknownLength) {
+      bodyTooLarge.increment();
+      // The body is never read: answer from the headers and close the connection instead of draining it.
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      write(response, done, 413, "application/json; charset=utf-8", "{\"error\":\"request body too large: at most "
+          + limits.maxBodyBytes() + " bytes, with a Content-Length\"}");
+      return true;
+    }
+    JettyExchange exchange = new JettyExchange(request, response, done);
+    try {
+      handler.handle(exchange);
+      if (!exchange.answered) {
+        exchange.respond(500, "application/json; charset=utf-8", "{\"error\":\"no answer\"}");
+      }
+    } catch (Exception | Error e) {
+      LOG.warn("HTTP handler failed: {}", e.toString());
+      if (!exchange.answered) {
+        exchange.respond(500, "application/json; charset=utf-8", "{\"error\":\"internal error\"}");
+      } else {
+        done.failed(e);
+      }
+    }
+    return true;
+  }
+
+  private static void write(Response response, Callback callback, int status, String contentType, String body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+    response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
+  }
+
+  private static final class JettyExchange implements Exchange {
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    boolean answered;
+
+    JettyExchange(Request request, Response response, Callback callback) {
+      this.request = request;
+      this.response = response;
+      this.callback = callback;
+    }
+
+    @Override
+    public String method() {
+      return request.getMethod();
+    }
+
+    @Override
+    public String path() {
+      String path = request.getHttpURI().getDecodedPath();
+      return path == null ? "/" : path;
+    }
+
+    @Override
+    public String header(String name) {
+      HttpField field = request.getHeaders().getField(name);
+      return field == null ? null : field.getValue();
+    }
+
+    @Override
+    public String remoteAddress() {
+      return Request.getRemoteAddr(request);
+    }
+
+    @Override
+    public void respond(int status, String contentType, String body, String... headers) {
+      if (answered) {
+        throw new IllegalStateException("already answered");
+      }
+      answered = true;
+      for (int i = 0; i + 1 < headers.length; i += 2) {
+        response.getHeaders().put(headers[i], headers[i + 1]);
+      }
+      write(response, callback, status, contentType, body);
+    }
+  }
+
+  @Override
+  public void close() {
+    sweeper.shutdownNow();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.debug("HTTP server stop failed", e);
+    }
+  }
+}

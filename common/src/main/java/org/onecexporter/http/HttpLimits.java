@@ -1,0 +1,50 @@
+package org.onecexporter.http;
+
+import java.time.Duration;
+
+/**
+ * The limits every HTTP surface of the project runs with; see {@link HardenedHttpServer}.
+ *
+ * @param maxBodyBytes largest request body accepted (by its {@code Content-Length}); 0 = no body at all. A larger
+ *     one, or one of unknown length, is answered 413 before a byte of it is read
+ * @param maxHeaderBytes request line plus headers; more is answered 431
+ * @param headerDeadline the whole request header must arrive within this, counted from the connection's opening
+ *     or the end of its previous answer (nginx's {@code client_header_timeout}); then the connection is closed
+ * @param idleTimeout a connection silent this long is closed
+ * @param maxConnections open connections at once; past it the server stops accepting until one closes
+ * @param maxConnectionsPerAddress open connections from one client address; past it a new one is closed at once
+ * @param maxThreads platform threads for accepting, parsing and writing (handlers run on virtual threads)
+ */
+public record HttpLimits(int maxBodyBytes, int maxHeaderBytes, Duration headerDeadline, Duration idleTimeout,
+    int maxConnections, int maxConnectionsPerAddress, int maxThreads) {
+
+  public HttpLimits {
+    if (maxBodyBytes < 0 || maxHeaderBytes < 1024 || maxConnections < 1 || maxConnectionsPerAddress < 1
+        || maxThreads < 4 || headerDeadline.isNegative() || headerDeadline.isZero() || idleTimeout.isNegative()
+        || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("bad HTTP limits: " + this);
+    }
+  }
+
+  /**
+   * The enqueuer service: no body is needed (a few KB are tolerated and ignored), 8 KB of headers, the header
+   * within 10 s, idle connections closed after 30 s, 1,000 connections, 200 from one address.
+   */
+  public static HttpLimits enqueuer() {
+    return new HttpLimits(4096, 8192, Duration.ofSeconds(10), Duration.ofSeconds(30), 1000, 200, 16);
+  }
+
+  /** A worker's {@code /metrics} and {@code /health/*}: GET only, no body, few clients. */
+  public static HttpLimits opsEndpoints() {
+    return new HttpLimits(0, 8192, Duration.ofSeconds(10), Duration.ofSeconds(30), 64, 32, 8);
+  }
+
+  public HttpLimits withHeaderDeadline(Duration deadline) {
+    return new HttpLimits(maxBodyBytes, maxHeaderBytes, deadline, idleTimeout, maxConnections,
+        maxConnectionsPerAddress, maxThreads);
+  }
+
+  public HttpLimits withConnections(int total, int perAddress) {
+    return new HttpLimits(maxBodyBytes, maxHeaderBytes, headerDeadline, idleTimeout, total, perAddress, maxThreads);
+  }
+}
