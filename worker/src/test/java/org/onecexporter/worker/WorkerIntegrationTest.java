@@ -207,6 +207,34 @@ class WorkerIntegrationTest {
   }
 
   @Test
+  void while_1c_answers_not_configured_the_job_waits_without_spending_attempts_and_never_reaches_the_dlq() {
+    aPaidOrder(50).insert(db.jdbi());
+    // More not_configured answers than the schedule has attempts (1 + 3).
+    emulator.faults().script(List.of(Fault.NOT_CONFIGURED, Fault.NOT_CONFIGURED, Fault.NOT_CONFIGURED,
+        Fault.NOT_CONFIGURED, Fault.NOT_CONFIGURED, Fault.NOT_CONFIGURED));
+    startWorker(config(2));
+    queue.enqueue("50", "test");
+    var delayed = queue.redis().<String>getScoredSortedSet(queue.keys().delayed(),
+        org.redisson.client.codec.StringCodec.INSTANCE);
+
+    for (int call = 1; call <= 6; call++) {
+      int calls = call;
+      await().atMost(Duration.ofSeconds(10)).until(() -> emulator.received().size() == calls && delayed.contains("50"));
+      double dueInMillis = delayed.getScore("50") - System.currentTimeMillis();
+      assertThat(dueInMillis).as("1C's Retry-After: 300 is honoured").isGreaterThan(250_000);
+      assertThat(queue.stats().dlq()).isZero();
+      // Time travel: make the retry due now and wake the idle worker.
+      delayed.add(0, "50");
+      queue.redis().<String>getDeque(queue.keys().wake(), org.redisson.client.codec.StringCodec.INSTANCE).add("1");
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> exported(50));
+    assertThat(emulator.received()).hasSize(7);
+    assertThat(emulator.invoices()).hasSize(1);
+    assertThat(queue.stats().dlq()).isZero();
+  }
+
+  @Test
   void malformed_unknown_and_unpaid_jobs_go_to_the_dlq_with_reasons_and_the_worker_keeps_going() {
     aPaidOrder(20).status("new").insert(db.jdbi());
     aPaidOrder(21).insert(db.jdbi());
