@@ -93,7 +93,7 @@ class ConfigTest {
     assertThat(DatabaseConfig.parse("postgres://h/db").jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db");
     assertThat(DatabaseConfig.fromEnv(new Env(Map.of())).jdbcUrl()).isEqualTo(DatabaseConfig.DEFAULT_URL);
     assertThatThrownBy(() -> DatabaseConfig.parse("mysql://u:secret@h/db"))
-        .hasMessage("DATABASE_URL: must start with jdbc:postgresql:// or postgresql://, got 'mysql://u:***@h/db'");
+        .hasMessage("DATABASE_URL: must start with jdbc:postgresql:// or postgresql://, got 'mysql://***@h/db'");
   }
 
   @Test

@@ -104,7 +104,13 @@ class ComposeFileTest {
     assertThat(worker.get("environment").get("WORKER_HTTP_PORT").asText()).isEqualTo("9090");
     assertThat(services.get("enqueuer").get("ports").get(0).asText()).isEqualTo("8081:8081");
     assertThat(services.get("enqueuer").get("environment").get("ENQUEUER_PORT").asText()).isEqualTo("8081");
-    assertThat(services.get("emulator").get("ports").get(0).asText()).isEqualTo("8088:8088");
+    assertThat(services.get("emulator").get("ports").get(0).asText()).isEqualTo("127.0.0.1:8088:8088");
+    assertThat(services.get("prometheus").get("ports").get(0).asText()).startsWith("127.0.0.1:");
+    assertThat(services.get("grafana").get("ports").get(0).asText()).startsWith("127.0.0.1:");
+    assertThat(services.get("redis").has("ports")).isFalse();
+    assertThat(services.get("postgres").has("ports")).isFalse();
+    assertThat(services.get("enqueuer").get("environment").get("ENQUEUER_TOKEN").asText())
+        .as("the token must be set: no default").startsWith("${ENQUEUER_TOKEN:?");
     assertThat(compose().get("x-exporter-env").get("ONEC_BASE_URL").asText()).contains("http://emulator:8088/unf");
     // Jackson keeps a YAML merge as the anchor name: the worker takes the shared exporter environment.
     assertThat(worker.get("environment").get("<<").asText()).isEqualTo("exporter-env");
