@@ -145,7 +145,16 @@ public final class EmulatorServer implements AutoCloseable {
         body = in.readAllBytes();
       }
       if (path.startsWith("/_emulator/")) {
-        control(exchange, method, path.substring("/_emulator/".length()), body);
+        String action = path.substring("/_emulator/".length());
+        // Only liveness is open: the fault controls and the listings (which hold buyers' data) need the same
+        // credentials as the service.
+        if (!"health".equals(action) && !authorized(exchange)) {
+          count("unauthorized");
+          exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"1C:Enterprise 8.3\"");
+          send(exchange, 401, "text/plain; charset=utf-8", "");
+          return;
+        }
+        control(exchange, method, action, body);
       } else if (path.endsWith("/hs/invoices") || path.endsWith("/hs/invoices/")) {
         service(exchange, method, body);
       } else if (method.equals("GET")) {

@@ -131,8 +131,26 @@ class EmulatorServerTest {
   }
 
   @Test
+  void control_endpoints_need_the_service_credentials_but_health_does_not() throws Exception {
+    String control = "http://127.0.0.1:" + server.port() + "/_emulator/";
+    for (String action : new String[] {"invoices", "received", "stats"}) {
+      HttpRequest anonymous = HttpRequest.newBuilder(URI.create(control + action)).build();
+      assertThat(HTTP.send(anonymous, HttpResponse.BodyHandlers.ofString()).statusCode()).as(action).isEqualTo(401);
+    }
+    HttpRequest faults = HttpRequest.newBuilder(URI.create(control + "faults"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"probabilities\":{\"error_502\":1.0}}")).build();
+    assertThat(HTTP.send(faults, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+    assertThat(post(VALID).statusCode()).as("the anonymous fault plan was not applied").isEqualTo(201);
+    HttpRequest health = HttpRequest.newBuilder(URI.create(control + "health")).build();
+    assertThat(HTTP.send(health, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void a_fault_plan_can_be_posted_over_http() throws Exception {
+    String auth = Base64.getEncoder().encodeToString((EmulatorConfig.DEFAULT_USERNAME + ":"
+        + EmulatorConfig.DEFAULT_PASSWORD).getBytes(StandardCharsets.UTF_8));
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/_emulator/faults"))
+        .header("Authorization", "Basic " + auth)
         .POST(HttpRequest.BodyPublishers.ofString("{\"script\":[\"error_503\"],\"latency_ms\":5}")).build();
     assertThat(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body())
         .contains("\"script\":[\"error_503\"]", "\"latency_ms\":5");

@@ -5,15 +5,25 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.onecexporter.json.Json;
 
-/** Talks to a running emulator's control endpoints ({@code /_emulator/...}). */
+/**
+ * Talks to a running emulator's control endpoints ({@code /_emulator/...}), with the service's Basic credentials
+ * ({@code ONEC_USERNAME}/{@code ONEC_PASSWORD}, else the emulator's defaults).
+ */
 final class EmulatorControl {
   private final String root;
+  private final String authorization;
   private final HttpClient http = HttpClient.newHttpClient();
 
   EmulatorControl(String root) {
     this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    String user = System.getenv().getOrDefault("ONEC_USERNAME", "Администратор");
+    String password = System.getenv().getOrDefault("ONEC_PASSWORD", "пароль");
+    this.authorization = "Basic " + Base64.getEncoder()
+        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   String baseUrl() {
@@ -38,7 +48,8 @@ final class EmulatorControl {
 
   private JsonNode get(String path) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(root + path)).build(),
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(root + path))
+              .header("Authorization", authorization).build(),
           HttpResponse.BodyHandlers.ofString());
       return Json.MAPPER.readTree(r.body());
     } catch (Exception e) {
@@ -48,7 +59,8 @@ final class EmulatorControl {
 
   private void post(String path, String body) {
     try {
-      http.send(HttpRequest.newBuilder(URI.create(root + path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+      http.send(HttpRequest.newBuilder(URI.create(root + path)).header("Authorization", authorization)
+              .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
           HttpResponse.BodyHandlers.discarding());
     } catch (Exception e) {
       throw new IllegalStateException("emulator at " + root + " does not answer " + path, e);
