@@ -1,4 +1,4 @@
--- requeue from the DLQ: KEYS dlq, ready, wake, stats; ARGV prefix, order_id or '*'
+-- requeue from the DLQ: KEYS dlq, ready, wake, stats; ARGV prefix, order_id or '*', [reason: only entries of it]
 -- Attempts and stalls are reset. Returns how many jobs went back to the ready list.
 -- From a shell: ops/requeue-dlq [order_id]
 local entries = redis.call('LRANGE', KEYS[1], 0, -1)
@@ -7,10 +7,12 @@ local requeued = 0
 for _, entry in ipairs(entries) do
   local ok, decoded = pcall(cjson.decode, entry)
   local id = nil
+  local reason = nil
   if ok and type(decoded) == 'table' and decoded.order_id ~= nil then
     id = tostring(decoded.order_id)
+    reason = decoded.reason
   end
-  if ARGV[2] == '*' or id == ARGV[2] then
+  if (ARGV[2] == '*' or id == ARGV[2]) and (ARGV[3] == nil or ARGV[3] == '' or reason == ARGV[3]) then
     redis.call('LREM', KEYS[1], 1, entry)
     if id then
       local job = job_key(ARGV[1], id)

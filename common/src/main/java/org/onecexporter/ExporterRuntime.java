@@ -18,6 +18,7 @@ public final class ExporterRuntime implements AutoCloseable {
   private final Database database;
   private final HttpOneCClient client;
   private final OneCExporter exporter;
+  private org.onecexporter.history.AttemptHistory history;
 
   private ExporterRuntime(Database database, HttpOneCClient client, OneCExporter exporter) {
     this.database = database;
@@ -66,8 +67,24 @@ public final class ExporterRuntime implements AutoCloseable {
     return database;
   }
 
+  /**
+   * Keeps every attempt in the attempt history ({@code export_attempts}), made by {@code actor} (the worker id,
+   * or {@code cli}); the rows are written in the background and flushed by {@link #close}.
+   */
+  public synchronized ExporterRuntime recordAttempts(String actor, io.micrometer.core.instrument.MeterRegistry registry) {
+    if (history == null) {
+      history = new org.onecexporter.history.AttemptHistory(database.jdbi(), actor, registry);
+      exporter.recordAttemptsTo(history);
+    }
+    return this;
+  }
+
   @Override
   public void close() {
+    if (history != null) {
+      exporter.recordAttemptsTo(org.onecexporter.export.AttemptLog.NONE);
+      history.close();
+    }
     client.close();
     database.close();
   }

@@ -44,6 +44,7 @@ public final class OneCExporter implements JobHandler {
   private final PiiMasker masker;
   private final Duration lockTimeout;
   private volatile ExportObserver observer = ExportObserver.NONE;
+  private volatile AttemptLog attemptLog = AttemptLog.NONE;
 
   public OneCExporter(Jdbi jdbi, OneCClient client, InvoiceBuilder builder, RetrySchedule schedule, Sleeper sleeper,
       Clock clock, PiiMasker masker, Duration oneCTimeout) {
@@ -63,6 +64,11 @@ public final class OneCExporter implements JobHandler {
   @Override
   public void observe(ExportObserver exportObserver) {
     this.observer = exportObserver;
+  }
+
+  /** Where every attempt's end is reported (the attempt history); set once at start-up. */
+  public void recordAttemptsTo(AttemptLog log) {
+    this.attemptLog = log;
   }
 
   @Override
@@ -112,12 +118,20 @@ public final class OneCExporter implements JobHandler {
   /** One attempt, numbered {@code attempt} (1-based) for the logs. Never throws for a bad order or 1C. */
   @Override
   public AttemptResult attempt(long orderId, int attempt) {
+    Instant started = clock.instant();
+    AttemptTrace trace = new AttemptTrace();
+    AttemptResult result = attempt(orderId, attempt, trace);
+    attemptLog.record(trace.toRecord(orderId, attempt, started, clock.instant(), result));
+    return result;
+  }
+
+  private AttemptResult attempt(long orderId, int attempt, AttemptTrace trace) {
     try (MDC.MDCCloseable a = MDC.putCloseable("order_id", Long.toString(orderId));
         MDC.MDCCloseable b = MDC.putCloseable("attempt", Integer.toString(attempt))) {
       try (Handle handle = jdbi.open()) {
         orders.lockOrder(handle, orderId, lockTimeout);
         try {
-          return attemptLocked(handle, orderId, attempt);
+          return attemptLocked(handle, orderId, attempt, trace);
         } finally {
           try {
             orders.unlockOrder(handle, orderId);
@@ -137,7 +151,7 @@ public final class OneCExporter implements JobHandler {
     }
   }
 
-  private AttemptResult attemptLocked(Handle handle, long orderId, int attempt) {
+  private AttemptResult attemptLocked(Handle handle, long orderId, int attempt, AttemptTrace trace) {
     Optional<Order> found = orders.find(handle, orderId);
     if (found.isEmpty()) {
       return rejected(orderId, null, "Order " + orderId + " not found", ExportResult.Reason.NOT_FOUND);
@@ -170,7 +184,9 @@ public final class OneCExporter implements JobHandler {
     MDC.put("invoice_number", number);
     String body = Json.write(draft.withNumber(number));
 
+    long sendStarted = System.nanoTime();
     OneCClient.Exchange exchange = client.send(number, body);
+    trace.sent(exchange, (System.nanoTime() - sendStarted) / 1_000_000);
     CallOutcome outcome = exchange.outcome();
     if (outcome instanceof CallOutcome.NotCalled notCalled) {
       LOG.warn("1C not called: {}", notCalled.reason(), kv("order_id", orderId), kv("invoice_number", number),

@@ -58,6 +58,11 @@ public final class HardenedHttpServer implements AutoCloseable {
     /** The decoded path, e.g. {@code /v1/orders/1/invoice-export}. */
     String path();
 
+    /** The raw (still percent-encoded) query string, or null when there is none. */
+    default String query() {
+      return null;
+    }
+
     /** The first value of a request header, or null. */
     String header(String name);
 
@@ -288,6 +293,11 @@ public final class HardenedHttpServer implements AutoCloseable {
     public String path() {
       String path = request.getHttpURI().getDecodedPath();
       return path == null ? "/" : path;
+    }
+
+    @Override
+    public String query() {
+      return request.getHttpURI().getQuery();
     }
 
     @Override

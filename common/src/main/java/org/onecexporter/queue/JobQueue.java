@@ -267,6 +267,15 @@ public final class JobQueue {
         orderIdOrAll));
   }
 
+  /** Requeues every DLQ entry of one reason (e.g. {@code exhausted} once 1C is back); attempts reset. */
+  public long requeueReason(String reason) {
+    if (reason == null || reason.isEmpty()) {
+      throw new IllegalArgumentException("a reason is required");
+    }
+    return number(eval("requeue", List.of(keys.dlq(), keys.ready(), keys.wake(), keys.stats()), keys.prefix(),
+        "*", reason));
+  }
+
   public long purgeDlq() {
     return number(eval("purge", List.of(keys.dlq()), keys.prefix()));
   }

@@ -24,7 +24,8 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (ExporterRuntime runtime = ExporterRuntime.fromEnv(Env.system(), 1)) {
+    try (ExporterRuntime runtime = ExporterRuntime.fromEnv(Env.system(), 1)
+        .recordAttempts("cli", new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
       ExportResult result = runtime.exporter().exportInvoice(orderId);
       spec.commandLine().getOut().println(Json.write(result));
       spec.commandLine().getErr().println(humanLine(result));

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
     version = "onec-exporter 0.1.0",
     description = "Exports paid orders to 1C:UNF as payment invoices («Счёт на оплату»), exactly once.",
     subcommands = {MigrateCommand.class, ExportCommand.class, WorkerCommand.class, EnqueueCommand.class,
-        ReconcileCommand.class, DlqCommand.class, StatsCommand.class, org.onecexporter.bench.BenchCommand.class,
+        ReconcileCommand.class, DlqCommand.class, StatsCommand.class, StatusCommand.class,
+        ConsoleCommand.class, org.onecexporter.bench.BenchCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

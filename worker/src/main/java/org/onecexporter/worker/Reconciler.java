@@ -25,11 +25,18 @@ public final class Reconciler {
   private final Jdbi jdbi;
   private final JobQueue queue;
   private final Duration minAge;
+  private Duration keepHistory;
 
   public Reconciler(Jdbi jdbi, JobQueue queue, Duration minAge) {
     this.jdbi = jdbi;
     this.queue = queue;
     this.minAge = minAge;
+  }
+
+  /** Also deletes attempt history older than {@code keep} on every run (the fleet's reconciler leader does it). */
+  public Reconciler pruningHistory(Duration keep) {
+    this.keepHistory = keep;
+    return this;
   }
 
   public record Report(int candidates, int queued, int requeued) {}
@@ -60,6 +67,7 @@ public final class Reconciler {
       }
     }
     Report report = new Report(ids.size(), queued, requeued);
+    pruneHistory();
     if (queued > 0 || requeued > 0) {
       LOG.warn("reconciler queued {} paid order(s) that had no job, requeued {} from the DLQ", queued, requeued,
           kv("candidates", ids.size()), kv("queued", queued), kv("requeued", requeued));
@@ -67,5 +75,20 @@ public final class Reconciler {
       LOG.debug("reconciler: {} candidate(s), all have jobs", ids.size());
     }
     return report;
+  }
+
+  private void pruneHistory() {
+    if (keepHistory == null) {
+      return;
+    }
+    try {
+      long pruned = new org.onecexporter.history.AttemptHistoryRepository(jdbi).prune(keepHistory);
+      if (pruned > 0) {
+        LOG.info("attempt history: deleted {} attempt(s) older than {} days", pruned, keepHistory.toDays(),
+            kv("pruned", pruned));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("attempt history not pruned: {}", e.getMessage());
+    }
   }
 }

@@ -22,12 +22,15 @@ public final class WorkerRuntime implements AutoCloseable {
   private final ExporterRuntime exporter;
   private final Worker worker;
   private final OpsHttpServer http;
+  private final org.onecexporter.console.WorkerHeartbeats heartbeats;
 
-  private WorkerRuntime(RedissonClient redis, ExporterRuntime exporter, Worker worker, OpsHttpServer http) {
+  private WorkerRuntime(RedissonClient redis, ExporterRuntime exporter, Worker worker, OpsHttpServer http,
+      org.onecexporter.console.WorkerHeartbeats heartbeats) {
     this.redis = redis;
     this.exporter = exporter;
     this.worker = worker;
     this.http = http;
+    this.heartbeats = heartbeats;
   }
 
   public static WorkerRuntime fromEnv(Env env) throws InterruptedException, java.io.IOException {
@@ -38,7 +41,9 @@ public final class WorkerRuntime implements AutoCloseable {
     WorkerMetrics metrics = new WorkerMetrics();
     ExporterRuntime exporter = ExporterRuntime.fromEnv(env, config.maxOneCCalls(), config.concurrency(),
         client -> new PermitGatedClient(client, queue, config.maxOneCCalls(), oneC.timeout(), metrics.callsInFlight()));
-    Reconciler reconciler = new Reconciler(exporter.database().jdbi(), queue, config.reconcileMinAge());
+    exporter.recordAttempts(config.workerId(), metrics.registry()); // the attempt history (issue 12)
+    Reconciler reconciler = new Reconciler(exporter.database().jdbi(), queue, config.reconcileMinAge())
+        .pruningHistory(Duration.ofDays(env.integer("ATTEMPT_HISTORY_DAYS", 90, 1, 36_500)));
     Worker worker = new Worker(config, queue, exporter.exporter(), reconciler, metrics);
     boolean portGiven = env.optional("WORKER_HTTP_PORT").isPresent();
     int port = env.integer("WORKER_HTTP_PORT", 9090, 0, 65_535);
@@ -52,7 +57,9 @@ public final class WorkerRuntime implements AutoCloseable {
     OpsHttpServer http = OpsHttpServer.start(env.string("WORKER_HTTP_HOST", "0.0.0.0"), port, !portGiven,
         metrics.registry(), checks);
     LOG.info("metrics and health on port {}: /metrics, /health/live, /health/ready", http.port());
-    return new WorkerRuntime(redis, exporter, worker, http);
+    var heartbeats = org.onecexporter.console.WorkerHeartbeats.publish(redis, config.keys(), config.workerId(),
+        () -> worker.circuitState().name(), worker::inFlight, config.concurrency());
+    return new WorkerRuntime(redis, exporter, worker, http, heartbeats);
   }
 
   /** Redis down at start-up: wait and try again with backoff instead of exiting into a crash loop. */
@@ -83,6 +90,7 @@ public final class WorkerRuntime implements AutoCloseable {
   @Override
   public void close() {
     worker.close();
+    heartbeats.close();
     http.close();
     exporter.close();
     redis.shutdown();

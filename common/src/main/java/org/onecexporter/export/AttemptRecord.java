@@ -1,0 +1,27 @@
+package org.onecexporter.export;
+
+import java.time.Instant;
+
+/**
+ * One attempt of one export, as the attempt history keeps it (table {@code export_attempts}).
+ *
+ * @param outcome exported, already_exported, rejected_not_found, rejected_not_paid, rejected_invalid,
+ *     rejected_refused_by_1c, transient_failure, not_configured, not_called (our side failed before the call),
+ *     record_failed (1C accepted, recording it in PostgreSQL failed)
+ * @param httpStatus 1C's answer, null when 1C was not called or did not answer
+ * @param permitWaitMillis time between asking to send and the HTTP call (the fleet-wide 1C permit), null when
+ *     nothing was sent
+ */
+public record AttemptRecord(long orderId, String invoiceNumber, int attempt, Instant startedAt, Instant finishedAt,
+    String outcome, Integer httpStatus, String error, String documentId, String documentNumber,
+    Integer permitWaitMillis) {
+
+  /** The longest error kept; the DLQ entry and the log have the rest. */
+  public static final int MAX_ERROR = 500;
+
+  public AttemptRecord {
+    if (error != null && error.length() > MAX_ERROR) {
+      error = error.substring(0, MAX_ERROR - 1) + "…";
+    }
+  }
+}

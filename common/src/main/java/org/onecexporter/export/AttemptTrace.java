@@ -1,0 +1,54 @@
+package org.onecexporter.export;
+
+import java.time.Instant;
+import org.onecexporter.onec.CallOutcome;
+import org.onecexporter.onec.OneCClient;
+
+/** What one attempt saw of the 1C call, beyond its {@link AttemptResult}: for the attempt history. */
+final class AttemptTrace {
+  private OneCClient.Exchange exchange;
+  private long sendMillis;
+
+  /** The client answered after {@code sendMillis}, of which {@code exchange.durationMillis()} was the call. */
+  void sent(OneCClient.Exchange answered, long elapsedMillis) {
+    this.exchange = answered;
+    this.sendMillis = elapsedMillis;
+  }
+
+  AttemptRecord toRecord(long orderId, int attempt, Instant started, Instant finished, AttemptResult result) {
+    Integer permitWait = exchange == null ? null : (int) Math.max(0, sendMillis - exchange.durationMillis());
+    String documentId = null;
+    String documentNumber = null;
+    if (exchange != null && exchange.outcome() instanceof CallOutcome.Success success) {
+      documentId = success.documentId();
+      documentNumber = success.documentNumber();
+    }
+    return switch (result) {
+      case AttemptResult.Done done -> {
+        ExportResult r = done.result();
+        String outcome = switch (r.status()) {
+          case EXPORTED -> "exported";
+          case ALREADY_EXPORTED -> "already_exported";
+          case REJECTED -> "rejected_" + r.reason().wire();
+          case FAILED -> "failed";
+        };
+        yield new AttemptRecord(orderId, r.invoiceNumber(), attempt, started, finished, outcome,
+            status(r.httpStatus()), r.error(), documentId, documentNumber, permitWait);
+      }
+      case AttemptResult.Retry retry -> {
+        String outcome = switch (retry.failed()) {
+          case ONE_C -> "transient_failure";
+          case ONE_C_NOT_CONFIGURED -> "not_configured";
+          case OUR_SIDE_BEFORE_THE_CALL -> "not_called";
+          case OUR_SIDE_AFTER_THE_CALL -> "record_failed";
+        };
+        yield new AttemptRecord(orderId, retry.invoiceNumber(), attempt, started, finished, outcome,
+            status(retry.httpStatus()), retry.reason(), documentId, documentNumber, permitWait);
+      }
+    };
+  }
+
+  private static Integer status(int httpStatus) {
+    return httpStatus == 0 ? null : httpStatus;
+  }
+}

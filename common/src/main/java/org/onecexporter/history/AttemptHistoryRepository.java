@@ -1,0 +1,70 @@
+package org.onecexporter.history;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+import org.onecexporter.export.AttemptRecord;
+
+/** Reads and prunes {@code export_attempts}. */
+public final class AttemptHistoryRepository {
+  private static final int PRUNE_BATCH = 10_000;
+
+  /** One stored attempt and who made it. */
+  public record Entry(long id, String actor, AttemptRecord attempt) {}
+
+  private final Jdbi jdbi;
+
+  public AttemptHistoryRepository(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** An order's attempts, oldest first, at most {@code limit} (the newest ones when there are more). */
+  public List<Entry> forOrder(long orderId, int limit) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT * FROM (
+              SELECT * FROM export_attempts WHERE order_id = :id ORDER BY started_at DESC, id DESC LIMIT :limit
+            ) newest ORDER BY started_at, id""")
+        .bind("id", orderId)
+        .bind("limit", limit)
+        .map((rs, ctx) -> entry(rs))
+        .list());
+  }
+
+  /**
+   * Deletes attempts finished more than {@code keep} ago, in batches so a first prune of a large table does not
+   * hold one long transaction. Returns how many went.
+   */
+  public long prune(Duration keep) {
+    long total = 0;
+    for (int round = 0; round < 100; round++) {
+      int deleted = jdbi.withHandle(h -> h.createUpdate("""
+              DELETE FROM export_attempts WHERE id IN (
+                SELECT id FROM export_attempts WHERE finished_at < now() - make_interval(secs => :secs)
+                 LIMIT :batch)""")
+          .bind("secs", (double) keep.toSeconds())
+          .bind("batch", PRUNE_BATCH)
+          .execute());
+      total += deleted;
+      if (deleted < PRUNE_BATCH) {
+        break;
+      }
+    }
+    return total;
+  }
+
+  static Entry entry(ResultSet rs) throws SQLException {
+    return new Entry(rs.getLong("id"), rs.getString("actor"), new AttemptRecord(
+        rs.getLong("order_id"), rs.getString("invoice_number"), rs.getInt("attempt"),
+        instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("finished_at")), rs.getString("outcome"),
+        (Integer) rs.getObject("http_status"), rs.getString("error"), rs.getString("onec_document_id"),
+        rs.getString("onec_document_number"), (Integer) rs.getObject("permit_wait_ms")));
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+}

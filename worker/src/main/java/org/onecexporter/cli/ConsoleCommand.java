@@ -1,0 +1,27 @@
+package org.onecexporter.cli;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.onecexporter.config.Env;
+import org.onecexporter.console.ConsoleRuntime;
+import picocli.CommandLine.Command;
+
+@Command(name = "console", description = {
+    "Runs the operations console until SIGTERM/SIGINT: http://CONSOLE_HOST:CONSOLE_PORT (127.0.0.1:8082),",
+    "user operator with CONSOLE_PASSWORD (required), read-only user viewer with CONSOLE_VIEWER_PASSWORD (optional).",
+    "Reads the workers' PostgreSQL and Redis (DATABASE_URL, REDIS_URL, QUEUE_PREFIX)."})
+final class ConsoleCommand implements Callable<Integer> {
+  @Override
+  public Integer call() throws Exception {
+    ConsoleRuntime runtime = ConsoleRuntime.fromEnv(Env.system());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      runtime.close();
+      stopped.countDown();
+    }, "console-shutdown"));
+    System.err.println("console listening on http://" + runtime.config().host() + ":" + runtime.port()
+        + "/ (users: operator" + (runtime.config().viewerPassword().isPresent() ? ", viewer" : "") + ")");
+    stopped.await();
+    return ExitCodes.OK;
+  }
+}

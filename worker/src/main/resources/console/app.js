@@ -1,0 +1,394 @@
+// The operations console's page logic: renders the JSON API (/api/...) into the page. No framework, no network
+// access beyond this console. Text in English and Russian; the server picks the language (html lang).
+'use strict';
+
+const TEXT = {
+  en: {
+    'nav.overview': 'Overview', 'nav.dlq': 'Dead-letter queue', 'search.placeholder': 'Order id or invoice number',
+    'search.go': 'Find', 'role.operator': 'signed in as operator', 'role.viewer': 'signed in as viewer (read-only)',
+    'confirm.cancel': 'Cancel', 'confirm.ok': 'Yes, requeue',
+    'overview.title': 'Overview', 'updated': 'updated {t}', 'loading': 'Loading…', 'error.load': 'Could not load: {e}',
+    'q.ready': 'Waiting', 'q.delayed': 'Waiting for a retry', 'q.active': 'Being exported', 'q.dlq': 'Need a person (DLQ)',
+    'q.oldest': 'Oldest waiting', 'rates': 'Last {m} minutes', 'rate.exported': 'Invoices per minute',
+    'rate.attempts': 'Attempts by outcome', 'times': 'Export time (last {m} minutes, {n} exports)',
+    'times.job': 'queued → in 1C', 'times.call': '1C call', 'onec': '1C', 'onec.ok': 'answers',
+    'onec.paused': 'paused by the circuit breaker since {t}', 'onec.down': 'failing since {t}',
+    'onec.not_configured': 'not configured (the extension lacks a setting) since {t}', 'onec.unknown': 'no calls in the last day',
+    'onec.last': 'last call {t}: {o}', 'workers': 'Workers seen in the last 30 s', 'workers.none': 'No worker is running: nothing gets exported.',
+    'w.id': 'Worker', 'w.seen': 'Seen', 'w.circuit': 'Circuit', 'w.busy': 'Jobs in progress', 'counters': 'Counters since the start',
+    'dlq.title': 'Dead-letter queue', 'dlq.empty': 'The dead-letter queue is empty.', 'dlq.requeue': 'Requeue',
+    'dlq.requeueAll': 'Requeue all {n}', 'dlq.confirmOne': 'Requeue order {id}? It is exported again from the start.',
+    'dlq.confirmAll': 'Requeue all {n} orders with reason “{r}”? Do this only once the cause is fixed.',
+    'dlq.done': 'Requeued: {n}.', 'dlq.total': '{n} entries',
+    'col.order': 'Order', 'col.invoice': 'Invoice', 'col.attempts': 'Attempts', 'col.error': 'Last error', 'col.when': 'When',
+    'col.who': 'Who', 'col.outcome': 'Outcome', 'col.http': 'HTTP', 'col.duration': 'Took', 'col.permit': 'Waited for 1C',
+    'col.details': 'Details', 'col.n': '#',
+    'order.title': 'Order {id}', 'order.attempts': 'Attempts, oldest first', 'order.noAttempts': 'No attempts recorded.',
+    'order.notFound': 'There is no order {id}.', 'order.export': 'Queue the export', 'order.queued': 'Queued.',
+    'order.facts': 'The order', 'f.status': 'Status', 'f.paid_at': 'Paid', 'f.invoice': 'Invoice number',
+    'f.exported_at': 'Exported', 'f.doc': '1C document', 'f.job': 'Job', 'f.due': 'Next try', 'f.lastError': 'Last error',
+    'f.reason': 'Reason', 'f.enqueued': 'Queued at',
+    'where.exported': 'The invoice is in 1C: {inv}, document {doc}, since {t}.',
+    'where.queued': 'Waiting in the queue to be exported.', 'where.exporting': 'Being exported right now.',
+    'where.waiting_retry': 'The last try failed; the next one is at {t}.',
+    'where.dlq': 'Not exported: it is in the dead-letter queue ({r}). Fix the cause, then requeue it.',
+    'where.not_queued': 'Paid but not queued yet; the reconciler queues it within minutes, or queue it now.',
+    'where.not_paid': 'Not paid (status “{s}”): no invoice is made before payment.',
+    'where.unknown_order': 'No such order.',
+    'search.none': 'No order with id or invoice number “{q}”.',
+    'yes': 'yes', 'no': 'no', 'never': '—',
+  },
+  ru: {
+    'nav.overview': 'Обзор', 'nav.dlq': 'Требуют внимания', 'search.placeholder': 'Номер заказа или счёта',
+    'search.go': 'Найти', 'role.operator': 'вы вошли как оператор', 'role.viewer': 'вы вошли как наблюдатель (только просмотр)',
+    'confirm.cancel': 'Отмена', 'confirm.ok': 'Да, отправить снова',
+    'overview.title': 'Обзор', 'updated': 'обновлено в {t}', 'loading': 'Загрузка…', 'error.load': 'Не удалось загрузить: {e}',
+    'q.ready': 'Ждут выгрузки', 'q.delayed': 'Ждут повтора', 'q.active': 'Выгружаются', 'q.dlq': 'Требуют внимания',
+    'q.oldest': 'Дольше всех ждёт', 'rates': 'За последние {m} минут', 'rate.exported': 'Счетов в минуту',
+    'rate.attempts': 'Попытки по итогам', 'times': 'Время выгрузки (последние {m} минут, выгрузок: {n})',
+    'times.job': 'от постановки до 1С', 'times.call': 'вызов 1С', 'onec': '1С', 'onec.ok': 'отвечает',
+    'onec.paused': 'выгрузка приостановлена предохранителем с {t}', 'onec.down': 'не отвечает с {t}',
+    'onec.not_configured': 'не настроена (в расширении не заполнена настройка) с {t}', 'onec.unknown': 'за сутки обращений не было',
+    'onec.last': 'последнее обращение {t}: {o}', 'workers': 'Обработчики за последние 30 с', 'workers.none': 'Ни один обработчик не запущен: счета не выгружаются.',
+    'w.id': 'Обработчик', 'w.seen': 'Был на связи', 'w.circuit': 'Предохранитель', 'w.busy': 'В работе', 'counters': 'Счётчики с начала работы',
+    'dlq.title': 'Требуют внимания', 'dlq.empty': 'Очередь ошибок пуста.', 'dlq.requeue': 'Отправить снова',
+    'dlq.requeueAll': 'Отправить снова все ({n})', 'dlq.confirmOne': 'Отправить заказ {id} снова? Выгрузка начнётся сначала.',
+    'dlq.confirmAll': 'Отправить снова все заказы ({n}) с причиной «{r}»? Делайте это, только когда причина устранена.',
+    'dlq.done': 'Отправлено снова: {n}.', 'dlq.total': 'записей: {n}',
+    'col.order': 'Заказ', 'col.invoice': 'Счёт', 'col.attempts': 'Попыток', 'col.error': 'Последняя ошибка', 'col.when': 'Когда',
+    'col.who': 'Кто', 'col.outcome': 'Итог', 'col.http': 'HTTP', 'col.duration': 'Заняло', 'col.permit': 'Ждали очереди в 1С',
+    'col.details': 'Подробности', 'col.n': '№',
+    'order.title': 'Заказ {id}', 'order.attempts': 'Попытки, по порядку', 'order.noAttempts': 'Попыток не было.',
+    'order.notFound': 'Заказа {id} нет.', 'order.export': 'Поставить в выгрузку', 'order.queued': 'Поставлен в очередь.',
+    'order.facts': 'Заказ', 'f.status': 'Статус', 'f.paid_at': 'Оплачен', 'f.invoice': 'Номер счёта',
+    'f.exported_at': 'Выгружен', 'f.doc': 'Документ 1С', 'f.job': 'Задание', 'f.due': 'Следующая попытка', 'f.lastError': 'Последняя ошибка',
+    'f.reason': 'Причина', 'f.enqueued': 'Поставлен в очередь',
+    'where.exported': 'Счёт в 1С: {inv}, документ {doc}, выгружен {t}.',
+    'where.queued': 'Ждёт своей очереди на выгрузку.', 'where.exporting': 'Выгружается прямо сейчас.',
+    'where.waiting_retry': 'Последняя попытка не удалась; следующая — {t}.',
+    'where.dlq': 'Не выгружен: заказ в списке «Требуют внимания» ({r}). Устраните причину и отправьте его снова.',
+    'where.not_queued': 'Оплачен, но ещё не в очереди: сверка поставит его в течение нескольких минут, или поставьте сейчас.',
+    'where.not_paid': 'Не оплачен (статус «{s}»): до оплаты счёт не создаётся.',
+    'where.unknown_order': 'Такого заказа нет.',
+    'search.none': 'Заказ с номером или счётом «{q}» не найден.',
+    'yes': 'да', 'no': 'нет', 'never': '—',
+  },
+};
+
+const REASONS = {
+  en: {
+    exhausted: '1C kept failing until the retries ran out (1C down, network). Once 1C answers again, requeue them.',
+    refused_by_1c: '1C refused the invoice (e.g. an articul unknown in 1C). Fix it in 1C or in the order, then requeue.',
+    invalid: 'The order’s data cannot make an invoice (no lines, bad phone, totals). Fix the order, then requeue.',
+    not_paid: 'The order was not paid when it was tried. Once it is paid, requeue (the reconciler does it too).',
+    not_found: 'No such order in the database when it was tried.',
+    stalled: 'Workers died while exporting it several times. Check the workers, then requeue.',
+    malformed: 'Not an order id (pushed by hand).',
+  },
+  ru: {
+    exhausted: '1С не отвечала, пока не кончились повторы (1С недоступна, сеть). Когда 1С снова отвечает — отправьте снова.',
+    refused_by_1c: '1С отказала (например, нет номенклатуры с таким артикулом). Исправьте в 1С или в заказе и отправьте снова.',
+    invalid: 'По данным заказа счёт не составить (нет строк, неверный телефон, не сходятся суммы). Исправьте заказ и отправьте снова.',
+    not_paid: 'Заказ не был оплачен в момент попытки. После оплаты отправьте снова (сверка делает это и сама).',
+    not_found: 'Заказа не было в базе в момент попытки.',
+    stalled: 'Обработчики несколько раз падали во время выгрузки. Проверьте их и отправьте снова.',
+    malformed: 'Это не номер заказа (добавлено вручную).',
+  },
+};
+
+const OUTCOMES = {
+  en: { exported: 'exported', already_exported: 'already exported', rejected_not_found: 'no such order',
+    rejected_not_paid: 'not paid', rejected_invalid: 'invalid order', rejected_refused_by_1c: 'refused by 1C',
+    transient_failure: '1C failed (retried)', not_configured: '1C not configured', not_called: 'not sent (our side)',
+    record_failed: 'accepted, not recorded' },
+  ru: { exported: 'выгружен', already_exported: 'уже был выгружен', rejected_not_found: 'нет такого заказа',
+    rejected_not_paid: 'не оплачен', rejected_invalid: 'ошибка в заказе', rejected_refused_by_1c: '1С отказала',
+    transient_failure: 'сбой 1С (будет повтор)', not_configured: '1С не настроена', not_called: 'не отправлен (сбой у нас)',
+    record_failed: 'принят 1С, не записан' },
+};
+
+const root = document.documentElement;
+const lang = root.lang === 'ru' ? 'ru' : 'en';
+const canChange = root.dataset.role === 'operator';
+const locale = lang === 'ru' ? 'ru-RU' : 'en-GB';
+
+function t(key, args) {
+  let s = TEXT[lang][key] ?? TEXT.en[key] ?? key;
+  for (const [k, v] of Object.entries(args || {})) s = s.replaceAll('{' + k + '}', String(v));
+  return s;
+}
+
+/** Builds an element; children are nodes or text (never parsed as HTML). */
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+function when(iso) {
+  if (!iso) return t('never');
+  const d = new Date(iso);
+  return isNaN(d) ? iso : d.toLocaleString(locale, { dateStyle: 'short', timeStyle: 'medium' });
+}
+
+function ms(v) {
+  if (v === null || v === undefined) return '—';
+  return v >= 1000 ? (v / 1000).toFixed(v >= 10000 ? 0 : 1) + ' s' : v + ' ms';
+}
+
+function outcome(o) {
+  return OUTCOMES[lang][o] ?? o;
+}
+
+function outcomeClass(o) {
+  if (o === 'exported' || o === 'already_exported') return 'ok';
+  if (o && o.startsWith('rejected')) return 'bad';
+  return 'warn';
+}
+
+async function api(path, options) {
+  const res = await fetch(path, Object.assign({ credentials: 'same-origin', headers: { Accept: 'application/json' } },
+    options || {}));
+  let body = null;
+  try { body = await res.json(); } catch (e) { body = null; }
+  return { status: res.status, ok: res.ok, body };
+}
+
+const app = document.getElementById('app');
+
+function show(...nodes) {
+  app.replaceChildren(...nodes);
+}
+
+function confirmAction(text) {
+  const dialog = document.getElementById('confirm');
+  document.getElementById('confirm-text').textContent = text;
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+    dialog.returnValue = '';
+    dialog.showModal();
+  });
+}
+
+let flash = null;
+
+function flashNode() {
+  if (!flash) return null;
+  const node = h('div', { class: 'flash' + (flash.bad ? ' bad' : ''), role: 'status' }, flash.text);
+  flash = null;
+  return node;
+}
+
+// ---- overview -------------------------------------------------------------------------------------------------
+
+function card(label, value, bad, id) {
+  return h('div', { class: 'card' + (bad ? ' bad' : ''), 'data-metric': id }, h('div', { class: 'label' }, label),
+    h('div', { class: 'value' }, value));
+}
+
+function oneCBadge(onec) {
+  const cls = { ok: 'ok', paused: 'warn', down: 'bad', not_configured: 'bad', unknown: '' }[onec.state] ?? '';
+  const text = t('onec.' + onec.state, { t: when(onec.since) });
+  return h('span', { class: 'badge ' + cls, id: 'onec-state', 'data-state': onec.state }, text);
+}
+
+async function overview() {
+  const r = await api('/api/overview');
+  if (!r.ok) return show(h('p', { class: 'flash bad' }, t('error.load', { e: r.status })));
+  const o = r.body;
+  const q = o.queues;
+  const times = o.export_time;
+  const attempts = Object.entries(o.rates.attempts || {});
+  show(
+    h('h1', null, t('overview.title'), h('span', { class: 'updated' }, t('updated', { t: new Date().toLocaleTimeString(locale) }))),
+    h('div', { class: 'cards' },
+      card(t('q.ready'), q.ready, false, 'ready'), card(t('q.delayed'), q.delayed, false, 'delayed'),
+      card(t('q.active'), q.active, false, 'active'), card(t('q.dlq'), q.dlq, q.dlq > 0, 'dlq'),
+      card(t('q.oldest'), o.oldest_waiting_seconds === null ? '—' : ms(Math.round(o.oldest_waiting_seconds * 1000)),
+        o.oldest_waiting_seconds > 900, 'oldest'),
+      card(t('rate.exported'), o.rates.exported_per_minute, false, 'rate')),
+    h('h2', null, t('onec')),
+    h('div', { class: 'panel' }, oneCBadge(o.onec), ' ',
+      o.onec.last_call_at ? h('span', { class: 'muted' }, t('onec.last', { t: when(o.onec.last_call_at),
+        o: outcome(o.onec.last_call_outcome) + (o.onec.last_http_status ? ' (HTTP ' + o.onec.last_http_status + ')' : '') })) : null),
+    h('h2', null, t('times', { m: times.window_minutes, n: times.exports })),
+    h('table', { id: 'percentiles' },
+      h('tr', null, h('th', null, ''), h('th', null, 'P50'), h('th', null, 'P95'), h('th', null, 'P99')),
+      h('tr', null, h('td', null, t('times.job')), ...['p50', 'p95', 'p99'].map((p) => h('td', null, ms(times.queued_to_exported_ms[p])))),
+      h('tr', null, h('td', null, t('times.call')), ...['p50', 'p95', 'p99'].map((p) => h('td', null, ms(times.onec_call_ms[p]))))),
+    h('h2', null, t('rates', { m: o.rates.window_minutes }) + ': ' + t('rate.attempts')),
+    h('div', { class: 'panel' }, attempts.length === 0 ? '—'
+      : attempts.map(([k, v]) => h('span', { class: 'badge ' + outcomeClass(k), style: null }, outcome(k) + ': ' + v, ' '))),
+    h('h2', null, t('workers')),
+    o.workers.length === 0 ? h('p', { class: 'flash bad' }, t('workers.none'))
+      : h('table', { id: 'workers' },
+        h('tr', null, h('th', null, t('w.id')), h('th', null, t('w.seen')), h('th', null, t('w.circuit')), h('th', null, t('w.busy'))),
+        o.workers.map((w) => h('tr', null, h('td', null, w.id), h('td', null, when(w.seen_at)),
+          h('td', null, h('span', { class: 'badge ' + (w.circuit === 'closed' ? 'ok' : 'warn') }, w.circuit)),
+          h('td', null, w.in_flight + ' / ' + w.concurrency)))),
+    h('h2', null, t('counters')),
+    h('div', { class: 'panel muted' }, Object.entries(o.counters).map(([k, v]) => k + ' ' + v).join(' · ') || '—'));
+}
+
+// ---- DLQ ------------------------------------------------------------------------------------------------------
+
+async function requeueOne(id) {
+  if (!(await confirmAction(t('dlq.confirmOne', { id })))) return;
+  const r = await api('/api/dlq/' + encodeURIComponent(id) + '/requeue', { method: 'POST' });
+  flash = { text: r.ok ? t('dlq.done', { n: r.body.requeued }) : (r.body && r.body.error) || String(r.status), bad: !r.ok };
+  await render();
+}
+
+async function requeueReason(reason, n) {
+  if (!(await confirmAction(t('dlq.confirmAll', { n, r: reason })))) return;
+  const r = await api('/api/dlq/requeue?reason=' + encodeURIComponent(reason), { method: 'POST' });
+  flash = { text: r.ok ? t('dlq.done', { n: r.body.requeued }) : (r.body && r.body.error) || String(r.status), bad: !r.ok };
+  await render();
+}
+
+async function dlq() {
+  const r = await api('/api/dlq?limit=1000');
+  if (!r.ok) return show(h('p', { class: 'flash bad' }, t('error.load', { e: r.status })));
+  const groups = new Map();
+  for (const e of r.body.entries) {
+    const reason = e.reason || 'unreadable';
+    if (!groups.has(reason)) groups.set(reason, []);
+    groups.get(reason).push(e);
+  }
+  const sections = [];
+  for (const [reason, entries] of groups) {
+    const count = r.body.reasons[reason] ?? entries.length;
+    sections.push(h('section', { class: 'reason', 'data-reason': reason },
+      h('div', { class: 'reason-head' }, h('h2', null, reason + ' (' + count + ')'),
+        canChange ? h('button', { class: 'requeue-reason', onclick: () => requeueReason(reason, count) },
+          t('dlq.requeueAll', { n: count })) : null),
+      h('p', { class: 'muted' }, REASONS[lang][reason] ?? ''),
+      h('table', null,
+        h('tr', null, h('th', null, t('col.order')), h('th', null, t('col.invoice')), h('th', null, t('col.attempts')),
+          h('th', null, t('col.error')), h('th', null, t('col.when')), canChange ? h('th', null, '') : null),
+        entries.map((e) => h('tr', { 'data-order': e.order_id },
+          h('td', null, h('a', { href: '/orders/' + encodeURIComponent(e.order_id) }, e.order_id ?? '?')),
+          h('td', null, e.invoice_number ?? '—'), h('td', null, e.attempts ?? ''),
+          h('td', { class: 'error' }, (e.last_http_status ? 'HTTP ' + e.last_http_status + ': ' : '') + (e.last_error ?? e.raw ?? '')),
+          h('td', null, when(e.dead_at)),
+          canChange ? h('td', null, e.order_id ? h('button', { class: 'requeue', onclick: () => requeueOne(String(e.order_id)) },
+            t('dlq.requeue')) : null) : null)))));
+  }
+  show(h('h1', null, t('dlq.title'), h('span', { class: 'updated' }, t('dlq.total', { n: r.body.total }))), flashNode(),
+    sections.length === 0 ? h('p', { class: 'panel', id: 'dlq-empty' }, t('dlq.empty')) : sections);
+}
+
+// ---- order ----------------------------------------------------------------------------------------------------
+
+async function queueExport(id) {
+  const r = await api('/api/orders/' + id + '/export', { method: 'POST' });
+  flash = { text: r.ok ? t('order.queued') : (r.body && (r.body.error || r.body.status)) || String(r.status), bad: !r.ok };
+  await render();
+}
+
+function answer(s) {
+  const o = s.order;
+  const job = s.job || {};
+  const text = t('where.' + s.where, {
+    inv: o.invoice_number, doc: o.onec_document_number || o.onec_document_id || '—', t: when(s.where === 'exported'
+      ? o.invoice_exported_at : job.due_at), r: job.reason || (s.dlq_entry && s.dlq_entry.reason) || '', s: o.status });
+  const cls = s.where === 'exported' ? 'ok' : s.where === 'dlq' || s.where === 'not_paid' ? 'bad' : 'warn';
+  return h('div', { class: 'panel answer ' + cls, id: 'where', 'data-where': s.where }, text);
+}
+
+function facts(s) {
+  const o = s.order;
+  const job = s.job;
+  const rows = [
+    [t('f.status'), o.status], [t('f.paid_at'), when(o.paid_at)], [t('f.invoice'), o.invoice_number ?? '—'],
+    [t('f.exported_at'), o.invoice_exported_to_1c ? when(o.invoice_exported_at) : t('no')],
+    [t('f.doc'), [o.onec_document_number, o.onec_document_id].filter(Boolean).join(' · ') || '—'],
+  ];
+  if (job) {
+    rows.push([t('f.job'), job.state + ', ' + t('col.attempts').toLowerCase() + ' ' + (job.attempts ?? 0)]);
+    if (job.enqueued_at) rows.push([t('f.enqueued'), when(job.enqueued_at)]);
+    if (job.due_at) rows.push([t('f.due'), when(job.due_at)]);
+    if (job.reason) rows.push([t('f.reason'), job.reason + (REASONS[lang][job.reason] ? ' — ' + REASONS[lang][job.reason] : '')]);
+    if (job.last_error) rows.push([t('f.lastError'), (job.last_http_status ? 'HTTP ' + job.last_http_status + ': ' : '') + job.last_error]);
+  }
+  return h('div', { class: 'panel' }, h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])));
+}
+
+function attemptsTable(list) {
+  if (list.length === 0) return h('p', { class: 'panel muted' }, t('order.noAttempts'));
+  return h('table', { id: 'attempts' },
+    h('tr', null, ['col.n', 'col.when', 'col.who', 'col.outcome', 'col.http', 'col.duration', 'col.permit', 'col.details']
+      .map((k) => h('th', null, t(k)))),
+    list.map((a) => h('tr', { class: 'attempt', 'data-outcome': a.outcome },
+      h('td', null, a.attempt), h('td', null, when(a.started_at)), h('td', null, a.actor),
+      h('td', null, h('span', { class: 'badge ' + outcomeClass(a.outcome) }, outcome(a.outcome))),
+      h('td', null, a.http_status ?? '—'), h('td', null, ms(a.duration_ms)), h('td', null, ms(a.permit_wait_ms)),
+      h('td', { class: 'error' }, a.onec_document_number ? (a.invoice_number + ' → ' + a.onec_document_number)
+        : (a.error ?? (a.invoice_number ?? ''))))));
+}
+
+async function order() {
+  const id = root.dataset.order;
+  const r = await api('/api/orders/' + encodeURIComponent(id));
+  if (r.status === 404 || r.status === 400) return show(h('h1', null, t('order.title', { id })), h('p', { class: 'panel' }, t('order.notFound', { id })));
+  if (!r.ok) return show(h('p', { class: 'flash bad' }, t('error.load', { e: r.status })));
+  const s = r.body;
+  const actions = [];
+  if (canChange && s.where === 'not_queued') actions.push(h('button', { class: 'primary', id: 'queue-export', onclick: () => queueExport(id) }, t('order.export')));
+  if (canChange && s.where === 'dlq') actions.push(h('button', { class: 'requeue', onclick: () => requeueOne(String(id)) }, t('dlq.requeue')));
+  show(h('h1', null, t('order.title', { id }), h('span', { class: 'updated' }, t('updated', { t: new Date().toLocaleTimeString(locale) }))),
+    flashNode(), answer(s), actions.length ? h('p', null, actions) : null,
+    h('h2', null, t('order.facts')), facts(s), h('h2', null, t('order.attempts')), attemptsTable(s.attempts));
+}
+
+function search() {
+  const q = new URLSearchParams(location.search).get('q') || '';
+  show(h('p', { class: 'panel', id: 'search-none' }, t('search.none', { q })));
+}
+
+// ---- wiring ---------------------------------------------------------------------------------------------------
+
+const PAGES = { overview, dlq, order, search };
+const REFRESH = { overview: 3000, order: 5000 };
+let rendering = false;
+
+async function render() {
+  if (rendering) return;
+  rendering = true;
+  try {
+    await PAGES[root.dataset.page]();
+  } catch (e) {
+    show(h('p', { class: 'flash bad' }, t('error.load', { e: e.message })));
+  } finally {
+    rendering = false;
+  }
+}
+
+function translateShell() {
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) {
+    el.placeholder = t(el.dataset.i18nPlaceholder);
+    el.setAttribute('aria-label', el.placeholder);
+  }
+  const current = document.querySelector('nav a[data-nav="' + root.dataset.page + '"]');
+  if (current) current.classList.add('current');
+  document.title = 'onec-exporter · ' + t(root.dataset.page === 'dlq' ? 'nav.dlq' : 'nav.overview');
+}
+
+translateShell();
+app.replaceChildren(h('p', { class: 'muted' }, t('loading')));
+render();
+if (REFRESH[root.dataset.page]) {
+  setInterval(() => {
+    if (!document.getElementById('confirm').open && !document.hidden) render();
+  }, REFRESH[root.dataset.page]);
+}

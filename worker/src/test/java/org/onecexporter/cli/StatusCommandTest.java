@@ -1,0 +1,109 @@
+package org.onecexporter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.onecexporter.testing.TestOrder.aPaidOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.onecexporter.emulator.EmulatorConfig;
+import org.onecexporter.emulator.EmulatorServer;
+import org.onecexporter.json.Json;
+import org.onecexporter.queue.JobQueue;
+import org.onecexporter.testing.EmulatorExtension;
+import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.RedisExtension;
+import org.onecexporter.testing.RedisExtension.TestRedis;
+import org.onecexporter.testing.TestDatabase;
+
+/** {@code onec-exporter status <order_id>} and the attempts {@code export} leaves in the history, as processes. */
+@ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
+class StatusCommandTest {
+  private final TestDatabase db;
+  private final TestRedis redis;
+  private final EmulatorServer emulator;
+  @TempDir
+  Path logDir;
+
+  StatusCommandTest(TestDatabase db, TestRedis redis, EmulatorServer emulator) {
+    this.db = db;
+    this.redis = redis;
+    this.emulator = emulator;
+  }
+
+  @BeforeEach
+  void clean() {
+    db.truncate();
+    db.jdbi().useHandle(h -> h.execute("TRUNCATE export_attempts"));
+    redis.queue().deleteAll();
+  }
+
+  private Map<String, String> env() {
+    Map<String, String> env = new HashMap<>(db.env());
+    env.put("REDIS_URL", redis.url());
+    env.put("QUEUE_PREFIX", redis.prefix());
+    env.put("LOG_DIR", logDir.toString());
+    env.put("ONEC_BASE_URL", emulator.baseUrl());
+    env.put("ONEC_USERNAME", EmulatorConfig.DEFAULT_USERNAME);
+    env.put("ONEC_PASSWORD", EmulatorConfig.DEFAULT_PASSWORD);
+    return env;
+  }
+
+  @Test
+  void an_exported_order_shows_its_invoice_document_and_the_cli_attempt() throws Exception {
+    aPaidOrder(1001).insert(db.jdbi());
+    assertThat(CliProcess.run(env(), "export", "1001").exitCode()).isZero();
+
+    CliProcess.Result status = CliProcess.run(env(), "status", "1001");
+
+    assertThat(status.exitCode()).as(status.stderr()).isZero();
+    JsonNode doc = Json.MAPPER.readTree(status.stdout());
+    assertThat(doc.get("order_id").asLong()).isEqualTo(1001);
+    assertThat(doc.get("where").asText()).isEqualTo("exported");
+    assertThat(doc.get("order").get("invoice_number").asText()).isEqualTo("INV-2026-001");
+    assertThat(doc.get("order").get("invoice_exported_to_1c").asBoolean()).isTrue();
+    assertThat(doc.get("order").get("onec_document_id").asText())
+        .isEqualTo(emulator.invoices().get(0).documentId());
+    assertThat(doc.get("order").has("customer_name")).as("no personal data").isFalse();
+    assertThat(doc.get("job").isNull()).isTrue();
+    assertThat(doc.get("attempts")).singleElement().satisfies(a -> {
+      assertThat(a.get("actor").asText()).isEqualTo("cli");
+      assertThat(a.get("outcome").asText()).isEqualTo("exported");
+      assertThat(a.get("http_status").asInt()).isEqualTo(201);
+      assertThat(a.get("onec_document_number").asText()).isNotBlank();
+    });
+  }
+
+  @Test
+  void a_dead_job_shows_its_dlq_entry_and_an_unknown_order_exits_3() throws Exception {
+    aPaidOrder(5).insert(db.jdbi());
+    JobQueue queue = redis.queue();
+    queue.enqueue("5", "enqueuer");
+    JobQueue.ClaimedJob job = (JobQueue.ClaimedJob) queue.claim(Duration.ofSeconds(30), "w1");
+    queue.deadLetter(job, "refused_by_1c", "1C answered 400: articul not found", 400, "INV-2026-007");
+
+    CliProcess.Result status = CliProcess.run(env(), "status", "5");
+
+    assertThat(status.exitCode()).as(status.stderr()).isZero();
+    JsonNode doc = Json.MAPPER.readTree(status.stdout());
+    assertThat(doc.get("where").asText()).isEqualTo("dlq");
+    assertThat(doc.get("job").get("state").asText()).isEqualTo("dead");
+    assertThat(doc.get("job").get("attempts").asInt()).isEqualTo(1);
+    assertThat(doc.get("job").get("enqueued_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+    assertThat(doc.get("job").has("token")).isFalse();
+    assertThat(doc.get("dlq_entry").get("reason").asText()).isEqualTo("refused_by_1c");
+    assertThat(doc.get("dlq_entry").get("last_http_status").asInt()).isEqualTo(400);
+
+    CliProcess.Result unknown = CliProcess.run(env(), "status", "404404");
+    assertThat(unknown.exitCode()).isEqualTo(ExitCodes.REJECTED);
+    JsonNode none = Json.MAPPER.readTree(unknown.stdout());
+    assertThat(none.get("order").isNull()).isTrue();
+    assertThat(none.get("where").asText()).isEqualTo("unknown_order");
+  }
+}
