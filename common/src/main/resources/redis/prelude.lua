@@ -35,10 +35,50 @@ local function dead_letter(prefix, dlq, stats, id, reason, err, http_status, inv
 end
 
 
+-- 1C's health, one fact for the whole fleet (HASH P:onec_health): state ('up' when absent, or 'down'), failures
+-- (consecutive transient failures across the fleet), last_failed (the order of the latest one), and while down: next_probe_at, interval (between probes),
+-- probe (the lease token of the one job allowed to call 1C) and probe_until.
+-- How long until a probe may go while 1C is down; nil when 1C is up.
+local function onec_probe_wait(health, now)
+  if redis.call('HGET', health, 'state') ~= 'down' then
+    return nil
+  end
+  local h = redis.call('HMGET', health, 'next_probe_at', 'probe_until')
+  return math.max(0, math.max(tonumber(h[1] or '0'), tonumber(h[2] or '0')) - now)
+end
+
+-- 1C answered a call (any answer that is not a transient failure): the streak ends; when the fleet saw it down,
+-- it is up again and idle workers are woken (the fleet-wide permit cap still limits the calls).
+local function onec_answered(health, stats, wake_key)
+  local h = redis.call('HMGET', health, 'state', 'failures')
+  if h[1] == 'down' then
+    redis.call('DEL', health)
+    redis.call('HINCRBY', stats, 'circuit_closed', 1)
+    for _ = 1, 16 do
+      redis.call('LPUSH', wake_key, '1')
+    end
+    redis.call('LTRIM', wake_key, 0, 63)
+  elseif h[2] and h[2] ~= '0' then
+    redis.call('HSET', health, 'failures', 0)
+    redis.call('HDEL', health, 'last_failed')
+  end
+end
+
 -- Leases up to max of the oldest ready jobs (after promoting due retries) to token .. ':1', ':2', …; counts the
--- attempt. Returns the flat list {id, attempts, invoice_number, enqueued_at, …}; wakes another idle worker when
+-- attempt. Returns the flat list {id, attempts, invoice_number, enqueued_at, probe ('1'/'0'), …} (and, when 1C is
+-- down and no probe is due, an empty list and the ms until one is); wakes another idle worker when
 -- jobs are left. Shared by claim.lua and ack_claim.lua.
-local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease_ms, worker, max, now)
+local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease_ms, worker, max, now, health)
+  -- While the fleet knows 1C is down, only one job at a time is leased, as the probe, when the probe is due.
+  local probe = false
+  local wait = onec_probe_wait(health, now)
+  if wait then
+    if wait > 0 then
+      return {}, wait
+    end
+    max = 1
+    probe = true
+  end
   local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, 100)
   for _, id in ipairs(due) do
     redis.call('ZREM', delayed, id)
@@ -46,7 +86,7 @@ local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease
     redis.call('HSET', job_key(prefix, id), 'state', 'ready')
   end
   local claimed = {}
-  while #claimed < 4 * max do
+  while #claimed < 5 * max do
     local id = redis.call('RPOP', ready)
     if not id then
       break
@@ -60,7 +100,7 @@ local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease
       end
       local attempts = redis.call('HINCRBY', job, 'attempts', 1)
       local deadline = now + tonumber(lease_ms)
-      local job_token = token .. ':' .. (#claimed / 4 + 1)
+      local job_token = token .. ':' .. (#claimed / 5 + 1)
       redis.call('ZADD', active, deadline, id)
       redis.call('HSET', job, 'state', 'active', 'token', job_token, 'worker', worker, 'claimed_at', now,
         'lease_until', deadline)
@@ -69,6 +109,12 @@ local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease
       claimed[#claimed + 1] = tostring(attempts)
       claimed[#claimed + 1] = h[1] or ''
       claimed[#claimed + 1] = h[2] or ''
+      if probe then
+        redis.call('HSET', health, 'probe', job_token, 'probe_until', deadline)
+        claimed[#claimed + 1] = '1'
+      else
+        claimed[#claimed + 1] = '0'
+      end
     end
     -- otherwise a second entry for a job that is active, delayed or dead: drop the duplicate
   end
@@ -81,10 +127,11 @@ end
 -- Acks the jobs described by args[from], args[from + 1], … (order_id, token, outcome, call_ms per job): a job
 -- whose token still holds is done and forgotten, counted, and an export's timing ("<done_at>
 -- <enqueued_to_done_ms> <call_ms>") goes to a capped list for fleet-wide percentiles. Returns 1/0 per job.
-local function ack_jobs(active, stats, times, prefix, args, from)
+local function ack_jobs(active, stats, times, prefix, args, from, health, wake_key)
   local results = {}
   local now = nil
   local timed = false
+  local answered = false
   for i = from, #args, 4 do
     local id, token, outcome, call_ms = args[i], args[i + 1], args[i + 2], args[i + 3]
     local job = job_key(prefix, id)
@@ -97,6 +144,9 @@ local function ack_jobs(active, stats, times, prefix, args, from)
         redis.call('LPUSH', times, now .. ' ' .. (now - enqueued) .. ' ' .. call_ms)
         timed = true
       end
+      if call_ms ~= '' then
+        answered = true
+      end
       redis.call('ZREM', active, id)
       redis.call('DEL', job)
       redis.call('HINCRBY', stats, outcome, 1)
@@ -105,6 +155,9 @@ local function ack_jobs(active, stats, times, prefix, args, from)
   end
   if timed then
     redis.call('LTRIM', times, 0, 9999)
+  end
+  if answered then
+    onec_answered(health, stats, wake_key)
   end
   return results
 end

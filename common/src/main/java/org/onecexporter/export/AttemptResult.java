@@ -25,7 +25,7 @@ public sealed interface AttemptResult {
       implements AttemptResult {
     /** Whether 1C was called in this attempt. */
     public boolean calledOneC() {
-      return failed != Failed.OUR_SIDE_BEFORE_THE_CALL;
+      return failed != Failed.OUR_SIDE_BEFORE_THE_CALL && failed != Failed.ONE_C_DOWN;
     }
   }
 
@@ -38,6 +38,8 @@ public sealed interface AttemptResult {
     /** 1C accepted the invoice, then recording it in PostgreSQL failed; the next attempt is answered "exists". */
     OUR_SIDE_AFTER_THE_CALL,
     /** 1C answered that its extension is not configured: nobody's attempt, an administrator's task. */
-    ONE_C_NOT_CONFIGURED
+    ONE_C_NOT_CONFIGURED,
+    /** Not called: the fleet knows 1C is down and this job was not its probe ({@code retryAfter}: the next probe). */
+    ONE_C_DOWN
   }
 }

@@ -189,6 +189,11 @@ public final class OneCExporter implements JobHandler {
     trace.sent(exchange, (System.nanoTime() - sendStarted) / 1_000_000);
     CallOutcome outcome = exchange.outcome();
     if (outcome instanceof CallOutcome.NotCalled notCalled) {
+      if (notCalled.oneCDown()) {
+        LOG.debug("1C not called: {}", notCalled.reason());
+        return new AttemptResult.Retry(orderId, number, notCalled.reason(), 0, notCalled.oneCDownFor(),
+            AttemptResult.Failed.ONE_C_DOWN);
+      }
       LOG.warn("1C not called: {}", notCalled.reason(), kv("order_id", orderId), kv("invoice_number", number),
           kv("attempt", attempt), kv("outcome", "not_called"));
       return new AttemptResult.Retry(orderId, number, notCalled.reason(), 0, null,

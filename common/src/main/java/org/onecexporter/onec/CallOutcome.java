@@ -24,9 +24,18 @@ public sealed interface CallOutcome {
 
   /**
    * The call was not made: our side could not let it go (no fleet-wide 1C permit because Redis is unavailable,
-   * or the worker is stopping). Says nothing about 1C.
+   * or the worker is stopping), or the whole fleet knows 1C is down ({@code oneCDownFor}: until the next probe).
    */
-  record NotCalled(String reason) implements CallOutcome {
+  record NotCalled(String reason, Duration oneCDownFor) implements CallOutcome {
+    public NotCalled(String reason) {
+      this(reason, null);
+    }
+
+    /** The fleet knows 1C is down and this call was not its probe: nothing about our side either. */
+    public boolean oneCDown() {
+      return oneCDownFor != null;
+    }
+
     @Override
     public int httpStatus() {
       return 0;

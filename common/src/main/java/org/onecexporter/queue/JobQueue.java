@@ -35,7 +35,7 @@ public final class JobQueue {
     this.script = redis.getScript(StringCodec.INSTANCE);
     String prelude = resource("prelude");
     for (String name : List.of("enqueue", "claim", "extend", "ack", "ack_claim", "retry", "deadletter", "release", "reap",
-        "requeue", "purge", "drop", "permit_acquire", "permit_release", "permit_extend")) {
+        "requeue", "purge", "drop", "permit_acquire", "permit_release", "onec_health")) {
       scripts.put(name, withoutComments(prelude + resource(name)));
     }
   }
@@ -51,8 +51,16 @@ public final class JobQueue {
   /** The result of asking for a job to be queued. */
   public record EnqueueResult(boolean queued, String state) {}
 
-  /** A job leased to the caller. {@code orderId} is the raw text (a hand-pushed job may not be a number). */
-  public record ClaimedJob(String orderId, String token, int attempt, String invoiceNumber, long enqueuedAtMillis) {}
+  /**
+   * A job leased to the caller. {@code orderId} is the raw text (a hand-pushed job may not be a number).
+   * {@code probe}: the fleet knows 1C is down and this job is the one allowed to call it (see {@link #onecHealth}).
+   */
+  public record ClaimedJob(String orderId, String token, int attempt, String invoiceNumber, long enqueuedAtMillis,
+      boolean probe) {
+    public ClaimedJob(String orderId, String token, int attempt, String invoiceNumber, long enqueuedAtMillis) {
+      this(orderId, token, attempt, invoiceNumber, enqueuedAtMillis, false);
+    }
+  }
 
   /** Nothing ready: how long until the next delayed job is due, or empty when none waits. */
   public record Empty(Optional<Duration> nextDue) {}
@@ -74,7 +82,7 @@ public final class JobQueue {
    */
   public Object claim(Duration lease, String worker, int max) {
     String token = UUID.randomUUID().toString();
-    List<Object> r = eval("claim", List.of(keys.ready(), keys.delayed(), keys.active(), keys.wake()),
+    List<Object> r = eval("claim", List.of(keys.ready(), keys.delayed(), keys.active(), keys.wake(), keys.onecHealth()),
         keys.prefix(), token, Long.toString(lease.toMillis()), worker, Integer.toString(max));
     String first = (String) r.get(0);
     if (first.isEmpty()) {
@@ -84,15 +92,15 @@ public final class JobQueue {
     return claimedJobs(r, 0, token);
   }
 
-  /** The jobs of a claim answer: {id, attempts, invoice_number, enqueued_at} per job from {@code from} on. */
+  /** The jobs of a claim answer: {id, attempts, invoice_number, enqueued_at, probe} per job from {@code from} on. */
   private static List<ClaimedJob> claimedJobs(List<Object> r, int from, String token) {
-    List<ClaimedJob> jobs = new ArrayList<>((r.size() - from) / 4);
-    for (int i = from; i + 3 < r.size(); i += 4) {
+    List<ClaimedJob> jobs = new ArrayList<>((r.size() - from) / 5);
+    for (int i = from; i + 4 < r.size(); i += 5) {
       String invoice = (String) r.get(i + 2);
       String enqueued = (String) r.get(i + 3);
-      jobs.add(new ClaimedJob((String) r.get(i), token + ":" + ((i - from) / 4 + 1),
+      jobs.add(new ClaimedJob((String) r.get(i), token + ":" + ((i - from) / 5 + 1),
           Integer.parseInt((String) r.get(i + 1)), invoice.isEmpty() ? null : invoice,
-          enqueued.isEmpty() ? 0 : Long.parseLong(enqueued)));
+          enqueued.isEmpty() ? 0 : Long.parseLong(enqueued), "1".equals(r.get(i + 4))));
     }
     return jobs;
   }
@@ -146,7 +154,8 @@ public final class JobQueue {
     List<String> args = new ArrayList<>(1 + acks.size() * 4);
     args.add(keys.prefix());
     addAcks(args, acks);
-    return evalAsync("ack", List.of(keys.active(), keys.stats(), keys.exportTimes()), args.toArray(String[]::new))
+    return evalAsync("ack", List.of(keys.active(), keys.stats(), keys.exportTimes(), keys.onecHealth(), keys.wake()),
+        args.toArray(String[]::new))
         .thenApply(r -> {
           boolean[] result = new boolean[acks.size()];
           for (int i = 0; i < result.length; i++) {
@@ -187,7 +196,7 @@ public final class JobQueue {
     args.add(Integer.toString(max));
     addAcks(args, acks);
     return evalAsync("ack_claim", List.of(keys.active(), keys.stats(), keys.exportTimes(), keys.ready(),
-        keys.delayed(), keys.wake()), args.toArray(String[]::new)).thenApply(r -> {
+        keys.delayed(), keys.wake(), keys.onecHealth()), args.toArray(String[]::new)).thenApply(r -> {
           int n = (int) number(r.get(0));
           boolean[] acked = new boolean[n];
           for (int i = 0; i < n; i++) {
@@ -293,9 +302,53 @@ public final class JobQueue {
 
   /** One global 1C-call permit, or how long until one may free up. */
   public Optional<Duration> tryAcquirePermit(String permitId, int max, Duration lease) {
-    List<Object> r = eval("permit_acquire", List.of(keys.permits()), permitId, Integer.toString(max),
-        Long.toString(lease.toMillis()));
-    return number(r.get(0)) == 1 ? Optional.empty() : Optional.of(Duration.ofMillis(number(r.get(1))));
+    Permit p = tryAcquirePermit(permitId, max, lease, null);
+    return p.granted() ? Optional.empty() : Optional.of(p.retryIn());
+  }
+
+  /**
+   * A permit answer: granted; or not yet ({@code retryIn}: until one may free up); or {@code oneCDown}: the fleet
+   * knows 1C is down and this call is not its probe, so it must not be made ({@code retryIn}: the next probe).
+   */
+  public record Permit(boolean granted, boolean oneCDown, Duration retryIn) {}
+
+  /**
+   * One global 1C-call permit. {@code probeToken}: the lease token of the caller's job when it is the fleet's
+   * probe ({@link ClaimedJob#probe()}), else null.
+   */
+  public Permit tryAcquirePermit(String permitId, int max, Duration lease, String probeToken) {
+    List<Object> r = eval("permit_acquire", List.of(keys.permits(), keys.onecHealth()), permitId,
+        Integer.toString(max), Long.toString(lease.toMillis()), probeToken == null ? "" : probeToken);
+    long status = number(r.get(0));
+    return new Permit(status == 1, status == -1, Duration.ofMillis(number(r.get(1))));
+  }
+
+  /** What the fleet-wide 1C health says after a report: {@code refund}: do not count the attempt. */
+  public record Health(boolean down, boolean refund, Duration untilProbe) {}
+
+  /** How a call to 1C went, for the fleet-wide health. */
+  public enum HealthReport {
+    /** 1C answered (success, a refusal, not_configured): it is up. */
+    UP,
+    /** A transient failure: 5xx, timeout, refused or dropped connection. */
+    FAIL,
+    /** 1C said it is down for everyone (403, sessions locked). */
+    DOWN,
+    /** The probe's job ended without calling 1C: let another job probe now. */
+    RELEASE
+  }
+
+  /**
+   * Records a call's outcome in 1C's fleet-wide health: {@code threshold} consecutive transient failures
+   * (across all workers) mark 1C down; then only one probe per {@code open} (doubling up to {@code maxOpen} while
+   * probes fail) calls it, and the first answer marks it up.
+   */
+  public Health onecHealth(HealthReport report, ClaimedJob job, int threshold, Duration open, Duration maxOpen) {
+    List<Object> r = eval("onec_health", List.of(keys.onecHealth(), keys.stats(), keys.wake()),
+        report.name().toLowerCase(java.util.Locale.ROOT), job == null ? "" : job.token(),
+        Integer.toString(threshold), Long.toString(open.toMillis()), Long.toString(maxOpen.toMillis()),
+        job == null ? "" : job.orderId());
+    return new Health("down".equals(r.get(0)), number(r.get(1)) == 1, Duration.ofMillis(number(r.get(2))));
   }
 
   public void awaitPermit(Duration timeout) throws InterruptedException {
@@ -305,10 +358,6 @@ public final class JobQueue {
 
   public void releasePermit(String permitId) {
     eval("permit_release", List.of(keys.permits(), keys.permitsWake()), permitId);
-  }
-
-  public void extendPermit(String permitId, Duration lease) {
-    eval("permit_extend", List.of(keys.permits()), permitId, Long.toString(lease.toMillis()));
   }
 
   /** Who runs a fleet-wide periodic task this interval: true for exactly one caller per interval. */

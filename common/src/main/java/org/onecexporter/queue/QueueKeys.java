@@ -62,6 +62,11 @@ public record QueueKeys(String prefix) {
     return prefix + ":onec_permits";
   }
 
+  /** HASH: 1C's health as the whole fleet sees it (up/down, failure streak, next probe). */
+  public String onecHealth() {
+    return prefix + ":onec_health";
+  }
+
   public String permitsWake() {
     return prefix + ":onec_permits:wake";
   }

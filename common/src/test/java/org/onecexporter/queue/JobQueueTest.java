@@ -286,4 +286,52 @@ class JobQueueTest {
       Thread.currentThread().interrupt();
     }
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void once_the_fleet_sees_1c_down_only_one_probe_is_leased_and_may_call_and_an_answer_brings_it_back() {
+    Duration open = Duration.ofMillis(300);
+    for (int id = 1; id <= 5; id++) {
+      queue.enqueue(Integer.toString(id), "test");
+    }
+    List<JobQueue.ClaimedJob> jobs = (List<JobQueue.ClaimedJob>) queue.claim(LEASE, "w", 3);
+    // Two orders fail in a row: the first counts, the second does not look specific to its order.
+    assertThat(queue.onecHealth(JobQueue.HealthReport.FAIL, jobs.get(0), 3, open, open.multipliedBy(4)))
+        .isEqualTo(new JobQueue.Health(false, false, Duration.ZERO));
+    assertThat(queue.onecHealth(JobQueue.HealthReport.FAIL, jobs.get(1), 3, open, open.multipliedBy(4)).refund())
+        .isTrue();
+    JobQueue.Health down = queue.onecHealth(JobQueue.HealthReport.FAIL, jobs.get(2), 3, open, open.multipliedBy(4));
+    assertThat(down.down()).isTrue();
+    assertThat(down.refund()).isTrue();
+    assertThat(queue.stats().counters()).containsEntry("circuit_open", 1L);
+
+    // Down: no claim, no permit, until the probe is due; then exactly one job, marked as the probe.
+    assertThat(queue.claim(LEASE, "w", 2)).isInstanceOf(JobQueue.Empty.class);
+    assertThat(queue.tryAcquirePermit("p1", 4, LEASE, null).oneCDown()).isTrue();
+    sleep(open.plusMillis(50));
+    List<JobQueue.ClaimedJob> probe = (List<JobQueue.ClaimedJob>) queue.claim(LEASE, "w", 2);
+    assertThat(probe).singleElement().satisfies(j -> assertThat(j.probe()).isTrue());
+    assertThat(queue.claim(LEASE, "w", 2)).as("one probe at a time").isInstanceOf(JobQueue.Empty.class);
+    assertThat(queue.tryAcquirePermit("p2", 4, LEASE, jobs.get(0).token()).oneCDown()).isTrue();
+    assertThat(queue.tryAcquirePermit("p3", 4, LEASE, probe.get(0).token()).granted()).isTrue();
+
+    // The probe fails: the next one waits twice as long. Then a probe is answered: up, claims resume.
+    JobQueue.Health failed = queue.onecHealth(JobQueue.HealthReport.FAIL, probe.get(0), 3, open, open.multipliedBy(4));
+    assertThat(failed.down()).isTrue();
+    assertThat(failed.untilProbe()).isGreaterThan(open.plusMillis(100));
+    sleep(failed.untilProbe().plusMillis(50));
+    List<JobQueue.ClaimedJob> second = (List<JobQueue.ClaimedJob>) queue.claim(LEASE, "w", 2);
+    assertThat(queue.ackAll(List.of(new JobQueue.Ack(second.get(0), "exported", Duration.ofMillis(5))))[0]).isTrue();
+    assertThat(queue.stats().counters()).containsEntry("circuit_closed", 1L);
+    queue.enqueue("6", "test");
+    assertThat(queue.claim(LEASE, "w", 2)).isInstanceOf(List.class);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 }

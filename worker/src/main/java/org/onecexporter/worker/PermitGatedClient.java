@@ -1,7 +1,6 @@
 package org.onecexporter.worker;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -23,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * only within {@link #HAND_OFF_FOR} of its acquisition, so each one goes back to the fleet at least that often
  * (other workers get their turn) and long before its Redis lease (1C timeout + 30 s) could run out. Permits are
  * given back as soon as no call of this process is running or waiting.
+ *
+ * <p>While the fleet knows 1C is down ({@link FleetHealth}), Redis grants a permit only to the probe's call; any
+ * other call is not made ({@link CallOutcome.NotCalled#oneCDown()}) and no permit is handed over.
  */
 final class PermitGatedClient implements OneCClient {
   static final Duration HAND_OFF_FOR = Duration.ofSeconds(1);
@@ -38,6 +40,18 @@ final class PermitGatedClient implements OneCClient {
   private final AtomicInteger inFlight;
   /** Permits held in Redis and handed over, waiting for the call that takes the next local slot. */
   private final ConcurrentLinkedQueue<Permit> handedOver = new ConcurrentLinkedQueue<>();
+  /** Until when (nanoTime) Redis last said 1C is down for the fleet: no hand-over meanwhile. */
+  private volatile long downUntilNanos = System.nanoTime();
+
+  /** Redis refused the call: the fleet knows 1C is down and this is not the probe. */
+  private static final class OneCDown extends Exception {
+    final Duration untilProbe;
+
+    OneCDown(Duration untilProbe) {
+      super(null, null, false, false);
+      this.untilProbe = untilProbe;
+    }
+  }
 
   PermitGatedClient(OneCClient delegate, JobQueue queue, int max, Duration oneCTimeout) {
     this(delegate, queue, max, oneCTimeout, new AtomicInteger());
@@ -62,10 +76,14 @@ final class PermitGatedClient implements OneCClient {
     }
     Permit permit;
     try {
-      permit = takeHandedOver();
+      permit = FleetHealth.probeToken() != null || System.nanoTime() - downUntilNanos < 0 ? null : takeHandedOver();
       if (permit == null) {
         permit = acquire();
       }
+    } catch (OneCDown down) {
+      finish(null);
+      return new Exchange(new CallOutcome.NotCalled("1C is down for the fleet; the next probe is due in "
+          + down.untilProbe.toMillis() + " ms", down.untilProbe), "", 0);
     } catch (InterruptedException e) {
       finish(null);
       Thread.currentThread().interrupt();
@@ -84,14 +102,20 @@ final class PermitGatedClient implements OneCClient {
     }
   }
 
-  private Permit acquire() throws InterruptedException {
+  private Permit acquire() throws InterruptedException, OneCDown {
     Permit permit = new Permit(UUID.randomUUID().toString(), System.nanoTime());
+    String probe = FleetHealth.probeToken();
     while (true) {
-      Optional<Duration> wait = queue.tryAcquirePermit(permit.id(), max, permitLease);
-      if (wait.isEmpty()) {
+      JobQueue.Permit answer = queue.tryAcquirePermit(permit.id(), max, permitLease, probe);
+      if (answer.granted()) {
         return permit;
       }
-      queue.awaitPermit(wait.get().compareTo(Duration.ofSeconds(1)) < 0 ? wait.get() : Duration.ofSeconds(1));
+      if (answer.oneCDown()) {
+        downUntilNanos = System.nanoTime() + answer.retryIn().toNanos();
+        throw new OneCDown(answer.retryIn());
+      }
+      Duration wait = answer.retryIn();
+      queue.awaitPermit(wait.compareTo(Duration.ofSeconds(1)) < 0 ? wait : Duration.ofSeconds(1));
     }
   }
 
@@ -109,7 +133,7 @@ final class PermitGatedClient implements OneCClient {
 
   private void finish(Permit permit) {
     if (permit != null) {
-      if (local.hasQueuedThreads() && youngEnough(permit)) {
+      if (local.hasQueuedThreads() && youngEnough(permit) && System.nanoTime() - downUntilNanos >= 0) {
         handedOver.offer(permit); // before the slot is freed, so the waiter that takes the slot finds it
       } else {
         release(permit);

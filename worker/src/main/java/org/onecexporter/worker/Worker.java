@@ -3,7 +3,6 @@ package org.onecexporter.worker;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -25,6 +24,8 @@ import org.onecexporter.logging.LogSafe;
 import org.onecexporter.onec.ResponseClassifier;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.JobQueue.ClaimedJob;
+import org.onecexporter.queue.JobQueue.Health;
+import org.onecexporter.queue.JobQueue.HealthReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -34,9 +35,9 @@ import org.slf4j.MDC;
  *
  * <p>A job's life, written down once: {@code ready → active → (exported | delayed → ready … | dead)}.
  * Transient failures wait in the delayed set on the retry schedule and go to the DLQ when it runs out;
- * rejections go to the DLQ at once; a lease that runs out (killed worker) returns the job to ready. While 1C
- * looks down (consecutive transient failures, or 403 «сеансы запрещены»), the circuit opens: no claims for a
- * cool-down, then one probe, and the failed jobs wait without spending their attempts.
+ * rejections go to the DLQ at once; a lease that runs out (killed worker) returns the job to ready. 1C's health is
+ * one fact for the whole fleet ({@link FleetHealth}): once it is down, only one probe job at a time calls it and
+ * the others wait without spending their attempts.
  */
 public final class Worker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -52,7 +53,7 @@ public final class Worker implements AutoCloseable {
   private final JobHandler exporter;
   private final Reconciler reconciler;
   private final RetrySchedule schedule;
-  private final CircuitBreaker breaker;
+  private final FleetHealth health;
   private final Semaphore slots;
   private final ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform()
@@ -71,38 +72,16 @@ public final class Worker implements AutoCloseable {
       WorkerMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
-    this.acks = new AckBatcher(queue, config.lease(), config.workerId(), this::reserveSuccessors,
-        this::releasePermissions);
+    this.acks = new AckBatcher(queue, config.lease(), config.workerId(), this::reserveSuccessors, unused -> {});
     this.queue = queue;
     this.exporter = exporter;
     this.reconciler = reconciler;
     this.schedule = exporter.schedule();
     this.slots = new Semaphore(config.concurrency());
-    this.breaker = CircuitBreaker.of("1c", CircuitBreakerConfig.custom()
-        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-        .slidingWindowSize(config.circuitFailures())
-        .minimumNumberOfCalls(config.circuitFailures())
-        .failureRateThreshold(100)
-        .waitDurationInOpenState(config.circuitOpen())
-        .permittedNumberOfCallsInHalfOpenState(1)
-        .build());
-    breaker.getEventPublisher().onStateTransition(event -> {
-      CircuitBreaker.State to = event.getStateTransition().getToState();
-      String message = switch (to) {
-        case OPEN -> "1C looks down: circuit OPEN, claiming paused for " + config.circuitOpen().toSeconds() + " s";
-        case HALF_OPEN -> "circuit HALF_OPEN: probing 1C with one job";
-        case CLOSED -> "1C answers again: circuit CLOSED, claiming resumed";
-        default -> "circuit " + to;
-      };
-      LOG.warn(message, kv("circuit_state", to.name()), kv("worker", config.workerId()));
-      try {
-        queue.redis().getMap(queue.keys().stats(), org.redisson.client.codec.StringCodec.INSTANCE)
-            .addAndGet("circuit_" + to.name().toLowerCase(java.util.Locale.ROOT), 1);
-      } catch (RuntimeException e) {
-        LOG.debug("could not count the circuit transition", e);
-      }
+    this.health = new FleetHealth(queue, config, to -> {
+      metrics.circuitTransition(to);
     });
-    metrics.circuit(breaker);
+    metrics.circuit(health::state);
     metrics.inFlightJobs(inFlight::size);
     exporter.observe(metrics);
   }
@@ -111,8 +90,9 @@ public final class Worker implements AutoCloseable {
     return metrics;
   }
 
+  /** 1C's fleet-wide health as this worker last saw it: CLOSED (up), OPEN (down), HALF_OPEN (a probe calls). */
   public CircuitBreaker.State circuitState() {
-    return breaker.getState();
+    return health.state();
   }
 
   public int inFlight() {
@@ -141,6 +121,7 @@ public final class Worker implements AutoCloseable {
     timers.scheduleWithFixedDelay(() -> {
       try {
         metrics.refresh(queue);
+        health.refresh();
       } catch (RuntimeException e) {
         LOG.debug("queue gauges not refreshed", e);
       }
@@ -173,24 +154,14 @@ public final class Worker implements AutoCloseable {
       } catch (InterruptedException e) {
         break;
       }
-      // One free slot is ours; take as many more as are free (up to a batch) and a circuit permission for each.
-      int held = 1 + drainSlots(CLAIM_BATCH - 1);
-      int permitted = 0;
-      while (permitted < held && breaker.tryAcquirePermission()) {
-        permitted++;
-      }
-      if (permitted == 0) {
-        slots.release(held);
-        sleep(Duration.ofMillis(200));
-        continue;
-      }
-      slots.release(held - permitted);
+      // One free slot is ours; take as many more as are free (up to a batch). While 1C is down for the fleet the
+      // claim script leases only the probe, when it is due, and says how long to wait otherwise.
+      int permitted = 1 + drainSlots(CLAIM_BATCH - 1);
       Object claim;
       try {
         claim = queue.claim(config.lease(), config.workerId(), permitted);
         backoff = Duration.ofMillis(100);
       } catch (RuntimeException e) {
-        releasePermissions(permitted);
         slots.release(permitted);
         LOG.warn("Redis unavailable, waiting {} ms: {}", backoff.toMillis(), e.toString());
         sleep(backoff);
@@ -203,11 +174,8 @@ public final class Worker implements AutoCloseable {
           inFlight.put(job.orderId(), job);
           jobs.submit(() -> process(job));
         }
-        int unused = permitted - claimed.size();
-        releasePermissions(unused);
-        slots.release(unused);
+        slots.release(permitted - claimed.size());
       } else if (claim instanceof JobQueue.Empty empty) {
-        releasePermissions(permitted);
         slots.release(permitted);
         Duration wait = empty.nextDue().filter(d -> d.compareTo(MAX_IDLE_WAIT) < 0).orElse(MAX_IDLE_WAIT);
         if (running.get()) {
@@ -223,12 +191,6 @@ public final class Worker implements AutoCloseable {
       taken++;
     }
     return taken;
-  }
-
-  private void releasePermissions(int count) {
-    for (int i = 0; i < count; i++) {
-      breaker.releasePermission();
-    }
   }
 
   private void awaitWork(Duration wait) {
@@ -256,7 +218,6 @@ public final class Worker implements AutoCloseable {
         try (MDC.MDCCloseable ignored = MDC.putCloseable("order_id", LogSafe.id(current.orderId()))) {
           job = handle(current);
         } catch (RuntimeException | Error e) {
-          breaker.releasePermission();
           LOG.error("unexpected failure on a job; it will be retried", e, kv("order_id", LogSafe.id(current.orderId())));
           safely(() -> queue.retryLater(current, Duration.ofSeconds(5), "internal error: " + e, 0,
               current.invoiceNumber(), false));
@@ -272,13 +233,9 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  /** How many successors an ack call may lease: none when stopping, else one circuit permission each. */
+  /** How many successors an ack call may lease: none when stopping (the script itself holds back while 1C is down). */
   private int reserveSuccessors(int wanted) {
-    int reserved = 0;
-    while (running.get() && reserved < wanted && breaker.tryAcquirePermission()) {
-      reserved++;
-    }
-    return reserved;
+    return running.get() ? wanted : 0;
   }
 
   /** Renews the leases of every job in flight, in one call, every third of the lease. */
@@ -303,7 +260,7 @@ public final class Worker implements AutoCloseable {
   /** Handles one job; returns the next job for this slot when its ack leased one, else null. */
   private ClaimedJob handle(ClaimedJob job) {
     if (!ORDER_ID.matcher(job.orderId()).matches()) {
-      breaker.releasePermission();
+      releaseProbe(job);
       // The id is untrusted (pushed by hand, maybe 1 MB, maybe with newlines): capped and escaped everywhere.
       String error = "malformed job: '" + LogSafe.id(job.orderId()) + "' is not an order id";
       LOG.warn("{}", error, kv("order_id", LogSafe.id(job.orderId())), kv("outcome", "dead_letter"),
@@ -314,7 +271,13 @@ public final class Worker implements AutoCloseable {
       return null;
     }
     long orderId = Long.parseLong(job.orderId());
-    AttemptResult result = exporter.attempt(orderId, job.attempt());
+    AttemptResult result;
+    FleetHealth.exporting(job);
+    try {
+      result = exporter.attempt(orderId, job.attempt());
+    } finally {
+      FleetHealth.done();
+    }
     return switch (result) {
       case AttemptResult.Done done -> finish(job, done);
       case AttemptResult.Retry retry -> {
@@ -326,10 +289,10 @@ public final class Worker implements AutoCloseable {
 
   private ClaimedJob finish(ClaimedJob job, AttemptResult.Done done) {
     ExportResult r = done.result();
-    if (done.calledOneC()) {
-      breaker.onSuccess(0, TimeUnit.MILLISECONDS); // 1C answered: it is up, whatever it said
-    } else {
-      breaker.releasePermission();
+    if (!done.calledOneC()) {
+      releaseProbe(job);
+    } else if (r.status() != org.onecexporter.export.ExportStatus.EXPORTED) {
+      health.report(HealthReport.UP, job); // 1C answered: it is up, whatever it said (an export's ack says so itself)
     }
     metrics.export(r.status().wire());
     return switch (r.status()) {
@@ -366,11 +329,26 @@ public final class Worker implements AutoCloseable {
     LOG.warn("order {}: the lease was taken over before the result could be recorded", job.orderId());
   }
 
+  /** The probe's job ended without calling 1C: let another job probe at once. */
+  private void releaseProbe(ClaimedJob job) {
+    if (job.probe()) {
+      health.report(HealthReport.RELEASE, job);
+    }
+  }
+
   private void retry(ClaimedJob job, AttemptResult.Retry retry) {
+    if (retry.failed() == AttemptResult.Failed.ONE_C_DOWN) {
+      // The fleet knows 1C is down and this job was not the probe: 1C was not called, nothing is spent.
+      Duration wait = retry.retryAfter() == null ? config.circuitOpen() : retry.retryAfter();
+      LOG.info("1C is down for the fleet; order {} waits {} ms without spending an attempt", job.orderId(),
+          wait.toMillis(), kv("order_id", job.orderId()), kv("attempt", job.attempt()), kv("outcome", "retry"));
+      safely(() -> queue.retryLater(job, wait, retry.reason(), 0, retry.invoiceNumber(), true));
+      return;
+    }
     if (retry.failed() == AttemptResult.Failed.ONE_C_NOT_CONFIGURED) {
       // 1C is up but its extension is not set up: every order would fail alike until an administrator acts.
       // Not the order's fault: no attempt spent, never the DLQ; the alert on onec_not_configured calls a person.
-      breaker.onSuccess(0, TimeUnit.MILLISECONDS);
+      health.report(HealthReport.UP, job);
       Duration wait = retry.retryAfter() == null ? NOT_CONFIGURED_RETRY
           : Collections.min(List.of(retry.retryAfter(), ResponseClassifier.MAX_RETRY_AFTER));
       LOG.error("1C is not configured for the shop; order {} waits {} s without spending an attempt: {}",
@@ -385,28 +363,28 @@ public final class Worker implements AutoCloseable {
       // Our side failed: PostgreSQL, the order lock or the permit before any call, or recording an invoice 1C
       // accepted (the next attempt is answered "exists"). Not the order's fault, and not 1C's.
       if (retry.failed() == AttemptResult.Failed.OUR_SIDE_AFTER_THE_CALL) {
-        breaker.onSuccess(0, TimeUnit.MILLISECONDS); // 1C answered: it is up
+        health.report(HealthReport.UP, job); // 1C answered: it is up
       } else {
-        breaker.releasePermission();
+        releaseProbe(job);
       }
       LOG.warn("order {} waits {} s for our own infrastructure: {}", job.orderId(), INFRA_RETRY.toSeconds(),
           retry.reason(), kv("order_id", job.orderId()), kv("attempt", job.attempt()), kv("outcome", "retry"));
       safely(() -> queue.retryLater(job, INFRA_RETRY, retry.reason(), 0, retry.invoiceNumber(), true));
       return;
     }
-    breaker.onError(0, TimeUnit.MILLISECONDS, new RuntimeException(retry.reason()));
-    if (retry.httpStatus() == 403) {
-      breaker.transitionToOpenState(); // sessions locked for an update: 1C is down for everyone
-    }
-    boolean oneCDown = breaker.getState() == CircuitBreaker.State.OPEN
-        || breaker.getState() == CircuitBreaker.State.HALF_OPEN;
+    // 1C failed this call. Fleet-wide: the attempt counts only when the failure looks specific to this order
+    // (1C answered the call before); when it looks like 1C failing for everyone, it is refunded.
+    Health h = health.report(retry.httpStatus() == 403 ? HealthReport.DOWN : HealthReport.FAIL, job);
     Optional<Duration> scheduled = schedule.delayAfter(job.attempt());
-    if (oneCDown) {
-      LOG.info("1C is down; order {} waits {} s without spending an attempt", job.orderId(),
-          config.circuitOpen().toSeconds(), kv("order_id", job.orderId()), kv("attempt", job.attempt()),
-          kv("outcome", "retry"));
-      safely(() -> queue.retryLater(job, config.circuitOpen(), retry.reason(), retry.httpStatus(),
-          retry.invoiceNumber(), true));
+    if (h.refund()) {
+      // While 1C is down the job waits for the fleet's next probe; a failed probe waits twice that, so that
+      // another job probes next (one order 1C keeps failing does not hold the fleet's probe).
+      Duration wait = h.down() ? (job.probe() ? h.untilProbe().multipliedBy(2) : h.untilProbe())
+          : scheduled.orElse(schedule.delayAfter(1).orElse(config.circuitOpen()));
+      LOG.info("1C is failing for more than this order; order {} waits {} ms without spending an attempt",
+          job.orderId(), wait.toMillis(), kv("order_id", job.orderId()), kv("attempt", job.attempt()),
+          kv("outcome", "retry"), kv("onec_down", h.down()));
+      safely(() -> queue.retryLater(job, wait, retry.reason(), retry.httpStatus(), retry.invoiceNumber(), true));
       metrics.retry();
     } else if (scheduled.isEmpty()) {
       LOG.warn("order {} to the DLQ after {} attempts: {}", job.orderId(), job.attempt(), retry.reason(),

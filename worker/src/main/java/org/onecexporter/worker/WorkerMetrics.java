@@ -32,6 +32,7 @@ public final class WorkerMetrics implements ExportObserver {
   private final Map<String, AtomicLong> queueSizes = new ConcurrentHashMap<>();
   private final AtomicLong oldestWaitingMillis = new AtomicLong();
   private final AtomicInteger callsInFlight = new AtomicInteger();
+  private volatile Supplier<CircuitBreaker.State> circuitState = () -> CircuitBreaker.State.CLOSED;
 
   public WorkerMetrics() {
     callDuration = Timer.builder("onec_call_duration")
@@ -104,17 +105,22 @@ public final class WorkerMetrics implements ExportObserver {
         .description("Jobs moved to the dead-letter queue, by reason").register(registry)).increment();
   }
 
-  void circuit(CircuitBreaker breaker) {
-    for (CircuitBreaker.State state : new CircuitBreaker.State[] {
+  /** 1C's fleet-wide health as this worker last read it (the same on every worker: use max()). */
+  void circuit(Supplier<CircuitBreaker.State> state) {
+    this.circuitState = state; // held strongly: gauges keep only weak references
+    for (CircuitBreaker.State each : new CircuitBreaker.State[] {
         CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN, CircuitBreaker.State.HALF_OPEN}) {
-      Gauge.builder("onec_circuit_state", breaker, b -> b.getState() == state ? 1 : 0)
-          .tag("state", state.name().toLowerCase(Locale.ROOT))
-          .description("1 for the circuit breaker's current state (open: 1C looks down, claiming paused)")
+      Gauge.builder("onec_circuit_state", this, m -> m.circuitState.get() == each ? 1 : 0)
+          .tag("state", each.name().toLowerCase(Locale.ROOT))
+          .description("1 for 1C's fleet-wide health: closed (up), open (down: only probes call it), half_open "
+              + "(a probe is calling)")
           .register(registry);
     }
-    breaker.getEventPublisher().onStateTransition(e -> Counter.builder("onec_circuit_transitions")
-        .tag("to", e.getStateTransition().getToState().name().toLowerCase(Locale.ROOT))
-        .description("Circuit breaker state changes").register(registry).increment());
+  }
+
+  void circuitTransition(CircuitBreaker.State to) {
+    Counter.builder("onec_circuit_transitions").tag("to", to.name().toLowerCase(Locale.ROOT))
+        .description("Changes of 1C's fleet-wide health as this worker saw them").register(registry).increment();
   }
 
   void inFlightJobs(Supplier<Number> count) {

@@ -281,6 +281,38 @@ class WorkerIntegrationTest {
   }
 
   @Test
+  void a_long_1c_outage_spends_no_attempts_and_the_calls_to_the_dead_1c_do_not_grow_with_the_fleet() {
+    for (long id = 100; id < 124; id++) {
+      aPaidOrder(id).insert(db.jdbi());
+    }
+    // 502s and hangs past the 2 s timeout for ~8 s: more than six times the whole retry schedule (1.2 s).
+    emulator.hangMillis(2500);
+    emulator.faults().probabilities(Map.of(Fault.ERROR_502, 0.8, Fault.HANG, 0.2));
+    for (int i = 0; i < 6; i++) {
+      startWorker(config(4));
+    }
+    long outageStart = System.nanoTime();
+    for (long id = 100; id < 124; id++) {
+      queue.enqueue(Long.toString(id), "test");
+    }
+    await().pollDelay(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(9)).until(() -> true);
+    int callsDuringOutage = emulator.received().size();
+    long outageMillis = (System.nanoTime() - outageStart) / 1_000_000;
+    assertThat(queue.stats().dlq()).as("nothing dead-lettered during the outage").isZero();
+    emulator.faults().clear();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> exportedCount() == 24);
+    assertThat(queue.stats().dlq()).isZero();
+    assertThat(emulator.invoices()).hasSize(24);
+    // One fleet-wide probe per CIRCUIT_OPEN (1.5 s) after the threshold (3) and the calls in flight (cap 4):
+    // bounded by the outage, not by the six workers.
+    long bound = 4 + 3 + outageMillis / 1500 + 3;
+    System.out.printf("OUTAGE calls to the dead 1C: %d in %d ms with 6 workers (bound %d)%n", callsDuringOutage,
+        outageMillis, bound);
+    assertThat((long) callsDuringOutage).isLessThanOrEqualTo(bound);
+  }
+
+  @Test
   void after_redis_loses_its_data_the_reconciler_restores_the_jobs_and_all_are_exported_once() {
     for (long id = 50; id < 60; id++) {
       aPaidOrder(id).insert(db.jdbi());

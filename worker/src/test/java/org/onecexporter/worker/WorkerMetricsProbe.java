@@ -10,14 +10,16 @@ public final class WorkerMetricsProbe {
 
   public static String scrapeAfterOneOfEach(CircuitBreaker breaker, Instant paidAt, Instant exportedAt) {
     WorkerMetrics metrics = new WorkerMetrics();
-    metrics.circuit(breaker);
+    metrics.circuit(breaker::getState);
     metrics.inFlightJobs(() -> 0);
     metrics.callFinished(Duration.ofMillis(20), "exported");
     metrics.exported(paidAt, exportedAt);
     metrics.export("exported");
     metrics.retry();
     metrics.deadLetter("invalid");
+    metrics.notConfigured();
     breaker.transitionToOpenState();
+    metrics.circuitTransition(breaker.getState());
     return metrics.registry().scrape();
   }
 }
