@@ -523,7 +523,17 @@
 // numbers and the same new phone queue on the second (the second finds the buyer the first created).
 //
 // Parameters:
-//   Данные - Соответствие - a request that passed ПроверитьДанные.
+//   Данные - Соответствие - a request that passed ПроверитьДанные:
+//   * invoice_number - Строка - the shop's invoice number.
+//   * order_id - Строка, Число, Неопределено - the shop's order number.
+//   * date - Строка - the payment date, YYYY-MM-DD.
+//   * customer - Соответствие - the buyer:
+//   ** name - Строка - the buyer's name.
+//   ** phone - Строка - E.164.
+//   ** address - Строка, Неопределено - the delivery address.
+//   * items - Массив из Соответствие - the lines (articul, name, quantity, price, total).
+//   * delivery_cost - Число - the delivery cost.
+//   * total - Число - the invoice total.
 //   Настройки - Структура - from ПрочитатьНастройки.
 //
 // Returns:
@@ -581,7 +591,17 @@
 // document's own filling, as in СоздатьСчет, on a document that is never written.
 //
 // Parameters:
-//   Данные - Соответствие - a valid request.
+//   Данные - Соответствие - a valid request:
+//   * invoice_number - Строка - the shop's invoice number.
+//   * order_id - Строка, Число, Неопределено - the shop's order number.
+//   * date - Строка - the payment date, YYYY-MM-DD.
+//   * customer - Соответствие - the buyer:
+//   ** name - Строка - the buyer's name.
+//   ** phone - Строка - E.164.
+//   ** address - Строка, Неопределено - the delivery address.
+//   * items - Массив из Соответствие - the lines (articul, name, quantity, price, total).
+//   * delivery_cost - Число - the delivery cost.
+//   * total - Число - the invoice total.
 //   Товары - Соответствие - from НайтиТовары.
 //   Настройки - Структура - from ПрочитатьНастройки.
 //
@@ -670,7 +690,17 @@
 КонецФункции
 
 // Parameters:
-//   Данные - Соответствие - a valid request.
+//   Данные - Соответствие - a valid request:
+//   * invoice_number - Строка - the shop's invoice number.
+//   * order_id - Строка, Число, Неопределено - the shop's order number.
+//   * date - Строка - the payment date, YYYY-MM-DD.
+//   * customer - Соответствие - the buyer:
+//   ** name - Строка - the buyer's name.
+//   ** phone - Строка - E.164.
+//   ** address - Строка, Неопределено - the delivery address.
+//   * items - Массив из Соответствие - the lines (articul, name, quantity, price, total).
+//   * delivery_cost - Число - the delivery cost.
+//   * total - Число - the invoice total.
 //
 // Returns:
 //   Строка - the shop's order number, empty when the request has none.
@@ -727,7 +757,17 @@
 // Fills and writes the document. Runs inside the transaction of СоздатьСчетОдинРаз.
 //
 // Parameters:
-//   Данные - Соответствие - a valid request.
+//   Данные - Соответствие - a valid request:
+//   * invoice_number - Строка - the shop's invoice number.
+//   * order_id - Строка, Число, Неопределено - the shop's order number.
+//   * date - Строка - the payment date, YYYY-MM-DD.
+//   * customer - Соответствие - the buyer:
+//   ** name - Строка - the buyer's name.
+//   ** phone - Строка - E.164.
+//   ** address - Строка, Неопределено - the delivery address.
+//   * items - Массив из Соответствие - the lines (articul, name, quantity, price, total).
+//   * delivery_cost - Число - the delivery cost.
+//   * total - Число - the invoice total.
 //   Товары - Соответствие - articul -> Структура (Ссылка, ВидСтавкиНДС, ЕдиницаИзмерения), from НайтиТовары.
 //   Настройки - Структура - from ПрочитатьНастройки.
 //
@@ -798,7 +838,17 @@
 КонецФункции
 
 // Parameters:
-//   Данные - Соответствие - a valid request.
+//   Данные - Соответствие - a valid request:
+//   * invoice_number - Строка - the shop's invoice number.
+//   * order_id - Строка, Число, Неопределено - the shop's order number.
+//   * date - Строка - the payment date, YYYY-MM-DD.
+//   * customer - Соответствие - the buyer:
+//   ** name - Строка - the buyer's name.
+//   ** phone - Строка - E.164.
+//   ** address - Строка, Неопределено - the delivery address.
+//   * items - Массив из Соответствие - the lines (articul, name, quantity, price, total).
+//   * delivery_cost - Число - the delivery cost.
+//   * total - Число - the invoice total.
 //
 // Returns:
 //   Строка - the comment the accountant searches by: the order number and the shop's invoice number.

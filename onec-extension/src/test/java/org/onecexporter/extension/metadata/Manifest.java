@@ -31,6 +31,11 @@ public record Manifest(
     SortedMap<String, MdObject> objects,
     SortedSet<String> missing) {
 
+  /** Objects listed in objects.txt that the release does not have; empty (and absent from the file) when none. */
+  public Manifest {
+    missing = missing == null ? new java.util.TreeSet<>() : missing;
+  }
+
   /** A configuration object: only the sections that apply to its kind are present. */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public record MdObject(
