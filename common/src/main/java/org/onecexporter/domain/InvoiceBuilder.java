@@ -25,6 +25,12 @@ public final class InvoiceBuilder {
     String name = trimToNull(order.customerName());
     if (name == null) {
       problems.add("customer name is empty");
+    } else if (name.length() > ContractLimits.MAX_CUSTOMER_NAME) {
+      problems.add("customer name is longer than " + ContractLimits.MAX_CUSTOMER_NAME + " characters");
+    }
+    String address = trimToNull(order.customerAddress());
+    if (address != null && address.length() > ContractLimits.MAX_ADDRESS) {
+      problems.add("customer address is longer than " + ContractLimits.MAX_ADDRESS + " characters");
     }
     Optional<String> phone = PhoneNumbers.toE164(order.customerPhone());
     if (trimToNull(order.customerPhone()) == null) {
@@ -51,6 +57,9 @@ public final class InvoiceBuilder {
     BigDecimal sum = BigDecimal.ZERO;
     if (order.items().isEmpty()) {
       problems.add("the order has no items");
+    } else if (order.items().size() > ContractLimits.MAX_ITEMS) {
+      problems.add("the order has " + order.items().size() + " lines, at most " + ContractLimits.MAX_ITEMS
+          + " fit one invoice");
     }
     List<OrderItem> lines = order.items().stream().sorted(Comparator.comparingInt(OrderItem::lineNo)).toList();
     for (OrderItem line : lines) {
@@ -58,9 +67,13 @@ public final class InvoiceBuilder {
       boolean lineOk = true;
       if (trimToNull(line.articul()) == null) {
         problems.add(where + ": articul is empty");
+      } else if (line.articul().trim().length() > ContractLimits.MAX_ARTICUL) {
+        problems.add(where + ": articul is longer than " + ContractLimits.MAX_ARTICUL + " characters");
       }
       if (trimToNull(line.name()) == null) {
         problems.add(where + ": name is empty");
+      } else if (line.name().trim().length() > ContractLimits.MAX_ITEM_NAME) {
+        problems.add(where + ": name is longer than " + ContractLimits.MAX_ITEM_NAME + " characters");
       }
       if (line.quantity() == null || line.quantity().signum() <= 0) {
         problems.add(where + ": quantity " + plain(line.quantity()) + " is not positive");
@@ -69,12 +82,18 @@ public final class InvoiceBuilder {
           || Amounts.integerDigits(line.quantity()) > Amounts.QUANTITY_INTEGER_DIGITS) {
         problems.add(where + ": quantity " + plain(line.quantity()) + " exceeds NUMERIC(15,3)");
         lineOk = false;
+      } else if (line.quantity().compareTo(ContractLimits.MAX_QUANTITY) > 0) {
+        problems.add(where + ": quantity " + plain(line.quantity()) + " is above " + plain(ContractLimits.MAX_QUANTITY));
+        lineOk = false;
       }
       if (line.price() == null || line.price().signum() < 0) {
         problems.add(where + ": price " + plain(line.price()) + " is negative or empty");
         lineOk = false;
       } else if (!fitsMoney(line.price())) {
         problems.add(where + ": price " + plain(line.price()) + " exceeds NUMERIC(14,2)");
+        lineOk = false;
+      } else if (line.price().compareTo(ContractLimits.MAX_PRICE) > 0) {
+        problems.add(where + ": price " + plain(line.price()) + " is above " + plain(ContractLimits.MAX_PRICE));
         lineOk = false;
       }
       if (!lineOk) {
@@ -93,6 +112,9 @@ public final class InvoiceBuilder {
 
     BigDecimal total = sum.add(delivery);
     checkMoney(problems, "total", total);
+    if (fitsMoney(total) && total.compareTo(ContractLimits.MAX_AMOUNT) > 0) {
+      problems.add("total " + plain(total) + " is above " + plain(ContractLimits.MAX_AMOUNT));
+    }
     if (order.totalAmount() != null && total.compareTo(order.totalAmount()) != 0) {
       problems.add("totals do not add up: items " + plain(sum) + " + delivery " + plain(delivery) + " = " + plain(total)
           + ", but the order total is " + plain(order.totalAmount()));

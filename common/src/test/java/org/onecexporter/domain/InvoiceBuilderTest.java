@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.onecexporter.json.Json;
+import org.onecexporter.testing.TestOrder;
 
 class InvoiceBuilderTest {
   private final InvoiceBuilder builder = new InvoiceBuilder(ZoneId.of("Europe/Moscow"));
@@ -118,10 +119,33 @@ class InvoiceBuilderTest {
 
   @Test
   void a_total_beyond_the_schema_precision_is_rejected() {
-    Order order = anOrderWithoutItems(10).item("BIG", "Huge", "999999", "9999999999.99").toOrder();
+    Order order = anOrderWithoutItems(10).item("BIG", "Huge", "999999", "999999999.99").toOrder();
     assertThatThrownBy(() -> builder.prepare(order))
         .isInstanceOf(InvalidOrderException.class)
         .hasMessageContaining("exceeds NUMERIC(14,2)");
+  }
+
+  @Test
+  void an_order_beyond_the_contract_limits_is_invalid_here_not_refused_by_1c() {
+    TestOrder order = anOrderWithoutItems(11).customer("Я".repeat(201), "+79991234567", "д".repeat(501))
+        .item("A".repeat(51), "Лампа", "1000001", "1")
+        .item("B", "Лампа", "1", "1000000000.01");
+    assertThatThrownBy(() -> builder.prepare(order.toOrder()))
+        .isInstanceOf(InvalidOrderException.class)
+        .hasMessageContaining("customer name is longer than 200 characters")
+        .hasMessageContaining("customer address is longer than 500 characters")
+        .hasMessageContaining("line 1: articul is longer than 50 characters")
+        .hasMessageContaining("line 1: quantity 1000001 is above 1000000")
+        .hasMessageContaining("line 2: price 1000000000.01 is above 1000000000");
+
+    TestOrder many = anOrderWithoutItems(12);
+    for (int i = 0; i < ContractLimits.MAX_ITEMS + 1; i++) {
+      many.item("A-" + i, "Лампа", "1", "1");
+    }
+    assertThatThrownBy(() -> builder.prepare(many.toOrder())).hasMessageContaining("501 lines, at most 500");
+
+    Order costly = anOrderWithoutItems(13).item("A", "Станок", "20", "999999999").toOrder();
+    assertThatThrownBy(() -> builder.prepare(costly)).hasMessageContaining("total 20000000480 is above 10000000000");
   }
 
   @Test
