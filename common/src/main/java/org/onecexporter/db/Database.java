@@ -26,6 +26,13 @@ public final class Database implements AutoCloseable {
     hikari.setMinimumIdle(0);
     hikari.setPoolName("onec-exporter-db");
     hikari.setConnectionTimeout(10_000);
+    // Every database call is bounded: a host or network that stops answering fails the call instead of holding
+    // the worker's thread forever. A value set in DATABASE_URL wins.
+    for (String[] p : new String[][] {{"connectTimeout", "10"}, {"socketTimeout", "60"}, {"tcpKeepAlive", "true"}}) {
+      if (!config.jdbcUrl().contains(p[0] + "=")) {
+        hikari.addDataSourceProperty(p[0], p[1]);
+      }
+    }
     // Do not fail construction when PostgreSQL is down: callers report or retry on first use.
     hikari.setInitializationFailTimeout(-1);
     this.dataSource = new HikariDataSource(hikari);

@@ -110,7 +110,22 @@ public final class OrderRepository {
    * the order exported.
    */
   public void lockOrder(Handle handle, long orderId, java.time.Duration timeout) {
-    handle.execute("SELECT set_config('lock_timeout', ?, false)", timeout.toMillis() + "ms");
+    lockOrder(handle, orderId, timeout, java.time.Duration.ZERO);
+  }
+
+  /**
+   * As {@link #lockOrder(Handle, long, java.time.Duration)}; with {@code idleLimit} > 0, PostgreSQL (14+) ends the
+   * session when it stays idle that long while holding the lock (a frozen client): the lock goes with it.
+   */
+  public void lockOrder(Handle handle, long orderId, java.time.Duration timeout, java.time.Duration idleLimit) {
+    handle.createQuery("""
+            SELECT set_config('lock_timeout', :lock, false),
+                   CASE WHEN :idle > 0 AND current_setting('server_version_num')::int >= 140000
+                        THEN set_config('idle_session_timeout', :idle || 'ms', false) END""")
+        .bind("lock", timeout.toMillis() + "ms")
+        .bind("idle", idleLimit.toMillis())
+        .mapToMap()
+        .one();
     handle.createQuery("SELECT pg_advisory_lock(:ns, :key)")
         .bind("ns", ADVISORY_NAMESPACE)
         .bind("key", advisoryKey(orderId))
@@ -119,8 +134,11 @@ public final class OrderRepository {
   }
 
   public void unlockOrder(Handle handle, long orderId) {
-    // One round trip: release the lock and give the pooled connection back its default lock_timeout.
-    handle.createQuery("SELECT pg_advisory_unlock(:ns, :key), set_config('lock_timeout', '0', false)")
+    // One round trip: release the lock and give the pooled connection back its default timeouts.
+    handle.createQuery("""
+            SELECT pg_advisory_unlock(:ns, :key), set_config('lock_timeout', '0', false),
+                   CASE WHEN current_setting('server_version_num')::int >= 140000
+                        THEN set_config('idle_session_timeout', '0', false) END""")
         .bind("ns", ADVISORY_NAMESPACE)
         .bind("key", advisoryKey(orderId))
         .mapToMap()

@@ -43,6 +43,11 @@ public final class OneCExporter implements JobHandler {
   private final Clock clock;
   private final PiiMasker masker;
   private final Duration lockTimeout;
+  /**
+   * PostgreSQL ends a session idle this long while it holds an order's lock (idle_session_timeout, PostgreSQL
+   * 14+): a frozen attempt (a host or network that stopped answering) does not keep the order locked for long.
+   */
+  private volatile Duration sessionIdleLimit;
   private volatile ExportObserver observer = ExportObserver.NONE;
   private volatile AttemptLog attemptLog = AttemptLog.NONE;
 
@@ -58,6 +63,14 @@ public final class OneCExporter implements JobHandler {
     this.masker = masker;
     // Wait for a concurrent export of the same order a little longer than its 1C call may take.
     this.lockTimeout = oneCTimeout.plusSeconds(15);
+    // A healthy attempt's session is idle while it waits for a 1C permit (at most 30 s) and during the call.
+    this.sessionIdleLimit = oneCTimeout.plusSeconds(45);
+  }
+
+  /** How long an attempt's session may sit idle holding the order's lock (the workers pass JOB_TIMEOUT_SECONDS). */
+  public OneCExporter sessionIdleLimit(Duration limit) {
+    this.sessionIdleLimit = limit;
+    return this;
   }
 
   /** Metrics hook; set once at start-up. */
@@ -129,7 +142,7 @@ public final class OneCExporter implements JobHandler {
     try (MDC.MDCCloseable a = MDC.putCloseable("order_id", Long.toString(orderId));
         MDC.MDCCloseable b = MDC.putCloseable("attempt", Integer.toString(attempt))) {
       try (Handle handle = jdbi.open()) {
-        orders.lockOrder(handle, orderId, lockTimeout);
+        orders.lockOrder(handle, orderId, lockTimeout, sessionIdleLimit);
         try {
           return attemptLocked(handle, orderId, attempt, trace);
         } finally {

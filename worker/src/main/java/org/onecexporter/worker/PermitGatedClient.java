@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PermitGatedClient implements OneCClient {
   static final Duration HAND_OFF_FOR = Duration.ofSeconds(1);
+  /** A call waits at most this long for a permit; then the job is handed back (JOB_TIMEOUT_SECONDS' margin). */
+  static final Duration MAX_PERMIT_WAIT = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(PermitGatedClient.class);
 
   private record Permit(String id, long acquiredNanos) {}
@@ -47,8 +49,8 @@ final class PermitGatedClient implements OneCClient {
   private static final class OneCDown extends Exception {
     final Duration untilProbe;
 
-    OneCDown(Duration untilProbe) {
-      super(null, null, false, false);
+    OneCDown(Duration untilProbe, String reason) {
+      super(reason, null, false, false);
       this.untilProbe = untilProbe;
     }
   }
@@ -82,8 +84,7 @@ final class PermitGatedClient implements OneCClient {
       }
     } catch (OneCDown down) {
       finish(null);
-      return new Exchange(new CallOutcome.NotCalled("1C is down for the fleet; the next probe is due in "
-          + down.untilProbe.toMillis() + " ms", down.untilProbe), "", 0);
+      return new Exchange(new CallOutcome.NotCalled(down.getMessage(), down.untilProbe), "", 0);
     } catch (InterruptedException e) {
       finish(null);
       Thread.currentThread().interrupt();
@@ -112,7 +113,13 @@ final class PermitGatedClient implements OneCClient {
       }
       if (answer.oneCDown()) {
         downUntilNanos = System.nanoTime() + answer.retryIn().toNanos();
-        throw new OneCDown(answer.retryIn());
+        throw new OneCDown(answer.retryIn(), "1C is down for the fleet; the next probe is due in "
+            + answer.retryIn().toMillis() + " ms");
+      }
+      if (System.nanoTime() - permit.acquiredNanos() > MAX_PERMIT_WAIT.toNanos()) {
+        // The fleet-wide cap stayed busy: give the job back rather than hold its database session idle.
+        throw new OneCDown(Duration.ofSeconds(1), "no 1C permit within " + MAX_PERMIT_WAIT.toSeconds()
+            + " s: the fleet-wide cap (ONEC_MAX_CONCURRENCY) is busy");
       }
       Duration wait = answer.retryIn();
       queue.awaitPermit(wait.compareTo(Duration.ofSeconds(1)) < 0 ? wait : Duration.ofSeconds(1));

@@ -58,7 +58,23 @@ public final class Worker implements AutoCloseable {
   private final ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform()
       .daemon().name("worker-timer-", 0).factory());
-  private final Map<String, ClaimedJob> inFlight = new ConcurrentHashMap<>();
+  /** Jobs being worked on, by order id; an attempt past JOB_TIMEOUT_SECONDS is abandoned and leaves the map. */
+  private final Map<String, Attempt> inFlight = new ConcurrentHashMap<>();
+  private static final ThreadLocal<Attempt> CURRENT_ATTEMPT = new ThreadLocal<>();
+
+  /** One attempt on one job: its thread, when it started, and the job slot of its chain (released once). */
+  private static final class Attempt {
+    final ClaimedJob job;
+    final long startedNanos = System.nanoTime();
+    final Thread thread = Thread.currentThread();
+    final AtomicBoolean slot;
+    volatile boolean abandoned;
+
+    Attempt(ClaimedJob job, AtomicBoolean slot) {
+      this.job = job;
+      this.slot = slot;
+    }
+  }
   private final WorkerMetrics metrics;
   private final AckBatcher acks;
   private final AtomicBoolean running = new AtomicBoolean();
@@ -171,7 +187,6 @@ public final class Worker implements AutoCloseable {
       if (claim instanceof java.util.List<?> claimed) {
         for (Object item : claimed) {
           ClaimedJob job = (ClaimedJob) item;
-          inFlight.put(job.orderId(), job);
           jobs.submit(() -> process(job));
         }
         slots.release(permitted - claimed.size());
@@ -210,25 +225,63 @@ public final class Worker implements AutoCloseable {
    * brings none; then the slot goes back to the dispatcher.
    */
   private void process(ClaimedJob first) {
+    AtomicBoolean slot = new AtomicBoolean(true);
     ClaimedJob job = first;
     try {
       while (job != null) {
         ClaimedJob current = job;
         job = null;
+        Attempt attempt = new Attempt(current, slot);
+        inFlight.put(current.orderId(), attempt);
+        CURRENT_ATTEMPT.set(attempt);
         try (MDC.MDCCloseable ignored = MDC.putCloseable("order_id", LogSafe.id(current.orderId()))) {
           job = handle(current);
         } catch (RuntimeException | Error e) {
+          Thread.interrupted();
           LOG.error("unexpected failure on a job; it will be retried", e, kv("order_id", LogSafe.id(current.orderId())));
           safely(() -> queue.retryLater(current, Duration.ofSeconds(5), "internal error: " + e, 0,
               current.invoiceNumber(), false));
         } finally {
-          inFlight.remove(current.orderId());
+          inFlight.remove(current.orderId(), attempt); // not a newer attempt's entry for the same order
+          CURRENT_ATTEMPT.remove();
         }
-        if (job != null) {
-          inFlight.put(job.orderId(), job);
+        if (job != null && !slot.get()) {
+          ClaimedJob unwanted = job; // the slot went back when this chain was abandoned: hand the successor back
+          safely(() -> queue.release(unwanted));
+          job = null;
         }
       }
     } finally {
+      Thread.interrupted();
+      if (slot.compareAndSet(true, false)) {
+        slots.release();
+      }
+    }
+  }
+
+  /** The current thread's attempt was abandoned (past JOB_TIMEOUT_SECONDS). */
+  private static boolean abandoned() {
+    Attempt attempt = CURRENT_ATTEMPT.get();
+    return attempt != null && attempt.abandoned;
+  }
+
+  /**
+   * Gives up an attempt past JOB_TIMEOUT_SECONDS (a frozen database or network, a hung call): its lease is no
+   * longer renewed, so the reaper hands the job to another worker; its thread is interrupted and its slot freed.
+   * Whatever the attempt does when it wakes up is token-checked.
+   */
+  private void abandon(Attempt attempt) {
+    if (attempt.abandoned) {
+      return;
+    }
+    attempt.abandoned = true;
+    inFlight.remove(attempt.job.orderId(), attempt);
+    LOG.error("order {}: attempt still running after {} s (JOB_TIMEOUT_SECONDS); abandoned, its lease is no longer"
+        + " renewed and another worker will take the job", attempt.job.orderId(), config.jobTimeout().toSeconds(),
+        kv("order_id", attempt.job.orderId()), kv("outcome", "abandoned"));
+    metrics.abandoned();
+    attempt.thread.interrupt();
+    if (attempt.slot.compareAndSet(true, false)) {
       slots.release();
     }
   }
@@ -240,7 +293,16 @@ public final class Worker implements AutoCloseable {
 
   /** Renews the leases of every job in flight, in one call, every third of the lease. */
   private void renewAll() {
-    java.util.List<ClaimedJob> jobs = java.util.List.copyOf(inFlight.values());
+    long now = System.nanoTime();
+    long timeout = config.jobTimeout().toNanos();
+    java.util.List<ClaimedJob> jobs = new java.util.ArrayList<>();
+    for (Attempt attempt : java.util.List.copyOf(inFlight.values())) {
+      if (now - attempt.startedNanos > timeout) {
+        abandon(attempt);
+      } else {
+        jobs.add(attempt.job);
+      }
+    }
     if (jobs.isEmpty()) {
       return;
     }
@@ -278,6 +340,16 @@ public final class Worker implements AutoCloseable {
     } finally {
       FleetHealth.done();
     }
+    if (abandoned()) {
+      Thread.interrupted(); // the abandonment's interrupt must not fail the queue move below
+      if (result instanceof AttemptResult.Retry) {
+        // Too late for the schedule: hand the job back without counting anything (token-checked: if the
+        // reaper already moved it, nothing happens).
+        LOG.warn("order {}: the abandoned attempt ended; job handed back", job.orderId(), kv("order_id", job.orderId()));
+        safely(() -> queue.release(job));
+        return null;
+      }
+    }
     return switch (result) {
       case AttemptResult.Done done -> finish(job, done);
       case AttemptResult.Retry retry -> {
@@ -314,7 +386,7 @@ public final class Worker implements AutoCloseable {
   /** Acks a finished job and returns the next one for its slot (leased in the same call), or null. */
   private ClaimedJob ackAndNext(JobQueue.Ack ack) {
     try {
-      AckBatcher.Outcome outcome = acks.ackAndNext(ack, running.get());
+      AckBatcher.Outcome outcome = acks.ackAndNext(ack, running.get() && !abandoned());
       if (!outcome.acked()) {
         warnTakenOver(ack.job());
       }
@@ -432,7 +504,7 @@ public final class Worker implements AutoCloseable {
     jobs.shutdown();
     try {
       if (!jobs.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
-        for (ClaimedJob job : inFlight.values()) {
+        for (ClaimedJob job : inFlight.values().stream().map(a -> a.job).toList()) {
           boolean released = safely(() -> queue.release(job));
           LOG.warn("handed back order {} unfinished (released={})", job.orderId(), released,
               kv("order_id", job.orderId()));

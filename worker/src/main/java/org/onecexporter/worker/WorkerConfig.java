@@ -15,6 +15,10 @@ import org.onecexporter.queue.QueueKeys;
  * @param maxStalls lease expiries (killed or stuck worker) before the job goes to the DLQ
  * @param circuitFailures consecutive transient 1C failures that open the circuit
  * @param circuitOpen how long claiming pauses once 1C looks down, before one probe call
+ * @param jobTimeout past it a worker stops renewing a job's lease and abandons the attempt (interrupts it); the
+ *     job is reaped and exported by another worker
+ * @param infraRetryDelays waits after failures on our side (PostgreSQL, Redis); when they run out, the job goes to
+ *     the DLQ as {@code infrastructure}
  */
 public record WorkerConfig(
     String workerId,
@@ -27,9 +31,36 @@ public record WorkerConfig(
     Duration circuitOpen,
     Duration reconcileInterval,
     Duration reconcileMinAge,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Duration jobTimeout,
+    java.util.List<Duration> infraRetryDelays) {
+
+  /** Margin of the default job timeout over the 1C call timeout: waiting for a permit (at most 30 s) and the database. */
+  public static final Duration JOB_TIMEOUT_MARGIN = Duration.ofSeconds(45);
+  public static final java.util.List<Duration> DEFAULT_INFRA_RETRY_DELAYS = java.util.List.of(Duration.ofSeconds(5),
+      Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1));
+
+  /** With the default job timeout (the default 1C timeout + the margin) and infrastructure retry delays. */
+  public WorkerConfig(String workerId, QueueKeys keys, int concurrency, int maxOneCCalls, Duration lease,
+      int maxStalls, int circuitFailures, Duration circuitOpen, Duration reconcileInterval,
+      Duration reconcileMinAge, Duration shutdownGrace) {
+    this(workerId, keys, concurrency, maxOneCCalls, lease, maxStalls, circuitFailures, circuitOpen,
+        reconcileInterval, reconcileMinAge, shutdownGrace, Duration.ofSeconds(60).plus(JOB_TIMEOUT_MARGIN),
+        DEFAULT_INFRA_RETRY_DELAYS);
+  }
+
+  public WorkerConfig withJobTimeout(Duration timeout) {
+    return new WorkerConfig(workerId, keys, concurrency, maxOneCCalls, lease, maxStalls, circuitFailures,
+        circuitOpen, reconcileInterval, reconcileMinAge, shutdownGrace, timeout, infraRetryDelays);
+  }
+
+  public WorkerConfig withInfraRetryDelays(java.util.List<Duration> delays) {
+    return new WorkerConfig(workerId, keys, concurrency, maxOneCCalls, lease, maxStalls, circuitFailures,
+        circuitOpen, reconcileInterval, reconcileMinAge, shutdownGrace, jobTimeout, delays);
+  }
 
   public static WorkerConfig fromEnv(Env env) {
+    Duration oneCTimeout = env.seconds("ONEC_TIMEOUT_SECONDS", Duration.ofSeconds(60), false);
     return new WorkerConfig(
         env.string("WORKER_ID", defaultWorkerId()),
         new QueueKeys(env.string("QUEUE_PREFIX", QueueKeys.DEFAULT_PREFIX)),
@@ -41,7 +72,9 @@ public record WorkerConfig(
         env.seconds("CIRCUIT_OPEN_SECONDS", Duration.ofSeconds(30), false),
         env.seconds("RECONCILE_INTERVAL_SECONDS", Duration.ofSeconds(60), false),
         env.seconds("RECONCILE_MIN_AGE_SECONDS", Duration.ofSeconds(120), true),
-        env.seconds("WORKER_SHUTDOWN_GRACE_SECONDS", Duration.ofSeconds(30), true));
+        env.seconds("WORKER_SHUTDOWN_GRACE_SECONDS", Duration.ofSeconds(30), true),
+        env.seconds("JOB_TIMEOUT_SECONDS", oneCTimeout.plus(JOB_TIMEOUT_MARGIN), false),
+        DEFAULT_INFRA_RETRY_DELAYS); // not applied yet (issue 11, item 3)
   }
 
   /** The reaper runs this often (fleet-wide, one worker per interval): a killed worker's job is back soon after its lease. */

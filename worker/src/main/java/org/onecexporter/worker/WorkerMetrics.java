@@ -96,6 +96,11 @@ public final class WorkerMetrics implements ExportObserver {
     retries.increment();
   }
 
+  void abandoned() {
+    Counter.builder("onec_jobs_abandoned").description("Attempts abandoned after JOB_TIMEOUT_SECONDS (frozen "
+        + "database or network): the job went to another worker").register(registry).increment();
+  }
+
   void notConfigured() {
     notConfigured.increment();
   }

@@ -44,6 +44,8 @@ public final class WorkerRuntime implements AutoCloseable {
     exporter.recordAttempts(config.workerId(), metrics.registry()); // the attempt history (issue 12)
     Reconciler reconciler = new Reconciler(exporter.database().jdbi(), queue, config.reconcileMinAge())
         .pruningHistory(Duration.ofDays(env.integer("ATTEMPT_HISTORY_DAYS", 90, 1, 36_500)));
+    // A frozen attempt's session (and the order lock it holds) ends when the worker gives the attempt up.
+    exporter.exporter().sessionIdleLimit(config.jobTimeout());
     Worker worker = new Worker(config, queue, exporter.exporter(), reconciler, metrics);
     boolean portGiven = env.optional("WORKER_HTTP_PORT").isPresent();
     int port = env.integer("WORKER_HTTP_PORT", 9090, 0, 65_535);

@@ -72,12 +72,17 @@ class WorkerIntegrationTest {
   }
 
   private Worker startWorker(WorkerConfig config) {
+    return startWorker(config, db.jdbi());
+  }
+
+  private Worker startWorker(WorkerConfig config, org.jdbi.v3.core.Jdbi jdbi) {
     OneCConfig oneC = Exporters.config(emulator.baseUrl(), EmulatorConfig.DEFAULT_USERNAME,
         EmulatorConfig.DEFAULT_PASSWORD, Duration.ofSeconds(2), SCHEDULE);
     PermitGatedClient client = new PermitGatedClient(new HttpOneCClient(oneC, 8), queue, config.maxOneCCalls(),
         oneC.timeout());
-    OneCExporter exporter = new OneCExporter(db.jdbi(), client, new InvoiceBuilder(ZoneId.of("Europe/Moscow")),
-        new RetrySchedule(SCHEDULE), Sleeper.REAL, Clock.systemUTC(), new PiiMasker(true), oneC.timeout());
+    OneCExporter exporter = new OneCExporter(jdbi, client, new InvoiceBuilder(ZoneId.of("Europe/Moscow")),
+        new RetrySchedule(SCHEDULE), Sleeper.REAL, Clock.systemUTC(), new PiiMasker(true), oneC.timeout())
+        .sessionIdleLimit(config.jobTimeout());
     Worker worker = new Worker(config, queue, exporter, new Reconciler(db.jdbi(), queue, Duration.ZERO)).start();
     workers.add(worker);
     return worker;
@@ -310,6 +315,35 @@ class WorkerIntegrationTest {
     System.out.printf("OUTAGE calls to the dead 1C: %d in %d ms with 6 workers (bound %d)%n", callsDuringOutage,
         outageMillis, bound);
     assertThat((long) callsDuringOutage).isLessThanOrEqualTo(bound);
+  }
+
+  @Test
+  void an_attempt_frozen_on_its_database_is_abandoned_and_another_worker_exports_the_job() throws Exception {
+    aPaidOrder(130).insert(db.jdbi());
+    java.net.URI pg = java.net.URI.create(db.config().jdbcUrl().substring("jdbc:".length()));
+    try (FreezableProxy proxy = new FreezableProxy(pg.getHost(), pg.getPort() == -1 ? 5432 : pg.getPort());
+        org.onecexporter.db.Database viaProxy = new org.onecexporter.db.Database(new org.onecexporter.config.DatabaseConfig(
+            db.config().jdbcUrl().replace(":" + pg.getPort() + "/", ":" + proxy.port() + "/"), db.config().user(),
+            db.config().password()), 4)) {
+      emulator.latencyMillis(800);
+      WorkerConfig frozen = config(1).withJobTimeout(Duration.ofSeconds(3));
+      startWorker(frozen, viaProxy.jdbi());
+      queue.enqueue("130", "test");
+      await().atMost(Duration.ofSeconds(10)).until(() -> !emulator.received().isEmpty());
+      proxy.freeze(); // mid-export: 1C is creating the invoice, the database stops answering
+      long frozenAt = System.nanoTime();
+      WorkerConfig other = config(2).withJobTimeout(Duration.ofSeconds(3));
+      startWorker(new WorkerConfig("other", other.keys(), 2, 4, other.lease(), 3, 3, other.circuitOpen(),
+          other.reconcileInterval(), other.reconcileMinAge(), other.shutdownGrace(), other.jobTimeout(),
+          other.infraRetryDelays()));
+
+      await().atMost(Duration.ofSeconds(25)).until(() -> exported(130));
+      System.out.printf("MEASURE frozen attempt: exported by another worker %d ms after the freeze%n",
+          (System.nanoTime() - frozenAt) / 1_000_000);
+      assertThat(emulator.invoices()).hasSize(1);
+    } finally {
+      emulator.latencyMillis(0);
+    }
   }
 
   @Test

@@ -1,0 +1,94 @@
+package org.onecexporter.worker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A loopback TCP proxy for tests that can stop forwarding: after {@link #freeze()} no byte and no close passes in
+ * either direction while every connection stays open, as a network that drops packets without a reset does.
+ * {@link #close()} ends everything.
+ */
+final class FreezableProxy implements AutoCloseable {
+  private final ServerSocket server;
+  private final String host;
+  private final int port;
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private volatile boolean frozen;
+  private volatile boolean closed;
+
+  FreezableProxy(String host, int port) throws IOException {
+    this.host = host;
+    this.port = port;
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread.ofPlatform().daemon().name("proxy-accept").start(this::accept);
+  }
+
+  int port() {
+    return server.getLocalPort();
+  }
+
+  void freeze() {
+    frozen = true;
+  }
+
+  private void accept() {
+    while (!closed) {
+      try {
+        Socket client = server.accept();
+        Socket upstream = new Socket(host, port);
+        sockets.add(client);
+        sockets.add(upstream);
+        Thread.ofPlatform().daemon().start(() -> pump(client, upstream));
+        Thread.ofPlatform().daemon().start(() -> pump(upstream, client));
+      } catch (IOException e) {
+        if (closed) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to) {
+    byte[] buffer = new byte[16 * 1024];
+    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+      while (true) {
+        while (frozen && !closed) {
+          Thread.sleep(50); // packets dropped: nothing read, nothing sent, nothing closed
+        }
+        int n = in.read(buffer);
+        while (frozen && !closed) {
+          Thread.sleep(50);
+        }
+        if (n < 0 || closed) {
+          break;
+        }
+        out.write(buffer, 0, n);
+        out.flush();
+      }
+    } catch (IOException | InterruptedException e) {
+      // the other side went away
+    }
+    if (!frozen) {
+      try {
+        to.close();
+      } catch (IOException ignored) {
+        // closing
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    server.close();
+    for (Socket s : sockets) {
+      s.close();
+    }
+  }
+}
