@@ -41,11 +41,12 @@ public record HttpLimits(int maxBodyBytes, int maxHeaderBytes, Duration headerDe
 
   /**
    * The operations console: no body is needed (a POST carries its arguments in the path and query; 1 KB is
-   * tolerated and ignored), 8 KB of headers, the header within 10 s, idle connections closed after 30 s, 64
-   * connections, 16 from one address (a browser opens about 6).
+   * tolerated and ignored), 8 KB of headers, the header within 10 s, idle connections closed after 30 s, 128
+   * connections, 64 from one address (a browser keeps about 6 per profile; an office behind one NAT address has
+   * several people).
    */
   public static HttpLimits console() {
-    return new HttpLimits(1024, 8192, Duration.ofSeconds(10), Duration.ofSeconds(30), 64, 16, 8);
+    return new HttpLimits(1024, 8192, Duration.ofSeconds(10), Duration.ofSeconds(30), 128, 64, 8);
   }
 
   public HttpLimits withHeaderDeadline(Duration deadline) {

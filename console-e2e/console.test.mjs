@@ -1,0 +1,188 @@
+// Browser tests of the operations console in Debian's Chromium (started by ops/console-e2e, which seeds the data:
+// orders 101-105 exported, 201-203 in the DLQ as not_paid and paid since, 301 in the DLQ as invalid).
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const URL = process.env.CONSOLE_URL;
+const OPERATOR = { username: 'operator', password: process.env.OPERATOR_PASSWORD };
+const VIEWER = { username: 'viewer', password: process.env.VIEWER_PASSWORD };
+const INVOICE = process.env.INVOICE_NUMBER;
+const SHOTS = process.env.SCREENSHOT_DIR;
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const contexts = [];
+const profiles = [];
+
+/** A fresh browser profile (its own --user-data-dir) signed in as {@code credentials}. */
+async function browser(credentials, locale = 'en-GB') {
+  const dir = mkdtempSync(join(tmpdir(), 'console-e2e-'));
+  profiles.push(dir);
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', headless: true, args: FLAGS, locale,
+    httpCredentials: credentials, viewport: { width: 1280, height: 860 }, timeout: 30_000,
+  });
+  contexts.push(context);
+  context.setDefaultTimeout(15_000);
+  const page = context.pages()[0] ?? await context.newPage();
+  const outside = [];
+  page.on('request', (r) => { if (!r.url().startsWith(URL)) outside.push(r.url()); });
+  page.outside = outside;
+  page.on('pageerror', (e) => console.error('page error on ' + page.url() + ': ' + e.stack));
+  return page;
+}
+
+async function shot(page, name) {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+}
+
+/** Reloads until {@code selector} is on the page (the console refreshes itself too, but not every page). */
+async function eventually(page, selector, seconds = 25) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    if (await page.locator(selector).count() > 0) return;
+    if (Date.now() > deadline) assert.fail(`${selector} did not appear on ${page.url()}`);
+    await page.waitForTimeout(1000);
+    await page.reload();
+    await page.locator('main h1').first().waitFor();
+  }
+}
+
+before(() => {
+  assert.ok(URL && OPERATOR.password && VIEWER.password && INVOICE, 'run through ops/console-e2e');
+});
+
+afterEach(async () => {
+  while (contexts.length) await contexts.pop().close().catch(() => {});
+});
+
+after(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  for (const d of profiles) rmSync(d, { recursive: true, force: true });
+});
+
+test('without credentials the console answers 401', async () => {
+  const page = await browser(undefined);
+  const response = await page.request.get(URL + '/');
+  assert.equal(response.status(), 401);
+  assert.match(response.headers()['www-authenticate'], /^Basic/);
+});
+
+test('the operator signs in and the overview shows the numbers, 1C and the worker', async () => {
+  const page = await browser(OPERATOR);
+  await page.goto(URL + '/');
+  await page.locator('[data-metric="dlq"] .value').waitFor();
+  assert.equal(await page.locator('h1').first().innerText().then((t) => t.startsWith('Overview')), true);
+  assert.equal(await page.locator('[data-metric="dlq"] .value').innerText(), '4');
+  assert.equal(await page.locator('[data-metric="ready"] .value').innerText(), '0');
+  assert.match(await page.locator('#onec-state').innerText(), /answers|failing|paused|no calls/);
+  assert.equal(await page.locator('#workers tr').count(), 2, 'a header and one worker');
+  assert.match(await page.locator('#workers').innerText(), /e2e-worker-1/);
+  assert.match(await page.locator('#percentiles').innerText(), /P95/);
+  await shot(page, 'overview.png');
+  assert.deepEqual(page.outside, [], 'nothing is loaded from elsewhere');
+});
+
+test('the search box finds an order by its invoice number and its page shows the attempts', async () => {
+  const page = await browser(OPERATOR);
+  await page.goto(URL + '/');
+  await page.fill('input[name="q"]', INVOICE.toLowerCase());
+  await page.press('input[name="q"]', 'Enter');
+  await page.waitForURL(URL + '/orders/101');
+  await page.locator('#where[data-where="exported"]').waitFor();
+  assert.match(await page.locator('#where').innerText(), new RegExp(INVOICE));
+  const attempts = page.locator('#attempts tr.attempt');
+  assert.equal(await attempts.count(), 1);
+  assert.equal(await attempts.first().getAttribute('data-outcome'), 'exported');
+  assert.match(await attempts.first().innerText(), /e2e-worker-1/);
+  const facts = await page.locator('dl.facts').innerText();
+  assert.match(facts, new RegExp(INVOICE));
+  assert.doesNotMatch(await page.locator('main').innerText(), /\[object|undefined|null/);
+  await shot(page, 'order.png');
+});
+
+test('one DLQ entry is requeued after a confirmation, leaves the DLQ and gets exported', async () => {
+  const page = await browser(OPERATOR);
+  await page.goto(URL + '/dlq');
+  await page.locator('section[data-reason="not_paid"]').waitFor();
+  assert.equal(await page.locator('section.reason').count(), 2);
+  await shot(page, 'dlq.png');
+
+  // Cancel first: nothing happens.
+  await page.locator('tr[data-order="301"] button.requeue').click();
+  await page.locator('#confirm[open]').waitFor();
+  await page.click('#confirm-cancel');
+  assert.equal(await page.locator('tr[data-order="301"]').count(), 1);
+
+  await page.locator('tr[data-order="201"] button.requeue').click();
+  await page.locator('#confirm[open]').waitFor();
+  assert.match(await page.locator('#confirm-text').innerText(), /201/);
+  await page.click('#confirm-ok');
+  await page.locator('.flash').waitFor();
+  assert.match(await page.locator('.flash').innerText(), /Requeued: 1/);
+  assert.equal(await page.locator('tr[data-order="201"]').count(), 0);
+  assert.equal(await page.locator('tr[data-order="202"]').count(), 1);
+
+  await page.goto(URL + '/orders/201');
+  await eventually(page, '#where[data-where="exported"]');
+  await eventually(page, '#attempts tr[data-outcome="exported"]', 5); // the history is written in batches
+  const outcomes = await page.locator('#attempts tr.attempt').evaluateAll((rows) => rows.map((r) => r.dataset.outcome));
+  assert.deepEqual(outcomes, ['rejected_not_paid', 'exported']);
+});
+
+test('a whole reason is requeued at once', async () => {
+  const page = await browser(OPERATOR);
+  await page.goto(URL + '/dlq');
+  const section = page.locator('section[data-reason="not_paid"]');
+  await section.waitFor();
+  await section.locator('button.requeue-reason').click();
+  await page.locator('#confirm[open]').waitFor();
+  assert.match(await page.locator('#confirm-text').innerText(), /not_paid/);
+  await page.click('#confirm-ok');
+  await page.locator('.flash').waitFor();
+  assert.match(await page.locator('.flash').innerText(), /Requeued: 2/);
+  assert.equal(await page.locator('section[data-reason="not_paid"]').count(), 0);
+  assert.equal(await page.locator('section[data-reason="invalid"]').count(), 1);
+  await page.goto(URL + '/orders/203');
+  await eventually(page, '#where[data-where="exported"]');
+});
+
+test('the viewer sees the DLQ without buttons and a requeue is refused with 403', async () => {
+  const page = await browser(VIEWER);
+  await page.goto(URL + '/dlq');
+  await page.locator('section[data-reason="invalid"]').waitFor();
+  assert.equal(await page.locator('button.requeue, button.requeue-reason').count(), 0);
+  assert.match(await page.locator('.who').innerText(), /viewer/);
+  const status = await page.evaluate(async () => (await fetch('/api/dlq/301/requeue', { method: 'POST' })).status);
+  assert.equal(status, 403);
+  await page.goto(URL + '/orders/301');
+  await page.locator('#where[data-where="dlq"]').waitFor();
+  assert.equal(await page.locator('button').filter({ hasText: /Requeue/ }).count(), 0);
+});
+
+test('the console speaks Russian to a Russian browser and switches back to English', async () => {
+  const page = await browser(OPERATOR, 'ru-RU');
+  await page.goto(URL + '/');
+  await page.locator('[data-metric="dlq"] .value').waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'ru');
+  assert.match(await page.locator('h1').first().innerText(), /^Обзор/);
+  assert.match(await page.locator('[data-metric="dlq"] .label').innerText(), /Требуют внимания/);
+  await shot(page, 'overview-ru.png');
+  await page.goto(URL + '/dlq');
+  await page.locator('section[data-reason="invalid"]').waitFor();
+  assert.match(await page.locator('section[data-reason="invalid"]').innerText(), /Отправить снова/);
+  await shot(page, 'dlq-ru.png');
+  await page.goto(URL + '/orders/101');
+  await page.locator('#where').waitFor();
+  assert.match(await page.locator('#where').innerText(), /Счёт в 1С/);
+  await shot(page, 'order-ru.png');
+  await page.click('a[hreflang="en"]');
+  await page.locator('#where').waitFor();
+  assert.match(await page.locator('#where').innerText(), /The invoice is in 1C/);
+});
