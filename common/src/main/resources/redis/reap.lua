@@ -1,6 +1,6 @@
 -- reap: KEYS active, ready, dlq, stats, wake; ARGV prefix, max_stalls, batch
--- Jobs whose lease ran out (worker killed or stuck) go back to the front of the line; after max_stalls
--- expiries, to the DLQ. The stalled attempt is not counted against the retry schedule.
+-- Jobs whose lease ran out (worker killed or stuck) go back to the front of the line; the max_stalls-th expiry
+-- sends the job to the DLQ (WORKER_MAX_STALLS=3: back twice, dead-lettered on the third). The stalled attempt is not counted against the retry schedule.
 local now = now_ms()
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
 local moved = 0
@@ -10,7 +10,7 @@ for _, id in ipairs(expired) do
   local stalls = redis.call('HINCRBY', job, 'stalls', 1)
   redis.call('HDEL', job, 'token')
   redis.call('HINCRBY', KEYS[4], 'stalled', 1)
-  if stalls > tonumber(ARGV[2]) then
+  if stalls >= tonumber(ARGV[2]) then
     dead_letter(ARGV[1], KEYS[3], KEYS[4], id, 'stalled',
       'lease expired ' .. stalls .. ' times: the worker was killed or stuck on this job', '0', '', now)
   else

@@ -296,8 +296,38 @@ public final class JobQueue {
 
   /** Blocks up to {@code timeout} for a wake-up (an enqueue, a retry due, a released job). */
   public void awaitWork(Duration timeout) throws InterruptedException {
-    long millis = Math.max(1, timeout.toMillis());
-    redis.<String>getBlockingQueue(keys.wake(), StringCodec.INSTANCE).poll(millis, TimeUnit.MILLISECONDS);
+    awaitWork(timeout, null);
+  }
+
+  /** The blocking pop still on the wire from an earlier wait (see {@link #awaitWork(Duration, CompletableFuture)}). */
+  private java.util.concurrent.CompletableFuture<String> pendingWake;
+
+  /**
+   * Blocks up to {@code timeout}, to the millisecond, for a wake-up from Redis or {@code nudge} (the caller's own
+   * timer, e.g. a retry it scheduled). BLPOP's timeout is whole seconds (Redisson rounds 0.3 s up to 1 s and 1.5 s
+   * down to 1 s), so the pop is sent for at least a second and the wait ends at the caller's deadline; a pop still
+   * pending is reused by the next wait, and a token it took then wakes that wait at once.
+   */
+  public synchronized void awaitWork(Duration timeout, java.util.concurrent.CompletableFuture<?> nudge)
+      throws InterruptedException {
+    if (pendingWake == null) {
+      long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+      pendingWake = redis.<String>getBlockingQueue(keys.wake(), StringCodec.INSTANCE)
+          .pollAsync(seconds, TimeUnit.SECONDS).toCompletableFuture();
+    }
+    java.util.concurrent.CompletableFuture<?> any = nudge == null ? pendingWake
+        : java.util.concurrent.CompletableFuture.anyOf(pendingWake, nudge);
+    try {
+      any.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // the deadline, not a wake-up: the pop stays pending for the next wait
+    } catch (java.util.concurrent.ExecutionException e) {
+      pendingWake = null;
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
+    if (pendingWake != null && pendingWake.isDone()) {
+      pendingWake = null;
+    }
   }
 
   /** One global 1C-call permit, or how long until one may free up. */

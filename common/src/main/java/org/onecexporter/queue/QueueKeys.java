@@ -1,6 +1,5 @@
 package org.onecexporter.queue;
 
-import java.util.regex.Pattern;
 import org.onecexporter.config.ConfigException;
 
 /**
@@ -9,12 +8,24 @@ import org.onecexporter.config.ConfigException;
  */
 public record QueueKeys(String prefix) {
   public static final String DEFAULT_PREFIX = "{onec:invoices}";
-  private static final Pattern HASH_TAG = Pattern.compile("\\{[^{}]+}");
 
   public QueueKeys {
-    if (!HASH_TAG.matcher(prefix).find()) {
+    if (!hasHashTag(prefix)) {
       throw new ConfigException("QUEUE_PREFIX", "must contain a hash tag such as {onec:invoices}, got '" + prefix + "'");
     }
+  }
+
+  /**
+   * Redis Cluster's rule: the tag is what lies between the first '{' and the first '}' after it, and only when
+   * that is not empty ({@code {}{x}} has none: every key would hash whole, and scripts fail with CROSSSLOT).
+   */
+  static boolean hasHashTag(String prefix) {
+    int open = prefix.indexOf('{');
+    if (open < 0) {
+      return false;
+    }
+    int close = prefix.indexOf('}', open + 1);
+    return close > open + 1;
   }
 
   /** LIST of order ids waiting; enqueue pushes left, claim pops right. */

@@ -78,6 +78,8 @@ public final class Worker implements AutoCloseable {
   private final WorkerMetrics metrics;
   private final AckBatcher acks;
   private final AtomicBoolean running = new AtomicBoolean();
+  /** Completed when a retry this worker scheduled falls due, so the idle dispatcher claims it on time. */
+  private volatile java.util.concurrent.CompletableFuture<Void> nudge = new java.util.concurrent.CompletableFuture<>();
   private Thread dispatcher;
 
   public Worker(WorkerConfig config, JobQueue queue, JobHandler exporter, Reconciler reconciler) {
@@ -210,8 +212,11 @@ public final class Worker implements AutoCloseable {
 
   private void awaitWork(Duration wait) {
     try {
+      if (nudge.isDone()) {
+        nudge = new java.util.concurrent.CompletableFuture<>();
+      }
       if (!wait.isZero()) {
-        queue.awaitWork(wait);
+        queue.awaitWork(wait, nudge);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -327,9 +332,10 @@ public final class Worker implements AutoCloseable {
       String error = "malformed job: '" + LogSafe.id(job.orderId()) + "' is not an order id";
       LOG.warn("{}", error, kv("order_id", LogSafe.id(job.orderId())), kv("outcome", "dead_letter"),
           kv("reason", "malformed"));
-      safely(() -> queue.deadLetter(job, "malformed", error, 0, null));
-      metrics.export("rejected");
-      metrics.deadLetter("malformed");
+      if (safely(() -> queue.deadLetter(job, "malformed", error, 0, null))) {
+        metrics.export("rejected");
+        metrics.deadLetter("malformed");
+      }
       return null;
     }
     long orderId = Long.parseLong(job.orderId());
@@ -371,11 +377,12 @@ public final class Worker implements AutoCloseable {
       case EXPORTED -> ackAndNext(new JobQueue.Ack(job, "exported", done.callDuration()));
       case ALREADY_EXPORTED -> ackAndNext(new JobQueue.Ack(job, "already_exported", null));
       case REJECTED, FAILED -> {
-        metrics.deadLetter(r.reason().wire());
         LOG.warn("order {} to the DLQ: {}", job.orderId(), r.error(), kv("order_id", job.orderId()),
             kv("invoice_number", r.invoiceNumber()), kv("attempt", job.attempt()), kv("outcome", "dead_letter"),
             kv("reason", r.reason().wire()));
-        if (!safely(() -> queue.deadLetter(job, r.reason().wire(), r.error(), r.httpStatus(), r.invoiceNumber()))) {
+        if (safely(() -> queue.deadLetter(job, r.reason().wire(), r.error(), r.httpStatus(), r.invoiceNumber()))) {
+          metrics.deadLetter(r.reason().wire()); // counted only when the move happened
+        } else {
           warnTakenOver(job);
         }
         yield null;
@@ -462,9 +469,12 @@ public final class Worker implements AutoCloseable {
       LOG.warn("order {} to the DLQ after {} attempts: {}", job.orderId(), job.attempt(), retry.reason(),
           kv("order_id", job.orderId()), kv("invoice_number", retry.invoiceNumber()), kv("attempt", job.attempt()),
           kv("outcome", "dead_letter"), kv("reason", "exhausted"));
-      safely(() -> queue.deadLetter(job, "exhausted", retry.reason(), retry.httpStatus(), retry.invoiceNumber()));
-      metrics.export("failed");
-      metrics.deadLetter("exhausted");
+      if (safely(() -> queue.deadLetter(job, "exhausted", retry.reason(), retry.httpStatus(), retry.invoiceNumber()))) {
+        metrics.export("failed");
+        metrics.deadLetter("exhausted");
+      } else {
+        warnTakenOver(job);
+      }
     } else {
       metrics.retry();
       Duration delay = scheduled.get();
@@ -475,7 +485,21 @@ public final class Worker implements AutoCloseable {
       LOG.info("order {} retry in {} ms", job.orderId(), wait.toMillis(), kv("order_id", job.orderId()),
           kv("invoice_number", retry.invoiceNumber()), kv("attempt", job.attempt()), kv("outcome", "retry"),
           kv("retry_in_ms", wait.toMillis()));
-      safely(() -> queue.retryLater(job, wait, retry.reason(), retry.httpStatus(), retry.invoiceNumber(), false));
+      if (safely(() -> queue.retryLater(job, wait, retry.reason(), retry.httpStatus(), retry.invoiceNumber(), false))) {
+        wakeWhenDue(wait);
+      }
+    }
+  }
+
+  /** An idle dispatcher may be waiting up to a second on Redis: wake it when this retry falls due. */
+  private void wakeWhenDue(Duration delay) {
+    if (delay.compareTo(MAX_IDLE_WAIT.multipliedBy(2)) < 0) {
+      java.util.concurrent.CompletableFuture<Void> current = nudge;
+      try {
+        timers.schedule(() -> current.complete(null), delay.toMillis() + 2, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        // shutting down
+      }
     }
   }
 

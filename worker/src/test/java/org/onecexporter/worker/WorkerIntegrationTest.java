@@ -347,6 +347,23 @@ class WorkerIntegrationTest {
   }
 
   @Test
+  void an_idle_worker_runs_a_due_retry_within_tens_of_milliseconds() {
+    aPaidOrder(140).insert(db.jdbi());
+    aPaidOrder(141).insert(db.jdbi());
+    startWorker(config(2));
+    queue.enqueue("141", "test"); // warm-up: the measured calls are not a cold JVM's first
+    await().atMost(Duration.ofSeconds(10)).until(() -> exported(141));
+    emulator.faults().script(List.of(Fault.ERROR_502));
+    await().pollDelay(Duration.ofMillis(1500)).until(() -> true); // idle: blocked on Redis
+    queue.enqueue("140", "test");
+    await().atMost(Duration.ofSeconds(10)).until(() -> exported(140));
+    List<EmulatorServer.ReceivedRequest> calls = emulator.received();
+    long gap = Duration.between(calls.get(1).at(), calls.get(2).at()).toMillis();
+    System.out.printf("MEASURE retry due in %d ms ran %d ms after the failure%n", SCHEDULE.get(0).toMillis(), gap);
+    assertThat(gap).isGreaterThanOrEqualTo(SCHEDULE.get(0).toMillis()).isLessThan(SCHEDULE.get(0).toMillis() + 120);
+  }
+
+  @Test
   void after_redis_loses_its_data_the_reconciler_restores_the_jobs_and_all_are_exported_once() {
     for (long id = 50; id < 60; id++) {
       aPaidOrder(id).insert(db.jdbi());
