@@ -99,6 +99,18 @@ public final class ConsoleServer implements AutoCloseable {
       send(exchange, 401, JSON, "{\"error\":\"sign in: user operator or viewer\"}", "WWW-Authenticate", REALM);
       return;
     }
+    try {
+      route(exchange, role);
+    } catch (org.redisson.client.RedisException | QueueUnavailableException e) {
+      LOG.warn("console: Redis unavailable: {}", e.getMessage());
+      send(exchange, 503, JSON, "{\"error\":\"Redis unreachable\"}");
+    } catch (org.jdbi.v3.core.ConnectionException e) {
+      LOG.warn("console: PostgreSQL unavailable: {}", e.getMessage());
+      send(exchange, 503, JSON, "{\"error\":\"PostgreSQL unreachable\"}");
+    }
+  }
+
+  private void route(HardenedHttpServer.Exchange exchange, Optional<Role> role) {
     String method = exchange.method();
     String path = exchange.path();
     Map<String, String> query = query(exchange.query());

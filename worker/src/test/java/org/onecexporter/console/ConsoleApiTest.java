@@ -291,6 +291,23 @@ class ConsoleApiTest {
   }
 
   @Test
+  void an_unreachable_postgresql_is_a_503_not_a_crash() throws Exception {
+    org.jdbi.v3.core.Jdbi down = org.jdbi.v3.core.Jdbi.create("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1");
+    try (ConsoleServer broken = new ConsoleServer(new ConsoleConfig("127.0.0.1", 0, OPERATOR_PASSWORD,
+        Optional.empty()), new OperationsData(down, queue, Clock.systemUTC()),
+        new InvoiceEnqueuer(new LazyQueue(redis::client, queue.keys(), Duration.ofSeconds(1))),
+        new SimpleMeterRegistry())) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + broken.port() + "/api/orders/1"))
+          .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+              ("operator:" + OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8))).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.body()).contains("PostgreSQL unreachable");
+    }
+  }
+
+  @Test
   void pages_are_served_by_the_console_itself_in_the_language_asked_for() throws Exception {
     Answer en = viewer("GET", "/");
     assertThat(en.status()).isEqualTo(200);
