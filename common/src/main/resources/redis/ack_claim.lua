@@ -1,7 +1,7 @@
 -- ack_claim: KEYS active, stats, export_times, ready, delayed, wake, onec_health; ARGV prefix, token, lease_ms, worker, max,
 -- then per job: order_id, token, outcome, call_ms. Acks the jobs like ack.lua and, in the same call, leases up
 -- to max new ones like claim.lua, so a worker's job slot goes from a finished job to the next without a second
--- round trip. Returns {n, n ack results (1/0), then id, attempts, invoice_number, enqueued_at, probe per claimed job}.
+-- round trip. Returns {n, n ack results (1/0), then id, attempts, invoice_number, enqueued_at, probe, infra_failures per claimed job}.
 local acked = ack_jobs(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV, 6, KEYS[7], KEYS[6])
 local claimed = {}
 local max = tonumber(ARGV[5])

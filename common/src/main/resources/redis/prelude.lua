@@ -24,11 +24,13 @@ local function dead_letter(prefix, dlq, stats, id, reason, err, http_status, inv
     redis.call('HSET', job, 'invoice_number', invoice)
   end
   redis.call('HDEL', job, 'token', 'due_at')
-  local h = redis.call('HMGET', job, 'invoice_number', 'attempts', 'first_error', 'enqueued_at', 'stalls')
+  local h = redis.call('HMGET', job, 'invoice_number', 'attempts', 'first_error', 'enqueued_at', 'stalls',
+    'infra_failures')
   local entry = cjson.encode({
     order_id = id, invoice_number = h[1] or cjson.null, attempts = tonumber(h[2] or '0'), reason = reason,
     first_error = h[3] or err, last_error = err, last_http_status = tonumber(http_status) or 0,
-    enqueued_at = tonumber(h[4] or '0'), dead_at = now, stalls = tonumber(h[5] or '0')})
+    enqueued_at = tonumber(h[4] or '0'), dead_at = now, stalls = tonumber(h[5] or '0'),
+    infra_failures = tonumber(h[6] or '0')})
   redis.call('LPUSH', dlq, entry)
   redis.call('HINCRBY', stats, 'dead', 1)
   redis.call('HINCRBY', stats, 'dead_' .. reason, 1)
@@ -65,7 +67,8 @@ local function onec_answered(health, stats, wake_key)
 end
 
 -- Leases up to max of the oldest ready jobs (after promoting due retries) to token .. ':1', ':2', …; counts the
--- attempt. Returns the flat list {id, attempts, invoice_number, enqueued_at, probe ('1'/'0'), …} (and, when 1C is
+-- attempt. Returns the flat list {id, attempts, invoice_number, enqueued_at, probe ('1'/'0'), infra_failures, …}
+-- (infra_failures: failures on our side so far, see retry.lua) (and, when 1C is
 -- down and no probe is due, an empty list and the ms until one is); wakes another idle worker when
 -- jobs are left. Shared by claim.lua and ack_claim.lua.
 local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease_ms, worker, max, now, health)
@@ -86,7 +89,7 @@ local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease
     redis.call('HSET', job_key(prefix, id), 'state', 'ready')
   end
   local claimed = {}
-  while #claimed < 5 * max do
+  while #claimed < 6 * max do
     local id = redis.call('RPOP', ready)
     if not id then
       break
@@ -100,11 +103,11 @@ local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease
       end
       local attempts = redis.call('HINCRBY', job, 'attempts', 1)
       local deadline = now + tonumber(lease_ms)
-      local job_token = token .. ':' .. (#claimed / 5 + 1)
+      local job_token = token .. ':' .. (#claimed / 6 + 1)
       redis.call('ZADD', active, deadline, id)
       redis.call('HSET', job, 'state', 'active', 'token', job_token, 'worker', worker, 'claimed_at', now,
         'lease_until', deadline)
-      local h = redis.call('HMGET', job, 'invoice_number', 'enqueued_at')
+      local h = redis.call('HMGET', job, 'invoice_number', 'enqueued_at', 'infra_failures')
       claimed[#claimed + 1] = id
       claimed[#claimed + 1] = tostring(attempts)
       claimed[#claimed + 1] = h[1] or ''
@@ -115,6 +118,7 @@ local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease
       else
         claimed[#claimed + 1] = '0'
       end
+      claimed[#claimed + 1] = h[3] or '0'
     end
     -- otherwise a second entry for a job that is active, delayed or dead: drop the duplicate
   end

@@ -1,5 +1,5 @@
 -- requeue from the DLQ: KEYS dlq, ready, wake, stats; ARGV prefix, order_id or '*', [reason: only entries of it]
--- Attempts and stalls are reset. Returns how many jobs went back to the ready list.
+-- Attempts, stalls and failures on our side are reset. Returns how many jobs went back to the ready list.
 -- From a shell: ops/requeue-dlq [order_id]
 local entries = redis.call('LRANGE', KEYS[1], 0, -1)
 local now = now_ms()
@@ -18,7 +18,8 @@ for _, entry in ipairs(entries) do
       local job = job_key(ARGV[1], id)
       local state = redis.call('HGET', job, 'state')
       if not state or state == 'dead' then
-        redis.call('HSET', job, 'order_id', id, 'state', 'ready', 'attempts', 0, 'stalls', 0, 'requeued_at', now)
+        redis.call('HSET', job, 'order_id', id, 'state', 'ready', 'attempts', 0, 'stalls', 0, 'infra_failures', 0,
+          'requeued_at', now)
         redis.call('HSETNX', job, 'enqueued_at', now)
         redis.call('HDEL', job, 'token', 'dead_at', 'reason')
         redis.call('LPUSH', KEYS[2], id)

@@ -1,5 +1,7 @@
 -- retry later: KEYS active, delayed, stats; ARGV prefix, order_id, token, delay_ms, error, http_status,
--- invoice_number, refund ('1': the attempt does not count, e.g. 1C was down for everyone)
+-- invoice_number, refund ('1': the attempt does not count, e.g. 1C was down for everyone), infra ('1': the failure
+-- was on our side, PostgreSQL or Redis: counted in the record's infra_failures, which claim returns, so the worker
+-- follows INFRA_RETRY_DELAYS and dead-letters the job as 'infrastructure' when they run out)
 local job = job_key(ARGV[1], ARGV[2])
 if redis.call('HGET', job, 'token') ~= ARGV[3] then
   return 0
@@ -15,6 +17,9 @@ end
 redis.call('HDEL', job, 'token')
 if ARGV[8] == '1' then
   redis.call('HINCRBY', job, 'attempts', -1)
+end
+if ARGV[9] == '1' then
+  redis.call('HINCRBY', job, 'infra_failures', 1)
 end
 redis.call('HINCRBY', KEYS[3], 'retried', 1)
 return 1

@@ -56,9 +56,14 @@ public final class JobQueue {
    * {@code probe}: the fleet knows 1C is down and this job is the one allowed to call it (see {@link #onecHealth}).
    */
   public record ClaimedJob(String orderId, String token, int attempt, String invoiceNumber, long enqueuedAtMillis,
-      boolean probe) {
+      boolean probe, int infraFailures) {
     public ClaimedJob(String orderId, String token, int attempt, String invoiceNumber, long enqueuedAtMillis) {
-      this(orderId, token, attempt, invoiceNumber, enqueuedAtMillis, false);
+      this(orderId, token, attempt, invoiceNumber, enqueuedAtMillis, false, 0);
+    }
+
+    public ClaimedJob(String orderId, String token, int attempt, String invoiceNumber, long enqueuedAtMillis,
+        boolean probe) {
+      this(orderId, token, attempt, invoiceNumber, enqueuedAtMillis, probe, 0);
     }
   }
 
@@ -92,15 +97,19 @@ public final class JobQueue {
     return claimedJobs(r, 0, token);
   }
 
-  /** The jobs of a claim answer: {id, attempts, invoice_number, enqueued_at, probe} per job from {@code from} on. */
+  /**
+   * The jobs of a claim answer: {id, attempts, invoice_number, enqueued_at, probe, infra_failures} per job from
+   * {@code from} on.
+   */
   private static List<ClaimedJob> claimedJobs(List<Object> r, int from, String token) {
-    List<ClaimedJob> jobs = new ArrayList<>((r.size() - from) / 5);
-    for (int i = from; i + 4 < r.size(); i += 5) {
+    List<ClaimedJob> jobs = new ArrayList<>((r.size() - from) / 6);
+    for (int i = from; i + 5 < r.size(); i += 6) {
       String invoice = (String) r.get(i + 2);
       String enqueued = (String) r.get(i + 3);
-      jobs.add(new ClaimedJob((String) r.get(i), token + ":" + ((i - from) / 5 + 1),
+      jobs.add(new ClaimedJob((String) r.get(i), token + ":" + ((i - from) / 6 + 1),
           Integer.parseInt((String) r.get(i + 1)), invoice.isEmpty() ? null : invoice,
-          enqueued.isEmpty() ? 0 : Long.parseLong(enqueued), "1".equals(r.get(i + 4))));
+          enqueued.isEmpty() ? 0 : Long.parseLong(enqueued), "1".equals(r.get(i + 4)),
+          Integer.parseInt(r.get(i + 5).toString())));
     }
     return jobs;
   }
@@ -248,9 +257,18 @@ public final class JobQueue {
    */
   public boolean retryLater(ClaimedJob job, Duration delay, String error, int httpStatus, String invoiceNumber,
       boolean refund) {
+    return retryLater(job, delay, error, httpStatus, invoiceNumber, refund, false);
+  }
+
+  /**
+   * As above; {@code infra}: the failure was on our side (PostgreSQL, Redis) and is counted in the job record's
+   * {@code infra_failures}, which the next claim returns ({@link ClaimedJob#infraFailures()}).
+   */
+  public boolean retryLater(ClaimedJob job, Duration delay, String error, int httpStatus, String invoiceNumber,
+      boolean refund, boolean infra) {
     return ok(eval("retry", List.of(keys.active(), keys.delayed(), keys.stats()), keys.prefix(), job.orderId(),
         job.token(), Long.toString(delay.toMillis()), error, Integer.toString(httpStatus),
-        invoiceNumber == null ? "" : invoiceNumber, refund ? "1" : "0"));
+        invoiceNumber == null ? "" : invoiceNumber, refund ? "1" : "0", infra ? "1" : "0"));
   }
 
   public boolean deadLetter(ClaimedJob job, String reason, String error, int httpStatus, String invoiceNumber) {

@@ -44,7 +44,6 @@ public final class Worker implements AutoCloseable {
   private static final Pattern ORDER_ID = Pattern.compile("[1-9][0-9]{0,17}");
   private static final Duration MAX_IDLE_WAIT = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
-  private static final Duration INFRA_RETRY = Duration.ofSeconds(5);
   /** How long a job waits when 1C says it is not configured and gives no Retry-After. */
   private static final Duration NOT_CONFIGURED_RETRY = Duration.ofMinutes(5);
 
@@ -244,8 +243,7 @@ public final class Worker implements AutoCloseable {
         } catch (RuntimeException | Error e) {
           Thread.interrupted();
           LOG.error("unexpected failure on a job; it will be retried", e, kv("order_id", LogSafe.id(current.orderId())));
-          safely(() -> queue.retryLater(current, Duration.ofSeconds(5), "internal error: " + e, 0,
-              current.invoiceNumber(), false));
+          ourSideFailed(current, "internal error: " + e, current.invoiceNumber());
         } finally {
           inFlight.remove(current.orderId(), attempt); // not a newer attempt's entry for the same order
           CURRENT_ATTEMPT.remove();
@@ -446,9 +444,7 @@ public final class Worker implements AutoCloseable {
       } else {
         releaseProbe(job);
       }
-      LOG.warn("order {} waits {} s for our own infrastructure: {}", job.orderId(), INFRA_RETRY.toSeconds(),
-          retry.reason(), kv("order_id", job.orderId()), kv("attempt", job.attempt()), kv("outcome", "retry"));
-      safely(() -> queue.retryLater(job, INFRA_RETRY, retry.reason(), 0, retry.invoiceNumber(), true));
+      ourSideFailed(job, retry.reason(), retry.invoiceNumber());
       return;
     }
     // 1C failed this call. Fleet-wide: the attempt counts only when the failure looks specific to this order
@@ -488,6 +484,37 @@ public final class Worker implements AutoCloseable {
       if (safely(() -> queue.retryLater(job, wait, retry.reason(), retry.httpStatus(), retry.invoiceNumber(), false))) {
         wakeWhenDue(wait);
       }
+    }
+  }
+
+  /**
+   * A failure on our side (PostgreSQL or Redis refused or failed our own reads and writes: a view that cannot be
+   * updated, a revoked privilege, a missing column, an unreachable database, or a bug). It spends no attempt of the
+   * 1C schedule; it is counted in the job record and retried on INFRA_RETRY_DELAYS, and when those run out the job
+   * goes to the DLQ as {@code infrastructure}, so a broken schema reaches a person instead of retrying forever.
+   */
+  private void ourSideFailed(ClaimedJob job, String reason, String invoiceNumber) {
+    metrics.infraFailure();
+    List<Duration> delays = config.infraRetryDelays();
+    int failures = job.infraFailures(); // before this one
+    if (failures >= delays.size()) {
+      LOG.error("order {} to the DLQ after {} failures on our side (INFRA_RETRY_DELAYS ran out): {}", job.orderId(),
+          failures + 1, reason, kv("order_id", job.orderId()), kv("invoice_number", invoiceNumber),
+          kv("attempt", job.attempt()), kv("outcome", "dead_letter"), kv("reason", "infrastructure"));
+      if (safely(() -> queue.deadLetter(job, "infrastructure", reason, 0, invoiceNumber))) {
+        metrics.export("failed");
+        metrics.deadLetter("infrastructure");
+      } else {
+        warnTakenOver(job);
+      }
+      return;
+    }
+    Duration wait = delays.get(failures);
+    LOG.warn("order {} waits {} ms for our own infrastructure (failure {} of {} allowed): {}", job.orderId(),
+        wait.toMillis(), failures + 1, delays.size(), reason, kv("order_id", job.orderId()),
+        kv("attempt", job.attempt()), kv("outcome", "retry"), kv("infra_failures", failures + 1));
+    if (safely(() -> queue.retryLater(job, wait, reason, 0, invoiceNumber, true, true))) {
+      wakeWhenDue(wait);
     }
   }
 

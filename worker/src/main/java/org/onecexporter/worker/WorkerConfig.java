@@ -17,8 +17,9 @@ import org.onecexporter.queue.QueueKeys;
  * @param circuitOpen how long claiming pauses once 1C looks down, before one probe call
  * @param jobTimeout past it a worker stops renewing a job's lease and abandons the attempt (interrupts it); the
  *     job is reaped and exported by another worker
- * @param infraRetryDelays waits after failures on our side (PostgreSQL, Redis); when they run out, the job goes to
- *     the DLQ as {@code infrastructure}
+ * @param infraRetryDelays waits after failures on our side (PostgreSQL, Redis: a view that cannot be updated, a
+ *     revoked privilege, an unreachable database), counted per job; when they run out, the job goes to the DLQ as
+ *     {@code infrastructure} ({@code INFRA_RETRY_DELAYS}, the syntax of {@code ONEC_RETRY_DELAYS})
  */
 public record WorkerConfig(
     String workerId,
@@ -74,7 +75,7 @@ public record WorkerConfig(
         env.seconds("RECONCILE_MIN_AGE_SECONDS", Duration.ofSeconds(120), true),
         env.seconds("WORKER_SHUTDOWN_GRACE_SECONDS", Duration.ofSeconds(30), true),
         env.seconds("JOB_TIMEOUT_SECONDS", oneCTimeout.plus(JOB_TIMEOUT_MARGIN), false),
-        DEFAULT_INFRA_RETRY_DELAYS); // not applied yet (issue 11, item 3)
+        env.secondsList("INFRA_RETRY_DELAYS", DEFAULT_INFRA_RETRY_DELAYS));
   }
 
   /** The reaper runs this often (fleet-wide, one worker per interval): a killed worker's job is back soon after its lease. */

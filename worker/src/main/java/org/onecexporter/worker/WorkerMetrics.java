@@ -27,6 +27,8 @@ public final class WorkerMetrics implements ExportObserver {
   private final Timer endToEnd;
   private final Counter retries;
   private final Counter notConfigured;
+  private final Counter abandoned;
+  private final Counter infraFailures;
   private final Map<String, Counter> exports = new ConcurrentHashMap<>();
   private final Map<String, Counter> dlqMoves = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> queueSizes = new ConcurrentHashMap<>();
@@ -52,6 +54,14 @@ public final class WorkerMetrics implements ExportObserver {
     notConfigured = Counter.builder("onec_not_configured")
         .description("1C answered that its extension is not configured (the job waits, no attempt spent)")
         .register(registry);
+    abandoned = Counter.builder("onec_jobs_abandoned").description("Attempts abandoned after JOB_TIMEOUT_SECONDS "
+        + "(frozen database or network): the job went to another worker").register(registry);
+    infraFailures = Counter.builder("onec_infra_failures").description("Attempts that failed on our side "
+        + "(PostgreSQL, Redis): retried on INFRA_RETRY_DELAYS, then the DLQ as 'infrastructure'").register(registry);
+    // Registered at start so that increase() sees the first move of these reasons (alerts).
+    for (String reason : new String[] {"infrastructure"}) {
+      deadLetterCounter(reason);
+    }
     for (String outcome : new String[] {"exported", "already_exported", "rejected", "failed"}) {
       exports.put(outcome, Counter.builder("onec_exports").tag("outcome", outcome)
           .description("Jobs finished, by outcome").register(registry));
@@ -97,8 +107,11 @@ public final class WorkerMetrics implements ExportObserver {
   }
 
   void abandoned() {
-    Counter.builder("onec_jobs_abandoned").description("Attempts abandoned after JOB_TIMEOUT_SECONDS (frozen "
-        + "database or network): the job went to another worker").register(registry).increment();
+    abandoned.increment();
+  }
+
+  void infraFailure() {
+    infraFailures.increment();
   }
 
   void notConfigured() {
@@ -106,8 +119,12 @@ public final class WorkerMetrics implements ExportObserver {
   }
 
   void deadLetter(String reason) {
-    dlqMoves.computeIfAbsent(reason, r -> Counter.builder("onec_dlq_moves").tag("reason", r)
-        .description("Jobs moved to the dead-letter queue, by reason").register(registry)).increment();
+    deadLetterCounter(reason).increment();
+  }
+
+  private Counter deadLetterCounter(String reason) {
+    return dlqMoves.computeIfAbsent(reason, r -> Counter.builder("onec_dlq_moves").tag("reason", r)
+        .description("Jobs moved to the dead-letter queue, by reason").register(registry));
   }
 
   /** 1C's fleet-wide health as this worker last read it (the same on every worker: use max()). */
