@@ -51,7 +51,8 @@ public final class ExporterRuntime implements AutoCloseable {
     DatabaseConfig db = DatabaseConfig.fromEnv(env);
     ZoneId zone = env.zone("SHOP_TIMEZONE", "Europe/Moscow");
     PiiMasker masker = new PiiMasker(!env.bool("LOG_PII", false));
-    Database database = new Database(db, Math.max(maxOneCCalls, concurrentExports) + 2);
+    // + 3: the reconciler, a health check and the attempt history's writer never wait behind the exports.
+    Database database = new Database(db, Math.max(maxOneCCalls, concurrentExports) + 3);
     HttpOneCClient client = new HttpOneCClient(oneC, maxOneCCalls, masker,
         org.onecexporter.onec.OneCTls.fromEnv(env).orElse(null));
     OneCExporter exporter = new OneCExporter(database.jdbi(), decorate.apply(client), new InvoiceBuilder(zone),

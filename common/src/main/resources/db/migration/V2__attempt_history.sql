@@ -18,6 +18,8 @@ CREATE TABLE export_attempts (
     permit_wait_ms       INT                     -- waiting for a fleet-wide 1C permit before the call
 );
 
+-- An order's attempts (the console's order page, 'status'). Kept to one B-tree: every export writes a row.
 CREATE INDEX export_attempts_order_idx ON export_attempts (order_id, started_at);
-CREATE INDEX export_attempts_invoice_idx ON export_attempts (invoice_number) WHERE invoice_number IS NOT NULL;
-CREATE INDEX export_attempts_finished_idx ON export_attempts (finished_at);
+-- Pruning and the overview's last minutes: rows arrive in time order, so a BRIN index (a few pages, almost free
+-- to maintain) finds the old or recent ones.
+CREATE INDEX export_attempts_finished_brin ON export_attempts USING brin (finished_at);

@@ -35,6 +35,7 @@ public final class BenchSupport {
     private final RedissonClient redis;
     private final JobQueue queue;
     private final OneCExporter exporter;
+    private final org.onecexporter.history.AttemptHistory history;
     private final WorkerConfig config;
     private Worker worker;
 
@@ -54,6 +55,10 @@ public final class BenchSupport {
           new PermitGatedClient(new HttpOneCClient(oneC, Math.max(cap, 4)), queue, cap, oneC.timeout()),
           new InvoiceBuilder(ZoneId.of("Europe/Moscow")), RetrySchedule.DEFAULT, Sleeper.REAL, Clock.systemUTC(),
           new PiiMasker(true), oneC.timeout());
+      // As in production: every attempt goes to the attempt history (issue 12), so its cost is in the figures.
+      history = new org.onecexporter.history.AttemptHistory(database.jdbi(), "bench",
+          new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+      exporter.recordAttemptsTo(history);
       config = new WorkerConfig("bench", queue.keys(), concurrency, cap, Duration.ofSeconds(30), 3, 5,
           Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(5));
     }
@@ -100,6 +105,7 @@ public final class BenchSupport {
       if (worker != null) {
         worker.close();
       }
+      history.close();
       queue.deleteAll();
       redis.shutdown();
       database.close();
