@@ -278,8 +278,17 @@ public final class OperationsData {
    */
   private ObjectNode oneCState(List<WorkerHeartbeats.Seen> workers) {
     ObjectNode state = Json.MAPPER.createObjectNode();
-    long pausedSince = workers.stream().filter(w -> !w.circuit().equals("CLOSED"))
-        .mapToLong(WorkerHeartbeats.Seen::circuitSinceMillis).min().orElse(0);
+    // The fleet's own verdict first (P:onec_health, written by the workers' calls), then their heartbeats.
+    Map<String, String> health = queue.redis().<String, String>getMap(queue.keys().onecHealth(),
+        org.redisson.client.codec.StringCodec.INSTANCE).readAllMap();
+    long pausedSince = "down".equals(health.get("state")) ? parseLong(health.get("down_since")) : 0;
+    if (pausedSince > 0 && parseLong(health.get("next_probe_at")) > 0) {
+      state.put("next_probe_at", Instant.ofEpochMilli(parseLong(health.get("next_probe_at"))).toString());
+    }
+    if (pausedSince == 0) {
+      pausedSince = workers.stream().filter(w -> !w.circuit().equals("CLOSED"))
+          .mapToLong(WorkerHeartbeats.Seen::circuitSinceMillis).min().orElse(0);
+    }
     List<Object[]> calls;
     try {
       calls = jdbi.withHandle(h -> h.createQuery("""
@@ -341,6 +350,14 @@ public final class OperationsData {
       node.put(name, value.get().toMillis());
     } else {
       node.putNull(name);
+    }
+  }
+
+  private static long parseLong(String value) {
+    try {
+      return value == null ? 0 : Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 

@@ -173,6 +173,18 @@ class ConsoleApiTest {
   }
 
   @Test
+  void while_the_fleet_holds_1c_down_the_state_is_paused_since_then() throws Exception {
+    long since = System.currentTimeMillis() - 60_000;
+    redis.client().<String, String>getMap(queue.keys().onecHealth(), org.redisson.client.codec.StringCodec.INSTANCE)
+        .putAll(Map.of("state", "down", "down_since", Long.toString(since), "next_probe_at",
+            Long.toString(since + 90_000)));
+    JsonNode onec = operator("GET", "/api/overview").json().get("onec");
+    assertThat(onec.get("state").asText()).isEqualTo("paused");
+    assertThat(Instant.parse(onec.get("since").asText()).toEpochMilli()).isEqualTo(since);
+    assertThat(onec.has("next_probe_at")).isTrue();
+  }
+
+  @Test
   void the_1c_state_comes_from_the_latest_calls_in_the_history() throws Exception {
     try (AttemptHistory history = new AttemptHistory(db.jdbi(), "w", new SimpleMeterRegistry())) {
       Instant t0 = Instant.now().minusSeconds(60);
