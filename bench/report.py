@@ -36,6 +36,9 @@ for r in by("idle_pickup"):
     print(f"\nIdle pickup (enqueue → request at 1C): p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, max {r['max_ms']} ms ({r['samples']} samples)")
 for r in by("crash_recovery"):
     print(f"\nCrash recovery ({r['impl']}, {r['defaults']}): {r['seconds']} s from kill -9 to the job running again")
+for r in by("lease_renewal"):
+    print(f"\nLease renewal traffic (LEASE_SECONDS {r['lease_s']}, renewed every {r['renew_every_s']} s, {r['in_flight']} jobs in flight): "
+          f"{r['commands_per_s']} Redis commands/s ({r['scripts_per_s']} script calls/s), Redis CPU {r['redis_cpu_ms_per_s']} ms/s")
 for r in by("worker_memory"):
     print(f"\nWorker RSS with {r['in_flight']} exports in flight: {r['rss_mb']} MB (JVM {r['jvm_flags']})")
 
@@ -72,13 +75,22 @@ for r in by("idle_pickup"):
 for r in by("worker_memory"):
     target("worker RSS ≤ 256 MB with 200 in flight", r["rss_mb"] <= 256 and r["in_flight"] >= 200, f"{r['rss_mb']} MB, {r['in_flight']} in flight")
 crash = {r["impl"]: r["seconds"] for r in by("crash_recovery")}
+if "onec-exporter" in crash:
+    target("crash recovery ≤ 15 s with the defaults", crash["onec-exporter"] <= 15, f"{crash['onec-exporter']} s")
 if len(crash) == 2:
     target("crash recovery faster than BullMQ's defaults", crash["onec-exporter"] < crash["bullmq"],
            f"{crash['onec-exporter']} s vs {crash['bullmq']} s")
 
 # Every benchmark must have produced its line: a run that silently skipped one is a failed run.
 expected = {"machine", "queue_noop/onec-exporter", "queue_noop/bullmq", "end_to_end", "payment_path", "idle_pickup",
-            "crash_recovery/onec-exporter", "crash_recovery/bullmq", "worker_memory"}
+            "crash_recovery/onec-exporter", "crash_recovery/bullmq", "worker_memory", "lease_renewal"}
+# ops/bench --only 5,7: just those steps' results are expected.
+steps = {"1": {"queue_noop/onec-exporter", "queue_noop/bullmq"}, "2": {"end_to_end"}, "3": {"payment_path"},
+         "4": {"idle_pickup"}, "5": {"crash_recovery/onec-exporter", "crash_recovery/bullmq"},
+         "6": {"worker_memory"}, "7": {"lease_renewal"}}
+only = [s for s in os.environ.get("BENCH_ONLY", "").split(",") if s]
+if only:
+    expected = {"machine"}.union(*(steps[s] for s in only))
 present = {r["bench"] + (f"/{r['impl']}" if r["bench"] in ("queue_noop", "crash_recovery") else "") for r in rows}
 missing = sorted(expected - present)
 if missing:

@@ -36,6 +36,11 @@ public record WorkerConfig(
     Duration jobTimeout,
     java.util.List<Duration> infraRetryDelays) {
 
+  /**
+   * A killed worker's job is back within the lease plus the reaper interval (a tenth of it): about 11 s. Renewal
+   * is one script call per worker every third of the lease, whatever the number of jobs (docs/performance.md).
+   */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
   /** Margin of the default job timeout over the 1C call timeout: waiting for a permit (at most 30 s) and the database. */
   public static final Duration JOB_TIMEOUT_MARGIN = Duration.ofSeconds(45);
   public static final java.util.List<Duration> DEFAULT_INFRA_RETRY_DELAYS = java.util.List.of(Duration.ofSeconds(5),
@@ -67,7 +72,7 @@ public record WorkerConfig(
         new QueueKeys(env.string("QUEUE_PREFIX", QueueKeys.DEFAULT_PREFIX)),
         env.integer("WORKER_CONCURRENCY", 8, 1, 10_000),
         env.integer("ONEC_MAX_CONCURRENCY", 4, 1, 1_000),
-        env.seconds("LEASE_SECONDS", Duration.ofSeconds(30), false),
+        env.seconds("LEASE_SECONDS", DEFAULT_LEASE, false),
         env.integer("WORKER_MAX_STALLS", 3, 1, 100),
         env.integer("CIRCUIT_FAILURE_THRESHOLD", 5, 1, 1_000),
         env.seconds("CIRCUIT_OPEN_SECONDS", Duration.ofSeconds(30), false),
