@@ -4,6 +4,11 @@
 -- infra_failures}
 -- per job, or {'', ms until the next delayed job or -1} when none is ready. While the fleet knows 1C is down, only
 -- the probe is leased (one job, once its time has come); otherwise {'', ms until the probe may go}.
+-- Safe to replay: the same token answers the same jobs (claim_replay in prelude.lua).
+local replayed = claim_replay(ARGV[1], ARGV[2])
+if replayed then
+  return replayed
+end
 local now = now_ms()
 local claimed, probe_wait = claim_jobs(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3], ARGV[4],
   tonumber(ARGV[5] or '1'), now, KEYS[5])
@@ -17,4 +22,5 @@ if #claimed == 0 then
   end
   return {'', '-1'}
 end
+claim_remember(ARGV[1], ARGV[2], claimed, ARGV[3])
 return claimed

@@ -66,6 +66,21 @@ local function onec_answered(health, stats, wake_key)
   end
 end
 
+-- A claim's answer is kept under its token (the request id: a fresh random one per call) for the lease. Redisson
+-- resends a script whose answer did not come in time (retryAttempts); a resent claim must answer the jobs the
+-- first run leased, not lease a second batch while the first waits a lease for nobody and gains a stall.
+local function claim_replay(prefix, token)
+  local prior = redis.call('GET', prefix .. ':claim:' .. token)
+  if prior then
+    return cjson.decode(prior)
+  end
+  return nil
+end
+
+local function claim_remember(prefix, token, answer, lease_ms)
+  redis.call('SET', prefix .. ':claim:' .. token, cjson.encode(answer), 'PX', tonumber(lease_ms))
+end
+
 -- Leases up to max of the oldest ready jobs (after promoting due retries) to token .. ':1', ':2', …; counts the
 -- attempt. Returns the flat list {id, attempts, invoice_number, enqueued_at, probe ('1'/'0'), infra_failures, …}
 -- (infra_failures: failures on our side so far, see retry.lua) (and, when 1C is

@@ -86,7 +86,15 @@ public final class JobQueue {
    * saying when to look again.
    */
   public Object claim(Duration lease, String worker, int max) {
-    String token = UUID.randomUUID().toString();
+    return claim(UUID.randomUUID().toString(), lease, worker, max);
+  }
+
+  /**
+   * {@link #claim(Duration, String, int)} with the call's token given: it is also the request id that makes the
+   * script safe to resend (Redisson resends a script whose answer timed out): a second call with the same token
+   * answers the same jobs and leases nothing more.
+   */
+  Object claim(String token, Duration lease, String worker, int max) {
     List<Object> r = eval("claim", List.of(keys.ready(), keys.delayed(), keys.active(), keys.wake(), keys.onecHealth()),
         keys.prefix(), token, Long.toString(lease.toMillis()), worker, Integer.toString(max));
     String first = (String) r.get(0);
@@ -196,7 +204,11 @@ public final class JobQueue {
 
   /** {@link #ackAndClaim} without waiting. */
   public CompletionStage<AckClaim> ackAndClaimAsync(List<Ack> acks, Duration lease, String worker, int max) {
-    String token = UUID.randomUUID().toString();
+    return ackAndClaimAsync(UUID.randomUUID().toString(), acks, lease, worker, max);
+  }
+
+  /** With the call's token given: safe to resend, like {@link #claim(String, Duration, String, int)}. */
+  CompletionStage<AckClaim> ackAndClaimAsync(String token, List<Ack> acks, Duration lease, String worker, int max) {
     List<String> args = new ArrayList<>(5 + acks.size() * 4);
     args.add(keys.prefix());
     args.add(token);
