@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Prints the benchmark results (one JSON object per line) as Markdown tables; plots queue throughput when
 gnuplot is installed (docs/bench/queue-throughput.png)."""
+import statistics
 import json
 import os
 import shutil
@@ -23,11 +24,18 @@ for ours in by("queue_noop"):
     print(f"| {ours['concurrency']} | {ours['process_per_s']} | {theirs['process_per_s'] if theirs else '—'} | {ratio} |")
     points.append((ours["concurrency"], ours["process_per_s"], theirs["process_per_s"] if theirs else 0))
 
-print("\n| end to end | exports/s | limit (cap ÷ latency) | % of limit |")
-print("|---|---|---|---|")
+print("\n| end to end | attempt history | exports/s | limit (cap ÷ latency) | % of limit |")
+print("|---|---|---|---|---|")
 for r in by("end_to_end"):
-    print(f"| 1C latency {r['latency_ms']} ms, cap {r['onec_cap']}, {r['jobs']} jobs | {r['exports_per_s']} | "
+    print(f"| 1C latency {r['latency_ms']} ms, cap {r['onec_cap']}, {r['jobs']} jobs | "
+          f"{'on' if r.get('attempt_history', True) else 'off'} | {r['exports_per_s']} | "
           f"{r.get('limit_per_s', '—')} | {r.get('percent_of_limit', '—')} |")
+with_history = [r["exports_per_s"] for r in by("end_to_end") if r["latency_ms"] == 50 and r.get("attempt_history", True)]
+without = [r["exports_per_s"] for r in by("end_to_end") if r["latency_ms"] == 50 and not r.get("attempt_history", True)]
+if with_history and without:
+    on, off = statistics.median(with_history), statistics.median(without)
+    print(f"\nAttempt history at 50 ms (alternated runs): median {on} exports/s with it, {off} without "
+          f"({on / off:.3f}×, {len(with_history)} + {len(without)} runs)")
 for r in by("payment_path"):
     print(f"\nPayment path (1C latency {r['latency_ms']} ms): enqueue p50 {r['enqueue_p50_ms']} ms, p99 {r['enqueue_p99_ms']} ms "
           f"({r['enqueue_samples']} samples); direct synchronous export p50 {r['direct_p50_ms']} ms, p99 {r['direct_p99_ms']} ms "

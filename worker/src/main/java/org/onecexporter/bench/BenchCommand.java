@@ -68,6 +68,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--samples", defaultValue = "200")
   int samples;
 
+  @Option(names = "--history", defaultValue = "true", arity = "1",
+      description = "e2e: record every attempt in the attempt history, as production does (false: measure without)")
+  boolean history;
+
   @Option(names = "--emulator", defaultValue = "http://127.0.0.1:18188")
   String emulatorRoot;
 
@@ -136,7 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
     EmulatorControl emulator = new EmulatorControl(emulatorRoot);
     emulator.reset();
     emulator.latency(latencyMillis);
-    try (BenchSupport.Fixture fixture = BenchSupport.fixture(env, emulator.baseUrl(), cap, concurrency)) {
+    try (BenchSupport.Fixture fixture = BenchSupport.fixture(env, emulator.baseUrl(), cap, concurrency, history)) {
       // Steady state, as a worker that has run for days: the first exports (JIT, connection pools) are not
       // measured.
       int warmup = Math.max(50, Math.min(200, jobs / 4));
@@ -155,7 +159,8 @@ public final class BenchCommand implements Callable<Integer> {
       double rate = jobs / seconds;
       ObjectNode r = MAPPER.createObjectNode().put("bench", "end_to_end").put("jobs", jobs)
           .put("latency_ms", latencyMillis).put("onec_cap", cap).put("worker_concurrency", concurrency)
-          .put("warmup_jobs", warmup).put("exports_per_s", Math.round(rate * 10) / 10.0)
+          .put("warmup_jobs", warmup).put("attempt_history", history)
+          .put("exports_per_s", Math.round(rate * 10) / 10.0)
           .put("invoices_in_emulator", emulator.invoiceCount());
       if (latencyMillis > 0) {
         double limit = cap * 1000.0 / latencyMillis;

@@ -24,7 +24,12 @@ public final class BenchSupport {
   private BenchSupport() {}
 
   public static Fixture fixture(Env env, String emulatorBaseUrl, int cap, int concurrency) {
-    return new Fixture(env, emulatorBaseUrl, cap, concurrency);
+    return new Fixture(env, emulatorBaseUrl, cap, concurrency, true);
+  }
+
+  /** The same world with or without the attempt history, to measure what recording every attempt costs. */
+  public static Fixture fixture(Env env, String emulatorBaseUrl, int cap, int concurrency, boolean withHistory) {
+    return new Fixture(env, emulatorBaseUrl, cap, concurrency, withHistory);
   }
 
   /** One benchmark's world. */
@@ -39,7 +44,7 @@ public final class BenchSupport {
     private final WorkerConfig config;
     private Worker worker;
 
-    Fixture(Env env, String emulatorBaseUrl, int cap, int concurrency) {
+    Fixture(Env env, String emulatorBaseUrl, int cap, int concurrency, boolean withHistory) {
       DatabaseConfig base = DatabaseConfig.fromEnv(env);
       admin = new Database(base, 2);
       admin.jdbi().useHandle(h -> h.execute("CREATE SCHEMA " + schema));
@@ -56,9 +61,11 @@ public final class BenchSupport {
           new InvoiceBuilder(ZoneId.of("Europe/Moscow")), RetrySchedule.DEFAULT, Sleeper.REAL, Clock.systemUTC(),
           new PiiMasker(true), oneC.timeout());
       // As in production: every attempt goes to the attempt history (issue 12), so its cost is in the figures.
-      history = new org.onecexporter.history.AttemptHistory(database.jdbi(), "bench",
-          new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-      exporter.recordAttemptsTo(history);
+      history = withHistory ? new org.onecexporter.history.AttemptHistory(database.jdbi(), "bench",
+          new io.micrometer.core.instrument.simple.SimpleMeterRegistry()) : null;
+      if (history != null) {
+        exporter.recordAttemptsTo(history);
+      }
       config = new WorkerConfig("bench", queue.keys(), concurrency, cap, Duration.ofSeconds(30), 3, 5,
           Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(5));
     }
@@ -105,7 +112,9 @@ public final class BenchSupport {
       if (worker != null) {
         worker.close();
       }
-      history.close();
+      if (history != null) {
+        history.close();
+      }
       queue.deleteAll();
       redis.shutdown();
       database.close();
