@@ -14,6 +14,17 @@ local function job_key(prefix, id)
   return prefix .. ':job:' .. id
 end
 
+-- A dead job's DLQ entry, as one JSON line, from its record.
+local function dlq_entry(prefix, id)
+  local h = redis.call('HMGET', job_key(prefix, id), 'invoice_number', 'attempts', 'first_error', 'enqueued_at',
+    'stalls', 'infra_failures', 'reason', 'last_error', 'last_http_status', 'dead_at')
+  return cjson.encode({
+    order_id = id, invoice_number = h[1] or cjson.null, attempts = tonumber(h[2] or '0'), reason = h[7] or 'unknown',
+    first_error = h[3] or h[8] or '', last_error = h[8] or '', last_http_status = tonumber(h[9] or '0') or 0,
+    enqueued_at = tonumber(h[4] or '0'), dead_at = tonumber(h[10] or '0'), stalls = tonumber(h[5] or '0'),
+    infra_failures = tonumber(h[6] or '0')})
+end
+
 -- Moves a job to the DLQ with everything an operator needs, as one JSON line.
 local function dead_letter(prefix, dlq, stats, id, reason, err, http_status, invoice, now)
   local job = job_key(prefix, id)
@@ -24,16 +35,79 @@ local function dead_letter(prefix, dlq, stats, id, reason, err, http_status, inv
     redis.call('HSET', job, 'invoice_number', invoice)
   end
   redis.call('HDEL', job, 'token', 'due_at')
-  local h = redis.call('HMGET', job, 'invoice_number', 'attempts', 'first_error', 'enqueued_at', 'stalls',
-    'infra_failures')
-  local entry = cjson.encode({
-    order_id = id, invoice_number = h[1] or cjson.null, attempts = tonumber(h[2] or '0'), reason = reason,
-    first_error = h[3] or err, last_error = err, last_http_status = tonumber(http_status) or 0,
-    enqueued_at = tonumber(h[4] or '0'), dead_at = now, stalls = tonumber(h[5] or '0'),
-    infra_failures = tonumber(h[6] or '0')})
-  redis.call('LPUSH', dlq, entry)
+  redis.call('LPUSH', dlq, dlq_entry(prefix, id))
   redis.call('HINCRBY', stats, 'dead', 1)
   redis.call('HINCRBY', stats, 'dead_' .. reason, 1)
+end
+
+-- Where job records must live (the reconciler's check): a record's state names the structure that holds its id.
+-- The ready list and the DLQ are read once per script call, when first needed.
+local function homes(ready, delayed, active, dlq)
+  return {ready_key = ready, delayed_key = delayed, active_key = active, dlq_key = dlq}
+end
+
+local function in_ready(h, id)
+  if not h.ready then
+    h.ready = {}
+    for _, v in ipairs(redis.call('LRANGE', h.ready_key, 0, -1)) do
+      h.ready[v] = true
+    end
+  end
+  return h.ready[id] == true
+end
+
+local function in_dlq(h, id)
+  if not h.dlq then
+    h.dlq = {}
+    for _, entry in ipairs(redis.call('LRANGE', h.dlq_key, 0, -1)) do
+      local oid = string.match(entry, '"order_id":"([^"]*)"')
+      if not oid then
+        local ok, decoded = pcall(cjson.decode, entry)
+        if ok and type(decoded) == 'table' and decoded.order_id ~= nil then
+          oid = tostring(decoded.order_id)
+        end
+      end
+      if oid then
+        h.dlq[oid] = true
+      end
+    end
+  end
+  return h.dlq[id] == true
+end
+
+-- A record whose structure entry vanished (a list deleted by hand, an eviction, a script aborted half-way) blocks
+-- its order for ever: enqueue answers "exists", requeue finds nothing. Puts it back: a dead one into the DLQ list
+-- (its entry rebuilt from the record), a ready one at the front of the line, a delayed or active one into its set
+-- (due now or at its deadline: the claim or the reaper takes it from there). Returns the state re-homed, or nil.
+local function rehome(prefix, id, state, h, wake_key, stats)
+  if state == 'ready' then
+    if in_ready(h, id) then
+      return nil
+    end
+    redis.call('RPUSH', h.ready_key, id)
+    h.ready[id] = true
+    wake(wake_key)
+  elseif state == 'delayed' then
+    if redis.call('ZSCORE', h.delayed_key, id) then
+      return nil
+    end
+    redis.call('ZADD', h.delayed_key, tonumber(redis.call('HGET', job_key(prefix, id), 'due_at') or '0') or 0, id)
+  elseif state == 'active' then
+    if redis.call('ZSCORE', h.active_key, id) then
+      return nil
+    end
+    redis.call('ZADD', h.active_key, tonumber(redis.call('HGET', job_key(prefix, id), 'lease_until') or '0') or 0, id)
+  elseif state == 'dead' then
+    if in_dlq(h, id) then
+      return nil
+    end
+    redis.call('LPUSH', h.dlq_key, dlq_entry(prefix, id))
+    h.dlq[id] = true
+  else
+    return nil
+  end
+  redis.call('HINCRBY', stats, 'rehomed', 1)
+  return state
 end
 
 

@@ -27,13 +27,23 @@ public final class OpsHttpServer implements AutoCloseable {
    */
   public static OpsHttpServer start(String host, int port, boolean searchUpwards, PrometheusMeterRegistry registry,
       Map<String, BooleanSupplier> readiness) throws IOException {
+    return start(host, port, searchUpwards, registry, readiness, java.util.List::of);
+  }
+
+  /**
+   * As above; {@code warnings} are shown in {@code /health/ready} ({@code "warnings":[…]}) without making the
+   * process unready: something an operator must fix that does not stop the work (Redis may evict the queue).
+   */
+  public static OpsHttpServer start(String host, int port, boolean searchUpwards, PrometheusMeterRegistry registry,
+      Map<String, BooleanSupplier> readiness, java.util.function.Supplier<java.util.List<String>> warnings)
+      throws IOException {
     Map<String, BooleanSupplier> checks = new LinkedHashMap<>(readiness);
     int last = searchUpwards ? port + 50 : port;
     for (int candidate = port; ; candidate++) {
       try {
         return new OpsHttpServer(HardenedHttpServer.start("ops", host, candidate, HttpLimits.opsEndpoints(),
             exchange -> {
-              if (!handleOpsPath(exchange, registry, checks)) {
+              if (!handleOpsPath(exchange, registry, checks, warnings)) {
                 exchange.respond(404, "text/plain; charset=utf-8", "GET /metrics, /health/live or /health/ready");
               }
             }, registry));
@@ -49,6 +59,12 @@ public final class OpsHttpServer implements AutoCloseable {
   /** Handles the same three paths inside another server (the enqueuer's). */
   public static boolean handleOpsPath(HardenedHttpServer.Exchange exchange, PrometheusMeterRegistry registry,
       Map<String, BooleanSupplier> readiness) {
+    return handleOpsPath(exchange, registry, readiness, java.util.List::of);
+  }
+
+  /** As above, with warnings in {@code /health/ready}. */
+  public static boolean handleOpsPath(HardenedHttpServer.Exchange exchange, PrometheusMeterRegistry registry,
+      Map<String, BooleanSupplier> readiness, java.util.function.Supplier<java.util.List<String>> warnings) {
     if (!exchange.method().equals("GET")) {
       return false;
     }
@@ -67,6 +83,10 @@ public final class OpsHttpServer implements AutoCloseable {
           }
           ready &= ok;
           body.append('"').append(check.getKey()).append("\":\"").append(ok ? "up" : "down").append("\",");
+        }
+        java.util.List<String> warned = warnings.get();
+        if (!warned.isEmpty()) {
+          body.append("\"warnings\":").append(org.onecexporter.json.Json.write(warned)).append(',');
         }
         body.append("\"status\":\"").append(ready ? "ready" : "not ready").append("\"}");
         exchange.respond(ready ? 200 : 503, "application/json", body.toString());

@@ -35,7 +35,7 @@ public final class JobQueue {
     this.script = redis.getScript(StringCodec.INSTANCE);
     String prelude = resource("prelude");
     for (String name : List.of("enqueue", "claim", "extend", "ack", "ack_claim", "retry", "deadletter", "release", "reap",
-        "requeue", "purge", "drop", "permit_acquire", "permit_release", "onec_health")) {
+        "requeue", "purge", "drop", "permit_acquire", "permit_release", "onec_health", "reconcile", "rehome")) {
       scripts.put(name, withoutComments(prelude + resource(name)));
     }
   }
@@ -298,6 +298,75 @@ public final class JobQueue {
   public long reap(int maxStalls) {
     return number(eval("reap", List.of(keys.active(), keys.ready(), keys.dlq(), keys.stats(), keys.wake()),
         keys.prefix(), Integer.toString(maxStalls), "500"));
+  }
+
+  /**
+   * The reconciler's batch: an order without a job record gets one; one with a record is checked where it lives
+   * and re-homed when its structure entry vanished. One script call for the batch. Per order: {@code queued},
+   * {@code rehomed:<state>}, the state, or {@code dead:<reason>}.
+   */
+  public List<String> reconcile(List<String> orderIds, String source) {
+    if (orderIds.isEmpty()) {
+      return List.of();
+    }
+    List<String> args = new ArrayList<>(2 + orderIds.size());
+    args.add(keys.prefix());
+    args.add(source);
+    args.addAll(orderIds);
+    List<Object> r = eval("reconcile", homeKeys(), args.toArray(String[]::new));
+    return r.stream().map(Object::toString).toList();
+  }
+
+  /** One step of the sweep over every job record: where the SCAN goes on, records seen, re-homed. */
+  public record SweepStep(String cursor, long seen, long rehomed) {}
+
+  /**
+   * Checks up to about {@code count} job records from {@code cursor} on (a SCAN step, {@code "0"} to start) and
+   * re-homes those whose structure entry vanished (a dead one back into the DLQ list, any other back into its
+   * ready list or set).
+   */
+  public SweepStep sweep(String cursor, int count) {
+    List<Object> r = eval("rehome", homeKeys(), keys.prefix(), cursor, Integer.toString(count));
+    return new SweepStep(r.get(0).toString(), number(r.get(1)), number(r.get(2)));
+  }
+
+  private List<String> homeKeys() {
+    return List.of(keys.ready(), keys.delayed(), keys.active(), keys.dlq(), keys.wake(), keys.stats());
+  }
+
+  /** The reconciler's cursor {@code name} (kept in Redis, so whichever worker runs next goes on), or the default. */
+  public String reconcileCursor(String name, String defaultValue) {
+    String value = redis.<String, String>getMap(keys.reconcile(), StringCodec.INSTANCE).get(name);
+    return value == null ? defaultValue : value;
+  }
+
+  public void saveReconcileCursor(String name, String value) {
+    redis.<String, String>getMap(keys.reconcile(), StringCodec.INSTANCE).fastPut(name, value);
+  }
+
+  /**
+   * Redis' {@code maxmemory-policy} (on every master of a cluster; one that is not {@code noeviction} wins), or
+   * empty when the server refuses CONFIG (a managed Redis may).
+   */
+  public Optional<String> maxmemoryPolicy() {
+    try {
+      List<org.redisson.api.redisnode.RedisNode> nodes = new ArrayList<>();
+      try {
+        nodes.add(redis.getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).getInstance());
+      } catch (RuntimeException notSingle) {
+        nodes.addAll(redis.getRedisNodes(org.redisson.api.redisnode.RedisNodes.CLUSTER).getMasters());
+      }
+      String found = null;
+      for (org.redisson.api.redisnode.RedisNode node : nodes) {
+        String policy = node.getConfig("maxmemory-policy").get("maxmemory-policy");
+        if (policy != null && (found == null || !policy.equals("noeviction"))) {
+          found = policy;
+        }
+      }
+      return Optional.ofNullable(found);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** Requeues one order's DLQ entries, or all with {@code "*"}; attempts reset. Returns how many. */

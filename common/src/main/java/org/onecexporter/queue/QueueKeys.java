@@ -82,6 +82,11 @@ public record QueueKeys(String prefix) {
     return prefix + ":onec_permits:wake";
   }
 
+  /** HASH: the reconciler's cursors across runs ({@code order_cursor}: last order id looked at; {@code scan_cursor}). */
+  public String reconcile() {
+    return prefix + ":reconcile";
+  }
+
   /** STRING with PX: who runs a periodic fleet-wide task (reaper, reconciler) this interval. */
   public String lock(String name) {
     return prefix + ":lock:" + name;

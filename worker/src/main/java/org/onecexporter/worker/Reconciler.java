@@ -3,8 +3,8 @@ package org.onecexporter.worker;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.onecexporter.queue.JobQueue;
@@ -16,21 +16,40 @@ import org.slf4j.LoggerFactory;
  * has none. This covers an enqueue that failed, one that ran before the payment transaction committed, and a
  * Redis that lost its data. A DLQ entry is pulled back only when the reason it was rejected no longer holds
  * (it was "not paid" or "not found" and is now a paid order), so the DLQ is never re-fed in a loop.
+ *
+ * <p>It never goes blind: the candidates are walked by order id with a cursor kept in Redis across runs (and
+ * workers), wrapping at the end, so orders that sit in the DLQ for good do not hide newer ones; they are sent to
+ * Redis in batches, one script call each. And nothing is stranded: a job record whose structure entry vanished (the
+ * DLQ list deleted by hand, an eviction, a script aborted half-way) is put back where its state says, both for the
+ * candidates and, by a SCAN sweep over every job record that goes on across runs, for any other order.
  */
 public final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
   private static final Set<String> REASONS_THAT_PAYMENT_CURES = Set.of("not_paid", "not_found");
-  private static final int BATCH = 10_000;
+  /** Candidates looked at per run. */
+  static final int BATCH = 10_000;
+  /** Orders per script call. */
+  private static final int SCRIPT_BATCH = 500;
+  /** Job records per SCAN step, and steps per run: the sweep covers about 20,000 records a run. */
+  private static final int SWEEP_COUNT = 1_000;
+  private static final int SWEEP_STEPS = 20;
 
   private final Jdbi jdbi;
   private final JobQueue queue;
   private final Duration minAge;
+  private final int batch;
   private Duration keepHistory;
 
   public Reconciler(Jdbi jdbi, JobQueue queue, Duration minAge) {
+    this(jdbi, queue, minAge, BATCH);
+  }
+
+  /** With {@code batch} candidates per run (tests use a small one). */
+  Reconciler(Jdbi jdbi, JobQueue queue, Duration minAge, int batch) {
     this.jdbi = jdbi;
     this.queue = queue;
     this.minAge = minAge;
+    this.batch = batch;
   }
 
   /** Also deletes attempt history older than {@code keep} on every run (the fleet's reconciler leader does it). */
@@ -39,42 +58,99 @@ public final class Reconciler {
     return this;
   }
 
-  public record Report(int candidates, int queued, int requeued) {}
+  /** {@code rehomed}: job records put back into the structure their state names (their entry had vanished). */
+  public record Report(int candidates, int queued, int requeued, int rehomed) {
+    public Report(int candidates, int queued, int requeued) {
+      this(candidates, queued, requeued, 0);
+    }
+  }
 
   public Report run() {
-    List<Long> ids = jdbi.withHandle(h -> h.createQuery("""
-            SELECT id FROM orders
-             WHERE status = 'paid' AND NOT invoice_exported_to_1c
-               AND (paid_at IS NULL OR paid_at < now() - make_interval(secs => :age))
-             ORDER BY paid_at NULLS FIRST, id
-             LIMIT :batch""")
-        .bind("age", minAge.toMillis() / 1000.0)
-        .bind("batch", BATCH)
-        .mapTo(Long.class)
-        .list());
+    long after = parseCursor(queue.reconcileCursor("order_cursor", "0"));
+    List<Long> ids = new ArrayList<>(candidates(after, Long.MAX_VALUE, batch));
+    long next;
+    if (ids.size() == batch) {
+      next = ids.getLast();
+    } else if (after == 0) {
+      next = 0;
+    } else {
+      // the end of the orders: wrap, and fill the rest of this run from the start
+      int room = batch - ids.size();
+      List<Long> head = candidates(0, after, room);
+      ids.addAll(head);
+      next = head.size() == room ? head.getLast() : 0;
+    }
     int queued = 0;
     int requeued = 0;
-    for (long id : ids) {
-      String orderId = Long.toString(id);
-      JobQueue.EnqueueResult result = queue.enqueue(orderId, "reconciler");
-      if (result.queued()) {
-        queued++;
-      } else if ("dead".equals(result.state())) {
-        Map<String, String> job = queue.job(orderId);
-        if (REASONS_THAT_PAYMENT_CURES.contains(job.get("reason"))) {
-          requeued += (int) queue.requeue(orderId);
+    int rehomed = 0;
+    for (int from = 0; from < ids.size(); from += SCRIPT_BATCH) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + SCRIPT_BATCH)).stream()
+          .map(String::valueOf).toList();
+      List<String> results = queue.reconcile(chunk, "reconciler");
+      for (int i = 0; i < results.size(); i++) {
+        String result = results.get(i);
+        if (result.equals("queued")) {
+          queued++;
+        } else if (result.startsWith("rehomed:")) {
+          rehomed++;
+        } else if (result.startsWith("dead:") && REASONS_THAT_PAYMENT_CURES.contains(result.substring(5))) {
+          requeued += (int) queue.requeue(chunk.get(i));
         }
       }
     }
-    Report report = new Report(ids.size(), queued, requeued);
+    queue.saveReconcileCursor("order_cursor", Long.toString(next));
+    rehomed += sweep();
+    Report report = new Report(ids.size(), queued, requeued, rehomed);
     pruneHistory();
-    if (queued > 0 || requeued > 0) {
-      LOG.warn("reconciler queued {} paid order(s) that had no job, requeued {} from the DLQ", queued, requeued,
-          kv("candidates", ids.size()), kv("queued", queued), kv("requeued", requeued));
+    if (queued > 0 || requeued > 0 || rehomed > 0) {
+      LOG.warn("reconciler queued {} paid order(s) that had no job, requeued {} from the DLQ, re-homed {} job record(s)"
+          + " whose queue entry had vanished", queued, requeued, rehomed, kv("candidates", ids.size()),
+          kv("queued", queued), kv("requeued", requeued), kv("rehomed", rehomed), kv("order_cursor", next));
     } else {
-      LOG.debug("reconciler: {} candidate(s), all have jobs", ids.size());
+      LOG.debug("reconciler: {} candidate(s) after order {}, all have jobs", ids.size(), after);
     }
     return report;
+  }
+
+  /** Paid, unexported orders old enough, with {@code after < id <= upTo}, by id. */
+  private List<Long> candidates(long after, long upTo, int limit) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT id FROM orders
+             WHERE status = 'paid' AND NOT invoice_exported_to_1c
+               AND (paid_at IS NULL OR paid_at < now() - make_interval(secs => :age))
+               AND id > :after AND id <= :upTo
+             ORDER BY id
+             LIMIT :batch""")
+        .bind("age", minAge.toMillis() / 1000.0)
+        .bind("after", after)
+        .bind("upTo", upTo)
+        .bind("batch", limit)
+        .mapTo(Long.class)
+        .list());
+  }
+
+  /** Goes on with the sweep over every job record (a SCAN cursor kept in Redis); returns how many were re-homed. */
+  private int sweep() {
+    String cursor = queue.reconcileCursor("scan_cursor", "0");
+    int rehomed = 0;
+    for (int step = 0; step < SWEEP_STEPS; step++) {
+      JobQueue.SweepStep s = queue.sweep(cursor, SWEEP_COUNT);
+      rehomed += (int) s.rehomed();
+      cursor = s.cursor();
+      if (cursor.equals("0")) {
+        break;
+      }
+    }
+    queue.saveReconcileCursor("scan_cursor", cursor);
+    return rehomed;
+  }
+
+  private static long parseCursor(String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private void pruneHistory() {

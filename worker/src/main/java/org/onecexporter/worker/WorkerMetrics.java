@@ -34,6 +34,7 @@ public final class WorkerMetrics implements ExportObserver {
   private final Map<String, AtomicLong> queueSizes = new ConcurrentHashMap<>();
   private final AtomicLong oldestWaitingMillis = new AtomicLong();
   private final AtomicInteger callsInFlight = new AtomicInteger();
+  private final AtomicInteger evictionUnsafe = new AtomicInteger();
   private volatile Supplier<CircuitBreaker.State> circuitState = () -> CircuitBreaker.State.CLOSED;
 
   public WorkerMetrics() {
@@ -74,6 +75,9 @@ public final class WorkerMetrics implements ExportObserver {
     }
     Gauge.builder("onec_queue_oldest_waiting_seconds", oldestWaitingMillis, v -> v.get() / 1000.0)
         .description("Age of the oldest job waiting (ready or delayed), fleet-wide").register(registry);
+    Gauge.builder("onec_redis_eviction_unsafe", evictionUnsafe, AtomicInteger::get)
+        .description("1 when Redis' maxmemory-policy is not noeviction (it may evict the queue's keys), read at start")
+        .register(registry);
     Gauge.builder("onec_calls_in_flight", callsInFlight, AtomicInteger::get)
         .description("Calls to 1C in progress in this process").register(registry);
   }
@@ -112,6 +116,10 @@ public final class WorkerMetrics implements ExportObserver {
 
   void infraFailure() {
     infraFailures.increment();
+  }
+
+  void evictionUnsafe(boolean unsafe) {
+    evictionUnsafe.set(unsafe ? 1 : 0);
   }
 
   void notConfigured() {

@@ -1,5 +1,7 @@
 package org.onecexporter.worker;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import java.time.Duration;
 import org.onecexporter.ExporterRuntime;
 import org.onecexporter.config.Env;
@@ -56,12 +58,36 @@ public final class WorkerRuntime implements AutoCloseable {
     });
     checks.put("postgresql", () -> exporter.database().jdbi().withHandle(
         h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1);
+    java.util.List<String> warnings = evictionWarning(queue, metrics);
     OpsHttpServer http = OpsHttpServer.start(env.string("WORKER_HTTP_HOST", "0.0.0.0"), port, !portGiven,
-        metrics.registry(), checks);
+        metrics.registry(), checks, () -> warnings);
     LOG.info("metrics and health on port {}: /metrics, /health/live, /health/ready", http.port());
     var heartbeats = org.onecexporter.console.WorkerHeartbeats.publish(redis, config.keys(), config.workerId(),
         () -> worker.circuitState().name(), worker::inFlight, config.concurrency());
     return new WorkerRuntime(redis, exporter, worker, http, heartbeats);
+  }
+
+  /**
+   * Redis may evict keys when {@code maxmemory-policy} is not {@code noeviction}: a job record or a queue entry
+   * could vanish (the reconciler re-homes what it can, PostgreSQL still has every order, but an evicted job record
+   * loses its attempts and its DLQ reason). Said loudly at start-up: an ERROR log line, {@code /health/ready}
+   * warnings and the gauge {@code onec_redis_eviction_unsafe}.
+   */
+  static java.util.List<String> evictionWarning(JobQueue queue, WorkerMetrics metrics) {
+    java.util.Optional<String> policy = queue.maxmemoryPolicy();
+    if (policy.isEmpty()) {
+      LOG.warn("Redis refused CONFIG GET maxmemory-policy: make sure it is noeviction (ops/REDIS.md)");
+      return java.util.List.of();
+    }
+    if (policy.get().equals("noeviction")) {
+      metrics.evictionUnsafe(false);
+      return java.util.List.of();
+    }
+    metrics.evictionUnsafe(true);
+    String warning = "Redis maxmemory-policy is " + policy.get() + ", not noeviction: under memory pressure Redis may"
+        + " evict job records and queue entries; set maxmemory-policy noeviction (ops/REDIS.md)";
+    LOG.error("{}", warning, kv("redis_maxmemory_policy", policy.get()));
+    return java.util.List.of(warning);
   }
 
   /** Redis down at start-up: wait and try again with backoff instead of exiting into a crash loop. */
