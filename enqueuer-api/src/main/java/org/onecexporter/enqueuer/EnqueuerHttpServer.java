@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.onecexporter.http.AuthFailures;
 import org.onecexporter.http.HardenedHttpServer;
 import org.onecexporter.http.HttpLimits;
 import org.onecexporter.logging.LogSafe;
@@ -29,15 +29,12 @@ public final class EnqueuerHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EnqueuerHttpServer.class);
   private static final Pattern ROUTE = Pattern.compile("/v1/orders/([^/]+)/invoice-export/?");
   private static final Pattern ORDER_ID = Pattern.compile("[1-9][0-9]{0,17}");
-  private static final long AUTH_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   private final InvoiceEnqueuer enqueuer;
   private final byte[] token;
   private final HardenedHttpServer server;
   private final PrometheusMeterRegistry registry;
-  private final Counter authFailures;
-  private final AtomicLong unloggedAuthFailures = new AtomicLong();
-  private final AtomicLong lastAuthLogNanos = new AtomicLong(System.nanoTime() - AUTH_LOG_INTERVAL_NANOS);
+  private final AuthFailures authFailures;
 
   public EnqueuerHttpServer(InvoiceEnqueuer enqueuer, String token, String host, int port) throws IOException {
     this(enqueuer, token, host, port, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -54,8 +51,8 @@ public final class EnqueuerHttpServer implements AutoCloseable {
     this.enqueuer = enqueuer;
     this.registry = registry;
     this.token = token.getBytes(StandardCharsets.UTF_8);
-    this.authFailures = Counter.builder("onec_enqueuer_auth_failures")
-        .description("Enqueue requests refused for a missing or wrong bearer token").register(registry);
+    this.authFailures = new AuthFailures(Counter.builder("onec_enqueuer_auth_failures")
+        .description("Enqueue requests refused for a missing or wrong bearer token").register(registry));
     this.server = HardenedHttpServer.start("enqueuer", host, port, limits, this::handle, registry);
   }
 
@@ -117,12 +114,8 @@ public final class EnqueuerHttpServer implements AutoCloseable {
 
   /** Counted always; logged at most once per 10 s with how many were not logged, never with the token. */
   private void authFailed(HardenedHttpServer.Exchange exchange) {
-    authFailures.increment();
-    unloggedAuthFailures.incrementAndGet();
-    long now = System.nanoTime();
-    long last = lastAuthLogNanos.get();
-    if (now - last >= AUTH_LOG_INTERVAL_NANOS && lastAuthLogNanos.compareAndSet(last, now)) {
-      long count = unloggedAuthFailures.getAndSet(0);
+    long count = authFailures.refused(true);
+    if (count > 0) {
       LOG.atWarn().addKeyValue("outcome", "auth_failed").addKeyValue("failures", count)
           .addKeyValue("remote_address", LogSafe.text(exchange.remoteAddress(), 64))
           .log("refused {} enqueue request(s) without a valid bearer token (last from {}, header {})", count,

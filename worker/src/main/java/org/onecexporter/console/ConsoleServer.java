@@ -15,11 +15,11 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.onecexporter.enqueuer.EnqueueStatus;
 import org.onecexporter.enqueuer.InvoiceEnqueuer;
+import org.onecexporter.http.AuthFailures;
 import org.onecexporter.http.HardenedHttpServer;
 import org.onecexporter.http.HttpLimits;
 import org.onecexporter.json.Json;
@@ -43,7 +43,6 @@ public final class ConsoleServer implements AutoCloseable {
   private static final Pattern API_ORDER = Pattern.compile("/api/orders/([^/]+)");
   private static final Pattern API_ORDER_EXPORT = Pattern.compile("/api/orders/([^/]+)/export");
   private static final Pattern API_DLQ_REQUEUE_ONE = Pattern.compile("/api/dlq/([^/]{1,64})/requeue");
-  private static final long AUTH_LOG_INTERVAL_NANOS = 10_000_000_000L;
   private static final String REALM = "Basic realm=\"onec-exporter console\", charset=\"UTF-8\"";
   private static final Map<String, String> ASSETS = Map.of(
       "/assets/app.js", "text/javascript; charset=utf-8",
@@ -68,9 +67,7 @@ public final class ConsoleServer implements AutoCloseable {
   private final HardenedHttpServer server;
   private final Map<String, String> assets = new HashMap<>();
   private final String shell;
-  private final Counter authFailures;
-  private final AtomicLong unloggedAuthFailures = new AtomicLong();
-  private final AtomicLong lastAuthLogNanos = new AtomicLong(System.nanoTime() - AUTH_LOG_INTERVAL_NANOS);
+  private final AuthFailures authFailures;
 
   public ConsoleServer(ConsoleConfig config, OperationsData data, InvoiceEnqueuer enqueuer, MeterRegistry registry)
       throws IOException {
@@ -82,8 +79,8 @@ public final class ConsoleServer implements AutoCloseable {
       assets.put(path, resource("/console" + path.substring("/assets".length())));
     }
     this.shell = resource("/console/page.html");
-    this.authFailures = Counter.builder("onec_console_auth_failures")
-        .description("Console requests refused for missing or wrong credentials").register(registry);
+    this.authFailures = new AuthFailures(Counter.builder("onec_console_auth_failures")
+        .description("Console requests refused for missing or wrong credentials").register(registry));
     this.server = HardenedHttpServer.start("console", config.host(), config.port(), HttpLimits.console(),
         this::handle, registry);
   }
@@ -356,15 +353,9 @@ public final class ConsoleServer implements AutoCloseable {
 
   /** Counted always; logged at most once per 10 s, never with what was presented. */
   private void authFailed(HardenedHttpServer.Exchange exchange) {
-    authFailures.increment();
-    if (exchange.header("Authorization") == null) {
-      return; // a browser's first request before it asks the user: not worth a log line
-    }
-    unloggedAuthFailures.incrementAndGet();
-    long now = System.nanoTime();
-    long last = lastAuthLogNanos.get();
-    if (now - last >= AUTH_LOG_INTERVAL_NANOS && lastAuthLogNanos.compareAndSet(last, now)) {
-      long count = unloggedAuthFailures.getAndSet(0);
+    // A browser's first request, before it asks the user, carries no credentials: counted, not logged.
+    long count = authFailures.refused(exchange.header("Authorization") != null);
+    if (count > 0) {
       LOG.atWarn().addKeyValue("outcome", "auth_failed").addKeyValue("failures", count)
           .addKeyValue("remote_address", LogSafe.text(exchange.remoteAddress(), 64))
           .log("console: refused {} request(s) with wrong credentials (last from {})", count,
