@@ -61,6 +61,9 @@ local function in_dlq(h, id)
     h.dlq = {}
     for _, entry in ipairs(redis.call('LRANGE', h.dlq_key, 0, -1)) do
       local oid = string.match(entry, '"order_id":"([^"]*)"')
+      if oid and string.find(oid, '\\', 1, true) then
+        oid = nil -- an escaped character in the id: decode the entry instead
+      end
       if not oid then
         local ok, decoded = pcall(cjson.decode, entry)
         if ok and type(decoded) == 'table' and decoded.order_id ~= nil then

@@ -61,6 +61,7 @@ class ReconcilerTest {
     deadLetter("1", "invalid");
     deadLetter("2", "not_paid");
     deadLetter("garbage-1", "malformed");
+    deadLetter("{\"order\":", "malformed"); // an id whose JSON needs escapes
     redis.client().getKeys().delete(queue.keys().dlq()); // "DEL P:dlq" by an operator
 
     assertThat(queue.requeue("1")).as("stranded: requeue finds nothing").isZero();
@@ -68,13 +69,13 @@ class ReconcilerTest {
 
     Reconciler.Report report = new Reconciler(db.jdbi(), queue, Duration.ZERO).run();
 
-    assertThat(report.rehomed()).isEqualTo(3);
+    assertThat(report.rehomed()).isEqualTo(4);
     List<JsonNode> entries = queue.dlqEntries(10);
     assertThat(entries).extracting(e -> e.get("order_id").asText() + ":" + e.get("reason").asText())
-        .containsExactlyInAnyOrder("1:invalid", "2:not_paid", "garbage-1:malformed");
+        .containsExactlyInAnyOrder("1:invalid", "2:not_paid", "garbage-1:malformed", "{\"order\"::malformed");
     assertThat(entries).allSatisfy(e -> assertThat(e.get("last_error").asText()).startsWith("because "));
     assertThat(new Reconciler(db.jdbi(), queue, Duration.ZERO).run().rehomed()).as("idempotent").isZero();
-    assertThat(queue.stats().dlq()).isEqualTo(3);
+    assertThat(queue.stats().dlq()).isEqualTo(4);
     assertThat(queue.requeue("1")).as("an operator can requeue it again").isEqualTo(1);
   }
 
