@@ -84,6 +84,7 @@ const REASONS = {
     not_found: 'No such order in the database when it was tried.',
     stalled: 'Workers died while exporting it several times. Check the workers, then requeue.',
     malformed: 'Not an order id (pushed by hand).',
+    infrastructure: 'Our own database or Redis kept failing on this order until INFRA_RETRY_DELAYS ran out (a view that cannot be updated, a revoked privilege, a trigger). Fix it (see the worker log), then requeue.',
   },
   ru: {
     exhausted: '1С не отвечала, пока не кончились повторы (1С недоступна, сеть). Когда 1С снова отвечает — отправьте снова.',
@@ -93,6 +94,7 @@ const REASONS = {
     not_found: 'Заказа не было в базе в момент попытки.',
     stalled: 'Обработчики несколько раз падали во время выгрузки. Проверьте их и отправьте снова.',
     malformed: 'Это не номер заказа (добавлено вручную).',
+    infrastructure: 'Наша собственная база или Redis раз за разом ошибались на этом заказе, пока не кончились INFRA_RETRY_DELAYS (представление без триггера, отозванные права, триггер). Исправьте (см. журнал воркера) и отправьте снова.',
   },
 };
 
