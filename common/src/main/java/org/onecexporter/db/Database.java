@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementExceptions;
 import org.onecexporter.config.DatabaseConfig;
 
 /** The connection pool, Jdbi over it, and the Flyway migrations of the reference schema. */
@@ -33,10 +34,15 @@ public final class Database implements AutoCloseable {
         hikari.addDataSourceProperty(p[0], p[1]);
       }
     }
+    // An error's text reaches logs, job records, DLQ entries and the attempt history: PostgreSQL's "Failing row
+    // contains (...)" detail would carry an order's row (the customer's name, phone, address) with it.
+    hikari.addDataSourceProperty("logServerErrorDetail", "false");
     // Do not fail construction when PostgreSQL is down: callers report or retry on first use.
     hikari.setInitializationFailTimeout(-1);
     this.dataSource = new HikariDataSource(hikari);
     this.jdbi = Jdbi.create(dataSource);
+    // Likewise Jdbi's messages: the failed statement and its bound values are not repeated, only the cause.
+    jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
   }
 
   public Jdbi jdbi() {
