@@ -6,18 +6,22 @@
 FROM maven:3.9-eclipse-temurin-21 AS build
 WORKDIR /src
 COPY pom.xml ./
+COPY queue/pom.xml queue/
 COPY common/pom.xml common/
 COPY onec-emulator/pom.xml onec-emulator/
 COPY enqueuer-api/pom.xml enqueuer-api/
+COPY enqueuer-service/pom.xml enqueuer-service/
 COPY worker/pom.xml worker/
 # Maven reads every module of the reactor, even those -pl leaves out.
 COPY onec-extension/pom.xml onec-extension/
+COPY queue/src queue/src
 COPY common/src common/src
 COPY onec-emulator/src onec-emulator/src
 COPY enqueuer-api/src enqueuer-api/src
+COPY enqueuer-service/src enqueuer-service/src
 COPY worker/src worker/src
 # Only the modules that ship (onec-extension holds the 1C side and its checks, nothing to run here).
-RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -q -DskipTests -pl worker,enqueuer-api,onec-emulator -am package
+RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -q -DskipTests -pl worker,enqueuer-service,onec-emulator -am package
 
 FROM eclipse-temurin:21-jre AS runtime
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app \
@@ -36,11 +40,11 @@ ENTRYPOINT ["java", "-jar", "/app/onec-exporter.jar"]
 CMD ["worker"]
 
 FROM runtime AS enqueuer
-COPY --from=build /src/enqueuer-api/target/enqueuer-api-*-all.jar /app/enqueuer-api.jar
+COPY --from=build /src/enqueuer-service/target/enqueuer-service-*-all.jar /app/enqueuer.jar
 EXPOSE 8081
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${ENQUEUER_PORT:-8081} && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
-ENTRYPOINT ["java", "-jar", "/app/enqueuer-api.jar"]
+ENTRYPOINT ["java", "-jar", "/app/enqueuer.jar"]
 
 FROM runtime AS emulator
 COPY --from=build /src/onec-emulator/target/onec-emulator-*-all.jar /app/onec-emulator.jar

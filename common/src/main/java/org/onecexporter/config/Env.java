@@ -23,6 +23,11 @@ public final class Env {
     this.values = Map.copyOf(values);
   }
 
+  /** Every variable, for libraries that read their own (the enqueuer library takes a map). */
+  public Map<String, String> asMap() {
+    return values;
+  }
+
   /**
    * The process environment, decoded as UTF-8. Under a POSIX/C locale (systemd units, slim containers) the JVM
    * decodes environment variables as ASCII and a Cyrillic {@code ONEC_USERNAME} turns into question marks; on

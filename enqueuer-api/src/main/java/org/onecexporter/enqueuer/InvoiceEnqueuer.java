@@ -1,10 +1,11 @@
 package org.onecexporter.enqueuer;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.onecexporter.config.Env;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.LazyQueue;
+import org.onecexporter.queue.QueueConfigException;
 import org.onecexporter.queue.QueueKeys;
 import org.onecexporter.queue.QueueUnavailableException;
 import org.onecexporter.queue.RedisConnections;
@@ -21,91 +22,121 @@ import org.slf4j.LoggerFactory;
  *
  * Redis commands time out after {@code ENQUEUER_REDIS_TIMEOUT_MS} (default 500), so an unreachable Redis costs
  * the payment at most that; the order is then queued by the workers' reconciler, which reads PostgreSQL.
+ *
+ * <p>The library depends on the queue module (Redisson, SLF4J) only. When the OpenTelemetry API is on the
+ * classpath, each enqueue is a PRODUCER span under the caller's current span and the job records its W3C
+ * {@code traceparent}, so that the worker's attempts and the call to 1C join the payment's trace.
  */
 public final class InvoiceEnqueuer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InvoiceEnqueuer.class);
 
+  /** Told of every enqueue (the enqueuer service and the console count them in their metrics). */
+  public interface Listener {
+    Listener NONE = (status, nanos) -> { };
+
+    void enqueued(EnqueueStatus status, long nanos);
+  }
+
   private final LazyQueue queue;
+  private final Listener listener;
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong alreadyQueued = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
-  private final io.micrometer.core.instrument.MeterRegistry registry;
-  private final io.micrometer.core.instrument.Timer duration;
 
   public InvoiceEnqueuer(LazyQueue queue) {
-    this(queue, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    this(queue, Listener.NONE);
   }
 
-  /** With metrics: {@code onec_enqueues_total{result}} and {@code onec_enqueue_duration_seconds}. */
-  public InvoiceEnqueuer(LazyQueue queue, io.micrometer.core.instrument.MeterRegistry registry) {
+  public InvoiceEnqueuer(LazyQueue queue, Listener listener) {
     this.queue = queue;
-    this.registry = registry;
-    this.duration = io.micrometer.core.instrument.Timer.builder("onec_enqueue_duration")
-        .description("Time the payment path spends queueing one export").publishPercentileHistogram()
-        .minimumExpectedValue(java.time.Duration.ofNanos(100_000))
-        .maximumExpectedValue(java.time.Duration.ofSeconds(5))
-        .register(registry);
-    for (String result : new String[] {"queued", "already_queued", "failed"}) {
-      io.micrometer.core.instrument.Counter.builder("onec_enqueues").tag("result", result)
-          .description("Enqueue requests by result").register(registry);
-    }
+    this.listener = listener;
   }
 
-  private void count(String result) {
-    registry.counter("onec_enqueues", "result", result).increment();
-  }
-
+  /** From the process environment. */
   public static InvoiceEnqueuer fromEnv() {
-    return fromEnv(Env.system());
-  }
-
-  public static InvoiceEnqueuer fromEnv(Env env) {
-    return fromEnv(env, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-  }
-
-  public static InvoiceEnqueuer fromEnv(Env env, io.micrometer.core.instrument.MeterRegistry registry) {
-    String url = env.string("REDIS_URL", RedisConnections.DEFAULT_URL);
-    int timeout = env.integer("ENQUEUER_REDIS_TIMEOUT_MS", 500, 10, 60_000);
-    QueueKeys keys = new QueueKeys(env.string("QUEUE_PREFIX", QueueKeys.DEFAULT_PREFIX));
-    org.redisson.config.Config config = RedisConnections.config(url, 16, timeout); // a malformed URL fails here
-    return new InvoiceEnqueuer(new LazyQueue(() -> org.redisson.Redisson.create(config), keys, Duration.ofSeconds(1)),
-        registry);
+    return fromEnv(System.getenv(), Listener.NONE);
   }
 
   /**
+   * {@code REDIS_URL} (default {@value RedisConnections#DEFAULT_URL}), {@code QUEUE_PREFIX}, {@code
+   * ENQUEUER_REDIS_TIMEOUT_MS} (10–60000, default 500).
+   *
+   * @throws QueueConfigException when one of them is malformed (the URL's value is never quoted)
+   */
+  public static InvoiceEnqueuer fromEnv(Map<String, String> env, Listener listener) {
+    String url = value(env, "REDIS_URL", RedisConnections.DEFAULT_URL);
+    int timeout = timeoutMillis(value(env, "ENQUEUER_REDIS_TIMEOUT_MS", "500"));
+    QueueKeys keys = new QueueKeys(value(env, "QUEUE_PREFIX", QueueKeys.DEFAULT_PREFIX));
+    org.redisson.config.Config config = RedisConnections.config(url, 16, timeout); // a malformed URL fails here
+    return new InvoiceEnqueuer(new LazyQueue(() -> org.redisson.Redisson.create(config), keys, Duration.ofSeconds(1)),
+        listener);
+  }
+
+  private static String value(Map<String, String> env, String name, String fallback) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  private static int timeoutMillis(String text) {
+    try {
+      int value = Integer.parseInt(text);
+      if (value >= 10 && value <= 60_000) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new QueueConfigException("ENQUEUER_REDIS_TIMEOUT_MS", "must be a whole number of milliseconds from 10 to"
+        + " 60000, got '" + text + "'");
+  }
+
+  /**
+   * Queues the order's export; the caller's OpenTelemetry context (if any) is recorded with the job.
+   *
    * @throws QueueUnavailableException when Redis cannot be reached
    * @throws IllegalArgumentException when the id is not positive
    */
   public EnqueueStatus enqueue(long orderId) {
-    if (orderId <= 0) {
-      throw new IllegalArgumentException("order id must be positive, got " + orderId);
-    }
-    JobQueue.EnqueueResult result;
+    return enqueue(orderId, null);
+  }
+
+  /**
+   * As {@link #enqueue(long)}, continuing the trace of an explicit W3C {@code traceparent} (the enqueuer service
+   * passes the header it received); null means the current context. An invalid value is ignored.
+   */
+  public EnqueueStatus enqueue(long orderId, String traceparent) {
     long started = System.nanoTime();
+    EnqueueStatus status = EnqueueStatus.FAILED;
     try {
-      result = queue.get().enqueue(Long.toString(orderId), "enqueuer");
-    } catch (QueueUnavailableException e) {
-      failed.incrementAndGet();
-      count("failed");
-      throw e;
-    } catch (RuntimeException e) {
-      failed.incrementAndGet();
-      count("failed");
-      throw new QueueUnavailableException("Redis unavailable: " + e.getMessage(), e);
+      if (orderId <= 0) {
+        throw new IllegalArgumentException("order id must be positive, got " + orderId);
+      }
+      String outcome = CurrentTrace.enqueue(orderId, queue.keys().prefix(), JobQueue.validTraceparent(traceparent),
+          trace -> {
+            JobQueue.EnqueueResult result;
+            try {
+              result = queue.get().enqueue(Long.toString(orderId), "enqueuer", trace);
+            } catch (QueueUnavailableException e) {
+              throw e;
+            } catch (RuntimeException e) {
+              throw new QueueUnavailableException("Redis unavailable: " + e.getMessage(), e);
+            }
+            if (!result.queued()) {
+              LOG.atInfo().addKeyValue("order_id", orderId).addKeyValue("outcome", "already_queued")
+                  .addKeyValue("state", result.state()).log("invoice export already queued ({})", result.state());
+            }
+            return result.queued() ? "queued" : "already_queued";
+          });
+      status = "queued".equals(outcome) ? EnqueueStatus.QUEUED : EnqueueStatus.ALREADY_QUEUED;
     } finally {
-      duration.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+      (status == EnqueueStatus.QUEUED ? queued : status == EnqueueStatus.ALREADY_QUEUED ? alreadyQueued : failed)
+          .incrementAndGet();
+      listener.enqueued(status, System.nanoTime() - started);
     }
-    if (result.queued()) {
-      queued.incrementAndGet();
-      count("queued");
+    if (status == EnqueueStatus.QUEUED) {
       LOG.atInfo().addKeyValue("order_id", orderId).addKeyValue("outcome", "queued").log("queued invoice export");
-      return EnqueueStatus.QUEUED;
     }
-    alreadyQueued.incrementAndGet();
-    count("already_queued");
-    LOG.atInfo().addKeyValue("order_id", orderId).addKeyValue("outcome", "already_queued")
-        .addKeyValue("state", result.state()).log("invoice export already queued ({})", result.state());
-    return EnqueueStatus.ALREADY_QUEUED;
+    return status;
   }
 
   /** For the payment path: never throws. A failure is logged and counted; the reconciler covers it. */
@@ -113,10 +144,6 @@ public final class InvoiceEnqueuer implements AutoCloseable {
     try {
       return enqueue(orderId);
     } catch (RuntimeException e) {
-      if (!(e instanceof QueueUnavailableException)) {
-        failed.incrementAndGet();
-        count("failed");
-      }
       LOG.atError().addKeyValue("order_id", orderId).addKeyValue("outcome", "enqueue_failed")
           .log("could not queue the invoice export; the reconciler will pick the order up: {}", e.getMessage());
       return EnqueueStatus.FAILED;

@@ -1,5 +1,6 @@
 package org.onecexporter.cli;
 
+import org.onecexporter.json.DlqEntries;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -38,7 +39,7 @@ final class DlqCommand implements Runnable {
     public Integer call() {
       try (QueueAccess access = new QueueAccess(Env.system())) {
         PrintWriter out = spec.commandLine().getOut();
-        for (JsonNode entry : access.queue().dlqEntries(limit)) {
+        for (JsonNode entry : DlqEntries.read(access.queue(), limit)) {
           out.println(Json.write(entry));
         }
         spec.commandLine().getErr().printf("%d entr%s in the DLQ%n", access.queue().stats().dlq(),
@@ -60,7 +61,7 @@ final class DlqCommand implements Runnable {
     public Integer call() {
       try (QueueAccess access = new QueueAccess(Env.system())) {
         ObjectNode result = Json.MAPPER.createObjectNode().put("order_id", orderId);
-        JsonNode entry = access.queue().dlqEntries(Integer.MAX_VALUE).stream()
+        JsonNode entry = DlqEntries.read(access.queue(), Integer.MAX_VALUE).stream()
             .filter(e -> orderId.equals(e.path("order_id").asText()))
             .findFirst().orElse(null);
         result.set("dlq_entry", entry);

@@ -46,7 +46,7 @@ public final class OnecExporterCli implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof ConfigException) {
+      if (e instanceof ConfigException || e instanceof org.onecexporter.queue.QueueConfigException) {
         err.println("onec-exporter: configuration error: " + Redact.inText(e.getMessage()));
         return ExitCodes.USAGE;
       }

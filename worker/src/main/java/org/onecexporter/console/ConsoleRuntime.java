@@ -32,14 +32,14 @@ public final class ConsoleRuntime implements AutoCloseable {
     ConsoleConfig config = ConsoleConfig.fromEnv(env);
     QueueKeys keys = new QueueKeys(env.string("QUEUE_PREFIX", QueueKeys.DEFAULT_PREFIX));
     DatabaseConfig db = DatabaseConfig.fromEnv(env);
-    RedissonClient redis = RedisConnections.fromEnv(env, 8);
+    RedissonClient redis = RedisConnections.create(env.string("REDIS_URL", RedisConnections.DEFAULT_URL), 8);
     Database database = new Database(db, 6);
     try {
       JobQueue queue = new JobQueue(redis, keys);
       var registry = new SimpleMeterRegistry();
       // The same enqueuer payment processors use, on the console's Redis connection.
       InvoiceEnqueuer enqueuer = new InvoiceEnqueuer(new LazyQueue(() -> redis, keys, Duration.ofSeconds(1)),
-          registry);
+          new org.onecexporter.ops.EnqueueMeters(registry));
       OperationsData data = new OperationsData(database.jdbi(), queue, Clock.systemUTC());
       ConsoleServer server = new ConsoleServer(config, data, enqueuer, registry);
       return new ConsoleRuntime(database, redis, server, config);

@@ -1,5 +1,6 @@
 package org.onecexporter.console;
 
+import org.onecexporter.json.DlqEntries;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -182,7 +183,7 @@ public final class OperationsData {
 
   /** The DLQ entry of one order, or null. */
   JsonNode dlqEntry(String orderId) {
-    for (JsonNode entry : queue.dlqEntries(MAX_DLQ_SCAN)) {
+    for (JsonNode entry : DlqEntries.read(queue, MAX_DLQ_SCAN)) {
       if (orderId.equals(entry.path("order_id").asText())) {
         return entry;
       }
@@ -192,7 +193,7 @@ public final class OperationsData {
 
   /** {@code {"total", "reasons": {reason: count}, "entries": [...]}}: entries of {@code reason} (all when empty). */
   public ObjectNode dlq(String reason, int limit, int offset) {
-    List<JsonNode> all = queue.dlqEntries(MAX_DLQ_SCAN);
+    List<JsonNode> all = DlqEntries.read(queue, MAX_DLQ_SCAN);
     Map<String, Integer> reasons = new LinkedHashMap<>();
     List<JsonNode> matching = new ArrayList<>();
     for (JsonNode entry : all) {

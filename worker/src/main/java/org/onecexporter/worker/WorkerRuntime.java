@@ -95,8 +95,8 @@ public final class WorkerRuntime implements AutoCloseable {
     Duration backoff = Duration.ofMillis(500);
     while (true) {
       try {
-        return RedisConnections.fromEnv(env, connections);
-      } catch (org.onecexporter.config.ConfigException e) {
+        return RedisConnections.create(env.string("REDIS_URL", RedisConnections.DEFAULT_URL), connections);
+      } catch (org.onecexporter.config.ConfigException | org.onecexporter.queue.QueueConfigException e) {
         throw e;
       } catch (RuntimeException e) {
         LOG.warn("Redis unreachable ({}); trying again in {} ms", e.getMessage(), backoff.toMillis());

@@ -14,7 +14,7 @@ import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.json.Json;
 import org.onecexporter.testing.PostgresExtension;
-import org.onecexporter.testing.RedisExtension;
+import org.onecexporter.queue.testing.RedisExtension;
 import picocli.CommandLine;
 
 /**

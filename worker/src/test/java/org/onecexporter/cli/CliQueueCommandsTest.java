@@ -1,5 +1,6 @@
 package org.onecexporter.cli;
 
+import org.onecexporter.json.DlqEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
 
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.onecexporter.json.Json;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.testing.PostgresExtension;
-import org.onecexporter.testing.RedisExtension;
-import org.onecexporter.testing.RedisExtension.TestRedis;
+import org.onecexporter.queue.testing.RedisExtension;
+import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.TestDatabase;
 
 /** The operator's queue commands, run as separate processes. */
@@ -101,7 +102,7 @@ class CliQueueCommandsTest {
     assertThat(drop.exitCode()).as(drop.stderr()).isZero();
     assertThat(drop.stdout().strip()).isEqualTo("{\"dropped\":1}");
     assertThat(queue.stats().dlq()).isEqualTo(1);
-    assertThat(queue.dlqEntries(10)).singleElement()
+    assertThat(DlqEntries.read(queue, 10)).singleElement()
         .satisfies(e -> assertThat(e.get("order_id").asText()).isEqualTo("32"));
     assertThat(queue.job("31")).as("the dead record goes, so the order can be queued again").isEmpty();
     assertThat(queue.job("32")).containsEntry("state", "dead");

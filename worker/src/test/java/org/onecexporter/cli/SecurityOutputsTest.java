@@ -24,8 +24,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.testing.PostgresExtension;
-import org.onecexporter.testing.RedisExtension;
-import org.onecexporter.testing.RedisExtension.TestRedis;
+import org.onecexporter.queue.testing.RedisExtension;
+import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.TestDatabase;
 import org.redisson.client.codec.StringCodec;
 
@@ -189,7 +189,7 @@ class SecurityOutputsTest {
 
     // The enqueuer service's start-up errors.
     outputs.add(runJava(Map.of("ENQUEUER_TOKEN", "0123456789abcdef0123",
-        "REDIS_URL", "redis://u:Pl4nted/S3cr@t@127.0.0.1:6379"), "org.onecexporter.enqueuer.EnqueuerMain"));
+        "REDIS_URL", "redis://u:Pl4nted/S3cr@t@127.0.0.1:6379"), "org.onecexporter.enqueuer.service.EnqueuerMain"));
 
     // ops/requeue-dlq with a stand-in redis-cli that records what ps would show and what it was given.
     Path bin = Files.createDirectories(logDir.resolve("bin"));

@@ -18,8 +18,8 @@ import org.onecexporter.json.Json;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.testing.EmulatorExtension;
 import org.onecexporter.testing.PostgresExtension;
-import org.onecexporter.testing.RedisExtension;
-import org.onecexporter.testing.RedisExtension.TestRedis;
+import org.onecexporter.queue.testing.RedisExtension;
+import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.TestDatabase;
 
 /** {@code onec-exporter status <order_id>} and the attempts {@code export} leaves in the history, as processes. */

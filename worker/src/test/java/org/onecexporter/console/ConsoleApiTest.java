@@ -1,5 +1,6 @@
 package org.onecexporter.console;
 
+import org.onecexporter.json.DlqEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
@@ -33,8 +34,8 @@ import org.onecexporter.json.Json;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.LazyQueue;
 import org.onecexporter.testing.PostgresExtension;
-import org.onecexporter.testing.RedisExtension;
-import org.onecexporter.testing.RedisExtension.TestRedis;
+import org.onecexporter.queue.testing.RedisExtension;
+import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.TestDatabase;
 import org.slf4j.LoggerFactory;
 
@@ -247,7 +248,7 @@ class ConsoleApiTest {
 
     Answer reason = operator("POST", "/api/dlq/requeue?reason=exhausted");
     assertThat(reason.json().get("requeued").asInt()).isEqualTo(2);
-    assertThat(queue.dlqEntries(10)).singleElement().satisfies(e ->
+    assertThat(DlqEntries.read(queue, 10)).singleElement().satisfies(e ->
         assertThat(e.get("reason").asText()).isEqualTo("invalid"));
     assertThat(operator("POST", "/api/dlq/requeue").status()).as("a reason is required").isEqualTo(400);
   }
@@ -262,7 +263,7 @@ class ConsoleApiTest {
     assertThat(viewer("POST", "/api/dlq/9/requeue").status()).isEqualTo(403);
     assertThat(viewer("POST", "/api/dlq/requeue?reason=exhausted").status()).isEqualTo(403);
     assertThat(viewer("POST", "/api/orders/10/export").status()).isEqualTo(403);
-    assertThat(queue.dlqEntries(10)).hasSize(1);
+    assertThat(DlqEntries.read(queue, 10)).hasSize(1);
     assertThat(queue.job("10")).isEmpty();
   }
 
@@ -276,7 +277,7 @@ class ConsoleApiTest {
     assertThat(operator("POST", "/api/dlq/9/requeue", "Origin", "http://127.0.0.1:1").status()).isEqualTo(403);
     assertThat(operator("POST", "/api/dlq/9/requeue", "Sec-Fetch-Site", "cross-site").status()).isEqualTo(403);
     assertThat(operator("POST", "/api/dlq/9/requeue", "Sec-Fetch-Site", "same-site").status()).isEqualTo(403);
-    assertThat(queue.dlqEntries(10)).as("nothing changed").hasSize(1);
+    assertThat(DlqEntries.read(queue, 10)).as("nothing changed").hasSize(1);
 
     Answer sameOrigin = operator("POST", "/api/dlq/9/requeue", "Origin", "http://" + host, "Sec-Fetch-Site",
         "same-origin");

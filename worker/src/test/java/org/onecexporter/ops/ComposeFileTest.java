@@ -172,7 +172,7 @@ class ComposeFileTest {
     PrometheusMeterRegistry enqueuerRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (InvoiceEnqueuer ignored = new InvoiceEnqueuer(new LazyQueue(() -> {
       throw new IllegalStateException("not connected");
-    }, new QueueKeys(QueueKeys.DEFAULT_PREFIX), Duration.ofSeconds(1)), enqueuerRegistry)) {
+    }, new QueueKeys(QueueKeys.DEFAULT_PREFIX), Duration.ofSeconds(1)), new org.onecexporter.ops.EnqueueMeters(enqueuerRegistry))) {
       String worker = WorkerMetricsProbe.scrapeAfterOneOfEach(CircuitBreaker.ofDefaults("probe"),
           Instant.now().minusSeconds(5), Instant.now());
       return "\n" + worker + "\n" + enqueuerRegistry.scrape();

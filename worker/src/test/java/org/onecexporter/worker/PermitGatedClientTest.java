@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.onecexporter.onec.CallOutcome;
 import org.onecexporter.onec.OneCClient;
-import org.onecexporter.testing.RedisExtension;
-import org.onecexporter.testing.RedisExtension.TestRedis;
+import org.onecexporter.queue.testing.RedisExtension;
+import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.redisson.client.codec.StringCodec;
 
 /** The fleet-wide 1C cap with permits handed over between calls of one process, on a real Redis. */

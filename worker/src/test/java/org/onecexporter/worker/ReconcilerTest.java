@@ -1,5 +1,6 @@
 package org.onecexporter.worker;
 
+import org.onecexporter.json.DlqEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
 
@@ -11,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.testing.PostgresExtension;
-import org.onecexporter.testing.RedisExtension;
-import org.onecexporter.testing.RedisExtension.TestRedis;
+import org.onecexporter.queue.testing.RedisExtension;
+import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.TestDatabase;
 import org.redisson.client.codec.StringCodec;
 
@@ -70,7 +71,7 @@ class ReconcilerTest {
     Reconciler.Report report = new Reconciler(db.jdbi(), queue, Duration.ZERO).run();
 
     assertThat(report.rehomed()).isEqualTo(4);
-    List<JsonNode> entries = queue.dlqEntries(10);
+    List<JsonNode> entries = DlqEntries.read(queue, 10);
     assertThat(entries).extracting(e -> e.get("order_id").asText() + ":" + e.get("reason").asText())
         .containsExactlyInAnyOrder("1:invalid", "2:not_paid", "garbage-1:malformed", "{\"order\"::malformed");
     assertThat(entries).allSatisfy(e -> assertThat(e.get("last_error").asText()).startsWith("because "));

@@ -1,5 +1,6 @@
 package org.onecexporter.worker;
 
+import org.onecexporter.json.DlqEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
@@ -116,7 +117,7 @@ class RedisClusterTest {
     try (Worker worker = new Worker(config, queue, exporter, new Reconciler(db.jdbi(), queue, Duration.ZERO)).start()) {
       assertThat(queue.enqueue("1", "test").queued()).isTrue();
       await().atMost(Duration.ofSeconds(15)).until(() -> queue.stats().dlq() == 1);
-      assertThat(queue.dlqEntries(1).get(0).get("reason").asText()).isEqualTo("exhausted");
+      assertThat(DlqEntries.read(queue, 1).get(0).get("reason").asText()).isEqualTo("exhausted");
       assertThat(queue.stats().counters()).containsEntry("retried", 3L);
 
       assertThat(queue.enqueue("2", "test").queued()).isTrue();

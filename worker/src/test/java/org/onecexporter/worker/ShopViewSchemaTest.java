@@ -1,5 +1,6 @@
 package org.onecexporter.worker;
 
+import org.onecexporter.json.DlqEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,8 +35,8 @@ import org.onecexporter.queue.JobQueue;
 import org.onecexporter.testing.EmulatorExtension;
 import org.onecexporter.testing.Exporters;
 import org.onecexporter.testing.PostgresExtension;
-import org.onecexporter.testing.RedisExtension;
-import org.onecexporter.testing.RedisExtension.TestRedis;
+import org.onecexporter.queue.testing.RedisExtension;
+import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.TestDatabase;
 
 /**
@@ -159,7 +160,7 @@ class ShopViewSchemaTest {
 
     await().atMost(Duration.ofSeconds(20)).until(() -> queue.stats().dlq() == 1);
     Duration took = Duration.ofNanos(System.nanoTime() - started);
-    JsonNode entry = queue.dlqEntries(1).get(0);
+    JsonNode entry = DlqEntries.read(queue, 1).get(0);
     assertThat(entry.get("reason").asText()).isEqualTo("infrastructure");
     assertThat(entry.get("last_error").asText()).contains("cannot update view");
     assertThat(entry.get("infra_failures").asInt()).as("retried once per delay, then dead-lettered")

@@ -1,5 +1,6 @@
 package org.onecexporter.worker;
 
+import org.onecexporter.json.DlqEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
@@ -32,8 +33,8 @@ import org.onecexporter.queue.JobQueue;
 import org.onecexporter.testing.Exporters;
 import org.onecexporter.testing.EmulatorExtension;
 import org.onecexporter.testing.PostgresExtension;
-import org.onecexporter.testing.RedisExtension;
-import org.onecexporter.testing.RedisExtension.TestRedis;
+import org.onecexporter.queue.testing.RedisExtension;
+import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.TestDatabase;
 
 /** Workers against real Redis, real PostgreSQL and the 1C emulator over HTTP. */
@@ -189,7 +190,7 @@ class WorkerIntegrationTest {
           .isGreaterThanOrEqualTo(SCHEDULE.get(i - 1)).isLessThan(SCHEDULE.get(i - 1).plusMillis(1500));
     }
     assertThat(calls).extracting(EmulatorServer.ReceivedRequest::invoiceNumber).containsOnly("INV-2026-001");
-    var entry = queue.dlqEntries(1).get(0);
+    var entry = DlqEntries.read(queue, 1).get(0);
     assertThat(entry.get("reason").asText()).isEqualTo("exhausted");
     assertThat(entry.get("attempts").asInt()).isEqualTo(4);
     assertThat(entry.get("invoice_number").asText()).isEqualTo("INV-2026-001");
@@ -250,9 +251,9 @@ class WorkerIntegrationTest {
     queue.enqueue("21", "test");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> exported(21) && queue.stats().dlq() == 3);
-    assertThat(queue.dlqEntries(10)).extracting(e -> e.get("reason").asText())
+    assertThat(DlqEntries.read(queue, 10)).extracting(e -> e.get("reason").asText())
         .containsExactlyInAnyOrder("malformed", "not_found", "not_paid");
-    assertThat(queue.dlqEntries(10)).extracting(e -> e.get("last_error").asText())
+    assertThat(DlqEntries.read(queue, 10)).extracting(e -> e.get("last_error").asText())
         .contains("Order 999999 not found", "Order status is 'new', expected 'paid'");
     assertThat(emulator.received()).hasSize(1);
   }
@@ -398,7 +399,7 @@ class WorkerIntegrationTest {
     assertThat(report.requeued()).isEqualTo(1);
     await().atMost(Duration.ofSeconds(10)).until(() -> exported(70));
     assertThat(new Reconciler(db.jdbi(), queue, Duration.ZERO).run().requeued()).as("no loop").isZero();
-    assertThat(queue.dlqEntries(10)).singleElement()
+    assertThat(DlqEntries.read(queue, 10)).singleElement()
         .satisfies(e -> assertThat(e.get("reason").asText()).isEqualTo("invalid"));
   }
 

@@ -23,8 +23,8 @@ import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.testing.EmulatorExtension;
 import org.onecexporter.testing.PostgresExtension;
-import org.onecexporter.testing.RedisExtension;
-import org.onecexporter.testing.RedisExtension.TestRedis;
+import org.onecexporter.queue.testing.RedisExtension;
+import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.TestDatabase;
 
 /** Worker processes as an operator runs them, killed the hard way and the polite way. */

@@ -1,0 +1,633 @@
+package org.onecexporter.queue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * The reliable job queue over plain Redis keys (see {@link QueueKeys}). Every move is one atomic Lua script;
+ * every move that finishes or reschedules a job checks the caller's lease token, so a worker whose lease was
+ * taken over can never ack, retry or dead-letter the job it lost.
+ */
+public final class JobQueue {
+  private final RedissonClient redis;
+  private final QueueKeys keys;
+  private final RScript script;
+  private final Map<String, String> scripts = new HashMap<>();
+
+  public JobQueue(RedissonClient redis, QueueKeys keys) {
+    this.redis = redis;
+    this.keys = keys;
+    this.script = redis.getScript(StringCodec.INSTANCE);
+    String prelude = resource("prelude");
+    for (String name : List.of("enqueue", "claim", "extend", "ack", "ack_claim", "retry", "deadletter", "release", "reap",
+        "requeue", "purge", "drop", "permit_acquire", "permit_release", "onec_health", "reconcile", "rehome")) {
+      scripts.put(name, withoutComments(prelude + resource(name)));
+    }
+  }
+
+  public QueueKeys keys() {
+    return keys;
+  }
+
+  public RedissonClient redis() {
+    return redis;
+  }
+
+  /** The result of asking for a job to be queued. */
+  public record EnqueueResult(boolean queued, String state) {}
+
+  /** Values per job in a claim answer (prelude.lua's claim_jobs). */
+  private static final int CLAIM_FIELDS = 7;
+
+  /**
+   * A job leased to the caller. {@code orderId} is the raw text (a hand-pushed job may not be a number).
+   * {@code probe}: the fleet knows 1C is down and this job is the one allowed to call it (see {@link #onecHealth}).
+   * {@code traceparent}: the W3C trace context recorded at enqueue, or null.
+   */
+  public record ClaimedJob(String orderId, String token, int attempt, String invoiceNumber, long enqueuedAtMillis,
+      boolean probe, int infraFailures, String traceparent) {
+    public ClaimedJob(String orderId, String token, int attempt, String invoiceNumber, long enqueuedAtMillis) {
+      this(orderId, token, attempt, invoiceNumber, enqueuedAtMillis, false, 0, null);
+    }
+
+    public ClaimedJob(String orderId, String token, int attempt, String invoiceNumber, long enqueuedAtMillis,
+        boolean probe) {
+      this(orderId, token, attempt, invoiceNumber, enqueuedAtMillis, probe, 0, null);
+    }
+  }
+
+  /** A W3C {@code traceparent} header value (version 00), as recorded with a job; anything else is dropped. */
+  private static final java.util.regex.Pattern TRACEPARENT =
+      java.util.regex.Pattern.compile("00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}");
+
+  /** {@code traceparent} when it is a valid W3C value, else null (an invalid one is ignored, as W3C says). */
+  public static String validTraceparent(String traceparent) {
+    return traceparent != null && TRACEPARENT.matcher(traceparent).matches() ? traceparent : null;
+  }
+
+  /** Nothing ready: how long until the next delayed job is due, or empty when none waits. */
+  public record Empty(Optional<Duration> nextDue) {}
+
+  public EnqueueResult enqueue(String orderId, String source) {
+    return enqueue(orderId, source, null);
+  }
+
+  /**
+   * Queues one export unless the order already has a job. {@code traceparent}: the caller's W3C trace context,
+   * kept with the job so that the worker continues the trace; null or an invalid value records none.
+   */
+  public EnqueueResult enqueue(String orderId, String source, String traceparent) {
+    String trace = validTraceparent(traceparent);
+    List<Object> r = eval("enqueue", List.of(keys.ready(), keys.wake(), keys.stats()), keys.prefix(), orderId, source,
+        trace == null ? "" : trace);
+    return new EnqueueResult("queued".equals(r.get(0)), (String) r.get(1));
+  }
+
+  /** Leases the oldest ready job (after promoting due retries), or says when to look again. */
+  public Object claim(Duration lease, String worker) {
+    Object r = claim(lease, worker, 1);
+    return r instanceof List<?> jobs ? jobs.get(0) : r;
+  }
+
+  /**
+   * Leases up to {@code max} of the oldest ready jobs in one call: a {@code List<ClaimedJob>}, or {@link Empty}
+   * saying when to look again.
+   */
+  public Object claim(Duration lease, String worker, int max) {
+    return claim(UUID.randomUUID().toString(), lease, worker, max);
+  }
+
+  /**
+   * {@link #claim(Duration, String, int)} with the call's token given: it is also the request id that makes the
+   * script safe to resend (Redisson resends a script whose answer timed out): a second call with the same token
+   * answers the same jobs and leases nothing more.
+   */
+  Object claim(String token, Duration lease, String worker, int max) {
+    List<Object> r = eval("claim", List.of(keys.ready(), keys.delayed(), keys.active(), keys.wake(), keys.onecHealth()),
+        keys.prefix(), token, Long.toString(lease.toMillis()), worker, Integer.toString(max));
+    String first = (String) r.get(0);
+    if (first.isEmpty()) {
+      long next = Long.parseLong((String) r.get(1));
+      return new Empty(next < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(next)));
+    }
+    return claimedJobs(r, 0, token);
+  }
+
+  /**
+   * The jobs of a claim answer: {id, attempts, invoice_number, enqueued_at, probe, infra_failures, traceparent}
+   * per job from {@code from} on.
+   */
+  private static List<ClaimedJob> claimedJobs(List<Object> r, int from, String token) {
+    List<ClaimedJob> jobs = new ArrayList<>((r.size() - from) / CLAIM_FIELDS);
+    for (int i = from; i + CLAIM_FIELDS - 1 < r.size(); i += CLAIM_FIELDS) {
+      String trace = (String) r.get(i + 6);
+      String invoice = (String) r.get(i + 2);
+      String enqueued = (String) r.get(i + 3);
+      jobs.add(new ClaimedJob((String) r.get(i), token + ":" + ((i - from) / CLAIM_FIELDS + 1),
+          Integer.parseInt((String) r.get(i + 1)), invoice.isEmpty() ? null : invoice,
+          enqueued.isEmpty() ? 0 : Long.parseLong(enqueued), "1".equals(r.get(i + 4)),
+          Integer.parseInt(r.get(i + 5).toString()), trace.isEmpty() ? null : trace));
+    }
+    return jobs;
+  }
+
+  public boolean extend(ClaimedJob job, Duration lease) {
+    return extendAll(List.of(job), lease)[0];
+  }
+
+  /** Renews the leases of many jobs in one call; per job, whether the lease was still ours. */
+  public boolean[] extendAll(List<ClaimedJob> jobs, Duration lease) {
+    if (jobs.isEmpty()) {
+      return new boolean[0];
+    }
+    List<String> args = new ArrayList<>(2 + jobs.size() * 2);
+    args.add(keys.prefix());
+    args.add(Long.toString(lease.toMillis()));
+    for (ClaimedJob job : jobs) {
+      args.add(job.orderId());
+      args.add(job.token());
+    }
+    List<Object> r = eval("extend", List.of(keys.active()), args.toArray(String[]::new));
+    boolean[] result = new boolean[jobs.size()];
+    for (int i = 0; i < result.length; i++) {
+      result[i] = number(r.get(i)) == 1;
+    }
+    return result;
+  }
+
+  /** Done. {@code outcome} names the counter bumped in the stats hash (exported, already_exported, ...). */
+  public boolean ack(ClaimedJob job, String outcome) {
+    return ack(job, outcome, null);
+  }
+
+  /**
+   * @param call how long the successful 1C call took, recorded for fleet-wide percentiles; null when none
+   */
+  public boolean ack(ClaimedJob job, String outcome, Duration call) {
+    return ackAll(List.of(new Ack(job, outcome, call)))[0];
+  }
+
+  /** One finished job for {@link #ackAll}. */
+  public record Ack(ClaimedJob job, String outcome, Duration call) {}
+
+  /** Acks many jobs in one script call; per job, whether its lease token still held. */
+  public boolean[] ackAll(List<Ack> acks) {
+    return ackAllAsync(acks).toCompletableFuture().join();
+  }
+
+  /** {@link #ackAll} without waiting: several ack calls can be on the wire at once. */
+  public CompletionStage<boolean[]> ackAllAsync(List<Ack> acks) {
+    List<String> args = new ArrayList<>(1 + acks.size() * 4);
+    args.add(keys.prefix());
+    addAcks(args, acks);
+    return evalAsync("ack", List.of(keys.active(), keys.stats(), keys.exportTimes(), keys.onecHealth(), keys.wake()),
+        args.toArray(String[]::new))
+        .thenApply(r -> {
+          boolean[] result = new boolean[acks.size()];
+          for (int i = 0; i < result.length; i++) {
+            result[i] = number(r.get(i)) == 1;
+          }
+          return result;
+        });
+  }
+
+  private static void addAcks(List<String> args, List<Ack> acks) {
+    for (Ack a : acks) {
+      args.add(a.job().orderId());
+      args.add(a.job().token());
+      args.add(a.outcome());
+      args.add(a.call() == null ? "" : Long.toString(a.call().toMillis()));
+    }
+  }
+
+  /** What {@link #ackAndClaim} did: per ack whether its lease still held, and the jobs leased in the same call. */
+  public record AckClaim(boolean[] acked, List<ClaimedJob> claimed) {}
+
+  /**
+   * Acks many jobs and leases up to {@code max} new ones in one script call (a worker's slots go straight from
+   * finished jobs to the next ones). {@code max} 0 acks only.
+   */
+  public AckClaim ackAndClaim(List<Ack> acks, Duration lease, String worker, int max) {
+    return ackAndClaimAsync(acks, lease, worker, max).toCompletableFuture().join();
+  }
+
+  /** {@link #ackAndClaim} without waiting. */
+  public CompletionStage<AckClaim> ackAndClaimAsync(List<Ack> acks, Duration lease, String worker, int max) {
+    return ackAndClaimAsync(UUID.randomUUID().toString(), acks, lease, worker, max);
+  }
+
+  /** With the call's token given: safe to resend, like {@link #claim(String, Duration, String, int)}. */
+  CompletionStage<AckClaim> ackAndClaimAsync(String token, List<Ack> acks, Duration lease, String worker, int max) {
+    List<String> args = new ArrayList<>(5 + acks.size() * 4);
+    args.add(keys.prefix());
+    args.add(token);
+    args.add(Long.toString(lease.toMillis()));
+    args.add(worker);
+    args.add(Integer.toString(max));
+    addAcks(args, acks);
+    return evalAsync("ack_claim", List.of(keys.active(), keys.stats(), keys.exportTimes(), keys.ready(),
+        keys.delayed(), keys.wake(), keys.onecHealth()), args.toArray(String[]::new)).thenApply(r -> {
+          int n = (int) number(r.get(0));
+          boolean[] acked = new boolean[n];
+          for (int i = 0; i < n; i++) {
+            acked[i] = number(r.get(1 + i)) == 1;
+          }
+          return new AckClaim(acked, claimedJobs(r, 1 + n, token));
+        });
+  }
+
+  /** Percentiles of recent exports across the fleet (from the capped timing list). */
+  public record Timings(int count, Optional<Duration> jobP50, Optional<Duration> jobP95, Optional<Duration> jobP99,
+      Optional<Duration> callP50, Optional<Duration> callP95, Optional<Duration> callP99) {}
+
+  public Timings timings(Duration window) {
+    long since = redisTimeMillis() - window.toMillis();
+    List<Long> job = new ArrayList<>();
+    List<Long> call = new ArrayList<>();
+    for (String entry : redis.<String>getList(keys.exportTimes(), StringCodec.INSTANCE).readAll()) {
+      String[] parts = entry.split(" ");
+      try {
+        if (Long.parseLong(parts[0]) < since) {
+          break; // newest first: the rest is older
+        }
+        job.add(Long.parseLong(parts[1]));
+        if (parts.length > 2 && !parts[2].isEmpty()) {
+          call.add(Long.parseLong(parts[2]));
+        }
+      } catch (RuntimeException malformed) {
+        // a hand-written entry: skip it
+      }
+    }
+    return new Timings(job.size(), percentile(job, 50), percentile(job, 95), percentile(job, 99),
+        percentile(call, 50), percentile(call, 95), percentile(call, 99));
+  }
+
+  /** Nearest-rank percentile. */
+  static Optional<Duration> percentile(List<Long> values, int p) {
+    if (values.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Long> sorted = values.stream().sorted().toList();
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return Optional.of(Duration.ofMillis(sorted.get(Math.max(0, rank - 1))));
+  }
+
+  /**
+   * Back into the delayed set for {@code delay}. With {@code refund}, the attempt does not count against the
+   * schedule (1C was down for everyone, not failing on this order).
+   */
+  public boolean retryLater(ClaimedJob job, Duration delay, String error, int httpStatus, String invoiceNumber,
+      boolean refund) {
+    return retryLater(job, delay, error, httpStatus, invoiceNumber, refund, false);
+  }
+
+  /**
+   * As above; {@code infra}: the failure was on our side (PostgreSQL, Redis) and is counted in the job record's
+   * {@code infra_failures}, which the next claim returns ({@link ClaimedJob#infraFailures()}).
+   */
+  public boolean retryLater(ClaimedJob job, Duration delay, String error, int httpStatus, String invoiceNumber,
+      boolean refund, boolean infra) {
+    return ok(eval("retry", List.of(keys.active(), keys.delayed(), keys.stats()), keys.prefix(), job.orderId(),
+        job.token(), Long.toString(delay.toMillis()), error, Integer.toString(httpStatus),
+        invoiceNumber == null ? "" : invoiceNumber, refund ? "1" : "0", infra ? "1" : "0"));
+  }
+
+  public boolean deadLetter(ClaimedJob job, String reason, String error, int httpStatus, String invoiceNumber) {
+    return ok(eval("deadletter", List.of(keys.active(), keys.dlq(), keys.stats()), keys.prefix(), job.orderId(),
+        job.token(), reason, error, Integer.toString(httpStatus), invoiceNumber == null ? "" : invoiceNumber));
+  }
+
+  /** Hands an unfinished job back to the front of the line without counting the attempt (shutdown). */
+  public boolean release(ClaimedJob job) {
+    return ok(eval("release", List.of(keys.active(), keys.ready(), keys.wake()), keys.prefix(), job.orderId(),
+        job.token()));
+  }
+
+  /** Expired leases back to ready, or to the DLQ after {@code maxStalls} expiries. Returns how many moved. */
+  public long reap(int maxStalls) {
+    return number(eval("reap", List.of(keys.active(), keys.ready(), keys.dlq(), keys.stats(), keys.wake()),
+        keys.prefix(), Integer.toString(maxStalls), "500"));
+  }
+
+  /**
+   * The reconciler's batch: an order without a job record gets one; one with a record is checked where it lives
+   * and re-homed when its structure entry vanished. One script call for the batch. Per order: {@code queued},
+   * {@code rehomed:<state>}, the state, or {@code dead:<reason>}.
+   */
+  public List<String> reconcile(List<String> orderIds, String source) {
+    if (orderIds.isEmpty()) {
+      return List.of();
+    }
+    List<String> args = new ArrayList<>(2 + orderIds.size());
+    args.add(keys.prefix());
+    args.add(source);
+    args.addAll(orderIds);
+    List<Object> r = eval("reconcile", homeKeys(), args.toArray(String[]::new));
+    return r.stream().map(Object::toString).toList();
+  }
+
+  /** One step of the sweep over every job record: where the SCAN goes on, records seen, re-homed. */
+  public record SweepStep(String cursor, long seen, long rehomed) {}
+
+  /**
+   * Checks up to about {@code count} job records from {@code cursor} on (a SCAN step, {@code "0"} to start) and
+   * re-homes those whose structure entry vanished (a dead one back into the DLQ list, any other back into its
+   * ready list or set).
+   */
+  public SweepStep sweep(String cursor, int count) {
+    List<Object> r = eval("rehome", homeKeys(), keys.prefix(), cursor, Integer.toString(count));
+    return new SweepStep(r.get(0).toString(), number(r.get(1)), number(r.get(2)));
+  }
+
+  private List<String> homeKeys() {
+    return List.of(keys.ready(), keys.delayed(), keys.active(), keys.dlq(), keys.wake(), keys.stats());
+  }
+
+  /** The reconciler's cursor {@code name} (kept in Redis, so whichever worker runs next goes on), or the default. */
+  public String reconcileCursor(String name, String defaultValue) {
+    String value = redis.<String, String>getMap(keys.reconcile(), StringCodec.INSTANCE).get(name);
+    return value == null ? defaultValue : value;
+  }
+
+  public void saveReconcileCursor(String name, String value) {
+    redis.<String, String>getMap(keys.reconcile(), StringCodec.INSTANCE).fastPut(name, value);
+  }
+
+  /**
+   * Redis' {@code maxmemory-policy} (on every master of a cluster; one that is not {@code noeviction} wins), or
+   * empty when the server refuses CONFIG (a managed Redis may).
+   */
+  public Optional<String> maxmemoryPolicy() {
+    try {
+      List<org.redisson.api.redisnode.RedisNode> nodes = new ArrayList<>();
+      try {
+        nodes.add(redis.getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).getInstance());
+      } catch (RuntimeException notSingle) {
+        nodes.addAll(redis.getRedisNodes(org.redisson.api.redisnode.RedisNodes.CLUSTER).getMasters());
+      }
+      String found = null;
+      for (org.redisson.api.redisnode.RedisNode node : nodes) {
+        String policy = node.getConfig("maxmemory-policy").get("maxmemory-policy");
+        if (policy != null && (found == null || !policy.equals("noeviction"))) {
+          found = policy;
+        }
+      }
+      return Optional.ofNullable(found);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Requeues one order's DLQ entries, or all with {@code "*"}; attempts reset. Returns how many. */
+  public long requeue(String orderIdOrAll) {
+    return number(eval("requeue", List.of(keys.dlq(), keys.ready(), keys.wake(), keys.stats()), keys.prefix(),
+        orderIdOrAll));
+  }
+
+  /** Requeues every DLQ entry of one reason (e.g. {@code exhausted} once 1C is back); attempts reset. */
+  public long requeueReason(String reason) {
+    if (reason == null || reason.isEmpty()) {
+      throw new IllegalArgumentException("a reason is required");
+    }
+    return number(eval("requeue", List.of(keys.dlq(), keys.ready(), keys.wake(), keys.stats()), keys.prefix(),
+        "*", reason));
+  }
+
+  public long purgeDlq() {
+    return number(eval("purge", List.of(keys.dlq()), keys.prefix()));
+  }
+
+  /** Drops one order's DLQ entry and its dead job record, leaving the rest of the DLQ alone. Returns how many. */
+  public long dropFromDlq(String orderId) {
+    return number(eval("drop", List.of(keys.dlq()), keys.prefix(), orderId));
+  }
+
+  /** Blocks up to {@code timeout} for a wake-up (an enqueue, a retry due, a released job). */
+  public void awaitWork(Duration timeout) throws InterruptedException {
+    awaitWork(timeout, null);
+  }
+
+  /** The blocking pop still on the wire from an earlier wait (see {@link #awaitWork(Duration, CompletableFuture)}). */
+  private java.util.concurrent.CompletableFuture<String> pendingWake;
+
+  /**
+   * Blocks up to {@code timeout}, to the millisecond, for a wake-up from Redis or {@code nudge} (the caller's own
+   * timer, e.g. a retry it scheduled). BLPOP's timeout is whole seconds (Redisson rounds 0.3 s up to 1 s and 1.5 s
+   * down to 1 s), so the pop is sent for at least a second and the wait ends at the caller's deadline; a pop still
+   * pending is reused by the next wait, and a token it took then wakes that wait at once.
+   */
+  public synchronized void awaitWork(Duration timeout, java.util.concurrent.CompletableFuture<?> nudge)
+      throws InterruptedException {
+    if (pendingWake == null) {
+      long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+      pendingWake = redis.<String>getBlockingQueue(keys.wake(), StringCodec.INSTANCE)
+          .pollAsync(seconds, TimeUnit.SECONDS).toCompletableFuture();
+    }
+    java.util.concurrent.CompletableFuture<?> any = nudge == null ? pendingWake
+        : java.util.concurrent.CompletableFuture.anyOf(pendingWake, nudge);
+    try {
+      any.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // the deadline, not a wake-up: the pop stays pending for the next wait
+    } catch (java.util.concurrent.ExecutionException e) {
+      pendingWake = null;
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
+    if (pendingWake != null && pendingWake.isDone()) {
+      pendingWake = null;
+    }
+  }
+
+  /** One global 1C-call permit, or how long until one may free up. */
+  public Optional<Duration> tryAcquirePermit(String permitId, int max, Duration lease) {
+    Permit p = tryAcquirePermit(permitId, max, lease, null);
+    return p.granted() ? Optional.empty() : Optional.of(p.retryIn());
+  }
+
+  /**
+   * A permit answer: granted; or not yet ({@code retryIn}: until one may free up); or {@code oneCDown}: the fleet
+   * knows 1C is down and this call is not its probe, so it must not be made ({@code retryIn}: the next probe).
+   */
+  public record Permit(boolean granted, boolean oneCDown, Duration retryIn) {}
+
+  /**
+   * One global 1C-call permit. {@code probeToken}: the lease token of the caller's job when it is the fleet's
+   * probe ({@link ClaimedJob#probe()}), else null.
+   */
+  public Permit tryAcquirePermit(String permitId, int max, Duration lease, String probeToken) {
+    List<Object> r = eval("permit_acquire", List.of(keys.permits(), keys.onecHealth()), permitId,
+        Integer.toString(max), Long.toString(lease.toMillis()), probeToken == null ? "" : probeToken);
+    long status = number(r.get(0));
+    return new Permit(status == 1, status == -1, Duration.ofMillis(number(r.get(1))));
+  }
+
+  /** What the fleet-wide 1C health says after a report: {@code refund}: do not count the attempt. */
+  public record Health(boolean down, boolean refund, Duration untilProbe) {}
+
+  /** How a call to 1C went, for the fleet-wide health. */
+  public enum HealthReport {
+    /** 1C answered (success, a refusal, not_configured): it is up. */
+    UP,
+    /** A transient failure: 5xx, timeout, refused or dropped connection. */
+    FAIL,
+    /** 1C said it is down for everyone (403, sessions locked). */
+    DOWN,
+    /** The probe's job ended without calling 1C: let another job probe now. */
+    RELEASE
+  }
+
+  /**
+   * Records a call's outcome in 1C's fleet-wide health: {@code threshold} consecutive transient failures
+   * (across all workers) mark 1C down; then only one probe per {@code open} (doubling up to {@code maxOpen} while
+   * probes fail) calls it, and the first answer marks it up.
+   */
+  public Health onecHealth(HealthReport report, ClaimedJob job, int threshold, Duration open, Duration maxOpen) {
+    List<Object> r = eval("onec_health", List.of(keys.onecHealth(), keys.stats(), keys.wake()),
+        report.name().toLowerCase(java.util.Locale.ROOT), job == null ? "" : job.token(),
+        Integer.toString(threshold), Long.toString(open.toMillis()), Long.toString(maxOpen.toMillis()),
+        job == null ? "" : job.orderId());
+    return new Health("down".equals(r.get(0)), number(r.get(1)) == 1, Duration.ofMillis(number(r.get(2))));
+  }
+
+  public void awaitPermit(Duration timeout) throws InterruptedException {
+    redis.<String>getBlockingQueue(keys.permitsWake(), StringCodec.INSTANCE)
+        .poll(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+  }
+
+  public void releasePermit(String permitId) {
+    eval("permit_release", List.of(keys.permits(), keys.permitsWake()), permitId);
+  }
+
+  /** Who runs a fleet-wide periodic task this interval: true for exactly one caller per interval. */
+  public boolean tryLock(String name, Duration interval, String owner) {
+    return redis.<String>getBucket(keys.lock(name), StringCodec.INSTANCE).setIfAbsent(owner, interval);
+  }
+
+  /** Sizes, oldest waiting job and counters, for {@code onec-exporter stats}. */
+  public record Stats(long ready, long delayed, long active, long dlq, Optional<Duration> oldestWaiting,
+      Map<String, Long> counters) {}
+
+  public Stats stats() {
+    long ready = redis.getList(keys.ready(), StringCodec.INSTANCE).size();
+    long delayed = redis.getScoredSortedSet(keys.delayed(), StringCodec.INSTANCE).size();
+    long active = redis.getScoredSortedSet(keys.active(), StringCodec.INSTANCE).size();
+    long dlq = redis.getList(keys.dlq(), StringCodec.INSTANCE).size();
+    Map<String, Long> counters = new java.util.TreeMap<>();
+    redis.<String, String>getMap(keys.stats(), StringCodec.INSTANCE).readAllMap()
+        .forEach((k, v) -> counters.put(k, Long.parseLong(v)));
+    return new Stats(ready, delayed, active, dlq, oldestWaiting(), counters);
+  }
+
+  private Optional<Duration> oldestWaiting() {
+    long now = redisTimeMillis();
+    long oldest = Long.MAX_VALUE;
+    String head = redis.<String>getList(keys.ready(), StringCodec.INSTANCE).get(-1);
+    if (head != null) {
+      oldest = Math.min(oldest, enqueuedAt(head));
+    }
+    var firstDelayed = redis.<String>getScoredSortedSet(keys.delayed(), StringCodec.INSTANCE).entryRange(0, 0);
+    for (var entry : firstDelayed) {
+      oldest = Math.min(oldest, enqueuedAt(entry.getValue()));
+    }
+    return oldest == Long.MAX_VALUE ? Optional.empty() : Optional.of(Duration.ofMillis(Math.max(0, now - oldest)));
+  }
+
+  private long redisTimeMillis() {
+    List<Object> t = script.eval(keys.stats(), RScript.Mode.READ_ONLY, "return redis.call('TIME')",
+        RScript.ReturnType.LIST, List.of(keys.stats()));
+    return Long.parseLong(t.get(0).toString()) * 1000 + Long.parseLong(t.get(1).toString()) / 1000;
+  }
+
+  private long enqueuedAt(String orderId) {
+    String value = redis.<String, String>getMap(keys.job(orderId), StringCodec.INSTANCE).get("enqueued_at");
+    return value == null ? Long.MAX_VALUE : Long.parseLong(value);
+  }
+
+  /** The job record of one order, empty when it has none. */
+  public Map<String, String> job(String orderId) {
+    return redis.<String, String>getMap(keys.job(orderId), StringCodec.INSTANCE).readAllMap();
+  }
+
+  /** DLQ entries as stored (JSON text), newest first. */
+  public List<String> dlqRaw(int limit) {
+    return redis.<String>getList(keys.dlq(), StringCodec.INSTANCE).range(0, Math.max(0, limit - 1));
+  }
+
+  /** Deletes every key of this queue (tests, and simulating a Redis that lost its data). */
+  public long deleteAll() {
+    return redis.getKeys().deleteByPattern(keys.prefix().replace("{", "\\{").replace("}", "\\}") + ":*");
+  }
+
+  private CompletionStage<List<Object>> evalAsync(String name, List<String> keyList, String... args) {
+    return script.<Object>evalAsync(keyList.get(0), RScript.Mode.READ_WRITE, scripts.get(name),
+        RScript.ReturnType.LIST, new ArrayList<Object>(keyList), (Object[]) args).thenApply(JobQueue::asList);
+  }
+
+  private List<Object> eval(String name, List<String> keyList, String... args) {
+    return asList(script.eval(keyList.get(0), RScript.Mode.READ_WRITE, scripts.get(name),
+        RScript.ReturnType.LIST, new ArrayList<Object>(keyList), (Object[]) args));
+  }
+
+  /** A script's answer as a list: a single value (a script returning a number) becomes a list of one. */
+  @SuppressWarnings("unchecked")
+  private static List<Object> asList(Object result) {
+    if (result instanceof List<?> list) {
+      return (List<Object>) list;
+    }
+    List<Object> single = new ArrayList<>();
+    single.add(result);
+    return single;
+  }
+
+
+  private static boolean ok(List<Object> result) {
+    return number(result.get(0)) == 1;
+  }
+
+  private static long number(List<Object> result) {
+    return number(result.get(0));
+  }
+
+  private static long number(Object value) {
+    return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString());
+  }
+
+  /**
+   * The script as sent to Redis: without its comment lines, so every call carries (and Redisson copies) a shorter,
+   * pure-ASCII text. The files keep the comments for whoever reads them.
+   */
+  static String withoutComments(String script) {
+    StringBuilder out = new StringBuilder(script.length());
+    for (String line : script.split("\n")) {
+      String trimmed = line.strip();
+      if (!trimmed.isEmpty() && !trimmed.startsWith("--")) {
+        out.append(line).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = JobQueue.class.getResourceAsStream("redis/" + name + ".lua")) {
+      if (in == null) {
+        throw new IllegalStateException("missing script org/onecexporter/queue/redis/" + name + ".lua");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package org.onecexporter.queue;
+
+
+/**
+ * The Redis key layout, all under one prefix holding a hash tag so every script touches one cluster slot.
+ * Documented for operators in {@code ops/REDIS.md}.
+ */
+public record QueueKeys(String prefix) {
+  public static final String DEFAULT_PREFIX = "{onec:invoices}";
+
+  public QueueKeys {
+    if (!hasHashTag(prefix)) {
+      throw new QueueConfigException("QUEUE_PREFIX", "must contain a hash tag such as {onec:invoices}, got '" + prefix + "'");
+    }
+  }
+
+  /**
+   * Redis Cluster's rule: the tag is what lies between the first '{' and the first '}' after it, and only when
+   * that is not empty ({@code {}{x}} has none: every key would hash whole, and scripts fail with CROSSSLOT).
+   */
+  static boolean hasHashTag(String prefix) {
+    int open = prefix.indexOf('{');
+    if (open < 0) {
+      return false;
+    }
+    int close = prefix.indexOf('}', open + 1);
+    return close > open + 1;
+  }
+
+  /** LIST of order ids waiting; enqueue pushes left, claim pops right. */
+  public String ready() {
+    return prefix + ":ready";
+  }
+
+  /** ZSET order id → due time (ms since epoch, Redis clock): retries waiting for their turn. */
+  public String delayed() {
+    return prefix + ":delayed";
+  }
+
+  /** ZSET order id → lease deadline (ms): jobs a worker is exporting now. */
+  public String active() {
+    return prefix + ":active";
+  }
+
+  /** LIST of JSON entries, newest first: jobs that need a person. */
+  public String dlq() {
+    return prefix + ":dlq";
+  }
+
+  /** HASH per job: state, attempts, token, invoice_number, errors, timestamps. */
+  public String job(String orderId) {
+    return prefix + ":job:" + orderId;
+  }
+
+  /** LIST, newest first and capped at 10,000: "done_at enqueued_to_done_ms call_ms" per exported job. */
+  public String exportTimes() {
+    return prefix + ":export_times";
+  }
+
+  /** LIST of wake-up tokens idle workers block on (BLPOP). */
+  public String wake() {
+    return prefix + ":wake";
+  }
+
+  /** HASH of fleet-wide counters. */
+  public String stats() {
+    return prefix + ":stats";
+  }
+
+  /** ZSET permit id → lease deadline: calls to 1C in flight across the fleet. */
+  public String permits() {
+    return prefix + ":onec_permits";
+  }
+
+  /** HASH: 1C's health as the whole fleet sees it (up/down, failure streak, next probe). */
+  public String onecHealth() {
+    return prefix + ":onec_health";
+  }
+
+  public String permitsWake() {
+    return prefix + ":onec_permits:wake";
+  }
+
+  /** HASH: the reconciler's cursors across runs ({@code order_cursor}: last order id looked at; {@code scan_cursor}). */
+  public String reconcile() {
+    return prefix + ":reconcile";
+  }
+
+  /** STRING with PX: who runs a periodic fleet-wide task (reaper, reconciler) this interval. */
+  public String lock(String name) {
+    return prefix + ":lock:" + name;
+  }
+}

@@ -1,0 +1,350 @@
+package org.onecexporter.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.onecexporter.queue.testing.RedisExtension;
+import org.onecexporter.queue.testing.RedisExtension.TestRedis;
+
+/** Every queue move, as atomic scripts on a real Redis. */
+@ExtendWith(RedisExtension.class)
+class JobQueueTest {
+  private static final Duration LEASE = Duration.ofSeconds(30);
+  private final JobQueue queue;
+
+  JobQueueTest(TestRedis redis) {
+    this.queue = redis.queue();
+  }
+
+  @BeforeEach
+  void clean() {
+    queue.deleteAll();
+  }
+
+  private JobQueue.ClaimedJob claim() {
+    Object r = queue.claim(LEASE, "test-worker");
+    assertThat(r).isInstanceOf(JobQueue.ClaimedJob.class);
+    return (JobQueue.ClaimedJob) r;
+  }
+
+  @Test
+  void enqueue_is_once_per_order_while_the_job_lives() {
+    assertThat(queue.enqueue("1001", "test")).isEqualTo(new JobQueue.EnqueueResult(true, "ready"));
+    assertThat(queue.enqueue("1001", "test")).isEqualTo(new JobQueue.EnqueueResult(false, "ready"));
+    JobQueue.ClaimedJob job = claim();
+    assertThat(queue.enqueue("1001", "test")).isEqualTo(new JobQueue.EnqueueResult(false, "active"));
+    queue.retryLater(job, Duration.ofMinutes(1), "503", 503, "INV-2026-001", false);
+    assertThat(queue.enqueue("1001", "test")).isEqualTo(new JobQueue.EnqueueResult(false, "delayed"));
+    assertThat(queue.stats().ready()).isZero();
+    assertThat(queue.stats().delayed()).isEqualTo(1);
+  }
+
+  @Test
+  void concurrent_enqueues_of_one_order_make_one_job() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Callable<JobQueue.EnqueueResult>> calls = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        String source = i % 2 == 0 ? "enqueuer" : "reconciler";
+        calls.add(() -> queue.enqueue("77", source));
+      }
+      long queued = 0;
+      for (Future<JobQueue.EnqueueResult> f : pool.invokeAll(calls)) {
+        queued += f.get().queued() ? 1 : 0;
+      }
+      assertThat(queued).isEqualTo(1);
+      assertThat(queue.stats().ready()).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void claim_is_fifo_counts_attempts_and_ack_forgets_the_job() {
+    queue.enqueue("1", "t");
+    queue.enqueue("2", "t");
+    JobQueue.ClaimedJob first = claim();
+    assertThat(first.orderId()).isEqualTo("1");
+    assertThat(first.attempt()).isEqualTo(1);
+    assertThat(first.enqueuedAtMillis()).isPositive();
+    assertThat(queue.job("1")).containsEntry("state", "active").containsEntry("token", first.token());
+
+    assertThat(queue.ack(first, "exported")).isTrue();
+    assertThat(queue.job("1")).isEmpty();
+    assertThat(queue.stats().counters()).containsEntry("exported", 1L);
+    assertThat(claim().orderId()).isEqualTo("2");
+    assertThat(queue.claim(LEASE, "w")).isEqualTo(new JobQueue.Empty(java.util.Optional.empty()));
+  }
+
+  @Test
+  void ack_and_claim_acks_the_finished_jobs_and_leases_the_next_ones_in_one_call() {
+    for (String id : List.of("301", "302", "303", "304", "305")) {
+      queue.enqueue(id, "test");
+    }
+    @SuppressWarnings("unchecked")
+    List<JobQueue.ClaimedJob> first = (List<JobQueue.ClaimedJob>) queue.claim(LEASE, "w", 2);
+    JobQueue.ClaimedJob stale = new JobQueue.ClaimedJob("303", "not-its-token", 1, null, 0);
+
+    JobQueue.AckClaim r = queue.ackAndClaim(List.of(new JobQueue.Ack(first.get(0), "exported", Duration.ofMillis(7)),
+        new JobQueue.Ack(first.get(1), "already_exported", null), new JobQueue.Ack(stale, "exported", null)),
+        LEASE, "w", 2);
+
+    assertThat(r.acked()).containsExactly(true, true, false);
+    assertThat(r.claimed()).extracting(JobQueue.ClaimedJob::orderId).containsExactly("303", "304");
+    assertThat(r.claimed()).extracting(JobQueue.ClaimedJob::attempt).containsOnly(1);
+    assertThat(r.claimed().get(0).token()).isNotEqualTo(r.claimed().get(1).token());
+    assertThat(queue.stats().active()).as("the two new leases; the acked jobs are gone").isEqualTo(2);
+    assertThat(queue.stats().ready()).isEqualTo(1);
+    assertThat(queue.ackAll(List.of(new JobQueue.Ack(r.claimed().get(0), "exported", null)))).containsExactly(true);
+
+    JobQueue.AckClaim none = queue.ackAndClaim(List.of(new JobQueue.Ack(r.claimed().get(1), "exported", null)),
+        LEASE, "w", 0);
+    assertThat(none.acked()).containsExactly(true);
+    assertThat(none.claimed()).as("max 0 acks only").isEmpty();
+    assertThat(queue.stats().ready()).isEqualTo(1);
+  }
+
+  @Test
+  void scripts_go_to_redis_without_their_comment_lines() {
+    String sent = JobQueue.withoutComments("-- what it does, with … non-ASCII\nlocal a = 1\n\n  -- indented\nreturn a\n");
+    assertThat(sent).isEqualTo("local a = 1\nreturn a\n");
+    assertThat(sent.chars().allMatch(c -> c < 128)).isTrue();
+  }
+
+  @Test
+  void a_stale_token_can_neither_ack_retry_nor_dead_letter() {
+    queue.enqueue("5", "t");
+    JobQueue.ClaimedJob stale = claim();
+    JobQueue.ClaimedJob forged = new JobQueue.ClaimedJob("5", "not-the-token", 1, null, 0);
+
+    assertThat(queue.ack(forged, "exported")).isFalse();
+    assertThat(queue.retryLater(forged, Duration.ZERO, "x", 0, null, false)).isFalse();
+    assertThat(queue.deadLetter(forged, "permanent", "x", 0, null)).isFalse();
+    assertThat(queue.extend(forged, LEASE)).isFalse();
+
+    // The lease runs out and another worker takes the job over: the first worker's token is dead.
+    queue.extend(stale, Duration.ofMillis(1));
+    sleep(20);
+    assertThat(queue.reap(3)).isEqualTo(1);
+    JobQueue.ClaimedJob taker = claim();
+    assertThat(taker.token()).isNotEqualTo(stale.token());
+    assertThat(queue.ack(stale, "exported")).isFalse();
+    assertThat(queue.deadLetter(stale, "permanent", "late", 0, null)).isFalse();
+    assertThat(queue.ack(taker, "exported")).isTrue();
+    assertThat(queue.stats().dlq()).isZero();
+  }
+
+  @Test
+  void retry_waits_in_the_delayed_set_until_due_by_the_redis_clock() {
+    queue.enqueue("9", "t");
+    JobQueue.ClaimedJob job = claim();
+    assertThat(queue.retryLater(job, Duration.ofMillis(300), "1C answered 503", 503, "INV-2026-009", false)).isTrue();
+
+    Object early = queue.claim(LEASE, "w");
+    assertThat(early).isInstanceOfSatisfying(JobQueue.Empty.class,
+        e -> assertThat(e.nextDue()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofMillis(300))));
+    sleep(350);
+    JobQueue.ClaimedJob again = claim();
+    assertThat(again.orderId()).isEqualTo("9");
+    assertThat(again.attempt()).isEqualTo(2);
+    assertThat(again.invoiceNumber()).isEqualTo("INV-2026-009");
+    assertThat(queue.job("9")).containsEntry("first_error", "1C answered 503").containsEntry("last_http_status", "503");
+  }
+
+  @Test
+  void a_refunded_retry_does_not_count_the_attempt() {
+    queue.enqueue("10", "t");
+    queue.retryLater(claim(), Duration.ZERO, "1C down", 0, null, true);
+    assertThat(claim().attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void dead_letter_keeps_everything_an_operator_needs_and_requeue_resets_attempts() {
+    queue.enqueue("20", "t");
+    JobQueue.ClaimedJob first = claim();
+    queue.retryLater(first, Duration.ZERO, "1C answered 502", 502, "INV-2026-020", false);
+    JobQueue.ClaimedJob second = claim();
+    assertThat(queue.deadLetter(second, "exhausted", "1C answered 503", 503, "INV-2026-020")).isTrue();
+
+    JsonNode entry = dlq(queue, 10).get(0);
+    assertThat(entry.get("order_id").asText()).isEqualTo("20");
+    assertThat(entry.get("invoice_number").asText()).isEqualTo("INV-2026-020");
+    assertThat(entry.get("attempts").asInt()).isEqualTo(2);
+    assertThat(entry.get("reason").asText()).isEqualTo("exhausted");
+    assertThat(entry.get("first_error").asText()).isEqualTo("1C answered 502");
+    assertThat(entry.get("last_error").asText()).isEqualTo("1C answered 503");
+    assertThat(entry.get("last_http_status").asInt()).isEqualTo(503);
+    assertThat(entry.get("enqueued_at").asLong()).isPositive();
+    assertThat(entry.get("dead_at").asLong()).isGreaterThanOrEqualTo(entry.get("enqueued_at").asLong());
+    assertThat(queue.enqueue("20", "reconciler")).isEqualTo(new JobQueue.EnqueueResult(false, "dead"));
+
+    assertThat(queue.requeue("20")).isEqualTo(1);
+    assertThat(queue.stats().dlq()).isZero();
+    JobQueue.ClaimedJob requeued = claim();
+    assertThat(requeued.orderId()).isEqualTo("20");
+    assertThat(requeued.attempt()).isEqualTo(1);
+    assertThat(requeued.invoiceNumber()).isEqualTo("INV-2026-020");
+  }
+
+  @Test
+  void requeue_all_and_purge() {
+    for (String id : List.of("31", "32", "33")) {
+      queue.enqueue(id, "t");
+      queue.deadLetter(claim(), "permanent", "no", 400, null);
+    }
+    queue.requeue("*");
+    assertThat(queue.stats().ready()).isEqualTo(3);
+    assertThat(queue.requeue("*")).as("requeue all twice does not duplicate").isZero();
+    for (int i = 0; i < 3; i++) {
+      queue.deadLetter(claim(), "permanent", "no", 400, null);
+    }
+    assertThat(queue.purgeDlq()).isEqualTo(3);
+    assertThat(queue.job("31")).isEmpty();
+    assertThat(queue.enqueue("31", "t").queued()).isTrue();
+  }
+
+  @Test
+  void expired_leases_return_to_ready_and_go_to_the_dlq_after_repeated_stalls() {
+    queue.enqueue("40", "t");
+    for (int stall = 1; stall <= 2; stall++) {
+      JobQueue.ClaimedJob job = claim();
+      assertThat(job.attempt()).as("a stalled attempt is not counted").isEqualTo(1);
+      queue.extend(job, Duration.ofMillis(1));
+      sleep(20);
+      assertThat(queue.reap(3)).isEqualTo(1);
+      assertThat(queue.stats().dlq()).as("expiry %d of 3: back in play", stall).isZero();
+    }
+    queue.extend(claim(), Duration.ofMillis(1));
+    sleep(20);
+    queue.reap(3);
+    assertThat(queue.stats().dlq()).as("WORKER_MAX_STALLS=3: the third expiry dead-letters").isEqualTo(1);
+    assertThat(dlq(queue, 1).get(0).get("reason").asText()).isEqualTo("stalled");
+  }
+
+  @Test
+  void a_hand_pushed_job_is_claimed_and_tracked_and_duplicates_are_dropped() {
+    queue.redis().<String>getDeque(queue.keys().ready()).addFirst("garbage{");
+    JobQueue.ClaimedJob job = claim();
+    assertThat(job.orderId()).isEqualTo("garbage{");
+    assertThat(queue.job("garbage{")).containsEntry("source", "unknown");
+
+    queue.enqueue("50", "t");
+    JobQueue.ClaimedJob active = claim();
+    queue.redis().<String>getDeque(queue.keys().ready()).addFirst("50");
+    assertThat(queue.claim(LEASE, "w")).isInstanceOf(JobQueue.Empty.class);
+    assertThat(queue.ack(active, "exported")).isTrue();
+  }
+
+  @Test
+  void release_hands_a_job_back_without_counting_the_attempt() {
+    queue.enqueue("60", "t");
+    assertThat(queue.release(claim())).isTrue();
+    assertThat(claim().attempt()).isEqualTo(1);
+  }
+
+  @Test
+  void permits_cap_concurrent_calls_and_expire() {
+    assertThat(queue.tryAcquirePermit("a", 2, LEASE)).isEmpty();
+    assertThat(queue.tryAcquirePermit("b", 2, Duration.ofMillis(50))).isEmpty();
+    assertThat(queue.tryAcquirePermit("c", 2, LEASE)).isPresent();
+    sleep(80);
+    assertThat(queue.tryAcquirePermit("c", 2, LEASE)).as("b expired").isEmpty();
+    queue.releasePermit("a");
+    assertThat(queue.tryAcquirePermit("d", 2, LEASE)).isEmpty();
+  }
+
+  @Test
+  void only_one_caller_gets_a_periodic_lock_per_interval() {
+    assertThat(queue.tryLock("reaper", Duration.ofSeconds(5), "w1")).isTrue();
+    assertThat(queue.tryLock("reaper", Duration.ofSeconds(5), "w2")).isFalse();
+  }
+
+  @Test
+  void stats_report_sizes_and_the_oldest_waiting_job() {
+    queue.enqueue("70", "t");
+    sleep(30);
+    queue.enqueue("71", "t");
+    JobQueue.Stats stats = queue.stats();
+    assertThat(stats.ready()).isEqualTo(2);
+    assertThat(stats.oldestWaiting()).hasValueSatisfying(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofMillis(25)));
+    assertThat(stats.counters()).containsEntry("enqueued", 2L);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void once_the_fleet_sees_1c_down_only_one_probe_is_leased_and_may_call_and_an_answer_brings_it_back() {
+    Duration open = Duration.ofMillis(300);
+    for (int id = 1; id <= 5; id++) {
+      queue.enqueue(Integer.toString(id), "test");
+    }
+    List<JobQueue.ClaimedJob> jobs = (List<JobQueue.ClaimedJob>) queue.claim(LEASE, "w", 3);
+    // Two orders fail in a row: the first counts, the second does not look specific to its order.
+    assertThat(queue.onecHealth(JobQueue.HealthReport.FAIL, jobs.get(0), 3, open, open.multipliedBy(4)))
+        .isEqualTo(new JobQueue.Health(false, false, Duration.ZERO));
+    assertThat(queue.onecHealth(JobQueue.HealthReport.FAIL, jobs.get(1), 3, open, open.multipliedBy(4)).refund())
+        .isTrue();
+    JobQueue.Health down = queue.onecHealth(JobQueue.HealthReport.FAIL, jobs.get(2), 3, open, open.multipliedBy(4));
+    assertThat(down.down()).isTrue();
+    assertThat(down.refund()).isTrue();
+    assertThat(queue.stats().counters()).containsEntry("circuit_open", 1L);
+
+    // Down: no claim, no permit, until the probe is due; then exactly one job, marked as the probe.
+    assertThat(queue.claim(LEASE, "w", 2)).isInstanceOf(JobQueue.Empty.class);
+    assertThat(queue.tryAcquirePermit("p1", 4, LEASE, null).oneCDown()).isTrue();
+    sleep(open.plusMillis(50));
+    List<JobQueue.ClaimedJob> probe = (List<JobQueue.ClaimedJob>) queue.claim(LEASE, "w", 2);
+    assertThat(probe).singleElement().satisfies(j -> assertThat(j.probe()).isTrue());
+    assertThat(queue.claim(LEASE, "w", 2)).as("one probe at a time").isInstanceOf(JobQueue.Empty.class);
+    assertThat(queue.tryAcquirePermit("p2", 4, LEASE, jobs.get(0).token()).oneCDown()).isTrue();
+    assertThat(queue.tryAcquirePermit("p3", 4, LEASE, probe.get(0).token()).granted()).isTrue();
+
+    // The probe fails: the next one waits twice as long. Then a probe is answered: up, claims resume.
+    JobQueue.Health failed = queue.onecHealth(JobQueue.HealthReport.FAIL, probe.get(0), 3, open, open.multipliedBy(4));
+    assertThat(failed.down()).isTrue();
+    assertThat(failed.untilProbe()).isGreaterThan(open.plusMillis(100));
+    sleep(failed.untilProbe().plusMillis(50));
+    List<JobQueue.ClaimedJob> second = (List<JobQueue.ClaimedJob>) queue.claim(LEASE, "w", 2);
+    assertThat(queue.ackAll(List.of(new JobQueue.Ack(second.get(0), "exported", Duration.ofMillis(5))))[0]).isTrue();
+    assertThat(queue.stats().counters()).containsEntry("circuit_closed", 1L);
+    queue.enqueue("6", "test");
+    assertThat(queue.claim(LEASE, "w", 2)).isInstanceOf(List.class);
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static List<JsonNode> dlq(JobQueue queue, int limit) {
+    List<JsonNode> entries = new java.util.ArrayList<>();
+    for (String raw : queue.dlqRaw(limit)) {
+      try {
+        entries.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(raw));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return entries;
+  }
+}
