@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Prints the benchmark results (one JSON object per line) as Markdown tables; plots queue throughput when
-gnuplot is installed (docs/bench/queue-throughput.png)."""
+gnuplot is installed (docs/bench/queue-throughput.png).
+
+Step 1 runs each configuration several times, alternated (ours, BullMQ, ours, …; "run" numbers the
+alternation): the tables give every run and the median of the per-run ratios ours/BullMQ, and CPU time per
+1,000 jobs (medians). Older result files, one run per configuration and no CPU figures, print the same way."""
 import statistics
 import json
 import os
@@ -13,19 +17,107 @@ by = lambda name: [r for r in rows if r.get("bench") == name]
 for m in by("machine"):
     print(f"Machine: {m['cores']} cores, {m['mem_gb']} GiB, {m['cpu']}; Redis {m['redis']}; {m['date']}\n")
 
-print("| concurrency | onec-exporter jobs/s | BullMQ jobs/s | ratio |")
-print("|---|---|---|---|")
-points = []
-for ours in by("queue_noop"):
-    if ours.get("impl") != "onec-exporter":
-        continue
-    theirs = next((r for r in by("queue_noop") if r.get("impl") == "bullmq" and r["concurrency"] == ours["concurrency"]), None)
-    ratio = f"{ours['process_per_s'] / theirs['process_per_s']:.2f}×" if theirs else "—"
-    print(f"| {ours['concurrency']} | {ours['process_per_s']} | {theirs['process_per_s'] if theirs else '—'} | {ratio} |")
-    points.append((ours["concurrency"], ours["process_per_s"], theirs["process_per_s"] if theirs else 0))
 
-print("\n| end to end | attempt history | exports/s | limit (cap ÷ latency) | % of limit |")
-print("|---|---|---|---|---|")
+def runs(rows_, **match):
+    """The rows matching every field given, in the order they ran."""
+    return [r for r in rows_ if all(r.get(k) == v for k, v in match.items()) and "skipped" not in r]
+
+
+def pair_ratios(ours, theirs, field):
+    """ours/BullMQ per alternation (rows paired by their "run", else by order)."""
+    if all("run" in r for r in ours + theirs):
+        by_run = {r["run"]: r for r in theirs}
+        return [o[field] / by_run[o["run"]][field] for o in ours if o["run"] in by_run and by_run[o["run"]][field]]
+    return [o[field] / t[field] for o, t in zip(ours, theirs) if t[field]]
+
+
+def figures(rs, field):
+    return " / ".join(f"{r[field]:,}" for r in rs) if rs else "—"
+
+
+def median_or_none(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def cpu(rs, part):
+    """Median CPU ms per 1,000 jobs of one part (process, redis, total) over runs, or None."""
+    return median_or_none([(r.get("cpu_ms_per_1000_jobs") or {}).get(part) for r in rs])
+
+
+def fmt(v, suffix=""):
+    return "—" if v is None else f"{v:,.1f}{suffix}"
+
+
+def cpu_cell(rs):
+    p, r, t = cpu(rs, "process"), cpu(rs, "redis"), cpu(rs, "total")
+    if p is None:
+        return "—"
+    return f"{fmt(p)} + {fmt(r)} = {fmt(t)}" if t is not None else f"{fmt(p)} (Redis not measured)"
+
+
+def ratio_cell(ratios):
+    if not ratios:
+        return "—"
+    return f"**{statistics.median(ratios):.2f}×** ({' / '.join(f'{x:.2f}' for x in ratios)})"
+
+
+noop = by("queue_noop")
+if noop:
+    print("No-op jobs/s, every run in the order run (ours, BullMQ alternated); ratio = median of the per-run ratios:\n")
+    print("| concurrency | onec-exporter jobs/s | BullMQ jobs/s | ratio ours/BullMQ (per run) |")
+    print("|---|---|---|---|")
+points = []        # (concurrency, ours median jobs/s, BullMQ median jobs/s)
+queue_ratios = {}  # concurrency -> median ratio
+for c in sorted({r["concurrency"] for r in noop}):
+    ours, theirs = runs(noop, impl="onec-exporter", concurrency=c), runs(noop, impl="bullmq", concurrency=c)
+    ratios = pair_ratios(ours, theirs, "process_per_s")
+    print(f"| {c} | {figures(ours, 'process_per_s')} | {figures(theirs, 'process_per_s')} | {ratio_cell(ratios)} |")
+    if ours:
+        points.append((c, statistics.median(r["process_per_s"] for r in ours),
+                       statistics.median(r["process_per_s"] for r in theirs) if theirs else 0))
+    if ratios:
+        queue_ratios[c] = statistics.median(ratios)
+
+cpu_totals = {}  # label -> (ours total, BullMQ total): medians of CPU ms per 1,000 jobs, worker/producer + Redis
+if any("cpu_ms_per_1000_jobs" in r for r in noop):
+    print("\nCPU ms per 1,000 no-op jobs (median of the runs; the worker process + Redis = total) and Redis commands per"
+          " job (all, those inside scripts too; script calls):\n")
+    print("| concurrency | onec-exporter CPU | BullMQ CPU | total ours/BullMQ | onec-exporter Redis commands (scripts) | BullMQ Redis commands (scripts) |")
+    print("|---|---|---|---|---|---|")
+    for c in sorted({r["concurrency"] for r in noop}):
+        ours, theirs = runs(noop, impl="onec-exporter", concurrency=c), runs(noop, impl="bullmq", concurrency=c)
+        to, tt = cpu(ours, "total"), cpu(theirs, "total")
+        cpu_totals[f"no-op, concurrency {c}"] = (to, tt)
+        commands = lambda rs: (f"{fmt(median_or_none([r.get('redis_commands_per_job') for r in rs]))} "
+                               f"({median_or_none([r.get('redis_scripts_per_job') for r in rs]) or 0:.2f})")
+        print(f"| {c} | {cpu_cell(ours)} | {cpu_cell(theirs)} | {f'{to / tt:.2f}×' if to and tt else '—'} | "
+              f"{commands(ours)} | {commands(theirs)} |")
+
+enq = by("queue_enqueue")
+enqueue_ratios = {}  # mode -> median ratio
+if enq:
+    print("\nEnqueue alone, jobs/s per run (ours one script call a job vs BullMQ's add with as many in flight; in bulk:"
+          " ours' bulk enqueue vs addBulk, 1,000 a call); CPU ms per 1,000 jobs, producer process + Redis = total"
+          " (median):\n")
+    print("| enqueue | onec-exporter jobs/s | BullMQ jobs/s | ratio ours/BullMQ (per run) | onec-exporter CPU | BullMQ CPU |")
+    print("|---|---|---|---|---|---|")
+    for mode, label in (("single", "one at a time (enqueue vs add)"), ("bulk", "bulk (enqueue-bulk vs addBulk)")):
+        ours, theirs = runs(enq, impl="onec-exporter", mode=mode), runs(enq, impl="bullmq", mode=mode)
+        skipped = next((r["skipped"] for r in enq if r.get("impl") == "onec-exporter" and r.get("mode") == mode
+                        and "skipped" in r), None)
+        if not ours and not theirs:
+            continue
+        ratios = pair_ratios(ours, theirs, "enqueue_per_s") if ours else []
+        if ratios:
+            enqueue_ratios[mode] = statistics.median(ratios)
+        cpu_totals[f"enqueue {mode}"] = (cpu(ours, "total"), cpu(theirs, "total"))
+        print(f"| {label} | {figures(ours, 'enqueue_per_s') if ours else f'skipped: {skipped}'} | "
+              f"{figures(theirs, 'enqueue_per_s')} | {ratio_cell(ratios)} | {cpu_cell(ours)} | {cpu_cell(theirs)} |")
+
+if by("end_to_end"):
+    print("\n| end to end | attempt history | exports/s | limit (cap ÷ latency) | % of limit |")
+    print("|---|---|---|---|---|")
 for r in by("end_to_end"):
     print(f"| 1C latency {r['latency_ms']} ms, cap {r['onec_cap']}, {r['jobs']} jobs | "
           f"{'on' if r.get('attempt_history', True) else 'off'} | {r['exports_per_s']} | "
@@ -70,9 +162,25 @@ def target(name, ok, measured):
 quick = sys.argv[1].endswith("-quick.jsonl")
 print("\nTargets" + (" (quick run: small sizes and cold JVMs, indicative only; the full run's figures are in"
                       " docs/performance.md):" if quick else ":"))
-ratios = [o / b for _, o, b in points if b]
-if ratios:
-    target("queue overhead ≥ 1.5× BullMQ", min(ratios) >= 1.5, ", ".join(f"{x:.2f}×" for x in ratios))
+if queue_ratios:
+    high = {c: x for c, x in queue_ratios.items() if c >= 50}
+    low = {c: x for c, x in queue_ratios.items() if c < 50}
+    if high:
+        target("no-op throughput ≥ 1.5× BullMQ at concurrency 50–200 (median ratio)", min(high.values()) >= 1.5,
+               ", ".join(f"{x:.2f}× at {c}" for c, x in sorted(high.items())))
+    if low:
+        target("no-op throughput ≥ 1.0× BullMQ at concurrency 10 (median ratio)", min(low.values()) >= 1.0,
+               ", ".join(f"{x:.2f}× at {c}" for c, x in sorted(low.items())))
+if "single" in enqueue_ratios:
+    target("enqueue ≥ 1.0× BullMQ's add (median ratio)", enqueue_ratios["single"] >= 1.0, f"{enqueue_ratios['single']:.2f}×")
+if "bulk" in enqueue_ratios:
+    target("bulk enqueue ≥ 1.0× BullMQ's addBulk (median ratio)", enqueue_ratios["bulk"] >= 1.0, f"{enqueue_ratios['bulk']:.2f}×")
+elif any(r.get("mode") == "bulk" and "skipped" in r for r in by("queue_enqueue")):
+    print("- not measured: bulk enqueue ≥ BullMQ's addBulk (no bulk enqueue on our side yet)")
+measured = {k: v for k, v in cpu_totals.items() if v[0] is not None and v[1] is not None}
+if measured:
+    target("CPU per 1,000 jobs (worker + Redis) below BullMQ's", all(o < b for o, b in measured.values()),
+           ", ".join(f"{k}: {o:,.0f} vs {b:,.0f} ms" for k, (o, b) in measured.items()))
 for r in by("end_to_end"):
     if "percent_of_limit" in r:
         target(f"end to end ≥ 95 % of the limit at {r['latency_ms']} ms", r["percent_of_limit"] >= 95, f"{r['percent_of_limit']} %")
@@ -93,14 +201,38 @@ if len(crash) == 2:
 expected = {"machine", "queue_noop/onec-exporter", "queue_noop/bullmq", "end_to_end", "payment_path", "idle_pickup",
             "crash_recovery/onec-exporter", "crash_recovery/bullmq", "worker_memory", "lease_renewal"}
 # ops/bench --only 5,7: just those steps' results are expected.
-steps = {"1": {"queue_noop/onec-exporter", "queue_noop/bullmq"}, "2": {"end_to_end"}, "3": {"payment_path"},
+steps = {"1": {"queue_noop/onec-exporter", "queue_noop/bullmq", "queue_enqueue/onec-exporter/single",
+               "queue_enqueue/bullmq/single", "queue_enqueue/bullmq/bulk"}, "2": {"end_to_end"}, "3": {"payment_path"},
          "4": {"idle_pickup"}, "5": {"crash_recovery/onec-exporter", "crash_recovery/bullmq"},
          "6": {"worker_memory"}, "7": {"lease_renewal"}}
 only = [s for s in os.environ.get("BENCH_ONLY", "").split(",") if s]
+alternations = next((m.get("alternations") for m in by("machine")), None)
+if alternations is None:  # a result file from before the alternated runs and the enqueue step
+    expected -= steps["1"]
+    steps["1"] = {"queue_noop/onec-exporter", "queue_noop/bullmq"}
+    expected |= steps["1"]
 if only:
     expected = {"machine"}.union(*(steps[s] for s in only))
-present = {r["bench"] + (f"/{r['impl']}" if r["bench"] in ("queue_noop", "crash_recovery") else "") for r in rows}
+
+
+def key(r):
+    if r["bench"] in ("queue_noop", "crash_recovery"):
+        return f"{r['bench']}/{r['impl']}"
+    if r["bench"] == "queue_enqueue":
+        return f"{r['bench']}/{r['impl']}/{r['mode']}"
+    return r["bench"]
+
+
+present = {key(r) for r in rows if "skipped" not in r}
 missing = sorted(expected - present)
+# Step 1's configurations must each have run as often as ops/bench alternates them.
+if alternations and (not only or "1" in only):
+    configs = {}
+    for r in rows:
+        if r["bench"] in ("queue_noop", "queue_enqueue") and "skipped" not in r:
+            k = (r["bench"], r["impl"], r.get("concurrency", r.get("mode")))
+            configs[k] = configs.get(k, 0) + 1
+    missing += [f"{'/'.join(map(str, k))} ({n} of {alternations} runs)" for k, n in sorted(configs.items()) if n < alternations]
 if missing:
     print(f"\nmissing results: {', '.join(missing)}", file=sys.stderr)
     sys.exit(1)

@@ -1,6 +1,8 @@
-// No-op jobs through BullMQ on the same Redis as onec-exporter: addBulk, then workers complete them.
+// No-op jobs through BullMQ on the same Redis as onec-exporter: addBulk, then workers complete them (measured:
+// jobs/s, and CPU and Redis commands per job, see meter.mjs).
 // JOBS (20000), CONCURRENCY (100), WORKERS (1), REDIS_HOST/REDIS_PORT. Prints one JSON line.
 import { Queue, Worker } from 'bullmq';
+import { startMeter } from './meter.mjs';
 
 const jobs = Number(process.env.JOBS ?? 20000);
 const concurrency = Number(process.env.CONCURRENCY ?? 100);
@@ -21,6 +23,8 @@ const enqueueSeconds = (performance.now() - t0) / 1000;
 let done = 0;
 let finish;
 const finished = new Promise((resolve) => { finish = resolve; });
+// CPU (this process and Redis) and Redis commands from the workers' start to the last job completed.
+const meter = await startMeter(connection);
 t0 = performance.now();
 const pool = Array.from({ length: workers }, () => new Worker(name, async () => {}, { connection, concurrency }));
 for (const w of pool) {
@@ -28,10 +32,11 @@ for (const w of pool) {
 }
 await finished;
 const processSeconds = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({
-  bench: 'queue_noop', impl: 'bullmq', jobs, concurrency, workers,
-  enqueue_per_s: Math.round(jobs / enqueueSeconds), process_per_s: Math.round(jobs / processSeconds),
-}));
+const result = { bench: 'queue_noop', impl: 'bullmq', jobs, concurrency, workers,
+  enqueue_per_s: Math.round(jobs / enqueueSeconds) };
+await meter.stop(result, jobs);
+result.process_per_s = Math.round(jobs / processSeconds);
+console.log(JSON.stringify(result));
 await Promise.all(pool.map((w) => w.close()));
 await queue.obliterate({ force: true });
 await queue.close();

@@ -50,7 +50,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", hidden = true, description = "Benchmarks (see ops/bench and docs/performance.md).")
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "queue | e2e | enqueue | pickup")
+  @Parameters(index = "0", description = "queue | queue-enqueue | e2e | enqueue | pickup")
   String name;
 
   @Option(names = "--jobs", defaultValue = "20000")
@@ -64,6 +64,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--cap", defaultValue = "4")
   int cap;
+
+  @Option(names = "--producers", defaultValue = "32",
+      description = "queue, queue-enqueue: threads enqueueing at once (BullMQ's side: adds in flight at once)")
+  int producers;
 
   @Option(names = "--samples", defaultValue = "200")
   int samples;
@@ -80,6 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
     Env env = Env.system();
     ObjectNode result = switch (name) {
       case "queue" -> queueNoop(env);
+      case "queue-enqueue" -> enqueueOnly(env);
       case "e2e" -> endToEnd(env);
       case "enqueue" -> enqueueVersusDirect(env);
       case "pickup" -> idlePickup(env);
@@ -97,7 +102,6 @@ public final class BenchCommand implements Callable<Integer> {
     JobQueue queue = new JobQueue(redis, new QueueKeys("{bench:noop:" + UUID.randomUUID().toString().substring(0, 8) + "}"));
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       long t0 = System.nanoTime();
-      int producers = 32;
       CountDownLatch enqueued = new CountDownLatch(producers);
       for (int p = 0; p < producers; p++) {
         int from = p;
@@ -114,7 +118,13 @@ public final class BenchCommand implements Callable<Integer> {
       // Our real worker (claim loop, leases, acks, metrics) with a handler that does nothing.
       WorkerConfig config = new WorkerConfig("bench-noop", queue.keys(), concurrency, 1, Duration.ofSeconds(30), 3,
           1000, Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(5));
+      ObjectNode result = MAPPER.createObjectNode().put("bench", "queue_noop").put("impl", "onec-exporter")
+          .put("jobs", jobs).put("concurrency", concurrency).put("enqueue_per_s", Math.round(jobs / enqueueSeconds));
+      // Measured from the worker's start until the last job is acked, as BullMQ's side (its last 'completed'
+      // event): the worker's shutdown afterwards is not part of the figure.
+      RunMeter meter = RunMeter.start(redis);
       long t1 = System.nanoTime();
+      double processSeconds;
       try (Worker worker = new Worker(config, queue, new NoopHandler(), null).start()) {
         var stats = redis.<String, String>getMap(queue.keys().stats(), org.redisson.client.codec.StringCodec.INSTANCE);
         while (true) {
@@ -124,15 +134,60 @@ public final class BenchCommand implements Callable<Integer> {
           }
           Thread.sleep(5);
         }
+        processSeconds = (System.nanoTime() - t1) / 1e9;
+        meter.stop(result, jobs);
       }
-      double processSeconds = (System.nanoTime() - t1) / 1e9;
-      return MAPPER.createObjectNode().put("bench", "queue_noop").put("impl", "onec-exporter").put("jobs", jobs)
-          .put("concurrency", concurrency).put("enqueue_per_s", Math.round(jobs / enqueueSeconds))
-          .put("process_per_s", Math.round(jobs / processSeconds));
+      return result.put("process_per_s", Math.round(jobs / processSeconds));
     } finally {
       queue.deleteAll();
       redis.shutdown();
     }
+  }
+
+  /**
+   * Enqueue alone, one script call per job ({@code JobQueue.enqueue}, as the payment path and the reconciler call
+   * it today) from {@code producers} threads; BullMQ's counterpart is bench/bullmq/enqueue.mjs with {@code add}.
+   * The bulk enqueue is measured by {@code bench enqueue-bulk}, which ops/bench runs when it exists (printing a
+   * {@code queue_enqueue} line with {@code "mode":"bulk"}).
+   */
+  private ObjectNode enqueueOnly(Env env) throws Exception {
+    RedissonClient redis = RedisConnections.create(env.string("REDIS_URL", RedisConnections.DEFAULT_URL),
+        producers + 8);
+    JobQueue queue = new JobQueue(redis, new QueueKeys("{bench:enq:" + UUID.randomUUID().toString().substring(0, 8) + "}"));
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      // Unmeasured warm-up, the same size on BullMQ's side: the script loaded, connections open, code compiled.
+      int warmup = Math.min(1000, jobs);
+      enqueueAll(pool, queue, "w", warmup);
+      RunMeter meter = RunMeter.start(redis);
+      long t0 = System.nanoTime();
+      enqueueAll(pool, queue, "", jobs);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      ObjectNode result = MAPPER.createObjectNode().put("bench", "queue_enqueue").put("impl", "onec-exporter")
+          .put("mode", "single").put("api", "JobQueue.enqueue").put("jobs", jobs).put("producers", producers)
+          .put("warmup_jobs", warmup);
+      meter.stop(result, jobs);
+      return result.put("enqueue_per_s", Math.round(jobs / seconds));
+    } finally {
+      queue.deleteAll();
+      redis.shutdown();
+    }
+  }
+
+  private void enqueueAll(ExecutorService pool, JobQueue queue, String idPrefix, int count) throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(producers);
+    for (int p = 0; p < producers; p++) {
+      int from = p;
+      pool.submit(() -> {
+        try {
+          for (int i = from; i < count; i += producers) {
+            queue.enqueue(idPrefix + (i + 1), "bench");
+          }
+        } finally {
+          done.countDown();
+        }
+      });
+    }
+    done.await();
   }
 
   /** Real exports (PostgreSQL read, POST to the emulator, flag update) by a worker, against the limit cap ÷ latency. */

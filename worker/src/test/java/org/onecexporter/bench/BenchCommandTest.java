@@ -54,6 +54,15 @@ class BenchCommandTest {
   void queue_end_to_end_payment_path_and_pickup_report_their_figures() throws Exception {
     JsonNode queue = run("queue", "--jobs", "300", "--concurrency", "20");
     assertThat(queue.get("process_per_s").asLong()).isPositive();
+    // CPU of this process during the run (Redis's share needs BENCH_REDIS_PID, which ops/bench sets).
+    assertThat(queue.get("cpu_ms_per_1000_jobs").get("process").asDouble()).isGreaterThanOrEqualTo(0);
+    assertThat(queue.get("redis_scripts_per_job").asDouble()).as("claims and acks carried by scripts").isPositive();
+
+    JsonNode enqueue = run("queue-enqueue", "--jobs", "200", "--producers", "4");
+    assertThat(enqueue.get("mode").asText()).isEqualTo("single");
+    assertThat(enqueue.get("enqueue_per_s").asLong()).isPositive();
+    // At least one script call a job (Redis is server-wide: other clients of a shared Redis may add to it).
+    assertThat(enqueue.get("redis_scripts_per_job").asDouble()).isGreaterThanOrEqualTo(1.0);
 
     emulator.reset();
     JsonNode e2e = run("e2e", "--jobs", "40", "--latency-ms", "20", "--cap", "2", "--concurrency", "8");
