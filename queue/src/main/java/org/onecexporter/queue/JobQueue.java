@@ -26,13 +26,20 @@ public final class JobQueue {
   private final QueueKeys keys;
   private final RScript script;
   private final Map<String, String> scripts = new HashMap<>();
+  /** Script calls made (tests check that the bulk moves take few). */
+  final java.util.concurrent.atomic.LongAdder scriptCalls = new java.util.concurrent.atomic.LongAdder();
+
+  /** Script calls this queue has made so far (tests: the bulk moves take few). */
+  public long scriptCalls() {
+    return scriptCalls.sum();
+  }
 
   public JobQueue(RedissonClient redis, QueueKeys keys) {
     this.redis = redis;
     this.keys = keys;
     this.script = redis.getScript(StringCodec.INSTANCE);
     String prelude = resource("prelude");
-    for (String name : List.of("enqueue", "claim", "extend", "ack", "ack_claim", "retry", "deadletter", "release", "reap",
+    for (String name : List.of("enqueue", "enqueue_all", "claim", "extend", "ack", "ack_claim", "retry", "deadletter", "release", "reap",
         "requeue", "purge", "drop", "permit_acquire", "permit_release", "onec_health", "reconcile", "rehome")) {
       scripts.put(name, withoutComments(prelude + resource(name)));
     }
@@ -46,11 +53,18 @@ public final class JobQueue {
     return redis;
   }
 
-  /** The result of asking for a job to be queued. */
-  public record EnqueueResult(boolean queued, String state) {}
+  /**
+   * The result of asking for a job to be queued: {@code queued}, or the job the order already has and its
+   * {@code state} (a {@link JobState#wire()} name).
+   */
+  public record EnqueueResult(boolean queued, String state) {
+    public JobState jobState() {
+      return JobState.fromWire(state);
+    }
+  }
 
-  /** Values per job in a claim answer (prelude.lua's claim_jobs). */
-  private static final int CLAIM_FIELDS = 7;
+  /** Values per job in a claim answer (prelude.lua's claim_jobs): id, token, attempts, … traceparent. */
+  private static final int CLAIM_FIELDS = 8;
 
   /**
    * A job leased to the caller. {@code orderId} is the raw text (a hand-pushed job may not be a number).
@@ -78,8 +92,46 @@ public final class JobQueue {
     return traceparent != null && TRACEPARENT.matcher(traceparent).matches() ? traceparent : null;
   }
 
+  /** What a claim answers: the {@link Jobs} leased to the caller, or {@link Empty} when none was ready. */
+  public sealed interface ClaimResult permits Jobs, Empty {
+    /** The jobs leased, oldest first; none for {@link Empty}. */
+    List<ClaimedJob> jobs();
+  }
+
+  /**
+   * At least one job leased to the caller, oldest first. Also a {@code List<ClaimedJob>} for now: callers written
+   * when {@code claim} answered a bare list keep working until they switch on the {@link ClaimResult}.
+   */
+  public static final class Jobs extends java.util.AbstractList<ClaimedJob> implements ClaimResult {
+    private final List<ClaimedJob> jobs;
+
+    public Jobs(List<ClaimedJob> jobs) {
+      this.jobs = List.copyOf(jobs);
+    }
+
+    @Override
+    public List<ClaimedJob> jobs() {
+      return jobs;
+    }
+
+    @Override
+    public ClaimedJob get(int index) {
+      return jobs.get(index);
+    }
+
+    @Override
+    public int size() {
+      return jobs.size();
+    }
+  }
+
   /** Nothing ready: how long until the next delayed job is due, or empty when none waits. */
-  public record Empty(Optional<Duration> nextDue) {}
+  public record Empty(Optional<Duration> nextDue) implements ClaimResult {
+    @Override
+    public List<ClaimedJob> jobs() {
+      return List.of();
+    }
+  }
 
   public EnqueueResult enqueue(String orderId, String source) {
     return enqueue(orderId, source, null);
@@ -96,17 +148,42 @@ public final class JobQueue {
     return new EnqueueResult("queued".equals(r.get(0)), (String) r.get(1));
   }
 
+  /** Order ids per script call of the bulk moves ({@link #enqueueAll}). */
+  public static final int BULK_BATCH = 1000;
+
+  /**
+   * Queues an export for each order without a job, as {@link #enqueue} does one by one, in one script call per
+   * {@link #BULK_BATCH} ids (enqueue_all.lua): for the reconciler after a Redis loss, {@code enqueue} with many ids.
+   * Per id, in order: queued, or the state of the job it already has (an id given twice is queued once).
+   */
+  public List<EnqueueResult> enqueueAll(List<String> orderIds, String source) {
+    List<EnqueueResult> results = new ArrayList<>(orderIds.size());
+    for (int from = 0; from < orderIds.size(); from += BULK_BATCH) {
+      List<String> batch = orderIds.subList(from, Math.min(orderIds.size(), from + BULK_BATCH));
+      List<String> args = new ArrayList<>(2 + batch.size());
+      args.add(keys.prefix());
+      args.add(source);
+      args.addAll(batch);
+      for (Object r : eval("enqueue_all", List.of(keys.ready(), keys.wake(), keys.stats()),
+          args.toArray(String[]::new))) {
+        String answer = r.toString();
+        results.add("queued".equals(answer) ? new EnqueueResult(true, JobState.READY.wire())
+            : new EnqueueResult(false, answer));
+      }
+    }
+    return results;
+  }
+
   /** Leases the oldest ready job (after promoting due retries), or says when to look again. */
-  public Object claim(Duration lease, String worker) {
-    Object r = claim(lease, worker, 1);
-    return r instanceof List<?> jobs ? jobs.get(0) : r;
+  public ClaimResult claim(Duration lease, String worker) {
+    return claim(lease, worker, 1);
   }
 
   /**
-   * Leases up to {@code max} of the oldest ready jobs in one call: a {@code List<ClaimedJob>}, or {@link Empty}
-   * saying when to look again.
+   * Leases up to {@code max} of the oldest ready jobs in one call ({@link Jobs}), or says when to look again
+   * ({@link Empty}).
    */
-  public Object claim(Duration lease, String worker, int max) {
+  public ClaimResult claim(Duration lease, String worker, int max) {
     return claim(UUID.randomUUID().toString(), lease, worker, max);
   }
 
@@ -115,7 +192,7 @@ public final class JobQueue {
    * script safe to resend (Redisson resends a script whose answer timed out): a second call with the same token
    * answers the same jobs and leases nothing more.
    */
-  Object claim(String token, Duration lease, String worker, int max) {
+  ClaimResult claim(String token, Duration lease, String worker, int max) {
     List<Object> r = eval("claim", List.of(keys.ready(), keys.delayed(), keys.active(), keys.wake(), keys.onecHealth()),
         keys.prefix(), token, Long.toString(lease.toMillis()), worker, Integer.toString(max));
     String first = (String) r.get(0);
@@ -123,23 +200,22 @@ public final class JobQueue {
       long next = Long.parseLong((String) r.get(1));
       return new Empty(next < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(next)));
     }
-    return claimedJobs(r, 0, token);
+    return new Jobs(claimedJobs(r, 0));
   }
 
   /**
-   * The jobs of a claim answer: {id, attempts, invoice_number, enqueued_at, probe, infra_failures, traceparent}
-   * per job from {@code from} on.
+   * The jobs of a claim answer: {id, token, attempts, invoice_number, enqueued_at, probe, infra_failures,
+   * traceparent} per job from {@code from} on. The job's lease token is the script's (numbered there only).
    */
-  private static List<ClaimedJob> claimedJobs(List<Object> r, int from, String token) {
+  private static List<ClaimedJob> claimedJobs(List<Object> r, int from) {
     List<ClaimedJob> jobs = new ArrayList<>((r.size() - from) / CLAIM_FIELDS);
     for (int i = from; i + CLAIM_FIELDS - 1 < r.size(); i += CLAIM_FIELDS) {
-      String trace = (String) r.get(i + 6);
-      String invoice = (String) r.get(i + 2);
-      String enqueued = (String) r.get(i + 3);
-      jobs.add(new ClaimedJob((String) r.get(i), token + ":" + ((i - from) / CLAIM_FIELDS + 1),
-          Integer.parseInt((String) r.get(i + 1)), invoice.isEmpty() ? null : invoice,
-          enqueued.isEmpty() ? 0 : Long.parseLong(enqueued), "1".equals(r.get(i + 4)),
-          Integer.parseInt(r.get(i + 5).toString()), trace.isEmpty() ? null : trace));
+      String invoice = (String) r.get(i + 3);
+      String enqueued = (String) r.get(i + 4);
+      String trace = (String) r.get(i + 7);
+      jobs.add(new ClaimedJob((String) r.get(i), (String) r.get(i + 1), Integer.parseInt((String) r.get(i + 2)),
+          invoice.isEmpty() ? null : invoice, enqueued.isEmpty() ? 0 : Long.parseLong(enqueued),
+          "1".equals(r.get(i + 5)), Integer.parseInt(r.get(i + 6).toString()), trace.isEmpty() ? null : trace));
     }
     return jobs;
   }
@@ -245,7 +321,7 @@ public final class JobQueue {
           for (int i = 0; i < n; i++) {
             acked[i] = number(r.get(1 + i)) == 1;
           }
-          return new AckClaim(acked, claimedJobs(r, 1 + n, token));
+          return new AckClaim(acked, claimedJobs(r, 1 + n));
         });
   }
 
@@ -323,11 +399,30 @@ public final class JobQueue {
   }
 
   /**
-   * The reconciler's batch: an order without a job record gets one; one with a record is checked where it lives
-   * and re-homed when its structure entry vanished. One script call for the batch. Per order: {@code queued},
-   * {@code rehomed:<state>}, the state, or {@code dead:<reason>}.
+   * What the reconciler's batch found for one order: {@code queued} (it had no job), or the {@code state} of the
+   * job it has, {@code rehomed} when its structure entry had vanished and was put back; {@code reason}: a dead
+   * job's DLQ reason, else null.
    */
-  public List<String> reconcile(List<String> orderIds, String source) {
+  public record Reconciled(boolean queued, boolean rehomed, JobState state, String reason) {
+    static Reconciled parse(String answer) {
+      if (answer.equals("queued")) {
+        return new Reconciled(true, false, JobState.READY, null);
+      }
+      if (answer.startsWith("rehomed:")) {
+        return new Reconciled(false, true, JobState.fromWire(answer.substring(8)), null);
+      }
+      if (answer.startsWith(JobState.DEAD.wire() + ":")) {
+        return new Reconciled(false, false, JobState.DEAD, answer.substring(JobState.DEAD.wire().length() + 1));
+      }
+      return new Reconciled(false, false, JobState.fromWire(answer), null);
+    }
+  }
+
+  /**
+   * The reconciler's batch: an order without a job record gets one; one with a record is checked where it lives
+   * and re-homed when its structure entry vanished. One script call for the batch (the reconciler sends 500).
+   */
+  public List<Reconciled> reconcileOrders(List<String> orderIds, String source) {
     if (orderIds.isEmpty()) {
       return List.of();
     }
@@ -336,7 +431,17 @@ public final class JobQueue {
     args.add(source);
     args.addAll(orderIds);
     List<Object> r = eval("reconcile", homeKeys(), args.toArray(String[]::new));
-    return r.stream().map(Object::toString).toList();
+    return r.stream().map(a -> Reconciled.parse(a.toString())).toList();
+  }
+
+  /**
+   * {@link #reconcileOrders} as text per order: {@code queued}, {@code rehomed:<state>}, the state, or
+   * {@code dead:<reason>} (for callers written before {@link Reconciled}).
+   */
+  public List<String> reconcile(List<String> orderIds, String source) {
+    return reconcileOrders(orderIds, source).stream().map(r -> r.queued() ? "queued"
+        : r.rehomed() ? "rehomed:" + r.state().wire()
+        : r.reason() != null ? r.state().wire() + ":" + r.reason() : r.state().wire()).toList();
   }
 
   /** One step of the sweep over every job record: where the SCAN goes on, records seen, re-homed. */
@@ -391,10 +496,12 @@ public final class JobQueue {
     }
   }
 
+  /** DLQ entries looked at per requeue.lua call. */
+  static final int REQUEUE_BATCH = 1000;
+
   /** Requeues one order's DLQ entries, or all with {@code "*"}; attempts reset. Returns how many. */
   public long requeue(String orderIdOrAll) {
-    return number(eval("requeue", List.of(keys.dlq(), keys.ready(), keys.wake(), keys.stats()), keys.prefix(),
-        orderIdOrAll));
+    return requeue(orderIdOrAll, "", List.of());
   }
 
   /** Requeues every DLQ entry of one reason (e.g. {@code exhausted} once 1C is back); attempts reset. */
@@ -402,8 +509,43 @@ public final class JobQueue {
     if (reason == null || reason.isEmpty()) {
       throw new IllegalArgumentException("a reason is required");
     }
-    return number(eval("requeue", List.of(keys.dlq(), keys.ready(), keys.wake(), keys.stats()), keys.prefix(),
-        "*", reason));
+    return requeue("*", reason, List.of());
+  }
+
+  /**
+   * Requeues the DLQ entries of many orders in one pass over the DLQ (the reconciler's orders whose payment came
+   * after their job ran): one call per {@link #REQUEUE_BATCH} entries, not one pass per order. Returns how many.
+   */
+  public long requeueOrders(java.util.Collection<String> orderIds) {
+    return orderIds.isEmpty() ? 0 : requeue("+", "", List.copyOf(new java.util.LinkedHashSet<>(orderIds)));
+  }
+
+  /**
+   * The entries the DLQ holds now, oldest first, in calls of {@link #REQUEUE_BATCH} entries (each call atomic and
+   * short, even for a DLQ of tens of thousands): entries that arrive meanwhile are not waited for.
+   */
+  private long requeue(String target, String reason, List<String> orderIds) {
+    long requeued = 0;
+    long skip = 0;
+    long looked = 0;
+    long length = -1;
+    while (true) {
+      List<String> args = new ArrayList<>(5 + orderIds.size());
+      args.addAll(List.of(keys.prefix(), target, reason, Long.toString(skip), Integer.toString(REQUEUE_BATCH)));
+      args.addAll(orderIds);
+      List<Object> r = eval("requeue", List.of(keys.dlq(), keys.ready(), keys.wake(), keys.stats()),
+          args.toArray(String[]::new));
+      requeued += number(r.get(0));
+      skip += number(r.get(1));
+      long lookedNow = number(r.get(2));
+      looked += lookedNow;
+      if (length < 0) {
+        length = number(r.get(3));
+      }
+      if (lookedNow == 0 || looked >= length) {
+        return requeued;
+      }
+    }
   }
 
   public long purgeDlq() {
@@ -572,11 +714,13 @@ public final class JobQueue {
   }
 
   private CompletionStage<List<Object>> evalAsync(String name, List<String> keyList, String... args) {
+    scriptCalls.increment();
     return script.<Object>evalAsync(keyList.get(0), RScript.Mode.READ_WRITE, scripts.get(name),
         RScript.ReturnType.LIST, new ArrayList<Object>(keyList), (Object[]) args).thenApply(JobQueue::asList);
   }
 
   private List<Object> eval(String name, List<String> keyList, String... args) {
+    scriptCalls.increment();
     return asList(script.eval(keyList.get(0), RScript.Mode.READ_WRITE, scripts.get(name),
         RScript.ReturnType.LIST, new ArrayList<Object>(keyList), (Object[]) args));
   }

@@ -32,10 +32,9 @@ class ClaimReplayTest {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private static List<JobQueue.ClaimedJob> jobs(Object claim) {
-    assertThat(claim).isInstanceOf(List.class);
-    return (List<JobQueue.ClaimedJob>) claim;
+  private static List<JobQueue.ClaimedJob> jobs(JobQueue.ClaimResult claim) {
+    assertThat(claim).isInstanceOf(JobQueue.Jobs.class);
+    return claim.jobs();
   }
 
   @Test

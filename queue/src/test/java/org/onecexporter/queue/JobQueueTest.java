@@ -32,9 +32,10 @@ class JobQueueTest {
   }
 
   private JobQueue.ClaimedJob claim() {
-    Object r = queue.claim(LEASE, "test-worker");
-    assertThat(r).isInstanceOf(JobQueue.ClaimedJob.class);
-    return (JobQueue.ClaimedJob) r;
+    JobQueue.ClaimResult r = queue.claim(LEASE, "test-worker");
+    assertThat(r).isInstanceOf(JobQueue.Jobs.class);
+    assertThat(r.jobs()).hasSize(1);
+    return r.jobs().get(0);
   }
 
   @Test
@@ -91,8 +92,7 @@ class JobQueueTest {
     for (String id : List.of("301", "302", "303", "304", "305")) {
       queue.enqueue(id, "test");
     }
-    @SuppressWarnings("unchecked")
-    List<JobQueue.ClaimedJob> first = (List<JobQueue.ClaimedJob>) queue.claim(LEASE, "w", 2);
+    List<JobQueue.ClaimedJob> first = queue.claim(LEASE, "w", 2).jobs();
     JobQueue.ClaimedJob stale = new JobQueue.ClaimedJob("303", "not-its-token", 1, null, 0);
 
     JobQueue.AckClaim r = queue.ackAndClaim(List.of(new JobQueue.Ack(first.get(0), "exported", Duration.ofMillis(7)),
@@ -150,7 +150,7 @@ class JobQueueTest {
     JobQueue.ClaimedJob job = claim();
     assertThat(queue.retryLater(job, Duration.ofMillis(300), "1C answered 503", 503, "INV-2026-009", false)).isTrue();
 
-    Object early = queue.claim(LEASE, "w");
+    JobQueue.ClaimResult early = queue.claim(LEASE, "w");
     assertThat(early).isInstanceOfSatisfying(JobQueue.Empty.class,
         e -> assertThat(e.nextDue()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofMillis(300))));
     sleep(350);
@@ -289,13 +289,12 @@ class JobQueueTest {
   }
 
   @Test
-  @SuppressWarnings("unchecked")
   void once_the_fleet_sees_1c_down_only_one_probe_is_leased_and_may_call_and_an_answer_brings_it_back() {
     Duration open = Duration.ofMillis(300);
     for (int id = 1; id <= 5; id++) {
       queue.enqueue(Integer.toString(id), "test");
     }
-    List<JobQueue.ClaimedJob> jobs = (List<JobQueue.ClaimedJob>) queue.claim(LEASE, "w", 3);
+    List<JobQueue.ClaimedJob> jobs = queue.claim(LEASE, "w", 3).jobs();
     // Two orders fail in a row: the first counts, the second does not look specific to its order.
     assertThat(queue.onecHealth(JobQueue.HealthReport.FAIL, jobs.get(0), 3, open, open.multipliedBy(4)))
         .isEqualTo(new JobQueue.Health(false, false, Duration.ZERO));
@@ -310,7 +309,7 @@ class JobQueueTest {
     assertThat(queue.claim(LEASE, "w", 2)).isInstanceOf(JobQueue.Empty.class);
     assertThat(queue.tryAcquirePermit("p1", 4, LEASE, null).oneCDown()).isTrue();
     sleep(open.plusMillis(50));
-    List<JobQueue.ClaimedJob> probe = (List<JobQueue.ClaimedJob>) queue.claim(LEASE, "w", 2);
+    List<JobQueue.ClaimedJob> probe = queue.claim(LEASE, "w", 2).jobs();
     assertThat(probe).singleElement().satisfies(j -> assertThat(j.probe()).isTrue());
     assertThat(queue.claim(LEASE, "w", 2)).as("one probe at a time").isInstanceOf(JobQueue.Empty.class);
     assertThat(queue.tryAcquirePermit("p2", 4, LEASE, jobs.get(0).token()).oneCDown()).isTrue();
@@ -321,11 +320,11 @@ class JobQueueTest {
     assertThat(failed.down()).isTrue();
     assertThat(failed.untilProbe()).isGreaterThan(open.plusMillis(100));
     sleep(failed.untilProbe().plusMillis(50));
-    List<JobQueue.ClaimedJob> second = (List<JobQueue.ClaimedJob>) queue.claim(LEASE, "w", 2);
+    List<JobQueue.ClaimedJob> second = queue.claim(LEASE, "w", 2).jobs();
     assertThat(queue.ackAll(List.of(new JobQueue.Ack(second.get(0), "exported", Duration.ofMillis(5))))[0]).isTrue();
     assertThat(queue.stats().counters()).containsEntry("circuit_closed", 1L);
     queue.enqueue("6", "test");
-    assertThat(queue.claim(LEASE, "w", 2)).isInstanceOf(List.class);
+    assertThat(queue.claim(LEASE, "w", 2)).isInstanceOf(JobQueue.Jobs.class);
   }
 
   private static void sleep(Duration d) {

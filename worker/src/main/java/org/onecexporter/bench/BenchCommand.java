@@ -50,7 +50,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "bench", hidden = true, description = "Benchmarks (see ops/bench and docs/performance.md).")
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "queue | queue-enqueue | e2e | enqueue | pickup")
+  @Parameters(index = "0", description = "queue | queue-enqueue | enqueue-bulk | e2e | enqueue | pickup")
   String name;
 
   @Option(names = "--jobs", defaultValue = "20000")
@@ -69,6 +69,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "queue, queue-enqueue: threads enqueueing at once (BullMQ's side: adds in flight at once)")
   int producers;
 
+  @Option(names = "--batch", defaultValue = "1000",
+      description = "enqueue-bulk: orders per JobQueue.enqueueAll call (BullMQ's side: jobs per addBulk)")
+  int batch;
+
   @Option(names = "--samples", defaultValue = "200")
   int samples;
 
@@ -85,6 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
     ObjectNode result = switch (name) {
       case "queue" -> queueNoop(env);
       case "queue-enqueue" -> enqueueOnly(env);
+      case "enqueue-bulk" -> enqueueBulk(env);
       case "e2e" -> endToEnd(env);
       case "enqueue" -> enqueueVersusDirect(env);
       case "pickup" -> idlePickup(env);
@@ -100,6 +105,19 @@ public final class BenchCommand implements Callable<Integer> {
     RedissonClient redis = RedisConnections.create(env.string("REDIS_URL", RedisConnections.DEFAULT_URL),
         concurrency + 32);
     JobQueue queue = new JobQueue(redis, new QueueKeys("{bench:noop:" + UUID.randomUUID().toString().substring(0, 8) + "}"));
+    // Unmeasured warm-up, the same size on BullMQ's side (noop.mjs): a worker of its own exports min(1000, jobs)
+    // jobs of a queue of their own first, so that the measured window (and its CPU per 1,000 jobs) does not count
+    // compiling the code.
+    int warmup = Math.min(1000, jobs);
+    JobQueue warm = new JobQueue(redis, new QueueKeys("{bench:noop:w" + UUID.randomUUID().toString().substring(0, 8) + "}"));
+    try (Worker worker = new Worker(noopConfig(warm), warm, new NoopHandler(), null).start()) {
+      for (int i = 0; i < warmup; i++) {
+        warm.enqueue(Integer.toString(i + 1), "bench");
+      }
+      awaitExported(redis, warm, warmup);
+    } finally {
+      warm.deleteAll();
+    }
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       long t0 = System.nanoTime();
       CountDownLatch enqueued = new CountDownLatch(producers);
@@ -116,24 +134,17 @@ public final class BenchCommand implements Callable<Integer> {
       double enqueueSeconds = (System.nanoTime() - t0) / 1e9;
 
       // Our real worker (claim loop, leases, acks, metrics) with a handler that does nothing.
-      WorkerConfig config = new WorkerConfig("bench-noop", queue.keys(), concurrency, 1, Duration.ofSeconds(30), 3,
-          1000, Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(5));
+      WorkerConfig config = noopConfig(queue);
       ObjectNode result = MAPPER.createObjectNode().put("bench", "queue_noop").put("impl", "onec-exporter")
-          .put("jobs", jobs).put("concurrency", concurrency).put("enqueue_per_s", Math.round(jobs / enqueueSeconds));
+          .put("jobs", jobs).put("concurrency", concurrency).put("warmup_jobs", warmup)
+          .put("enqueue_per_s", Math.round(jobs / enqueueSeconds));
       // Measured from the worker's start until the last job is acked, as BullMQ's side (its last 'completed'
       // event): the worker's shutdown afterwards is not part of the figure.
       RunMeter meter = RunMeter.start(redis);
       long t1 = System.nanoTime();
       double processSeconds;
       try (Worker worker = new Worker(config, queue, new NoopHandler(), null).start()) {
-        var stats = redis.<String, String>getMap(queue.keys().stats(), org.redisson.client.codec.StringCodec.INSTANCE);
-        while (true) {
-          String exported = stats.get("exported");
-          if (exported != null && Integer.parseInt(exported) >= jobs) {
-            break;
-          }
-          Thread.sleep(5);
-        }
+        awaitExported(redis, queue, jobs);
         processSeconds = (System.nanoTime() - t1) / 1e9;
         meter.stop(result, jobs);
       }
@@ -144,11 +155,69 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  private WorkerConfig noopConfig(JobQueue queue) {
+    return new WorkerConfig("bench-noop", queue.keys(), concurrency, 1, Duration.ofSeconds(30), 3,
+        1000, Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(5));
+  }
+
+  private static void awaitExported(RedissonClient redis, JobQueue queue, int count) throws InterruptedException {
+    var stats = redis.<String, String>getMap(queue.keys().stats(), org.redisson.client.codec.StringCodec.INSTANCE);
+    while (true) {
+      String exported = stats.get("exported");
+      if (exported != null && Integer.parseInt(exported) >= count) {
+        return;
+      }
+      Thread.sleep(5);
+    }
+  }
+
   /**
-   * Enqueue alone, one script call per job ({@code JobQueue.enqueue}, as the payment path and the reconciler call
-   * it today) from {@code producers} threads; BullMQ's counterpart is bench/bullmq/enqueue.mjs with {@code add}.
-   * The bulk enqueue is measured by {@code bench enqueue-bulk}, which ops/bench runs when it exists (printing a
-   * {@code queue_enqueue} line with {@code "mode":"bulk"}).
+   * Enqueue in bulk: {@code JobQueue.enqueueAll} with {@code batch} orders a call, one call after another (as the
+   * reconciler and {@code enqueue} with many ids call it); BullMQ's counterpart is bench/bullmq/enqueue.mjs with
+   * {@code addBulk}. Prints a {@code queue_enqueue} line with {@code "mode":"bulk"}, read by ops/bench.
+   */
+  private ObjectNode enqueueBulk(Env env) throws Exception {
+    RedissonClient redis = RedisConnections.create(env.string("REDIS_URL", RedisConnections.DEFAULT_URL), 8);
+    JobQueue queue = new JobQueue(redis, new QueueKeys("{bench:bulk:" + UUID.randomUUID().toString().substring(0, 8) + "}"));
+    try {
+      // Unmeasured warm-up, the same size as BullMQ's (enqueue.mjs): min(1000, jobs) orders.
+      int warmup = Math.min(1000, jobs);
+      enqueueInBatches(queue, "w", warmup);
+      RunMeter meter = RunMeter.start(redis);
+      long t0 = System.nanoTime();
+      long queued = enqueueInBatches(queue, "", jobs);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      if (queued != jobs) {
+        throw new IllegalStateException("queued " + queued + " of " + jobs);
+      }
+      ObjectNode result = MAPPER.createObjectNode().put("bench", "queue_enqueue").put("impl", "onec-exporter")
+          .put("mode", "bulk").put("api", "JobQueue.enqueueAll").put("jobs", jobs).put("batch", batch)
+          .put("warmup_jobs", warmup);
+      meter.stop(result, jobs);
+      return result.put("enqueue_per_s", Math.round(jobs / seconds));
+    } finally {
+      queue.deleteAll();
+      redis.shutdown();
+    }
+  }
+
+  private long enqueueInBatches(JobQueue queue, String idPrefix, int count) {
+    long queued = 0;
+    List<String> ids = new ArrayList<>(batch);
+    for (int i = 0; i < count; i += batch) {
+      ids.clear();
+      for (int k = i; k < Math.min(count, i + batch); k++) {
+        ids.add(idPrefix + (k + 1));
+      }
+      queued += queue.enqueueAll(ids, "bench").stream().filter(JobQueue.EnqueueResult::queued).count();
+    }
+    return queued;
+  }
+
+  /**
+   * Enqueue alone, one script call per job ({@code JobQueue.enqueue}, as the payment path calls it) from
+   * {@code producers} threads; BullMQ's counterpart is bench/bullmq/enqueue.mjs with {@code add}. The bulk enqueue
+   * is {@code bench enqueue-bulk}.
    */
   private ObjectNode enqueueOnly(Env env) throws Exception {
     RedissonClient redis = RedisConnections.create(env.string("REDIS_URL", RedisConnections.DEFAULT_URL),

@@ -58,7 +58,7 @@ class CliQueueCommandsTest {
         "{\"order_id\":12,\"status\":\"queued\",\"state\":\"ready\"}",
         "{\"order_id\":11,\"status\":\"already_queued\",\"state\":\"ready\"}");
 
-    JobQueue.ClaimedJob job = (JobQueue.ClaimedJob) queue.claim(java.time.Duration.ofSeconds(30), "t");
+    JobQueue.ClaimedJob job = queue.claim(java.time.Duration.ofSeconds(30), "t").jobs().get(0);
     queue.deadLetter(job, "refused_by_1c", "1C answered 400: articul ФР-1 not found", 400, "INV-2026-001");
 
     JsonNode stats = Json.MAPPER.readTree(CliProcess.run(env(), "stats").stdout());
@@ -81,7 +81,7 @@ class CliQueueCommandsTest {
     assertThat(CliProcess.run(env(), "dlq", "requeue", "11").stdout()).contains("{\"requeued\":1}");
     assertThat(queue.stats().ready()).isEqualTo(2);
 
-    job = (JobQueue.ClaimedJob) queue.claim(java.time.Duration.ofSeconds(30), "t");
+    job = queue.claim(java.time.Duration.ofSeconds(30), "t").jobs().get(0);
     queue.deadLetter(job, "invalid", "bad", 0, null);
     assertThat(CliProcess.run(env(), "dlq", "purge").exitCode()).as("needs --yes").isEqualTo(ExitCodes.USAGE);
     assertThat(CliProcess.run(env(), "dlq", "purge", "--yes").stdout()).contains("{\"purged\":1}");
@@ -89,12 +89,44 @@ class CliQueueCommandsTest {
   }
 
   @Test
+  void enqueue_and_dlq_requeue_all_move_2000_orders_in_a_few_script_calls() throws Exception {
+    queue.enqueue("7", "enqueuer"); // already queued: left as it is
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("enqueue"));
+    for (int id = 1; id <= 2000; id++) {
+      args.add(Integer.toString(id));
+    }
+    args.add("15"); // twice on the command line: queued once
+    CliProcess.Result enqueue = CliProcess.run(env(), args.toArray(String[]::new));
+    assertThat(enqueue.exitCode()).as(enqueue.stderr()).isZero();
+    java.util.List<String> lines = enqueue.stdout().lines().toList();
+    assertThat(lines).hasSize(2001);
+    assertThat(lines.get(6)).isEqualTo("{\"order_id\":7,\"status\":\"already_queued\",\"state\":\"ready\"}");
+    assertThat(lines.get(2000)).isEqualTo("{\"order_id\":15,\"status\":\"already_queued\",\"state\":\"ready\"}");
+    assertThat(lines.stream().filter(l -> l.contains("\"queued\""))).hasSize(1999);
+    assertThat(queue.stats().ready()).isEqualTo(2000);
+    assertThat(queue.job("7")).containsEntry("source", "enqueuer");
+
+    int dead = 0;
+    while (dead < 2000) {
+      for (JobQueue.ClaimedJob job : queue.claim(java.time.Duration.ofSeconds(30), "t", 32).jobs()) {
+        queue.deadLetter(job, "exhausted", "1C answered 503", 503, null);
+        dead++;
+      }
+    }
+    CliProcess.Result requeue = CliProcess.run(env(), "dlq", "requeue", "--all");
+    assertThat(requeue.stdout()).contains("{\"requeued\":2000}");
+    assertThat(queue.stats().dlq()).isZero();
+    assertThat(redis.client().<String>getList(queue.keys().ready(), org.redisson.client.codec.StringCodec.INSTANCE)
+        .readAll()).hasSize(2000).doesNotHaveDuplicates();
+  }
+
+  @Test
   void dlq_drop_removes_one_entry_and_leaves_the_others() throws Exception {
     queue.enqueue("31", "enqueuer");
     queue.enqueue("32", "enqueuer");
-    JobQueue.ClaimedJob first = (JobQueue.ClaimedJob) queue.claim(java.time.Duration.ofSeconds(30), "t");
+    JobQueue.ClaimedJob first = queue.claim(java.time.Duration.ofSeconds(30), "t").jobs().get(0);
     queue.deadLetter(first, "not_paid", "Order status is 'new', expected 'paid'", 0, null);
-    JobQueue.ClaimedJob second = (JobQueue.ClaimedJob) queue.claim(java.time.Duration.ofSeconds(30), "t");
+    JobQueue.ClaimedJob second = queue.claim(java.time.Duration.ofSeconds(30), "t").jobs().get(0);
     queue.deadLetter(second, "invalid", "bad", 0, null);
 
     CliProcess.Result drop = CliProcess.run(env(), "dlq", "drop", "31");

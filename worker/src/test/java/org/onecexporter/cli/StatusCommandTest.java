@@ -85,7 +85,7 @@ class StatusCommandTest {
     aPaidOrder(5).insert(db.jdbi());
     JobQueue queue = redis.queue();
     queue.enqueue("5", "enqueuer");
-    JobQueue.ClaimedJob job = (JobQueue.ClaimedJob) queue.claim(Duration.ofSeconds(30), "w1");
+    JobQueue.ClaimedJob job = queue.claim(Duration.ofSeconds(30), "w1").jobs().get(0);
     queue.deadLetter(job, "refused_by_1c", "1C answered 400: articul not found", 400, "INV-2026-007");
 
     CliProcess.Result status = CliProcess.run(env(), "status", "5");

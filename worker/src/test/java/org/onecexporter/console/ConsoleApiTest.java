@@ -109,7 +109,7 @@ class ConsoleApiTest {
 
   private void deadLetter(String orderId, String reason) {
     queue.enqueue(orderId, "enqueuer");
-    JobQueue.ClaimedJob job = (JobQueue.ClaimedJob) queue.claim(Duration.ofSeconds(30), "w1");
+    JobQueue.ClaimedJob job = queue.claim(Duration.ofSeconds(30), "w1").jobs().get(0);
     assertThat(job.orderId()).isEqualTo(orderId);
     queue.deadLetter(job, reason, "why " + orderId, reason.equals("exhausted") ? 502 : 0, null);
   }

@@ -44,9 +44,9 @@ class ReconcilerTest {
   /** Enqueues, claims and dead-letters one order the way a worker does. */
   private void deadLetter(String orderId, String reason) {
     queue.enqueue(orderId, "test");
-    Object claimed = queue.claim(LEASE, "w");
-    assertThat(claimed).isInstanceOf(JobQueue.ClaimedJob.class);
-    JobQueue.ClaimedJob job = (JobQueue.ClaimedJob) claimed;
+    JobQueue.ClaimResult claimed = queue.claim(LEASE, "w");
+    assertThat(claimed).isInstanceOf(JobQueue.Jobs.class);
+    JobQueue.ClaimedJob job = claimed.jobs().get(0);
     assertThat(job.orderId()).isEqualTo(orderId);
     assertThat(queue.deadLetter(job, reason, "because " + reason, 0, null)).isTrue();
   }
@@ -86,7 +86,7 @@ class ReconcilerTest {
     aPaidOrder(6).insert(db.jdbi());
     queue.enqueue("5", "test");
     queue.enqueue("6", "test");
-    JobQueue.ClaimedJob active = (JobQueue.ClaimedJob) queue.claim(LEASE, "w");
+    JobQueue.ClaimedJob active = queue.claim(LEASE, "w").jobs().get(0);
     assertThat(active.orderId()).isEqualTo("5");
     redis.client().getList(queue.keys().ready(), StringCodec.INSTANCE).remove("6"); // LREM: eviction, a hand
     redis.client().getScoredSortedSet(queue.keys().active(), StringCodec.INSTANCE).remove("5"); // ZREM
@@ -97,9 +97,9 @@ class ReconcilerTest {
     assertThat(readyList()).containsExactly("6");
     assertThat(queue.extend(active, LEASE)).as("the live worker keeps its lease").isTrue();
     assertThat(queue.stats().active()).isEqualTo(1);
-    Object next = queue.claim(LEASE, "w");
-    assertThat(next).isInstanceOf(JobQueue.ClaimedJob.class);
-    assertThat(((JobQueue.ClaimedJob) next).orderId()).isEqualTo("6");
+    JobQueue.ClaimResult next = queue.claim(LEASE, "w");
+    assertThat(next).isInstanceOf(JobQueue.Jobs.class);
+    assertThat(next.jobs().get(0).orderId()).isEqualTo("6");
   }
 
   @Test

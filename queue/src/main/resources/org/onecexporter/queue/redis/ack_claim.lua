@@ -1,7 +1,8 @@
 -- ack_claim: KEYS active, stats, export_times, ready, delayed, wake, onec_health; ARGV prefix, token, lease_ms, worker, max,
 -- then per job: order_id, token, outcome, call_ms. Acks the jobs like ack.lua and, in the same call, leases up
 -- to max new ones like claim.lua, so a worker's job slot goes from a finished job to the next without a second
--- round trip. Returns {n, n ack results (1/0), then id, attempts, invoice_number, enqueued_at, probe, infra_failures per claimed job}.
+-- round trip. Returns {n, n ack results (1/0), then id, job_token, attempts, invoice_number, enqueued_at, probe,
+-- infra_failures, traceparent per claimed job}.
 -- Safe to replay: the same token answers the same acks and jobs (claim_replay in prelude.lua).
 local replayed = claim_replay(ARGV[1], ARGV[2])
 if replayed then

@@ -1,8 +1,7 @@
 -- claim: KEYS ready, delayed, active, wake, onec_health; ARGV prefix, token, lease_ms, worker, max (default 1)
 -- Promotes due delayed jobs, takes up to max of the oldest ready ones, leases each to the caller's random token
--- (suffixed ':1', ':2', … per job) and counts the attempt. Returns {id, attempts, invoice_number, enqueued_at, probe,
--- infra_failures}
--- per job, or {'', ms until the next delayed job or -1} when none is ready. While the fleet knows 1C is down, only
+-- (suffixed ':1', ':2', … per job) and counts the attempt. Returns {id, job_token, attempts, invoice_number,
+-- enqueued_at, probe, infra_failures, traceparent} per job (claim_jobs in prelude.lua), or {'', ms until the next delayed job or -1} when none is ready. While the fleet knows 1C is down, only
 -- the probe is leased (one job, once its time has come); otherwise {'', ms until the probe may go}.
 -- Safe to replay: the same token answers the same jobs (claim_replay in prelude.lua).
 local replayed = claim_replay(ARGV[1], ARGV[2])

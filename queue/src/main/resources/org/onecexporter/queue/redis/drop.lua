@@ -11,7 +11,7 @@ for _, entry in ipairs(entries) do
 end
 if dropped > 0 then
   local job = job_key(ARGV[1], ARGV[2])
-  if redis.call('HGET', job, 'state') == 'dead' then
+  if redis.call('HGET', job, 'state') == STATE_DEAD then
     redis.call('DEL', job)
   end
 end

@@ -1,4 +1,9 @@
 -- Shared by every queue script (prepended when loaded). Times come from Redis, never from a worker's clock.
+
+-- A job record's states (its 'state' field), named once for every script. JobState.java is the table of states
+-- and JobMoves.java the moves each script may make (JobMovesTest checks both against these scripts). A job
+-- without a record is 'none' in that table: never queued, or finished (an ack deletes the record).
+local STATE_READY, STATE_DELAYED, STATE_ACTIVE, STATE_DEAD = 'ready', 'delayed', 'active', 'dead'
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -12,6 +17,18 @@ end
 
 local function job_key(prefix, id)
   return prefix .. ':job:' .. id
+end
+
+-- A new job for an order without a record (the caller checked): the record, and the id pushed to the ready list.
+-- Shared by enqueue.lua, enqueue_all.lua and reconcile.lua, so that every way in makes the same job.
+local function new_job(ready, prefix, id, source, now, traceparent)
+  local job = job_key(prefix, id)
+  redis.call('HSET', job, 'order_id', id, 'state', STATE_READY, 'attempts', 0, 'stalls', 0, 'enqueued_at', now,
+    'source', source)
+  if traceparent ~= nil and traceparent ~= '' then
+    redis.call('HSET', job, 'traceparent', traceparent)
+  end
+  redis.call('LPUSH', ready, id)
 end
 
 -- A dead job's DLQ entry, as one JSON line, from its record.
@@ -29,7 +46,7 @@ end
 local function dead_letter(prefix, dlq, stats, id, reason, err, http_status, invoice, now)
   local job = job_key(prefix, id)
   redis.call('HSETNX', job, 'first_error', err)
-  redis.call('HSET', job, 'order_id', id, 'state', 'dead', 'dead_at', now, 'reason', reason, 'last_error', err,
+  redis.call('HSET', job, 'order_id', id, 'state', STATE_DEAD, 'dead_at', now, 'reason', reason, 'last_error', err,
     'last_http_status', http_status)
   if invoice ~= nil and invoice ~= '' then
     redis.call('HSET', job, 'invoice_number', invoice)
@@ -56,20 +73,27 @@ local function in_ready(h, id)
   return h.ready[id] == true
 end
 
+-- The order id of a DLQ entry (a JSON line), or nil for garbage pushed by hand. Matched as text, decoded only when
+-- the id needs JSON escapes or the entry is not as dlq_entry writes it.
+local function dlq_entry_id(entry)
+  local oid = string.match(entry, '"order_id":"([^"]*)"')
+  if oid and string.find(oid, '\\', 1, true) then
+    oid = nil -- an escaped character in the id: decode the entry instead
+  end
+  if not oid then
+    local ok, decoded = pcall(cjson.decode, entry)
+    if ok and type(decoded) == 'table' and decoded.order_id ~= nil then
+      oid = tostring(decoded.order_id)
+    end
+  end
+  return oid
+end
+
 local function in_dlq(h, id)
   if not h.dlq then
     h.dlq = {}
     for _, entry in ipairs(redis.call('LRANGE', h.dlq_key, 0, -1)) do
-      local oid = string.match(entry, '"order_id":"([^"]*)"')
-      if oid and string.find(oid, '\\', 1, true) then
-        oid = nil -- an escaped character in the id: decode the entry instead
-      end
-      if not oid then
-        local ok, decoded = pcall(cjson.decode, entry)
-        if ok and type(decoded) == 'table' and decoded.order_id ~= nil then
-          oid = tostring(decoded.order_id)
-        end
-      end
+      local oid = dlq_entry_id(entry)
       if oid then
         h.dlq[oid] = true
       end
@@ -83,24 +107,24 @@ end
 -- (its entry rebuilt from the record), a ready one at the front of the line, a delayed or active one into its set
 -- (due now or at its deadline: the claim or the reaper takes it from there). Returns the state re-homed, or nil.
 local function rehome(prefix, id, state, h, wake_key, stats)
-  if state == 'ready' then
+  if state == STATE_READY then
     if in_ready(h, id) then
       return nil
     end
     redis.call('RPUSH', h.ready_key, id)
     h.ready[id] = true
     wake(wake_key)
-  elseif state == 'delayed' then
+  elseif state == STATE_DELAYED then
     if redis.call('ZSCORE', h.delayed_key, id) then
       return nil
     end
     redis.call('ZADD', h.delayed_key, tonumber(redis.call('HGET', job_key(prefix, id), 'due_at') or '0') or 0, id)
-  elseif state == 'active' then
+  elseif state == STATE_ACTIVE then
     if redis.call('ZSCORE', h.active_key, id) then
       return nil
     end
     redis.call('ZADD', h.active_key, tonumber(redis.call('HGET', job_key(prefix, id), 'lease_until') or '0') or 0, id)
-  elseif state == 'dead' then
+  elseif state == STATE_DEAD then
     if in_dlq(h, id) then
       return nil
     end
@@ -158,12 +182,12 @@ local function claim_remember(prefix, token, answer, lease_ms)
   redis.call('SET', prefix .. ':claim:' .. token, cjson.encode(answer), 'PX', tonumber(lease_ms))
 end
 
--- Leases up to max of the oldest ready jobs (after promoting due retries) to token .. ':1', ':2', …; counts the
--- attempt. Returns the flat list {id, attempts, invoice_number, enqueued_at, probe ('1'/'0'), infra_failures,
--- traceparent, …} (infra_failures: failures on our side so far, see retry.lua; traceparent: the W3C trace context
--- the enqueuer recorded, '' when none) (and, when 1C is
--- down and no probe is due, an empty list and the ms until one is); wakes another idle worker when
--- jobs are left. Shared by claim.lua and ack_claim.lua.
+-- Leases up to max of the oldest ready jobs (after promoting due retries) to token .. ':1', ':2', … (the job's
+-- lease token: numbered here only, and answered, so the caller uses it as given); counts the attempt. Returns the
+-- flat list {id, job_token, attempts, invoice_number, enqueued_at, probe ('1'/'0'), infra_failures, traceparent, …}
+-- (8 values per job, JobQueue.CLAIM_FIELDS; infra_failures: failures on our side so far, see retry.lua; traceparent: the W3C trace
+-- context the enqueuer recorded, '' when none) (and, when 1C is down and no probe is due, an empty list and the ms
+-- until one is); wakes another idle worker when jobs are left. Shared by claim.lua and ack_claim.lua.
 local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease_ms, worker, max, now, health)
   -- While the fleet knows 1C is down, only one job at a time is leased, as the probe, when the probe is due.
   local probe = false
@@ -179,29 +203,32 @@ local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease
   for _, id in ipairs(due) do
     redis.call('ZREM', delayed, id)
     redis.call('RPUSH', ready, id)
-    redis.call('HSET', job_key(prefix, id), 'state', 'ready')
+    redis.call('HSET', job_key(prefix, id), 'state', STATE_READY)
   end
   local claimed = {}
-  while #claimed < 7 * max do
+  local n = 0
+  while n < max do
     local id = redis.call('RPOP', ready)
     if not id then
       break
     end
     local job = job_key(prefix, id)
     local state = redis.call('HGET', job, 'state')
-    if not state or state == 'ready' then
+    if not state or state == STATE_READY then
       if not state then
         -- pushed by hand (redis-cli LPUSH): give it a record so it is tracked like any other job
         redis.call('HSET', job, 'order_id', id, 'attempts', 0, 'stalls', 0, 'enqueued_at', now, 'source', 'unknown')
       end
       local attempts = redis.call('HINCRBY', job, 'attempts', 1)
       local deadline = now + tonumber(lease_ms)
-      local job_token = token .. ':' .. (#claimed / 7 + 1)
+      n = n + 1
+      local job_token = token .. ':' .. n
       redis.call('ZADD', active, deadline, id)
-      redis.call('HSET', job, 'state', 'active', 'token', job_token, 'worker', worker, 'claimed_at', now,
+      redis.call('HSET', job, 'state', STATE_ACTIVE, 'token', job_token, 'worker', worker, 'claimed_at', now,
         'lease_until', deadline)
       local h = redis.call('HMGET', job, 'invoice_number', 'enqueued_at', 'infra_failures', 'traceparent')
       claimed[#claimed + 1] = id
+      claimed[#claimed + 1] = job_token
       claimed[#claimed + 1] = tostring(attempts)
       claimed[#claimed + 1] = h[1] or ''
       claimed[#claimed + 1] = h[2] or ''

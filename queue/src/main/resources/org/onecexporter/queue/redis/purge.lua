@@ -4,7 +4,7 @@ for _, entry in ipairs(entries) do
   local ok, decoded = pcall(cjson.decode, entry)
   if ok and type(decoded) == 'table' and decoded.order_id ~= nil then
     local job = job_key(ARGV[1], tostring(decoded.order_id))
-    if redis.call('HGET', job, 'state') == 'dead' then
+    if redis.call('HGET', job, 'state') == STATE_DEAD then
       redis.call('DEL', job)
     end
   end

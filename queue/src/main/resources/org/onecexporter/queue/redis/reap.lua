@@ -15,7 +15,7 @@ for _, id in ipairs(expired) do
       'lease expired ' .. stalls .. ' times: the worker was killed or stuck on this job', '0', '', now)
   else
     redis.call('HINCRBY', job, 'attempts', -1)
-    redis.call('HSET', job, 'state', 'ready')
+    redis.call('HSET', job, 'state', STATE_READY)
     redis.call('RPUSH', KEYS[2], id)
     wake(KEYS[5])
   end

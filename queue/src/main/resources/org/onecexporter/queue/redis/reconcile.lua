@@ -11,9 +11,7 @@ for i = 3, #ARGV do
   local job = job_key(ARGV[1], id)
   local r = redis.call('HMGET', job, 'state', 'reason')
   if not r[1] then
-    redis.call('HSET', job, 'order_id', id, 'state', 'ready', 'attempts', 0, 'stalls', 0, 'enqueued_at', now,
-      'source', ARGV[2])
-    redis.call('LPUSH', KEYS[1], id)
+    new_job(KEYS[1], ARGV[1], id, ARGV[2], now, '')
     if h.ready then
       h.ready[id] = true
     end
@@ -23,7 +21,7 @@ for i = 3, #ARGV do
     local moved = rehome(ARGV[1], id, r[1], h, KEYS[5], KEYS[6])
     if moved then
       out[#out + 1] = 'rehomed:' .. moved
-    elseif r[1] == 'dead' then
+    elseif r[1] == STATE_DEAD then
       out[#out + 1] = 'dead:' .. (r[2] or '')
     else
       out[#out + 1] = r[1]

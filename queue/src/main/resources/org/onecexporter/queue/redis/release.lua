@@ -6,7 +6,7 @@ if redis.call('HGET', job, 'token') ~= ARGV[3] then
 end
 redis.call('ZREM', KEYS[1], ARGV[2])
 redis.call('HINCRBY', job, 'attempts', -1)
-redis.call('HSET', job, 'state', 'ready')
+redis.call('HSET', job, 'state', STATE_READY)
 redis.call('HDEL', job, 'token')
 redis.call('RPUSH', KEYS[2], ARGV[2])
 wake(KEYS[3])

@@ -1,24 +1,60 @@
--- requeue from the DLQ: KEYS dlq, ready, wake, stats; ARGV prefix, order_id or '*', [reason: only entries of it]
--- Attempts, stalls and failures on our side are reset. Returns how many jobs went back to the ready list.
+-- requeue from the DLQ: KEYS dlq, ready, wake, stats; ARGV prefix, target, reason ('' or absent: any; else only
+-- entries of it), skip (default 0), count (default: the whole list), then, for target '+', the order ids.
+-- target: an order id, '*' (every entry) or '+' (the entries of the order ids from ARGV[6] on: the reconciler's
+-- batch of orders whose payment came after their job ran).
+-- Looks at up to count entries, oldest first, past the skip oldest ones (those an earlier call of the same requeue
+-- looked at and left in the list), and puts the matching ones back to the ready list; attempts, stalls and failures
+-- on our side are reset. JobQueue calls it once per 1,000 entries, each call passing on the entries left so far as
+-- skip, so a DLQ of 50,000 never blocks Redis in one long call; new entries arrive at the head and do not move the
+-- oldest ones. Matched entries are marked in place (LSET) and removed with one LREM: one pass, not one per entry.
+-- Returns {requeued, kept (looked at, left in the list), looked at, the list's length before}.
 -- From a shell: ops/requeue-dlq [order_id]
-local entries = redis.call('LRANGE', KEYS[1], 0, -1)
+local len = redis.call('LLEN', KEYS[1])
+local skip = tonumber(ARGV[4] or '0') or 0
+local count = tonumber(ARGV[5] or '') or len
+local target = ARGV[2]
+local reason_wanted = ARGV[3] or ''
+local wanted = nil
+if target == '+' then
+  wanted = {}
+  for i = 6, #ARGV do
+    wanted[ARGV[i]] = true
+  end
+end
+-- head-based indexes of the newest and the oldest entry this call looks at
+local newest = len - 1 - skip
+local oldest = math.max(0, newest - count + 1)
+if newest < 0 then
+  return {0, 0, 0, len}
+end
+local entries = redis.call('LRANGE', KEYS[1], oldest, newest)
 local now = now_ms()
 local requeued = 0
-for _, entry in ipairs(entries) do
-  local ok, decoded = pcall(cjson.decode, entry)
-  local id = nil
-  local reason = nil
-  if ok and type(decoded) == 'table' and decoded.order_id ~= nil then
-    id = tostring(decoded.order_id)
-    reason = decoded.reason
+local removed = 0
+local marker = '\0onec-requeue\0'
+for i = #entries, 1, -1 do -- oldest first
+  local entry = entries[i]
+  local id = dlq_entry_id(entry)
+  local match
+  if target == '*' then
+    match = true
+  elseif wanted then
+    match = id ~= nil and wanted[id] == true
+  else
+    match = id == target
   end
-  if (ARGV[2] == '*' or id == ARGV[2]) and (ARGV[3] == nil or ARGV[3] == '' or reason == ARGV[3]) then
-    redis.call('LREM', KEYS[1], 1, entry)
+  if match and reason_wanted ~= '' then
+    local ok, decoded = pcall(cjson.decode, entry)
+    match = ok and type(decoded) == 'table' and decoded.reason == reason_wanted
+  end
+  if match then
+    redis.call('LSET', KEYS[1], oldest + i - 1, marker)
+    removed = removed + 1
     if id then
       local job = job_key(ARGV[1], id)
       local state = redis.call('HGET', job, 'state')
-      if not state or state == 'dead' then
-        redis.call('HSET', job, 'order_id', id, 'state', 'ready', 'attempts', 0, 'stalls', 0, 'infra_failures', 0,
+      if not state or state == STATE_DEAD then
+        redis.call('HSET', job, 'order_id', id, 'state', STATE_READY, 'attempts', 0, 'stalls', 0, 'infra_failures', 0,
           'requeued_at', now)
         redis.call('HSETNX', job, 'enqueued_at', now)
         redis.call('HDEL', job, 'token', 'dead_at', 'reason')
@@ -28,8 +64,11 @@ for _, entry in ipairs(entries) do
     end
   end
 end
+if removed > 0 then
+  redis.call('LREM', KEYS[1], -removed, marker)
+end
 if requeued > 0 then
   wake(KEYS[3])
   redis.call('HINCRBY', KEYS[4], 'requeued', requeued)
 end
-return requeued
+return {requeued, #entries - removed, #entries, len}

@@ -10,7 +10,7 @@ local due = now_ms() + tonumber(ARGV[4])
 redis.call('ZREM', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], due, ARGV[2])
 redis.call('HSETNX', job, 'first_error', ARGV[5])
-redis.call('HSET', job, 'state', 'delayed', 'due_at', due, 'last_error', ARGV[5], 'last_http_status', ARGV[6])
+redis.call('HSET', job, 'state', STATE_DELAYED, 'due_at', due, 'last_error', ARGV[5], 'last_http_status', ARGV[6])
 if ARGV[7] ~= '' then
   redis.call('HSET', job, 'invoice_number', ARGV[7])
 end
