@@ -116,12 +116,18 @@ if enq:
               f"{figures(theirs, 'enqueue_per_s')} | {ratio_cell(ratios)} | {cpu_cell(ours)} | {cpu_cell(theirs)} |")
 
 if by("end_to_end"):
-    print("\n| end to end | attempt history | exports/s | limit (cap ÷ latency) | % of limit |")
-    print("|---|---|---|---|---|")
+    print("\n| end to end | attempt history | tracing | exports/s | limit (cap ÷ latency) | % of limit |")
+    print("|---|---|---|---|---|---|")
 for r in by("end_to_end"):
     print(f"| 1C latency {r['latency_ms']} ms, cap {r['onec_cap']}, {r['jobs']} jobs | "
-          f"{'on' if r.get('attempt_history', True) else 'off'} | {r['exports_per_s']} | "
+          f"{'on' if r.get('attempt_history', True) else 'off'} | {r.get('tracing', 'off')} | {r['exports_per_s']} | "
           f"{r.get('limit_per_s', '—')} | {r.get('percent_of_limit', '—')} |")
+traced = [r["exports_per_s"] for r in by("end_to_end") if r["latency_ms"] == 0 and r.get("tracing") == "sdk"]
+untraced = [r["exports_per_s"] for r in by("end_to_end") if r["latency_ms"] == 0 and r.get("tracing") == "off"]
+if traced and untraced:
+    sdk, noop = statistics.median(traced), statistics.median(untraced)
+    print(f"\nTracing at 1C latency 0 (alternated runs): median {noop} exports/s without an SDK (no OTEL_* set), "
+          f"{sdk} with an SDK recording every span ({sdk / noop:.3f}×, {len(untraced)} + {len(traced)} runs)")
 with_history = [r["exports_per_s"] for r in by("end_to_end") if r["latency_ms"] == 50 and r.get("attempt_history", True)]
 without = [r["exports_per_s"] for r in by("end_to_end") if r["latency_ms"] == 50 and not r.get("attempt_history", True)]
 if with_history and without:

@@ -26,7 +26,7 @@ const TEXT = {
     'order.title': 'Order {id}', 'order.attempts': 'Attempts, oldest first', 'order.noAttempts': 'No attempts recorded.',
     'order.notFound': 'There is no order {id}.', 'order.export': 'Queue the export', 'order.queued': 'Queued.',
     'order.facts': 'The order', 'f.status': 'Status', 'f.paid_at': 'Paid', 'f.invoice': 'Invoice number',
-    'f.exported_at': 'Exported', 'f.doc': '1C document', 'f.job': 'Job', 'f.due': 'Next try', 'f.lastError': 'Last error',
+    'f.exported_at': 'Exported', 'f.doc': '1C document', 'f.trace': 'Trace', 'f.traceHint': 'OpenTelemetry trace id: search for it in Jaeger or Grafana Tempo', 'f.job': 'Job', 'f.due': 'Next try', 'f.lastError': 'Last error',
     'f.reason': 'Reason', 'f.enqueued': 'Queued at',
     'where.exported': 'The invoice is in 1C: {inv}, document {doc}, since {t}.',
     'where.queued': 'Waiting in the queue to be exported.', 'where.exporting': 'Being exported right now.',
@@ -61,7 +61,7 @@ const TEXT = {
     'order.title': 'Заказ {id}', 'order.attempts': 'Попытки, по порядку', 'order.noAttempts': 'Попыток не было.',
     'order.notFound': 'Заказа {id} нет.', 'order.export': 'Поставить в выгрузку', 'order.queued': 'Поставлен в очередь.',
     'order.facts': 'Заказ', 'f.status': 'Статус', 'f.paid_at': 'Оплачен', 'f.invoice': 'Номер счёта',
-    'f.exported_at': 'Выгружен', 'f.doc': 'Документ 1С', 'f.job': 'Задание', 'f.due': 'Следующая попытка', 'f.lastError': 'Последняя ошибка',
+    'f.exported_at': 'Выгружен', 'f.doc': 'Документ 1С', 'f.trace': 'Трассировка', 'f.traceHint': 'Идентификатор трассировки OpenTelemetry: найдите его в Jaeger или Grafana Tempo', 'f.job': 'Задание', 'f.due': 'Следующая попытка', 'f.lastError': 'Последняя ошибка',
     'f.reason': 'Причина', 'f.enqueued': 'Поставлен в очередь',
     'where.exported': 'Счёт в 1С: {inv}, документ {doc}, выгружен {t}.',
     'where.queued': 'Ждёт своей очереди на выгрузку.', 'where.exporting': 'Выгружается прямо сейчас.',
@@ -314,6 +314,7 @@ function facts(s) {
     [t('f.status'), o.status], [t('f.paid_at'), when(o.paid_at)], [t('f.invoice'), o.invoice_number ?? '—'],
     [t('f.exported_at'), o.invoice_exported_to_1c ? when(o.invoice_exported_at) : t('no')],
     [t('f.doc'), [o.onec_document_number, o.onec_document_id].filter(Boolean).join(' · ') || '—'],
+    [t('f.trace'), s.trace_id ? h('code', { id: 'trace-id', title: t('f.traceHint') }, s.trace_id) : '—'],
   ];
   if (job) {
     rows.push([t('f.job'), job.state + ', ' + t('col.attempts').toLowerCase() + ' ' + (job.attempts ?? 0)]);

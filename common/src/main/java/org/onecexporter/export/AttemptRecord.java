@@ -11,10 +11,19 @@ import java.time.Instant;
  * @param httpStatus 1C's answer, null when 1C was not called or did not answer
  * @param permitWaitMillis time between asking to send and the HTTP call (the fleet-wide 1C permit), null when
  *     nothing was sent
+ * @param traceId the OpenTelemetry trace the attempt belongs to (the payment's, when the enqueuer recorded it),
+ *     null when there is none
  */
 public record AttemptRecord(long orderId, String invoiceNumber, int attempt, Instant startedAt, Instant finishedAt,
     String outcome, Integer httpStatus, String error, String documentId, String documentNumber,
-    Integer permitWaitMillis) {
+    Integer permitWaitMillis, String traceId) {
+
+  public AttemptRecord(long orderId, String invoiceNumber, int attempt, Instant startedAt, Instant finishedAt,
+      String outcome, Integer httpStatus, String error, String documentId, String documentNumber,
+      Integer permitWaitMillis) {
+    this(orderId, invoiceNumber, attempt, startedAt, finishedAt, outcome, httpStatus, error, documentId,
+        documentNumber, permitWaitMillis, null);
+  }
 
   /** The longest error kept; the DLQ entry and the log have the rest. */
   public static final int MAX_ERROR = 500;

@@ -3,6 +3,7 @@ package org.onecexporter.export;
 import java.time.Instant;
 import org.onecexporter.onec.CallOutcome;
 import org.onecexporter.onec.OneCClient;
+import org.onecexporter.telemetry.Traces;
 
 /** What one attempt saw of the 1C call, beyond its {@link AttemptResult}: for the attempt history. */
 final class AttemptTrace {
@@ -33,7 +34,7 @@ final class AttemptTrace {
           case FAILED -> "failed";
         };
         yield new AttemptRecord(orderId, r.invoiceNumber(), attempt, started, finished, outcome,
-            status(r.httpStatus()), r.error(), documentId, documentNumber, permitWait);
+            status(r.httpStatus()), r.error(), documentId, documentNumber, permitWait, Traces.currentTraceId());
       }
       case AttemptResult.Retry retry -> {
         String outcome = switch (retry.failed()) {
@@ -44,7 +45,8 @@ final class AttemptTrace {
           case ONE_C_DOWN -> "onec_down";
         };
         yield new AttemptRecord(orderId, retry.invoiceNumber(), attempt, started, finished, outcome,
-            status(retry.httpStatus()), retry.reason(), documentId, documentNumber, permitWait);
+            status(retry.httpStatus()), retry.reason(), documentId, documentNumber, permitWait,
+            Traces.currentTraceId());
       }
     };
   }

@@ -2,6 +2,9 @@ package org.onecexporter.export;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +36,11 @@ import org.slf4j.MDC;
  */
 public final class OneCExporter implements JobHandler {
   private static final Logger LOG = LoggerFactory.getLogger(OneCExporter.class);
+  private static final AttributeKey<String> SPAN_OUTCOME = AttributeKey.stringKey("onec.outcome");
+  private static final AttributeKey<String> SPAN_INVOICE = AttributeKey.stringKey("onec.invoice_number");
+  private static final AttributeKey<Long> SPAN_HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
+  private static final AttributeKey<Long> SPAN_PERMIT_WAIT = AttributeKey.longKey("onec.permit_wait_ms");
+  private static final AttributeKey<String> SPAN_DOCUMENT = AttributeKey.stringKey("onec.document_number");
 
   private final Jdbi jdbi;
   private final OrderRepository orders;
@@ -134,8 +142,36 @@ public final class OneCExporter implements JobHandler {
     Instant started = clock.instant();
     AttemptTrace trace = new AttemptTrace();
     AttemptResult result = attempt(orderId, attempt, trace);
-    attemptLog.record(trace.toRecord(orderId, attempt, started, clock.instant(), result));
+    AttemptRecord record = trace.toRecord(orderId, attempt, started, clock.instant(), result);
+    describe(Span.current(), record);
+    attemptLog.record(record);
     return result;
+  }
+
+  /**
+   * The attempt's facts on the caller's span (the worker's span per attempt; a no-op without one). Outcome
+   * names and numbers only: no error text, no customer data.
+   */
+  private static void describe(Span span, AttemptRecord record) {
+    if (!span.isRecording()) {
+      return;
+    }
+    span.setAttribute(SPAN_OUTCOME, record.outcome());
+    if (record.invoiceNumber() != null) {
+      span.setAttribute(SPAN_INVOICE, record.invoiceNumber());
+    }
+    if (record.httpStatus() != null) {
+      span.setAttribute(SPAN_HTTP_STATUS, record.httpStatus().longValue());
+    }
+    if (record.permitWaitMillis() != null) {
+      span.setAttribute(SPAN_PERMIT_WAIT, record.permitWaitMillis().longValue());
+    }
+    if (record.documentNumber() != null) {
+      span.setAttribute(SPAN_DOCUMENT, record.documentNumber());
+    }
+    if (!record.outcome().equals("exported") && !record.outcome().equals("already_exported")) {
+      span.setStatus(StatusCode.ERROR, record.outcome());
+    }
   }
 
   private AttemptResult attempt(long orderId, int attempt, AttemptTrace trace) {

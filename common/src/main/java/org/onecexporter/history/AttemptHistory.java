@@ -42,6 +42,8 @@ public final class AttemptHistory implements AttemptLog, AutoCloseable {
   private final AtomicLong settled = new AtomicLong();
   private final Thread writer;
   private volatile boolean closing;
+  /** False once an insert found no trace_id column (a schema not migrated to V3). */
+  private volatile boolean traceIdColumn = true;
   private long lastWarnNanos = System.nanoTime() - WARN_EVERY_NANOS;
 
   /** @param actor who makes the attempts: the worker id, or {@code cli} */
@@ -119,24 +121,18 @@ public final class AttemptHistory implements AttemptLog, AutoCloseable {
 
   private void write(List<Row> rows) {
     try {
-      jdbi.useHandle(handle -> {
-        PreparedBatch insert = handle.prepareBatch("""
-            INSERT INTO export_attempts (order_id, invoice_number, attempt, actor, started_at, finished_at, outcome,
-                                         http_status, error, onec_document_id, onec_document_number, permit_wait_ms)
-            VALUES (:order_id, :invoice_number, :attempt, :actor, :started_at, :finished_at, :outcome,
-                    :http_status, :error, :document_id, :document_number, :permit_wait_ms)""");
-        for (Row row : rows) {
-          AttemptRecord a = row.attempt();
-          insert.bind("order_id", a.orderId()).bind("invoice_number", a.invoiceNumber())
-              .bind("attempt", a.attempt()).bind("actor", row.actor())
-              .bind("started_at", Timestamp.from(a.startedAt())).bind("finished_at", Timestamp.from(a.finishedAt()))
-              .bind("outcome", a.outcome()).bind("http_status", a.httpStatus()).bind("error", a.error())
-              .bind("document_id", a.documentId()).bind("document_number", a.documentNumber())
-              .bind("permit_wait_ms", a.permitWaitMillis())
-              .add();
+      try {
+        insert(rows, traceIdColumn);
+      } catch (RuntimeException e) {
+        if (!traceIdColumn || !undefinedColumn(e)) {
+          throw e;
         }
-        insert.execute();
-      });
+        // A schema from before migration V3 (no trace_id): keep the history, without trace ids, and say so once.
+        traceIdColumn = false;
+        LOG.warn("attempt history: export_attempts has no trace_id column; run 'onec-exporter migrate' to keep"
+            + " trace ids (the history is written without them meanwhile)");
+        insert(rows, false);
+      }
     } catch (RuntimeException e) {
       dropped.increment(rows.size());
       long now = System.nanoTime();
@@ -146,6 +142,41 @@ public final class AttemptHistory implements AttemptLog, AutoCloseable {
             + "exports are not affected): {}", rows.size(), e.getMessage());
       }
     }
+  }
+
+  private void insert(List<Row> rows, boolean withTraceId) {
+    String columns = "order_id, invoice_number, attempt, actor, started_at, finished_at, outcome, http_status, error,"
+        + " onec_document_id, onec_document_number, permit_wait_ms" + (withTraceId ? ", trace_id" : "");
+    String values = ":order_id, :invoice_number, :attempt, :actor, :started_at, :finished_at, :outcome, :http_status,"
+        + " :error, :document_id, :document_number, :permit_wait_ms" + (withTraceId ? ", :trace_id" : "");
+    jdbi.useHandle(handle -> {
+      PreparedBatch insert = handle.prepareBatch(
+          "INSERT INTO export_attempts (" + columns + ") VALUES (" + values + ")");
+      for (Row row : rows) {
+        AttemptRecord a = row.attempt();
+        insert.bind("order_id", a.orderId()).bind("invoice_number", a.invoiceNumber())
+            .bind("attempt", a.attempt()).bind("actor", row.actor())
+            .bind("started_at", Timestamp.from(a.startedAt())).bind("finished_at", Timestamp.from(a.finishedAt()))
+            .bind("outcome", a.outcome()).bind("http_status", a.httpStatus()).bind("error", a.error())
+            .bind("document_id", a.documentId()).bind("document_number", a.documentNumber())
+            .bind("permit_wait_ms", a.permitWaitMillis());
+        if (withTraceId) {
+          insert.bind("trace_id", a.traceId());
+        }
+        insert.add();
+      }
+      insert.execute();
+    });
+  }
+
+  /** PostgreSQL's undefined_column (42703), anywhere in the cause chain. */
+  private static boolean undefinedColumn(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && "42703".equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Writes what is buffered (at most 10 s), then stops the writer. */

@@ -61,7 +61,18 @@ public final class AttemptHistoryRepository {
         rs.getLong("order_id"), rs.getString("invoice_number"), rs.getInt("attempt"),
         instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("finished_at")), rs.getString("outcome"),
         (Integer) rs.getObject("http_status"), rs.getString("error"), rs.getString("onec_document_id"),
-        rs.getString("onec_document_number"), (Integer) rs.getObject("permit_wait_ms")));
+        rs.getString("onec_document_number"), (Integer) rs.getObject("permit_wait_ms"), traceId(rs)));
+  }
+
+  /** trace_id, or null on a schema from before migration V3 (the reads select every column). */
+  private static String traceId(ResultSet rs) throws SQLException {
+    java.sql.ResultSetMetaData meta = rs.getMetaData();
+    for (int i = 1; i <= meta.getColumnCount(); i++) {
+      if ("trace_id".equalsIgnoreCase(meta.getColumnLabel(i))) {
+        return rs.getString(i);
+      }
+    }
+    return null;
   }
 
   private static Instant instant(Timestamp t) {

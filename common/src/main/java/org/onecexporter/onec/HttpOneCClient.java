@@ -27,7 +27,13 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import org.onecexporter.config.OneCConfig;
+import org.onecexporter.telemetry.Traces;
 import org.onecexporter.json.Json;
 import org.onecexporter.logging.PiiMasker;
 import org.slf4j.Logger;
@@ -46,8 +52,16 @@ public final class HttpOneCClient implements OneCClient {
   /** The reason (into logs, the DLQ entry, the job record, export's output), after masking. */
   private static final int MAX_REASON = 600;
   private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.request.method");
+  private static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
+  private static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
+  private static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
+  private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  private static final AttributeKey<String> INVOICE_NUMBER = AttributeKey.stringKey("onec.invoice_number");
 
   private final OneCConfig config;
+  /** The service's URL for spans, without credentials or query. */
+  private final String invoicesUrl;
   private final String authorization;
   private final CloseableHttpClient http;
   private final PiiMasker masker;
@@ -63,6 +77,9 @@ public final class HttpOneCClient implements OneCClient {
   public HttpOneCClient(OneCConfig config, int maxConnections, PiiMasker masker, SSLContext tls) {
     this.config = config;
     this.masker = masker;
+    URI invoices = config.invoicesUri();
+    this.invoicesUrl = invoices.getScheme() + "://" + invoices.getHost()
+        + (invoices.getPort() == -1 ? "" : ":" + invoices.getPort()) + invoices.getRawPath();
     warnIfCleartext(config.baseUrl());
     this.authorization = BasicAuth.header(config.username(), config.password());
     Timeout responseTimeout = Timeout.of(config.timeout());
@@ -98,16 +115,31 @@ public final class HttpOneCClient implements OneCClient {
     post.setHeader("Idempotency-Key", invoiceNumber);
     post.setHeader(HttpHeaders.ACCEPT, "application/json");
     post.setEntity(new StringEntity(jsonBody, ContentType.create("application/json", StandardCharsets.UTF_8)));
+    // A CLIENT span for the call (under the attempt's span), its context sent as traceparent: 1C ignores it,
+    // a proxy or an APM agent in front of 1C can join the trace.
+    Span span = Traces.tracer().spanBuilder("POST").setSpanKind(SpanKind.CLIENT)
+        .setAttribute(HTTP_METHOD, "POST").setAttribute(URL_FULL, invoicesUrl)
+        .setAttribute(SERVER_ADDRESS, config.invoicesUri().getHost())
+        .setAttribute(INVOICE_NUMBER, invoiceNumber).startSpan();
     long started = System.nanoTime();
-    try {
+    try (Scope ignored = span.makeCurrent()) {
+      Traces.inject(post::setHeader);
       HttpAnswer answer = http.execute(post, HttpOneCClient::read);
       long millis = (System.nanoTime() - started) / 1_000_000;
       List<String> known = customerValues(jsonBody);
+      span.setAttribute(HTTP_STATUS, (long) answer.status());
+      if (answer.status() >= 400) {
+        span.setStatus(StatusCode.ERROR);
+      }
       return new Exchange(masked(ResponseClassifier.classify(answer), known),
           masker.foreign(answer.body(), known, MAX_KEPT_BODY), millis);
     } catch (IOException | RuntimeException e) {
       long millis = (System.nanoTime() - started) / 1_000_000;
+      span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+      span.setAttribute(ERROR_TYPE, e.getClass().getName());
       return new Exchange(masked(ResponseClassifier.noAnswer(e), List.of()), "", millis);
+    } finally {
+      span.end();
     }
   }
 

@@ -141,6 +141,31 @@ class AttemptHistoryTest {
     return db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM export_attempts").mapTo(Long.class).one());
   }
 
+  @Test
+  void a_schema_without_the_trace_id_column_still_gets_its_history() {
+    db.jdbi().useHandle(h -> h.execute("ALTER TABLE export_attempts DROP COLUMN trace_id"));
+    try {
+      Instant now = Instant.now();
+      try (AttemptHistory history = new AttemptHistory(db.jdbi(), "cli", new SimpleMeterRegistry())) {
+        history.record(new AttemptRecord(77, "INV-2026-077", 1, now, now, "exported", 201, null, "d", "n", 0,
+            "4bf92f3577b34da6a3ce929d0e0e4736"));
+      }
+      assertThat(attempts(77)).singleElement().satisfies(e -> {
+        assertThat(e.attempt().outcome()).isEqualTo("exported");
+        assertThat(e.attempt().traceId()).isNull();
+      });
+    } finally {
+      db.jdbi().useHandle(h -> h.execute("ALTER TABLE export_attempts ADD COLUMN trace_id TEXT"));
+    }
+    Instant now = Instant.now();
+    try (AttemptHistory history = new AttemptHistory(db.jdbi(), "cli", new SimpleMeterRegistry())) {
+      history.record(new AttemptRecord(78, "INV-2026-078", 1, now, now, "exported", 201, null, "d", "n", 0,
+          "4bf92f3577b34da6a3ce929d0e0e4736"));
+    }
+    assertThat(attempts(78)).singleElement()
+        .satisfies(e -> assertThat(e.attempt().traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736"));
+  }
+
   private static AttemptRecord record(long orderId) {
     Instant now = Instant.now();
     return new AttemptRecord(orderId, "INV-2026-" + orderId, 1, now, now, "exported", 201, null, "doc", "0001", 0);

@@ -51,8 +51,11 @@ public final class EmulatorServer implements AutoCloseable {
   private volatile long latencyMillis;
   private volatile long hangMillis;
 
-  /** One POST to the invoices service as it arrived: when, for which invoice number, with which fault. */
-  public record ReceivedRequest(Instant at, String invoiceNumber, Fault fault) {}
+  /**
+   * One POST to the invoices service as it arrived: when, for which invoice number, with which fault, and the
+   * W3C {@code traceparent} header it carried (null when none; a real 1C ignores it, the tests read it).
+   */
+  public record ReceivedRequest(Instant at, String invoiceNumber, Fault fault, String traceparent) {}
 
   private final java.util.List<ReceivedRequest> received = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicInteger concurrent = new java.util.concurrent.atomic.AtomicInteger();
@@ -200,7 +203,9 @@ public final class EmulatorServer implements AutoCloseable {
       return;
     }
     Fault fault = faults.next();
-    received.add(new ReceivedRequest(Instant.now(), invoiceNumberOf(body), fault));
+    String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
+    received.add(new ReceivedRequest(Instant.now(), invoiceNumberOf(body), fault,
+        traceparent == null || traceparent.length() > 64 ? null : traceparent));
     // The answer leaves latency_ms after the request arrived, the emulator's own work included, as from a 1C
     // server whose response time is latency_ms.
     long answerAt = (long) exchange.getAttribute(ARRIVED) + latencyMillis * 1_000_000;
@@ -316,7 +321,8 @@ public final class EmulatorServer implements AutoCloseable {
         ArrayNode list = JSON.createArrayNode();
         for (ReceivedRequest r : received) {
           list.addObject().put("invoice_number", r.invoiceNumber()).put("at_micros",
-              r.at().getEpochSecond() * 1_000_000 + r.at().getNano() / 1_000).put("fault", r.fault().wire());
+              r.at().getEpochSecond() * 1_000_000 + r.at().getNano() / 1_000).put("fault", r.fault().wire())
+              .put("traceparent", r.traceparent());
         }
         send(exchange, 200, "application/json; charset=utf-8", json(list));
       }

@@ -80,6 +80,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "e2e: record every attempt in the attempt history, as production does (false: measure without)")
   boolean history;
 
+  @Option(names = "--tracing", defaultValue = "off",
+      description = "e2e: off (no SDK: the OpenTelemetry API's no-op, as without OTEL_* variables) or sdk (an SDK "
+          + "recording every span through a batch processor to an exporter that counts and drops them)")
+  String tracing;
+
   @Option(names = "--emulator", defaultValue = "http://127.0.0.1:18188")
   String emulatorRoot;
 
@@ -264,6 +269,16 @@ public final class BenchCommand implements Callable<Integer> {
     EmulatorControl emulator = new EmulatorControl(emulatorRoot);
     emulator.reset();
     emulator.latency(latencyMillis);
+    java.util.concurrent.atomic.AtomicLong spans = new java.util.concurrent.atomic.AtomicLong();
+    io.opentelemetry.sdk.OpenTelemetrySdk sdk = null;
+    if (tracing.equals("sdk")) {
+      sdk = io.opentelemetry.sdk.OpenTelemetrySdk.builder().setTracerProvider(
+          io.opentelemetry.sdk.trace.SdkTracerProvider.builder().addSpanProcessor(
+              io.opentelemetry.sdk.trace.export.BatchSpanProcessor.builder(new CountingExporter(spans)).build())
+              .build()).buildAndRegisterGlobal();
+    } else if (!tracing.equals("off")) {
+      throw new IllegalArgumentException("--tracing must be off or sdk");
+    }
     try (BenchSupport.Fixture fixture = BenchSupport.fixture(env, emulator.baseUrl(), cap, concurrency, history)) {
       // Steady state, as a worker that has run for days: the first exports (JIT, connection pools) are not
       // measured.
@@ -283,14 +298,22 @@ public final class BenchCommand implements Callable<Integer> {
       double rate = jobs / seconds;
       ObjectNode r = MAPPER.createObjectNode().put("bench", "end_to_end").put("jobs", jobs)
           .put("latency_ms", latencyMillis).put("onec_cap", cap).put("worker_concurrency", concurrency)
-          .put("warmup_jobs", warmup).put("attempt_history", history)
+          .put("warmup_jobs", warmup).put("attempt_history", history).put("tracing", tracing)
           .put("exports_per_s", Math.round(rate * 10) / 10.0)
           .put("invoices_in_emulator", emulator.invoiceCount());
       if (latencyMillis > 0) {
         double limit = cap * 1000.0 / latencyMillis;
         r.put("limit_per_s", limit).put("percent_of_limit", Math.round(rate / limit * 1000) / 10.0);
       }
+      if (sdk != null) {
+        sdk.getSdkTracerProvider().forceFlush().join(10, java.util.concurrent.TimeUnit.SECONDS);
+        r.put("spans_exported", spans.get());
+      }
       return r;
+    } finally {
+      if (sdk != null) {
+        sdk.close();
+      }
     }
   }
 
@@ -376,5 +399,26 @@ public final class BenchCommand implements Callable<Integer> {
 
   private static double round(double v) {
     return Math.round(v * 100) / 100.0;
+  }
+
+  /** The bench's span exporter: counts what the batch processor hands over, sends nothing. */
+  private record CountingExporter(java.util.concurrent.atomic.AtomicLong count)
+      implements io.opentelemetry.sdk.trace.export.SpanExporter {
+    @Override
+    public io.opentelemetry.sdk.common.CompletableResultCode export(
+        java.util.Collection<io.opentelemetry.sdk.trace.data.SpanData> spans) {
+      count.addAndGet(spans.size());
+      return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public io.opentelemetry.sdk.common.CompletableResultCode flush() {
+      return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public io.opentelemetry.sdk.common.CompletableResultCode shutdown() {
+      return io.opentelemetry.sdk.common.CompletableResultCode.ofSuccess();
+    }
   }
 }

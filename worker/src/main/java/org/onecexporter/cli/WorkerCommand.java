@@ -13,7 +13,10 @@ import picocli.CommandLine.Command;
 final class WorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
-    WorkerRuntime runtime = WorkerRuntime.fromEnv(Env.system());
+    Env env = Env.system();
+    // Tracing from OTEL_* when one is set (nothing otherwise); before anything starts spans.
+    org.onecexporter.telemetry.Telemetry.configure(env.asMap(), "onec-exporter-worker");
+    WorkerRuntime runtime = WorkerRuntime.fromEnv(env);
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       runtime.close();

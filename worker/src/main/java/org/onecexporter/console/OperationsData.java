@@ -110,7 +110,25 @@ public final class OperationsData {
     } catch (RuntimeException e) {
       doc.put("attempts_error", "attempt history unavailable: " + e.getMessage());
     }
+    doc.put("trace_id", traceId(attempts, job.get("traceparent")));
     return doc;
+  }
+
+  /**
+   * The order's OpenTelemetry trace (the payment's, when the enqueuer recorded it): the latest attempt's, else
+   * the one the job was queued with; null when there is none. Hex only, to look up in Jaeger or Tempo.
+   */
+  static String traceId(ArrayNode attempts, String traceparent) {
+    for (int i = attempts.size() - 1; i >= 0; i--) {
+      String id = attempts.get(i).path("trace_id").asText("");
+      if (id.matches("[0-9a-f]{32}")) {
+        return id;
+      }
+    }
+    if (traceparent != null && traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")) {
+      return traceparent.substring(3, 35);
+    }
+    return null;
   }
 
   /** In one word, for the page's headline. */
@@ -148,6 +166,7 @@ public final class OperationsData {
     n.put("onec_document_id", a.documentId());
     n.put("onec_document_number", a.documentNumber());
     n.put("permit_wait_ms", a.permitWaitMillis());
+    n.put("trace_id", a.traceId());
     return n;
   }
 

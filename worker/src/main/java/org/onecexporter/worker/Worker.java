@@ -16,6 +16,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import org.onecexporter.export.AttemptResult;
 import org.onecexporter.export.ExportResult;
 import org.onecexporter.export.JobHandler;
@@ -26,6 +31,7 @@ import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.JobQueue.ClaimedJob;
 import org.onecexporter.queue.JobQueue.Health;
 import org.onecexporter.queue.JobQueue.HealthReport;
+import org.onecexporter.telemetry.Traces;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -42,6 +48,11 @@ import org.slf4j.MDC;
 public final class Worker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
   private static final Pattern ORDER_ID = Pattern.compile("[1-9][0-9]{0,17}");
+  private static final AttributeKey<Long> SPAN_ORDER_ID = AttributeKey.longKey("onec.order_id");
+  private static final AttributeKey<Long> SPAN_ATTEMPT = AttributeKey.longKey("onec.attempt");
+  private static final AttributeKey<Boolean> SPAN_PROBE = AttributeKey.booleanKey("onec.probe");
+  /** What the worker did with the job after the attempt: acked, retry, dead_letter, released, waiting. */
+  private static final AttributeKey<String> SPAN_DECISION = AttributeKey.stringKey("onec.decision");
   private static final Duration MAX_IDLE_WAIT = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
   /** How long a job waits when 1C says it is not configured and gives no Retry-After. */
@@ -337,6 +348,26 @@ public final class Worker implements AutoCloseable {
       return null;
     }
     long orderId = Long.parseLong(job.orderId());
+    // One span per attempt, continuing the trace the enqueuer recorded with the job (the payment's); a new
+    // trace when there is none. A no-op unless the SDK is configured (Telemetry), apart from the trace id the
+    // attempt history keeps.
+    Span span = Traces.tracer().spanBuilder("invoice-export attempt").setSpanKind(SpanKind.CONSUMER)
+        .setParent(Traces.parent(job.traceparent()))
+        .setAttribute(SPAN_ORDER_ID, orderId).setAttribute(SPAN_ATTEMPT, (long) job.attempt())
+        .setAttribute("messaging.system", "redis").setAttribute("messaging.operation.type", "process")
+        .setAttribute("messaging.destination.name", queue.keys().prefix())
+        .setAttribute(SPAN_PROBE, job.probe()).startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      return handleOrder(job, orderId);
+    } catch (RuntimeException | Error e) {
+      span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private ClaimedJob handleOrder(ClaimedJob job, long orderId) {
     AttemptResult result;
     FleetHealth.exporting(job);
     try {
@@ -350,6 +381,7 @@ public final class Worker implements AutoCloseable {
         // Too late for the schedule: hand the job back without counting anything (token-checked: if the
         // reaper already moved it, nothing happens).
         LOG.warn("order {}: the abandoned attempt ended; job handed back", job.orderId(), kv("order_id", job.orderId()));
+        decide("released");
         safely(() -> queue.release(job));
         return null;
       }
@@ -361,6 +393,11 @@ public final class Worker implements AutoCloseable {
         yield null;
       }
     };
+  }
+
+  /** What became of the job, on the attempt's span. */
+  private static void decide(String decision) {
+    Span.current().setAttribute(SPAN_DECISION, decision);
   }
 
   private ClaimedJob finish(ClaimedJob job, AttemptResult.Done done) {
@@ -378,6 +415,7 @@ public final class Worker implements AutoCloseable {
         LOG.warn("order {} to the DLQ: {}", job.orderId(), r.error(), kv("order_id", job.orderId()),
             kv("invoice_number", r.invoiceNumber()), kv("attempt", job.attempt()), kv("outcome", "dead_letter"),
             kv("reason", r.reason().wire()));
+        decide("dead_letter");
         if (safely(() -> queue.deadLetter(job, r.reason().wire(), r.error(), r.httpStatus(), r.invoiceNumber()))) {
           metrics.deadLetter(r.reason().wire()); // counted only when the move happened
         } else {
@@ -390,6 +428,7 @@ public final class Worker implements AutoCloseable {
 
   /** Acks a finished job and returns the next one for its slot (leased in the same call), or null. */
   private ClaimedJob ackAndNext(JobQueue.Ack ack) {
+    decide("acked");
     try {
       AckBatcher.Outcome outcome = acks.ackAndNext(ack, running.get() && !abandoned());
       if (!outcome.acked()) {
@@ -419,6 +458,7 @@ public final class Worker implements AutoCloseable {
       Duration wait = retry.retryAfter() == null ? config.circuitOpen() : retry.retryAfter();
       LOG.info("1C is down for the fleet; order {} waits {} ms without spending an attempt", job.orderId(),
           wait.toMillis(), kv("order_id", job.orderId()), kv("attempt", job.attempt()), kv("outcome", "retry"));
+      decide("waiting");
       safely(() -> queue.retryLater(job, wait, retry.reason(), 0, retry.invoiceNumber(), true));
       return;
     }
@@ -433,6 +473,7 @@ public final class Worker implements AutoCloseable {
           kv("invoice_number", retry.invoiceNumber()), kv("attempt", job.attempt()),
           kv("outcome", "not_configured"));
       metrics.notConfigured();
+      decide("waiting");
       safely(() -> queue.retryLater(job, wait, retry.reason(), retry.httpStatus(), retry.invoiceNumber(), true));
       return;
     }
@@ -459,12 +500,14 @@ public final class Worker implements AutoCloseable {
       LOG.info("1C is failing for more than this order; order {} waits {} ms without spending an attempt",
           job.orderId(), wait.toMillis(), kv("order_id", job.orderId()), kv("attempt", job.attempt()),
           kv("outcome", "retry"), kv("onec_down", h.down()));
+      decide("waiting");
       safely(() -> queue.retryLater(job, wait, retry.reason(), retry.httpStatus(), retry.invoiceNumber(), true));
       metrics.retry();
     } else if (scheduled.isEmpty()) {
       LOG.warn("order {} to the DLQ after {} attempts: {}", job.orderId(), job.attempt(), retry.reason(),
           kv("order_id", job.orderId()), kv("invoice_number", retry.invoiceNumber()), kv("attempt", job.attempt()),
           kv("outcome", "dead_letter"), kv("reason", "exhausted"));
+      decide("dead_letter");
       if (safely(() -> queue.deadLetter(job, "exhausted", retry.reason(), retry.httpStatus(), retry.invoiceNumber()))) {
         metrics.export("failed");
         metrics.deadLetter("exhausted");
@@ -481,6 +524,7 @@ public final class Worker implements AutoCloseable {
       LOG.info("order {} retry in {} ms", job.orderId(), wait.toMillis(), kv("order_id", job.orderId()),
           kv("invoice_number", retry.invoiceNumber()), kv("attempt", job.attempt()), kv("outcome", "retry"),
           kv("retry_in_ms", wait.toMillis()));
+      decide("retry");
       if (safely(() -> queue.retryLater(job, wait, retry.reason(), retry.httpStatus(), retry.invoiceNumber(), false))) {
         wakeWhenDue(wait);
       }
@@ -501,6 +545,7 @@ public final class Worker implements AutoCloseable {
       LOG.error("order {} to the DLQ after {} failures on our side (INFRA_RETRY_DELAYS ran out): {}", job.orderId(),
           failures + 1, reason, kv("order_id", job.orderId()), kv("invoice_number", invoiceNumber),
           kv("attempt", job.attempt()), kv("outcome", "dead_letter"), kv("reason", "infrastructure"));
+      decide("dead_letter");
       if (safely(() -> queue.deadLetter(job, "infrastructure", reason, 0, invoiceNumber))) {
         metrics.export("failed");
         metrics.deadLetter("infrastructure");
@@ -513,6 +558,7 @@ public final class Worker implements AutoCloseable {
     LOG.warn("order {} waits {} ms for our own infrastructure (failure {} of {} allowed): {}", job.orderId(),
         wait.toMillis(), failures + 1, delays.size(), reason, kv("order_id", job.orderId()),
         kv("attempt", job.attempt()), kv("outcome", "retry"), kv("infra_failures", failures + 1));
+    decide("waiting");
     if (safely(() -> queue.retryLater(job, wait, reason, 0, invoiceNumber, true, true))) {
       wakeWhenDue(wait);
     }

@@ -148,7 +148,7 @@ class CliEndToEndTest {
   void migrate_is_idempotent() throws Exception {
     CliProcess.Result result = CliProcess.run(env(), "migrate");
     assertThat(result.exitCode()).as(result.stderr()).isZero();
-    assertThat(result.stdout()).contains("schema at version 2 (0 migration(s) applied)");
+    assertThat(result.stdout()).contains("schema at version 3 (0 migration(s) applied)");
   }
 
   private static org.onecexporter.emulator.Fault emulatorFault(String name) {

@@ -205,6 +205,24 @@ class ConsoleApiTest {
   }
 
   @Test
+  void the_order_page_shows_the_trace_id_of_the_job_then_of_its_latest_attempt() throws Exception {
+    aPaidOrder(88).insert(db.jdbi());
+    assertThat(viewer("GET", "/api/orders/88").json().get("trace_id").isNull()).as("no trace yet").isTrue();
+    queue.enqueue("88", "test", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    assertThat(viewer("GET", "/api/orders/88").json().get("trace_id").asText())
+        .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    try (AttemptHistory history = new AttemptHistory(db.jdbi(), "w", new SimpleMeterRegistry())) {
+      Instant t0 = Instant.now();
+      history.record(new AttemptRecord(88, "INV-88", 1, t0, t0, "transient_failure", 502, "1C answered 502", null,
+          null, 0, "0af7651916cd43dd8448eb211c80319c"));
+      assertThat(history.awaitWritten(Duration.ofSeconds(5))).isTrue();
+    }
+    JsonNode page = viewer("GET", "/api/orders/88").json();
+    assertThat(page.get("trace_id").asText()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+    assertThat(page.get("attempts").get(0).get("trace_id").asText()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+  }
+
+  @Test
   void an_order_is_found_by_id_or_invoice_number_and_unknown_ones_are_404() throws Exception {
     aPaidOrder(77).insert(db.jdbi());
     db.jdbi().useHandle(h -> h.execute("UPDATE orders SET invoice_number = 'INV-2026-077' WHERE id = 77"));

@@ -92,7 +92,9 @@ public final class EnqueuerHttpServer implements AutoCloseable {
       return;
     }
     try {
-      EnqueueStatus status = enqueuer.enqueue(Long.parseLong(id));
+      // The caller's W3C trace context (validated by the library; an invalid one is ignored): the enqueue span
+      // and, through the job, the worker's attempts and the call to 1C join the payment's trace.
+      EnqueueStatus status = enqueuer.enqueue(Long.parseLong(id), exchange.header("traceparent"));
       boolean queued = status == EnqueueStatus.QUEUED;
       send(exchange, queued ? 202 : 200, "{\"order_id\":" + id + ",\"status\":\""
           + (queued ? "queued" : "already_queued") + "\"}");

@@ -37,6 +37,8 @@ public final class EnqueuerMain {
       System.setProperty("logback.configurationFile", "logback-enqueuer.xml");
     }
     Env env = Env.system();
+    // Tracing from OTEL_* when one is set (nothing otherwise): each request's enqueue span joins the caller's trace.
+    org.onecexporter.telemetry.Telemetry.configure(env.asMap(), "onec-exporter-enqueuer");
     EnqueuerHttpServer server;
     InvoiceEnqueuer enqueuer;
     try {
