@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.onecexporter.queue.JobQueue;
+import org.onecexporter.queue.JobState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,17 +87,20 @@ public final class Reconciler {
     for (int from = 0; from < ids.size(); from += SCRIPT_BATCH) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + SCRIPT_BATCH)).stream()
           .map(String::valueOf).toList();
-      List<String> results = queue.reconcile(chunk, "reconciler");
+      List<JobQueue.Reconciled> results = queue.reconcileOrders(chunk, "reconciler");
+      List<String> paidSinceDeath = new ArrayList<>();
       for (int i = 0; i < results.size(); i++) {
-        String result = results.get(i);
-        if (result.equals("queued")) {
+        JobQueue.Reconciled result = results.get(i);
+        if (result.queued()) {
           queued++;
-        } else if (result.startsWith("rehomed:")) {
+        } else if (result.rehomed()) {
           rehomed++;
-        } else if (result.startsWith("dead:") && REASONS_THAT_PAYMENT_CURES.contains(result.substring(5))) {
-          requeued += (int) queue.requeue(chunk.get(i));
+        } else if (result.state() == JobState.DEAD && REASONS_THAT_PAYMENT_CURES.contains(result.reason())) {
+          paidSinceDeath.add(chunk.get(i));
         }
       }
+      // One pass over the DLQ for the batch's orders whose payment came after their job ran, not one per order.
+      requeued += (int) queue.requeueOrders(paidSinceDeath);
     }
     queue.saveReconcileCursor("order_cursor", Long.toString(next));
     rehomed += sweep();

@@ -185,7 +185,7 @@ public final class Worker implements AutoCloseable {
       // One free slot is ours; take as many more as are free (up to a batch). While 1C is down for the fleet the
       // claim script leases only the probe, when it is due, and says how long to wait otherwise.
       int permitted = 1 + drainSlots(CLAIM_BATCH - 1);
-      Object claim;
+      JobQueue.ClaimResult claim;
       try {
         claim = queue.claim(config.lease(), config.workerId(), permitted);
         backoff = Duration.ofMillis(100);
@@ -196,17 +196,19 @@ public final class Worker implements AutoCloseable {
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         continue;
       }
-      if (claim instanceof java.util.List<?> claimed) {
-        for (Object item : claimed) {
-          ClaimedJob job = (ClaimedJob) item;
-          jobs.submit(() -> process(job));
+      switch (claim) {
+        case JobQueue.Jobs claimed -> {
+          for (ClaimedJob job : claimed.jobs()) {
+            jobs.submit(() -> process(job));
+          }
+          slots.release(permitted - claimed.jobs().size());
         }
-        slots.release(permitted - claimed.size());
-      } else if (claim instanceof JobQueue.Empty empty) {
-        slots.release(permitted);
-        Duration wait = empty.nextDue().filter(d -> d.compareTo(MAX_IDLE_WAIT) < 0).orElse(MAX_IDLE_WAIT);
-        if (running.get()) {
-          awaitWork(wait);
+        case JobQueue.Empty empty -> {
+          slots.release(permitted);
+          Duration wait = empty.nextDue().filter(d -> d.compareTo(MAX_IDLE_WAIT) < 0).orElse(MAX_IDLE_WAIT);
+          if (running.get()) {
+            awaitWork(wait);
+          }
         }
       }
     }
