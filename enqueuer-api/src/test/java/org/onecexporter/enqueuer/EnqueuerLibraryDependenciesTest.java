@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a payment processor's build gets from the library: the dependency tree Maven wrote for this build
@@ -24,10 +26,11 @@ class EnqueuerLibraryDependenciesTest {
       "javax.cache", "io.projectreactor", "org.reactivestreams", "io.reactivex.rxjava3", "com.esotericsoftware",
       "org.objenesis", "org.yaml", "org.jodd", "org.slf4j");
 
-  @Test
-  void the_build_tree_is_the_readme_tree() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"../README.md", "../README.ru.md"})
+  void the_build_tree_is_the_readme_tree(String file) throws Exception {
     String built = Files.readString(Path.of("target/dependency-tree.txt")).strip();
-    String readme = Files.readString(Path.of("../README.md"));
+    String readme = Files.readString(Path.of(file));
     String begin = "<!-- enqueuer-api dependency tree: begin -->\n```\n";
     int from = readme.indexOf(begin);
     int to = readme.indexOf("```\n<!-- enqueuer-api dependency tree: end -->");
