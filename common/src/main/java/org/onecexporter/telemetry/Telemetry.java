@@ -22,7 +22,9 @@ public final class Telemetry {
 
   /** Called once at start-up; returns the SDK installed as the global OpenTelemetry, or the no-op. */
   public static OpenTelemetry configure(Map<String, String> env, String serviceName) {
-    boolean any = env.keySet().stream().anyMatch(name -> name.startsWith("OTEL_"));
+    // Set means set to something: compose files pass "${OTEL_...:-}" through as empty strings.
+    boolean any = env.entrySet().stream()
+        .anyMatch(e -> e.getKey().startsWith("OTEL_") && e.getValue() != null && !e.getValue().isBlank());
     if (!any || "true".equalsIgnoreCase(env.getOrDefault("OTEL_SDK_DISABLED", "false").trim())) {
       return OpenTelemetry.noop();
     }
@@ -33,7 +35,7 @@ public final class Telemetry {
     defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
     // The variables as given (the process environment in production; the SDK reads that too, first).
     env.forEach((name, value) -> {
-      if (name.startsWith("OTEL_")) {
+      if (name.startsWith("OTEL_") && value != null && !value.isBlank()) {
         defaults.put(name.toLowerCase(java.util.Locale.ROOT).replace('_', '.'), value);
       }
     });

@@ -30,6 +30,8 @@ class TelemetryTest {
     assertThat(span.isRecording()).isFalse();
     assertThat(span.getSpanContext().isValid()).isFalse();
     assertThat(Telemetry.configure(Map.of("OTEL_SDK_DISABLED", "true"), "w")).isSameAs(OpenTelemetry.noop());
+    assertThat(Telemetry.configure(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", " ", "OTEL_SERVICE_NAME", ""), "w"))
+        .as("empty values, as a compose file passes unset ones").isSameAs(OpenTelemetry.noop());
   }
 
   @Test
