@@ -98,30 +98,10 @@ public final class JobQueue {
     List<ClaimedJob> jobs();
   }
 
-  /**
-   * At least one job leased to the caller, oldest first. Also a {@code List<ClaimedJob>} for now: callers written
-   * when {@code claim} answered a bare list keep working until they switch on the {@link ClaimResult}.
-   */
-  public static final class Jobs extends java.util.AbstractList<ClaimedJob> implements ClaimResult {
-    private final List<ClaimedJob> jobs;
-
-    public Jobs(List<ClaimedJob> jobs) {
-      this.jobs = List.copyOf(jobs);
-    }
-
-    @Override
-    public List<ClaimedJob> jobs() {
-      return jobs;
-    }
-
-    @Override
-    public ClaimedJob get(int index) {
-      return jobs.get(index);
-    }
-
-    @Override
-    public int size() {
-      return jobs.size();
+  /** At least one job leased to the caller, oldest first. */
+  public record Jobs(List<ClaimedJob> jobs) implements ClaimResult {
+    public Jobs {
+      jobs = List.copyOf(jobs);
     }
   }
 
@@ -432,16 +412,6 @@ public final class JobQueue {
     args.addAll(orderIds);
     List<Object> r = eval("reconcile", homeKeys(), args.toArray(String[]::new));
     return r.stream().map(a -> Reconciled.parse(a.toString())).toList();
-  }
-
-  /**
-   * {@link #reconcileOrders} as text per order: {@code queued}, {@code rehomed:<state>}, the state, or
-   * {@code dead:<reason>} (for callers written before {@link Reconciled}).
-   */
-  public List<String> reconcile(List<String> orderIds, String source) {
-    return reconcileOrders(orderIds, source).stream().map(r -> r.queued() ? "queued"
-        : r.rehomed() ? "rehomed:" + r.state().wire()
-        : r.reason() != null ? r.state().wire() + ":" + r.reason() : r.state().wire()).toList();
   }
 
   /** One step of the sweep over every job record: where the SCAN goes on, records seen, re-homed. */
