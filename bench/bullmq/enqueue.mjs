@@ -1,6 +1,6 @@
 // Enqueue alone through BullMQ on the same Redis as onec-exporter, as `bench queue-enqueue` does for ours.
 // MODE add (PRODUCERS adds in flight at once, default 32, as our 32 enqueueing threads) or addBulk (BATCH jobs a
-// call, default 1000); JOBS (20000), REDIS_HOST/REDIS_PORT. A warm-up of min(1000, JOBS) jobs is not measured.
+// call, default 1000); JOBS (20000), REDIS_HOST/REDIS_PORT. A warm-up of min(WARMUP (1000), JOBS) jobs is not measured.
 // Prints one JSON line.
 import { Queue } from 'bullmq';
 import { startMeter } from './meter.mjs';
@@ -31,7 +31,7 @@ async function enqueue(prefix, count) {
   }
 }
 
-const warmup = Math.min(1000, jobs);
+const warmup = Math.min(Number(process.env.WARMUP ?? 1000), jobs);
 await enqueue('w', warmup);
 const meter = await startMeter(connection);
 const t0 = performance.now();

@@ -1,6 +1,6 @@
 // No-op jobs through BullMQ on the same Redis as onec-exporter: addBulk, then workers complete them (measured:
 // jobs/s, and CPU and Redis commands per job, see meter.mjs).
-// JOBS (20000), CONCURRENCY (100), WORKERS (1), REDIS_HOST/REDIS_PORT. A warm-up of min(1000, JOBS) jobs is not
+// JOBS (20000), CONCURRENCY (100), WORKERS (1), REDIS_HOST/REDIS_PORT. A warm-up of min(WARMUP (1000), JOBS) jobs is not
 // measured. Prints one JSON line.
 import { Queue, Worker } from 'bullmq';
 import { startMeter } from './meter.mjs';
@@ -12,9 +12,9 @@ const connection = { host: process.env.REDIS_HOST ?? '127.0.0.1', port: Number(p
 const name = `bench-noop-${process.pid}-${Date.now()}`;
 const queue = new Queue(name, { connection });
 
-// Unmeasured warm-up, the same size on our side (BenchCommand's queue): min(1000, JOBS) jobs through a queue and
+// Unmeasured warm-up, the same size on our side (BenchCommand's queue --warmup): min(WARMUP, JOBS) jobs through a queue and
 // worker of their own first, so that the measured window (and its CPU per 1,000 jobs) does not count compiling.
-const warmup = Math.min(1000, jobs);
+const warmup = Math.min(Number(process.env.WARMUP ?? 1000), jobs);
 {
   const warmName = `${name}-warmup`;
   const warmQueue = new Queue(warmName, { connection });

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.redisson.api.RScript;
@@ -38,6 +39,7 @@ public final class JobQueue {
     this.redis = redis;
     this.keys = keys;
     this.script = redis.getScript(StringCodec.INSTANCE);
+    this.enqueueWaitNanos = enqueueWait(redis) * 1_000_000;
     String prelude = resource("prelude");
     for (String name : List.of("enqueue", "enqueue_all", "claim", "extend", "ack", "ack_claim", "retry", "deadletter", "release", "reap",
         "requeue", "purge", "drop", "permit_acquire", "permit_release", "onec_health", "reconcile", "rehome")) {
@@ -120,12 +122,188 @@ public final class JobQueue {
   /**
    * Queues one export unless the order already has a job. {@code traceparent}: the caller's W3C trace context,
    * kept with the job so that the worker continues the trace; null or an invalid value records none.
+   *
+   * <p>Callers that share this queue share its Redis calls (the payment processor's threads): a caller finding no
+   * enqueue on the wire sends its own at once (enqueue.lua, no added wait); callers arriving while one is on the
+   * wire join the next call, sent as soon as it answers: one enqueue_all.lua call for all of them (each id with its
+   * own traceparent, each caller answered its own result; an id asked for twice is queued once). The wait is
+   * bounded by the client's command timeout; a Redis failure fails every caller of that call.
    */
   public EnqueueResult enqueue(String orderId, String source, String traceparent) {
     String trace = validTraceparent(traceparent);
-    List<Object> r = eval("enqueue", List.of(keys.ready(), keys.wake(), keys.stats()), keys.prefix(), orderId, source,
-        trace == null ? "" : trace);
-    return new EnqueueResult("queued".equals(r.get(0)), (String) r.get(1));
+    PendingEnqueue mine = new PendingEnqueue(orderId, source, trace == null ? "" : trace,
+        System.nanoTime() + enqueueWaitNanos, new CompletableFuture<>());
+    watch(mine);
+    boolean lead;
+    synchronized (enqueueLock) {
+      lead = enqueueOnWire < ENQUEUES_ON_WIRE;
+      if (lead) {
+        enqueueOnWire++;
+      } else {
+        enqueueWaiting.add(mine);
+      }
+    }
+    if (lead) {
+      send(List.of(mine));
+    }
+    return await(mine.result());
+  }
+
+  /** One caller of {@link #enqueue(String, String, String)}, its deadline and the answer it waits for. */
+  private record PendingEnqueue(String orderId, String source, String trace, long deadlineNanos,
+      CompletableFuture<EnqueueResult> result) {}
+
+  /** Enqueue calls on the wire at once; callers arriving meanwhile wait for the next one. */
+  static final int ENQUEUES_ON_WIRE = 1; // 2 measured slower: smaller batches, more wake-ups (issue 15)
+  private final Object enqueueLock = new Object();
+  private int enqueueOnWire;
+  private ArrayList<PendingEnqueue> enqueueWaiting = new ArrayList<>();
+  /** How long a caller waits for its answer: the client's command timeout (and its retries). */
+  private final long enqueueWaitNanos;
+  /**
+   * Callers still waiting, for the watchdog that fails those past their deadline (one shared timer per queue
+   * instead of a timed wait per caller, which costs each enqueue a timer of its own).
+   */
+  private final java.util.concurrent.ConcurrentLinkedQueue<PendingEnqueue> enqueueOpen =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean watchdogStarted =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "onec-enqueue-watchdog");
+        t.setDaemon(true);
+        return t;
+      });
+
+  private void watch(PendingEnqueue pending) {
+    enqueueOpen.add(pending);
+    if (!watchdogStarted.get() && watchdogStarted.compareAndSet(false, true)) {
+      // A weak reference: a queue nobody uses any more is not kept alive by its watchdog, which then stops.
+      java.lang.ref.WeakReference<JobQueue> queue = new java.lang.ref.WeakReference<>(this);
+      long period = Math.max(5, enqueueWaitNanos / 1_000_000 / 10);
+      WATCHDOG.scheduleWithFixedDelay(() -> {
+        JobQueue q = queue.get();
+        if (q == null) {
+          throw new java.util.concurrent.CancellationException("queue gone"); // ends the schedule
+        }
+        q.failOverdueEnqueues();
+      }, period, period, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The watchdog's round: callers past their deadline get a timeout; answered ones leave the list. */
+  private void failOverdueEnqueues() {
+    long now = System.nanoTime();
+    for (var it = enqueueOpen.iterator(); it.hasNext(); ) {
+      PendingEnqueue p = it.next();
+      if (p.result().isDone()) {
+        it.remove();
+      } else if (now - p.deadlineNanos() > 0) {
+        p.result().completeExceptionally(new org.redisson.client.RedisTimeoutException(
+            "no answer from Redis to the enqueue in " + enqueueWaitNanos / 1_000_000 + " ms"));
+        it.remove();
+      }
+    }
+  }
+
+  /**
+   * Sends the callers' enqueues (enqueue.lua for one, enqueue_all.lua per source and {@link #BULK_BATCH} ids for
+   * more); when every call has answered, the callers that arrived meanwhile go in the next send.
+   */
+  private void send(List<PendingEnqueue> batch) {
+    List<CompletableFuture<?>> calls = new ArrayList<>(1);
+    try {
+      if (batch.size() == 1) {
+        PendingEnqueue p = batch.get(0);
+        calls.add(evalAsync("enqueue", List.of(keys.ready(), keys.wake(), keys.stats()), keys.prefix(), p.orderId(),
+            p.source(), p.trace()).toCompletableFuture().whenComplete((r, e) -> {
+              if (e != null) {
+                p.result().completeExceptionally(e);
+              } else {
+                p.result().complete(new EnqueueResult("queued".equals(r.get(0)), (String) r.get(1)));
+              }
+            }));
+      } else {
+        Map<String, List<PendingEnqueue>> bySource = new java.util.LinkedHashMap<>();
+        for (PendingEnqueue p : batch) {
+          bySource.computeIfAbsent(p.source(), k -> new ArrayList<>()).add(p);
+        }
+        for (List<PendingEnqueue> group : bySource.values()) {
+          for (int from = 0; from < group.size(); from += BULK_BATCH) {
+            List<PendingEnqueue> part = group.subList(from, Math.min(group.size(), from + BULK_BATCH));
+            List<String> ids = new ArrayList<>(part.size());
+            List<String> traces = new ArrayList<>(part.size());
+            for (PendingEnqueue p : part) {
+              ids.add(p.orderId());
+              traces.add(p.trace());
+            }
+            calls.add(enqueueAllAsync(ids, traces, part.get(0).source()).toCompletableFuture()
+                .whenComplete((results, e) -> {
+                  for (int i = 0; i < part.size(); i++) {
+                    if (e != null) {
+                      part.get(i).result().completeExceptionally(e);
+                    } else {
+                      part.get(i).result().complete(results.get(i));
+                    }
+                  }
+                }));
+          }
+        }
+      }
+    } catch (RuntimeException e) { // the client refused the call (shut down): this batch fails, the next goes on
+      for (PendingEnqueue p : batch) {
+        p.result().completeExceptionally(e);
+      }
+    }
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> sendWaiting());
+  }
+
+  /** A call on the wire has answered: send whoever arrived meanwhile, or let the next caller go at once. */
+  private void sendWaiting() {
+    List<PendingEnqueue> next;
+    synchronized (enqueueLock) {
+      enqueueWaiting.removeIf(p -> p.result().isDone()); // timed out while waiting
+      if (enqueueWaiting.isEmpty()) {
+        enqueueOnWire--;
+        return;
+      }
+      next = enqueueWaiting;
+      enqueueWaiting = new ArrayList<>();
+    }
+    send(next);
+  }
+
+  /**
+   * The caller's answer. The wait needs no timer of its own: the watchdog fails it at its deadline (and every call
+   * on the wire is bounded by the client's timeout anyway).
+   */
+  private static EnqueueResult await(CompletableFuture<EnqueueResult> result) {
+    try {
+      return result.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new QueueUnavailableException("Redis unavailable: " + cause.getMessage(), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result.completeExceptionally(e);
+      throw new QueueUnavailableException("interrupted while waiting for Redis", e);
+    }
+  }
+
+  /** {@link #enqueueWaitNanos} in ms from the client's configuration: timeout × (1 + retries), retry pauses. */
+  private static long enqueueWait(RedissonClient redis) {
+    try {
+      org.redisson.config.Config config = redis.getConfig();
+      org.redisson.config.BaseConfig<?> base = config.isClusterConfig() ? config.useClusterServers()
+          : config.isSingleConfig() ? config.useSingleServer() : null;
+      if (base != null) {
+        int attempts = 1 + Math.max(0, base.getRetryAttempts());
+        return (long) base.getTimeout() * attempts + 1000L * (attempts - 1) + 50;
+      }
+    } catch (RuntimeException e) {
+      // a client configured otherwise (tests): the default below
+    }
+    return 10_000;
   }
 
   /** Order ids per script call of the bulk moves ({@link #enqueueAll}). */
@@ -140,18 +318,30 @@ public final class JobQueue {
     List<EnqueueResult> results = new ArrayList<>(orderIds.size());
     for (int from = 0; from < orderIds.size(); from += BULK_BATCH) {
       List<String> batch = orderIds.subList(from, Math.min(orderIds.size(), from + BULK_BATCH));
-      List<String> args = new ArrayList<>(2 + batch.size());
-      args.add(keys.prefix());
-      args.add(source);
-      args.addAll(batch);
-      for (Object r : eval("enqueue_all", List.of(keys.ready(), keys.wake(), keys.stats()),
-          args.toArray(String[]::new))) {
-        String answer = r.toString();
+      results.addAll(join(enqueueAllAsync(batch, null, source)));
+    }
+    return results;
+  }
+
+  /** One enqueue_all.lua call: ids with their traceparents ('' or null for none; {@code traces} null: none). */
+  private CompletionStage<List<EnqueueResult>> enqueueAllAsync(List<String> ids, List<String> traces, String source) {
+    String[] args = new String[2 + ids.size() * 2];
+    args[0] = keys.prefix();
+    args[1] = source;
+    for (int i = 0; i < ids.size(); i++) {
+      String trace = traces == null ? null : traces.get(i);
+      args[2 + 2 * i] = ids.get(i);
+      args[3 + 2 * i] = trace == null ? "" : trace;
+    }
+    return evalAsync("enqueue_all", List.of(keys.ready(), keys.wake(), keys.stats()), args).thenApply(r -> {
+      List<EnqueueResult> results = new ArrayList<>(r.size());
+      for (Object o : r) {
+        String answer = o.toString();
         results.add("queued".equals(answer) ? new EnqueueResult(true, JobState.READY.wire())
             : new EnqueueResult(false, answer));
       }
-    }
-    return results;
+      return results;
+    });
   }
 
   /** Leases the oldest ready job (after promoting due retries), or says when to look again. */
@@ -693,6 +883,15 @@ public final class JobQueue {
     scriptCalls.increment();
     return asList(script.eval(keyList.get(0), RScript.Mode.READ_WRITE, scripts.get(name),
         RScript.ReturnType.LIST, new ArrayList<Object>(keyList), (Object[]) args));
+  }
+
+  /** Waits for an async call as a synchronous one would: Redisson's exception, not a CompletionException. */
+  private static <T> T join(CompletionStage<T> call) {
+    try {
+      return call.toCompletableFuture().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 
   /** A script's answer as a list: a single value (a script returning a number) becomes a list of one. */
