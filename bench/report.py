@@ -97,7 +97,8 @@ if any("cpu_ms_per_1000_jobs" in r for r in noop):
 enq = by("queue_enqueue")
 enqueue_ratios = {}  # mode -> median ratio
 if enq:
-    print("\nEnqueue alone, jobs/s per run (ours one script call a job vs BullMQ's add with as many in flight; in bulk:"
+    print("\nEnqueue alone, jobs/s per run (ours JobQueue.enqueue from 32 threads, whose concurrent calls share script"
+          " calls, vs BullMQ's add with 32 in flight; in bulk:"
           " ours' bulk enqueue vs addBulk, 1,000 a call); CPU ms per 1,000 jobs, producer process + Redis = total"
           " (median):\n")
     print("| enqueue | onec-exporter jobs/s | BullMQ jobs/s | ratio ours/BullMQ (per run) | onec-exporter CPU | BullMQ CPU |")

@@ -61,8 +61,9 @@ class BenchCommandTest {
     JsonNode enqueue = run("queue-enqueue", "--jobs", "200", "--producers", "4");
     assertThat(enqueue.get("mode").asText()).isEqualTo("single");
     assertThat(enqueue.get("enqueue_per_s").asLong()).isPositive();
-    // At least one script call a job (Redis is server-wide: other clients of a shared Redis may add to it).
-    assertThat(enqueue.get("redis_scripts_per_job").asDouble()).isGreaterThanOrEqualTo(1.0);
+    // Script calls carry the enqueues; concurrent callers share them, so fewer than one a job is expected (Redis's
+    // counts are server-wide: other clients of a shared Redis may add to them).
+    assertThat(enqueue.get("redis_scripts_per_job").asDouble()).isPositive();
 
     emulator.reset();
     JsonNode e2e = run("e2e", "--jobs", "40", "--latency-ms", "20", "--cap", "2", "--concurrency", "8");
