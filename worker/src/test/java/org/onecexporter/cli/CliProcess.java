@@ -9,24 +9,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs {@code onec-exporter} as a separate JVM, as a user's shell would, with exactly the given environment. */
-final class CliProcess {
+/**
+ * Runs {@code onec-exporter} (or another main class of this classpath) as a separate JVM, as a user's shell would,
+ * with exactly the given environment.
+ */
+public final class CliProcess {
   record Result(int exitCode, String stdout, String stderr) {}
 
   private CliProcess() {}
 
-  static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+  /** A JVM for {@code mainClass} with exactly {@code env} (plus PATH), stdin from /dev/null. */
+  private static ProcessBuilder builder(Map<String, String> env, String mainClass, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(OnecExporterCli.class.getName());
+    command.add(mainClass);
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> processEnv = builder.environment();
     processEnv.clear();
     processEnv.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     processEnv.putAll(new HashMap<>(env));
+    return builder;
+  }
+
+  /** Starts {@code mainClass} in the background (a worker, the enqueuer service); its output goes to {@code output}. */
+  public static Process start(Map<String, String> env, Path output, String mainClass, String... args)
+      throws IOException {
+    return builder(env, mainClass, args).redirectErrorStream(true).redirectOutput(output.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+  }
+
+  static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    ProcessBuilder builder = builder(env, OnecExporterCli.class.getName(), args);
+    List<String> command = builder.command();
     Process process = builder.start();
     process.getOutputStream().close();
     var stdout = process.getInputStream();

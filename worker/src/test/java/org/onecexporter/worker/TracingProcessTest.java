@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.File;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.onecexporter.cli.CliProcess;
 import org.onecexporter.cli.OnecExporterCli;
 import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
@@ -61,21 +61,12 @@ class TracingProcessTest {
 
   private Process start(String name, String mainClass, List<String> args, Map<String, String> extra)
       throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), mainClass));
-    command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command);
-    Map<String, String> env = builder.environment();
-    env.clear();
-    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    env.putAll(db.env());
+    Map<String, String> env = new java.util.HashMap<>(db.env());
     env.put("REDIS_URL", redis.url());
     env.put("QUEUE_PREFIX", redis.prefix());
     env.put("LOG_DIR", logDir.toString());
     env.putAll(extra);
-    builder.redirectErrorStream(true).redirectOutput(logDir.resolve(name + ".out").toFile());
-    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Process process = builder.start();
+    Process process = CliProcess.start(env, logDir.resolve(name + ".out"), mainClass, args.toArray(String[]::new));
     processes.add(process);
     return process;
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.onecexporter.cli.CliProcess;
 import org.onecexporter.cli.OnecExporterCli;
 import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
@@ -57,13 +57,7 @@ class WorkerProcessTest {
   }
 
   private Process startWorkerProcess(String id, Map<String, String> extra) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), OnecExporterCli.class.getName(), "worker");
-    Map<String, String> env = builder.environment();
-    env.clear();
-    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    env.putAll(db.env());
+    Map<String, String> env = new java.util.HashMap<>(db.env());
     env.put("REDIS_URL", redis.url());
     env.put("QUEUE_PREFIX", redis.prefix());
     env.put("ONEC_BASE_URL", emulator.baseUrl());
@@ -72,9 +66,7 @@ class WorkerProcessTest {
     env.put("LOG_DIR", logDir.toString());
     env.put("WORKER_ID", id);
     env.putAll(extra);
-    builder.redirectErrorStream(true).redirectOutput(logDir.resolve(id + ".out").toFile());
-    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Process process = builder.start();
+    Process process = CliProcess.start(env, logDir.resolve(id + ".out"), OnecExporterCli.class.getName(), "worker");
     processes.add(process);
     return process;
   }
