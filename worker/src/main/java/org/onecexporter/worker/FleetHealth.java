@@ -2,7 +2,6 @@ package org.onecexporter.worker;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -35,10 +34,10 @@ final class FleetHealth {
   private final Duration open;
   private final Duration maxOpen;
   private final String workerId;
-  private final Consumer<CircuitBreaker.State> onTransition;
-  private volatile CircuitBreaker.State state = CircuitBreaker.State.CLOSED;
+  private final Consumer<CircuitState> onTransition;
+  private volatile CircuitState state = CircuitState.CLOSED;
 
-  FleetHealth(JobQueue queue, WorkerConfig config, Consumer<CircuitBreaker.State> onTransition) {
+  FleetHealth(JobQueue queue, WorkerConfig config, Consumer<CircuitState> onTransition) {
     this.queue = queue;
     this.threshold = config.circuitFailures();
     this.open = config.circuitOpen();
@@ -61,7 +60,7 @@ final class FleetHealth {
     return job != null && job.probe() ? job.token() : null;
   }
 
-  CircuitBreaker.State state() {
+  CircuitState state() {
     return state;
   }
 
@@ -70,7 +69,7 @@ final class FleetHealth {
     try {
       Health health = queue.onecHealth(report, job, threshold, open, maxOpen);
       if (report != HealthReport.RELEASE) {
-        view(health.down() ? CircuitBreaker.State.OPEN : CircuitBreaker.State.CLOSED);
+        view(health.down() ? CircuitState.OPEN : CircuitState.CLOSED);
       }
       return health;
     } catch (RuntimeException e) {
@@ -83,12 +82,12 @@ final class FleetHealth {
   void refresh() {
     Map<String, String> h = queue.redis().<String, String>getMap(queue.keys().onecHealth(), StringCodec.INSTANCE)
         .readAllMap();
-    view(!"down".equals(h.get("state")) ? CircuitBreaker.State.CLOSED
-        : h.containsKey("probe") ? CircuitBreaker.State.HALF_OPEN : CircuitBreaker.State.OPEN);
+    view(!"down".equals(h.get("state")) ? CircuitState.CLOSED
+        : h.containsKey("probe") ? CircuitState.HALF_OPEN : CircuitState.OPEN);
   }
 
-  private void view(CircuitBreaker.State to) {
-    CircuitBreaker.State from = state;
+  private void view(CircuitState to) {
+    CircuitState from = state;
     if (from == to) {
       return;
     }

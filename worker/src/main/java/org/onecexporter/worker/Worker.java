@@ -2,7 +2,6 @@ package org.onecexporter.worker;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -119,7 +118,7 @@ public final class Worker implements AutoCloseable {
   }
 
   /** 1C's fleet-wide health as this worker last saw it: CLOSED (up), OPEN (down), HALF_OPEN (a probe calls). */
-  public CircuitBreaker.State circuitState() {
+  public CircuitState circuitState() {
     return health.state();
   }
 

@@ -1,6 +1,5 @@
 package org.onecexporter.worker;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -35,7 +34,7 @@ public final class WorkerMetrics implements ExportObserver {
   private final AtomicLong oldestWaitingMillis = new AtomicLong();
   private final AtomicInteger callsInFlight = new AtomicInteger();
   private final AtomicInteger evictionUnsafe = new AtomicInteger();
-  private volatile Supplier<CircuitBreaker.State> circuitState = () -> CircuitBreaker.State.CLOSED;
+  private volatile Supplier<CircuitState> circuitState = () -> CircuitState.CLOSED;
 
   public WorkerMetrics() {
     callDuration = Timer.builder("onec_call_duration")
@@ -136,10 +135,10 @@ public final class WorkerMetrics implements ExportObserver {
   }
 
   /** 1C's fleet-wide health as this worker last read it (the same on every worker: use max()). */
-  void circuit(Supplier<CircuitBreaker.State> state) {
+  void circuit(Supplier<CircuitState> state) {
     this.circuitState = state; // held strongly: gauges keep only weak references
-    for (CircuitBreaker.State each : new CircuitBreaker.State[] {
-        CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN, CircuitBreaker.State.HALF_OPEN}) {
+    for (CircuitState each : new CircuitState[] {
+        CircuitState.CLOSED, CircuitState.OPEN, CircuitState.HALF_OPEN}) {
       Gauge.builder("onec_circuit_state", this, m -> m.circuitState.get() == each ? 1 : 0)
           .tag("state", each.name().toLowerCase(Locale.ROOT))
           .description("1 for 1C's fleet-wide health: closed (up), open (down: only probes call it), half_open "
@@ -148,7 +147,7 @@ public final class WorkerMetrics implements ExportObserver {
     }
   }
 
-  void circuitTransition(CircuitBreaker.State to) {
+  void circuitTransition(CircuitState to) {
     Counter.builder("onec_circuit_transitions").tag("to", to.name().toLowerCase(Locale.ROOT))
         .description("Changes of 1C's fleet-wide health as this worker saw them").register(registry).increment();
   }

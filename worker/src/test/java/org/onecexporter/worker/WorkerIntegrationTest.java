@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -269,7 +268,7 @@ class WorkerIntegrationTest {
       queue.enqueue(Long.toString(id), "test");
     }
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> worker.circuitState() == CircuitBreaker.State.OPEN);
+    await().atMost(Duration.ofSeconds(5)).until(() -> worker.circuitState() == CircuitState.OPEN);
     int callsWhileOpen = emulator.received().size();
     await().pollDelay(Duration.ofMillis(1000)).atMost(Duration.ofSeconds(2)).until(() -> true);
     assertThat(emulator.received().size()).as("no calls while the circuit is open").isLessThanOrEqualTo(callsWhileOpen);
