@@ -25,4 +25,22 @@ class InvoiceEnqueuerWithoutTracingTest {
       assertThat(redis.queue().job("8002")).containsEntry("traceparent", given);
     }
   }
+
+  @Test
+  void works_for_a_payment_processor_without_the_opentelemetry_api(TestRedis redis) throws Exception {
+    String classpath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .filter(entry -> !entry.contains("opentelemetry")).collect(java.util.stream.Collectors.joining(
+            java.io.File.pathSeparator));
+    String given = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    ProcessBuilder builder = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", classpath, WithoutOpenTelemetryMain.class.getName(), "8003", given);
+    builder.environment().put("REDIS_URL", redis.url());
+    builder.environment().put("QUEUE_PREFIX", redis.prefix());
+    builder.redirectErrorStream(true);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(output).as(output).contains("opentelemetry_absent=true status=QUEUED");
+    assertThat(redis.queue().job("8003")).containsEntry("traceparent", given).containsEntry("state", "ready");
+  }
 }

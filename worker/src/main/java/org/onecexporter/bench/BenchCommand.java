@@ -225,8 +225,8 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Enqueue alone, one script call per job ({@code JobQueue.enqueue}, as the payment path calls it) from
-   * {@code producers} threads; BullMQ's counterpart is bench/bullmq/enqueue.mjs with {@code add}. The bulk enqueue
+   * Enqueue alone, {@code JobQueue.enqueue} (as the payment path calls it) from {@code producers} threads, whose
+   * concurrent calls share script calls; BullMQ's counterpart is bench/bullmq/enqueue.mjs with {@code add}. The bulk enqueue
    * is {@code bench enqueue-bulk}.
    */
   private ObjectNode enqueueOnly(Env env) throws Exception {
