@@ -29,11 +29,33 @@ public record Manifest(
     String configurationName,
     String configurationUuid,
     SortedMap<String, MdObject> objects,
-    SortedSet<String> missing) {
+    SortedSet<String> missing,
+    RunTime runTime) {
 
   /** Objects listed in objects.txt that the release does not have; empty (and absent from the file) when none. */
   public Manifest {
     missing = missing == null ? new java.util.TreeSet<>() : missing;
+    runTime = runTime == null ? new RunTime(null, null, null) : runTime;
+  }
+
+  /**
+   * What UNF does at run time with the listed objects, as far as its metadata tells: fillChecking names the attributes
+   * a user's save requires (FillChecking = ShowError; "Документ.СчетНаОплату" for the header,
+   * "Документ.СчетНаОплату.Запасы" for a tabular section's columns); restrictedRights, role by role, the rights on
+   * listed objects that carry a record-level restriction (restrictionByCondition: a query without РАЗРЕШЕННЫЕ fails
+   * on a hidden row); closedPeriodControl the listed objects that ДатыЗапретаИзмененияПереопределяемый registers for
+   * closed-period checks (a write in a closed period is refused).
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record RunTime(
+      SortedMap<String, SortedSet<String>> fillChecking,
+      SortedMap<String, SortedMap<String, SortedSet<String>>> restrictedRights,
+      SortedSet<String> closedPeriodControl) {
+    public RunTime {
+      fillChecking = fillChecking == null ? new java.util.TreeMap<>() : fillChecking;
+      restrictedRights = restrictedRights == null ? new java.util.TreeMap<>() : restrictedRights;
+      closedPeriodControl = closedPeriodControl == null ? new java.util.TreeSet<>() : closedPeriodControl;
+    }
   }
 
   /** A configuration object: only the sections that apply to its kind are present. */

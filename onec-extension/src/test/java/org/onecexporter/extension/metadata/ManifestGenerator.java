@@ -93,6 +93,7 @@ public final class ManifestGenerator {
   static Manifest generate(Reader reader, List<String> objects) throws IOException {
     SortedMap<String, MdObject> found = new TreeMap<>();
     SortedSet<String> missing = new TreeSet<>();
+    Manifest.RunTime runTime = new Manifest.RunTime(null, null, null);
     for (String key : objects) {
       String[] parts = key.split("\\.", 2);
       String english = MetadataXml.KINDS.get(parts[0]);
@@ -100,14 +101,18 @@ public final class ManifestGenerator {
         throw new IllegalArgumentException("objects.txt: unknown kind in " + key);
       }
       MdObject object = reader.read(parts[0], english, parts[1], objects);
+      if (object != null) {
+        reader.runTimeFacts(parts[0], english, parts[1], objects, runTime);
+      }
       if (object == null) {
         missing.add(key);
       } else {
         found.put(key, object);
       }
     }
+    runTime.closedPeriodControl().addAll(reader.closedPeriodControl(objects));
     return new Manifest(reader.release, reader.source, reader.configurationName, reader.configurationUuid, found,
-        missing);
+        missing, runTime);
   }
 
   private static boolean ours(String name) {
@@ -145,6 +150,73 @@ public final class ManifestGenerator {
     abstract List<String> type(Element item);
 
     abstract SortedSet<String> predefined(Element object, String english, String name);
+
+    /** The item's FillChecking property (ShowError, ShowWarning, DontCheck) or null. */
+    abstract String fillChecking(Element item);
+
+    /** Fill checks of an object and its tabular sections, and record-level restrictions of a role. */
+    void runTimeFacts(String kind, String english, String name, List<String> listed, Manifest.RunTime out) {
+      String key = kind + "." + name;
+      if (english.equals("Role")) {
+        SortedMap<String, SortedSet<String>> restricted = restrictedRights(rightsFile(name), listed);
+        if (!restricted.isEmpty()) {
+          out.restrictedRights().put(key, restricted);
+        }
+        return;
+      }
+      if (!english.equals("Document") && !english.equals("Catalog")) {
+        return;
+      }
+      Element object = objectElement(objectFile(english, name));
+      SortedSet<String> header = required(items(object, "Attribute"));
+      if (!header.isEmpty()) {
+        out.fillChecking().put(key, header);
+      }
+      for (Element ts : items(object, "TabularSection")) {
+        SortedSet<String> columns = required(items(ts, "Attribute"));
+        if (ours(name(ts)) && !columns.isEmpty()) {
+          out.fillChecking().put(key + "." + name(ts), columns);
+        }
+      }
+    }
+
+    private SortedSet<String> required(List<Element> items) {
+      SortedSet<String> out = new TreeSet<>();
+      for (Element item : items) {
+        if (ours(name(item)) && "ShowError".equals(fillChecking(item))) {
+          out.add(name(item));
+        }
+      }
+      return out;
+    }
+
+    /**
+     * The listed objects that ДатыЗапретаИзмененияПереопределяемый names (as "Документ.X" or Метаданные.Документы.X)
+     * in its procedure of data sources for closed-period checks.
+     */
+    SortedSet<String> closedPeriodControl(List<String> listed) throws IOException {
+      SortedSet<String> out = new TreeSet<>();
+      Path module = moduleFile("CommonModule", "ДатыЗапретаИзмененияПереопределяемый", "Module");
+      if (module == null || !Files.exists(module)) {
+        return out;
+      }
+      String text = Files.readString(module, StandardCharsets.UTF_8);
+      int start = text.indexOf("Процедура ЗаполнитьИсточникиДанныхДляПроверкиЗапретаИзменения(");
+      if (start < 0) {
+        return out;
+      }
+      int end = text.indexOf("КонецПроцедуры", start);
+      String body = text.substring(start, end < 0 ? text.length() : end);
+      java.util.regex.Matcher m = java.util.regex.Pattern
+          .compile("\"Документ\\.([\\p{L}\\p{N}_]+)\"|Метаданные\\.Документы\\.([\\p{L}\\p{N}_]+)").matcher(body);
+      while (m.find()) {
+        String key = "Документ." + (m.group(1) != null ? m.group(1) : m.group(2));
+        if (listed.contains(key)) {
+          out.add(key);
+        }
+      }
+      return out;
+    }
 
     List<String> definedType(String name) {
       return definedTypes.computeIfAbsent(name, n -> {
@@ -261,6 +333,31 @@ public final class ManifestGenerator {
       }
       return out;
     }
+  }
+
+  /** Role rights with a record-level restriction (restrictionByCondition), object by object, for listed objects. */
+  private static SortedMap<String, SortedSet<String>> restrictedRights(Path file, List<String> listed) {
+    SortedMap<String, SortedSet<String>> out = new TreeMap<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    for (Element o : children(MetadataXml.parse(file).getDocumentElement(), "object")) {
+      String[] name = text(o, "name").split("\\.");
+      String key = name.length == 2 ? MetadataXml.russianKind(name[0]) + "." + name[1] : null;
+      if (key == null || !listed.contains(key)) {
+        continue;
+      }
+      SortedSet<String> restricted = new TreeSet<>();
+      for (Element r : children(o, "right")) {
+        if ("true".equals(text(r, "value")) && child(r, "restrictionByCondition") != null) {
+          restricted.add(text(r, "name"));
+        }
+      }
+      if (!restricted.isEmpty()) {
+        out.put(key, restricted);
+      }
+    }
+    return out;
   }
 
   static String refType(String english, String name) {
@@ -404,6 +501,11 @@ public final class ManifestGenerator {
     }
 
     @Override
+    String fillChecking(Element item) {
+      return text(child(item, "Properties"), "FillChecking");
+    }
+
+    @Override
     SortedSet<String> predefined(Element object, String english, String name) {
       SortedSet<String> out = new TreeSet<>();
       Path file = root.resolve(FOLDERS.get(english)).resolve(name).resolve("Ext").resolve("Predefined.xml");
@@ -475,6 +577,11 @@ public final class ManifestGenerator {
     @Override
     List<String> type(Element item) {
       return MetadataXml.edtType(child(item, "type"), this::definedType);
+    }
+
+    @Override
+    String fillChecking(Element item) {
+      return text(item, "fillChecking");
     }
 
     @Override
