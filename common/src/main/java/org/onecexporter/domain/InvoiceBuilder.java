@@ -86,8 +86,9 @@ public final class InvoiceBuilder {
         problems.add(where + ": quantity " + plain(line.quantity()) + " is above " + plain(ContractLimits.MAX_QUANTITY));
         lineOk = false;
       }
-      if (line.price() == null || line.price().signum() < 0) {
-        problems.add(where + ": price " + plain(line.price()) + " is negative or empty");
+      if (line.price() == null || line.price().signum() <= 0) {
+        // УНФ's filling check requires Цена on every invoice line: a free line would make an invoice nobody can post.
+        problems.add(where + ": price " + plain(line.price()) + " is not above 0 (1C requires a price on every line)");
         lineOk = false;
       } else if (!fitsMoney(line.price())) {
         problems.add(where + ": price " + plain(line.price()) + " exceeds NUMERIC(14,2)");

@@ -88,9 +88,18 @@ class InvoiceBuilderTest {
             "line 1: articul is empty",
             "line 1: name is empty",
             "line 1: quantity 0 is not positive",
-            "line 1: price -5 is negative or empty",
+            "line 1: price -5 is not above 0 (1C requires a price on every line)",
             "line 2: quantity 1.0001 exceeds NUMERIC(15,3)",
             "line 2: price 1.001 exceeds NUMERIC(14,2)"));
+  }
+
+  @Test
+  void a_free_line_is_rejected_before_numbering_because_unf_requires_a_price_on_every_line() {
+    Order order = anOrderWithoutItems(8).item("GIFT-1", "Gift", "1", "0").toOrder();
+    assertThatThrownBy(() -> builder.prepare(order))
+        .isInstanceOf(InvalidOrderException.class)
+        .satisfies(e -> assertThat(((InvalidOrderException) e).problems())
+            .containsExactly("line 1: price 0 is not above 0 (1C requires a price on every line)"));
   }
 
   @Test

@@ -234,6 +234,35 @@ public final class EmulatorServer implements AutoCloseable {
         answer(exchange, answerAt, 503, "application/json; charset=utf-8", json(notConfigured));
         return;
       }
+      case VAT_OUTDATED -> {
+        exchange.getResponseHeaders().set("Retry-After", "300");
+        ObjectNode vat = JSON.createObjectNode().put("status", "not_configured");
+        vat.putArray("errors").add("vat: the general VAT rate in 1C for the invoice date is 20 %, the law sets 22 % from"
+            + " 2026-01-01: update UNF to a release that knows the rate or set up the VAT rates");
+        answer(exchange, answerAt, 503, "application/json; charset=utf-8", json(vat));
+        return;
+      }
+      case PERIOD_CLOSED -> {
+        ObjectNode closed = JSON.createObjectNode().put("status", "period_closed");
+        closed.putArray("errors").add("date: the invoice date lies in a period closed for changes in 1C"
+            + " (даты запрета изменения) for the organisation of the settings");
+        answer(exchange, answerAt, 422, "application/json; charset=utf-8", json(closed));
+        return;
+      }
+      case ACCESS_DENIED -> {
+        ObjectNode denied = JSON.createObjectNode().put("status", "access_denied");
+        denied.putArray("errors").add("rights: the 1C user of the service may not add Справочник.Контрагенты:"
+            + " check its access group profile (README of the extension)");
+        answer(exchange, answerAt, 403, "application/json; charset=utf-8", json(denied));
+        return;
+      }
+      case NOT_FILLABLE -> {
+        ObjectNode unfilled = JSON.createObjectNode().put("status", "error");
+        unfilled.putArray("errors").add("items[0]: 1C requires ЕдиницаИзмерения on the line (the product card has no"
+            + " unit)");
+        answer(exchange, answerAt, 400, "application/json; charset=utf-8", json(unfilled));
+        return;
+      }
       case ERROR_429 -> {
         exchange.getResponseHeaders().set("Retry-After", "1");
         answer(exchange, answerAt, 429, "text/plain; charset=utf-8", "Too Many Requests");

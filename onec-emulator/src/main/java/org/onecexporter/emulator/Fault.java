@@ -26,7 +26,18 @@ public enum Fault {
   /** Drops the connection without creating anything. */
   DROP,
   /** 503 {"status":"not_configured"} with Retry-After: 300, as the extension answers while its settings are missing. */
-  NOT_CONFIGURED;
+  NOT_CONFIGURED,
+  /**
+   * 503 not_configured for an outdated VAT table, as the extension answers when the general rate of a 2026 date is not
+   * 22 % (a UNF release older than the rate, or rates not set up).
+   */
+  VAT_OUTDATED,
+  /** 422 {"status":"period_closed"}: the invoice's date lies in a period closed for the organisation (даты запрета). */
+  PERIOD_CLOSED,
+  /** 403 {"status":"access_denied"}: the service's 1C user lacks a right it needs (role or access group). */
+  ACCESS_DENIED,
+  /** 400 {"status":"error"} naming a line's field that UNF's filling check requires (a price of 0, no unit). */
+  NOT_FILLABLE;
 
   public static Fault parse(String text) {
     try {

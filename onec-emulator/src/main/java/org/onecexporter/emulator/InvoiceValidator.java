@@ -129,10 +129,12 @@ final class InvoiceValidator {
       errors.add(where + ".quantity must be above 0 and at most " + MAX_QUANTITY.toPlainString()
           + " with at most 3 decimals");
     }
-    boolean priceOk = price != null && price.signum() >= 0 && price.compareTo(MAX_PRICE) <= 0
+    // Above 0: УНФ's filling check requires Цена on every line of Запасы, so a free line could not be posted.
+    boolean priceOk = price != null && price.signum() > 0 && price.compareTo(MAX_PRICE) <= 0
         && price.stripTrailingZeros().scale() <= 2;
     if (price != null && !priceOk) {
-      errors.add(where + ".price must be from 0 to " + MAX_PRICE.toPlainString() + " with at most 2 decimals");
+      errors.add(where + ".price must be above 0 and at most " + MAX_PRICE.toPlainString()
+          + " with at most 2 decimals (УНФ requires a price on every line)");
     }
     if (!quantityOk || !priceOk || total == null) {
       return BigDecimal.ZERO;

@@ -115,6 +115,36 @@ class EmulatorServerTest {
   }
 
   @Test
+  void a_free_line_is_refused_as_unf_requires_a_price_on_every_line() throws Exception {
+    String free = VALID.replace("\"price\": 122334, \"total\": 244668", "\"price\": 0, \"total\": 0")
+        .replace("\"total\": 245168", "\"total\": 500");
+    HttpResponse<String> response = post(free);
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("items[0].price must be above 0");
+    assertThat(server.invoices()).isEmpty();
+  }
+
+  @Test
+  void the_run_time_refusals_of_the_extension_are_answered_as_it_answers_them() throws Exception {
+    server.faults().script(List.of(Fault.PERIOD_CLOSED, Fault.ACCESS_DENIED, Fault.VAT_OUTDATED, Fault.NOT_FILLABLE));
+
+    HttpResponse<String> closed = post(VALID);
+    assertThat(closed.statusCode()).isEqualTo(422);
+    assertThat(closed.body()).contains("\"status\":\"period_closed\"");
+    HttpResponse<String> denied = post(VALID);
+    assertThat(denied.statusCode()).isEqualTo(403);
+    assertThat(denied.body()).contains("\"status\":\"access_denied\"");
+    HttpResponse<String> vat = post(VALID);
+    assertThat(vat.statusCode()).isEqualTo(503);
+    assertThat(vat.headers().firstValue("Retry-After")).contains("300");
+    assertThat(vat.body()).contains("\"status\":\"not_configured\"", "22 %");
+    HttpResponse<String> unfilled = post(VALID);
+    assertThat(unfilled.statusCode()).isEqualTo(400);
+    assertThat(unfilled.body()).contains("items[0]: 1C requires ЕдиницаИзмерения");
+    assertThat(server.invoices()).isEmpty();
+  }
+
+  @Test
   void commit_then_drop_creates_the_invoice_but_sends_no_answer() {
     server.faults().script(List.of(Fault.COMMIT_THEN_DROP));
     assertThatThrownBy(() -> post(VALID)).isInstanceOf(IOException.class);
