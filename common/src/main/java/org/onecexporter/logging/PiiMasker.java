@@ -53,11 +53,6 @@ public final class PiiMasker {
     return result.length() > max ? result.substring(0, max) + "…" : result;
   }
 
-  private static final java.util.regex.Pattern PHONE_LIKE =
-      java.util.regex.Pattern.compile("\\+?\\d[\\d\\s()\\-.]{6,}\\d");
-  private static final java.util.regex.Pattern EMAIL =
-      java.util.regex.Pattern.compile("[\\p{L}\\d._%+-]+@[\\p{L}\\d-]+(\\.[\\p{L}\\d-]+)+");
-
   /**
    * Text from outside our code — 1C's answers, which like to name the buyer and the phone — made fit for a log, a
    * DLQ entry or a job record: personal JSON fields masked as in {@link #body}, then every occurrence of this
@@ -65,44 +60,237 @@ public final class PiiMasker {
    * or address, any formatting of the phone's digits), any run of 10 to 15 digits that looks like a phone and any
    * e-mail address masked, and the result capped at {@code max} characters. With masking off ({@code
    * LOG_PII=true}) only the cap applies.
+   *
+   * <p>Bounded whatever the text: the JSON pass is linear, and the text passes run over a window of {@code max}
+   * plus {@link #WINDOW_MARGIN} characters only, cut before masking; a value split by that cut is dropped rather
+   * than left half-masked.
    */
   public String foreign(String text, java.util.Collection<String> known, int max) {
     if (text == null || text.isEmpty()) {
       return "";
     }
-    String result = text;
-    if (enabled) {
-      result = body(result, Integer.MAX_VALUE);
-      for (String value : known) {
-        result = maskKnown(result, value);
-      }
-      result = PHONE_LIKE.matcher(result).replaceAll(match -> {
-        String digits = match.group().replaceAll("\\D", "");
-        return digits.length() >= 10 && digits.length() <= 15
-            ? java.util.regex.Matcher.quoteReplacement(phone(digits)) : java.util.regex.Matcher.quoteReplacement(match.group());
-      });
-      result = EMAIL.matcher(result).replaceAll("***@***");
+    if (!enabled) {
+      return cap(text, max);
     }
-    return result.length() > max ? result.substring(0, max) + "…" : result;
+    String result = body(text, Integer.MAX_VALUE);
+    boolean cut = result.length() > windowSize(max);
+    String window = cut ? dropSplitValue(capped(result, windowSize(max))) : result;
+    for (String value : known) {
+      window = maskKnown(window, value);
+    }
+    window = maskDigitRuns(window, knownPhoneDigits(known));
+    window = maskEmails(window);
+    return cut ? cap(window, max - 1) + "…" : cap(window, max);
+  }
+
+  /** How much text beyond the cap is masked: room for masks that shorten the text (a phone becomes ***67). */
+  static final int WINDOW_MARGIN = 1024;
+  /** A run of digits and separators this long or longer is not looked into further, it is one number. */
+  private static final int MAX_SEPARATOR_GAP = 3;
+  private static final int MAX_EMAIL_LOCAL = 64;
+  private static final int MAX_EMAIL_DOMAIN = 255;
+
+  private static int windowSize(int max) {
+    return max > Integer.MAX_VALUE - WINDOW_MARGIN ? Integer.MAX_VALUE : max + WINDOW_MARGIN;
+  }
+
+  /** At most {@code max} characters, never half of a surrogate pair. */
+  private static String capped(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    int end = Math.max(0, max);
+    if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    return text.substring(0, end);
+  }
+
+  private static String cap(String text, int max) {
+    return text.length() > max ? capped(text, max) + "…" : text;
+  }
+
+  /**
+   * The window's end after a cut: the word, number or address the cut went through is dropped whole (up to a
+   * bound), so that neither a name's first letters nor a phone's or card's first digits nor an e-mail's local part
+   * survive unmasked because the rest of them was cut off.
+   */
+  private static String dropSplitValue(String window) {
+    int end = window.length();
+    int floor = Math.max(0, end - WINDOW_MARGIN / 2);
+    while (end > floor && isTokenChar(window.charAt(end - 1))) {
+      end--;
+    }
+    while (end > floor && (isDigit(window.charAt(end - 1)) || isPhoneSeparator(window.charAt(end - 1))
+        || window.charAt(end - 1) == '+')) {
+      end--;
+    }
+    return window.substring(0, end);
+  }
+
+  private static boolean isTokenChar(char c) {
+    return Character.isLetterOrDigit(c) || Character.getType(c) == Character.NON_SPACING_MARK
+        || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '@' || Character.isSurrogate(c);
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isPhoneSeparator(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000b'
+        || c == '(' || c == ')' || c == '-' || c == '.';
+  }
+
+  /** The last ten digits of this order's phone (all of them when shorter), or null without a phone among them. */
+  private static String knownPhoneDigits(java.util.Collection<String> known) {
+    for (String value : known) {
+      if (isPhoneValue(value)) {
+        String digits = digitsOf(value);
+        return digits.length() > 10 ? digits.substring(digits.length() - 10) : digits;
+      }
+    }
+    return null;
+  }
+
+  private static boolean isPhoneValue(String value) {
+    if (value == null || value.isBlank()) {
+      return false;
+    }
+    String digits = digitsOf(value);
+    return digits.length() >= 7 && digits.length() * 2 >= value.strip().length();
+  }
+
+  private static String digitsOf(String value) {
+    StringBuilder digits = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      if (isDigit(value.charAt(i))) {
+        digits.append(value.charAt(i));
+      }
+    }
+    return digits.toString();
+  }
+
+  /**
+   * One pass over runs of digits (an optional leading {@code +}; digits separated by at most {@value
+   * #MAX_SEPARATOR_GAP} spaces, brackets, dashes or dots): a run with 10 to 15 digits (a phone in any formatting),
+   * or one that holds this order's phone ({@code phoneDigits}), becomes {@code ***} and its last two digits.
+   */
+  private String maskDigitRuns(String text, String phoneDigits) {
+    StringBuilder out = null;
+    int copied = 0;
+    int i = 0;
+    int n = text.length();
+    while (i < n) {
+      char c = text.charAt(i);
+      boolean plus = c == '+' && i + 1 < n && isDigit(text.charAt(i + 1));
+      if (!plus && !isDigit(c)) {
+        i++;
+        continue;
+      }
+      int start = i;
+      int j = plus ? i + 1 : i;
+      int end = j;
+      StringBuilder digits = new StringBuilder();
+      while (j < n) {
+        if (isDigit(text.charAt(j))) {
+          digits.append(text.charAt(j));
+          j++;
+          end = j;
+          continue;
+        }
+        int gap = j;
+        while (gap < n && gap - j < MAX_SEPARATOR_GAP && isPhoneSeparator(text.charAt(gap))) {
+          gap++;
+        }
+        if (gap > j && gap < n && isDigit(text.charAt(gap))) {
+          j = gap;
+        } else {
+          break;
+        }
+      }
+      int count = digits.length();
+      boolean phoneLike = count >= 10 && count <= 15;
+      boolean known = phoneDigits != null && digits.indexOf(phoneDigits) >= 0;
+      if (phoneLike || known) {
+        if (out == null) {
+          out = new StringBuilder(n);
+        }
+        out.append(text, copied, start).append(phone(digits.toString()));
+        copied = end;
+      }
+      i = end;
+    }
+    return out == null ? text : out.append(text, copied, n).toString();
+  }
+
+  /**
+   * E-mail addresses ({@code local@domain.tld}: up to {@value #MAX_EMAIL_LOCAL} characters before the {@code @},
+   * up to {@value #MAX_EMAIL_DOMAIN} after, at least one dot) become {@code ***@***}. Each {@code @} looks a bounded
+   * distance either way, so the pass is linear in the text.
+   */
+  private static String maskEmails(String text) {
+    StringBuilder out = null;
+    int copied = 0;
+    int at = text.indexOf('@');
+    while (at >= 0) {
+      int start = at;
+      while (start > copied && at - start < MAX_EMAIL_LOCAL && isLocalChar(text.charAt(start - 1))) {
+        start--;
+      }
+      int end = emailDomainEnd(text, at + 1);
+      if (start < at && end > 0) {
+        if (out == null) {
+          out = new StringBuilder(text.length());
+        }
+        out.append(text, copied, start).append("***@***");
+        copied = end;
+        at = text.indexOf('@', end);
+      } else {
+        at = text.indexOf('@', at + 1);
+      }
+    }
+    return out == null ? text : out.append(text, copied, text.length()).toString();
+  }
+
+  private static boolean isLocalChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+  }
+
+  private static boolean isDomainChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '-';
+  }
+
+  /** The end of a domain with at least one dot starting at {@code from}, or -1. */
+  private static int emailDomainEnd(String text, int from) {
+    int limit = Math.min(text.length(), from + MAX_EMAIL_DOMAIN);
+    int i = from;
+    int labels = 0;
+    int end = -1;
+    while (i < limit) {
+      int label = i;
+      while (i < limit && isDomainChar(text.charAt(i))) {
+        i++;
+      }
+      if (i == label) {
+        break;
+      }
+      labels++;
+      if (labels >= 2) {
+        end = i;
+      }
+      if (i < limit && text.charAt(i) == '.' && i + 1 < limit && isDomainChar(text.charAt(i + 1))) {
+        i++;
+      } else {
+        break;
+      }
+    }
+    return end;
   }
 
   private String maskKnown(String text, String value) {
-    if (value == null || value.isBlank()) {
+    if (value == null || value.isBlank() || isPhoneValue(value)) {
       return text;
-    }
-    String digits = value.replaceAll("\\D", "");
-    if (digits.length() >= 7 && digits.length() * 2 >= value.strip().length()) {
-      // a phone: its last 10 digits in any formatting (8 916 000-00-00, +7 (916) 000 00 00, 79160000000)
-      String tail = digits.length() > 10 ? digits.substring(digits.length() - 10) : digits;
-      StringBuilder regex = new StringBuilder();
-      for (int i = 0; i < tail.length(); i++) {
-        if (i > 0) {
-          regex.append("[\\s()\\-.]*");
-        }
-        regex.append(tail.charAt(i));
-      }
-      return java.util.regex.Pattern.compile("(\\+?\\d[\\s()\\-.]*)?" + regex).matcher(text)
-          .replaceAll(java.util.regex.Matcher.quoteReplacement(phone(digits)));
     }
     String result = text;
     for (String word : value.strip().split("[\\s,.;]+")) {
@@ -136,7 +324,7 @@ public final class PiiMasker {
     if (!enabled || value == null) {
       return value;
     }
-    String digits = value.replaceAll("\\D", "");
+    String digits = digitsOf(value);
     if (digits.length() < 5) {
       return "***";
     }

@@ -12,6 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -46,7 +50,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpOneCClient implements OneCClient {
   private static final Logger LOG = LoggerFactory.getLogger(HttpOneCClient.class);
-  private static final int MAX_BODY_BYTES = 1 << 20;
+  /** The most of an answer ever read: 1C's real answers are a few KB; a longer one is cut, never buffered whole. */
+  static final int MAX_BODY_BYTES = 1 << 20;
+  /** Past the timeout and this, a call still reading is aborted (its connection closed). */
+  private static final Duration ABORT_GRACE = Duration.ofSeconds(1);
+  private static final ScheduledExecutorService ABORTER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "onec-call-deadline");
+    thread.setDaemon(true);
+    return thread;
+  });
   /** 1C's answer as kept for the attempt's log line, after masking. */
   private static final int MAX_KEPT_BODY = 4000;
   /** The reason (into logs, the DLQ entry, the job record, export's output), after masking. */
@@ -124,7 +136,17 @@ public final class HttpOneCClient implements OneCClient {
     long started = System.nanoTime();
     try (Scope ignored = span.makeCurrent()) {
       Traces.inject(post::setHeader);
-      HttpAnswer answer = http.execute(post, HttpOneCClient::read);
+      long deadline = started + config.timeout().toNanos();
+      HttpAnswer answer;
+      // A blocked read is bounded by the socket timeout; past the deadline the call is aborted outright, so a
+      // server that drips its answer cannot hold this thread for longer than the timeout and a little.
+      ScheduledFuture<?> abort = ABORTER.schedule(post::cancel,
+          config.timeout().plus(ABORT_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+      try {
+        answer = http.execute(post, response -> read(response, deadline, config.timeout()));
+      } finally {
+        abort.cancel(false);
+      }
       long millis = (System.nanoTime() - started) / 1_000_000;
       List<String> known = customerValues(jsonBody);
       span.setAttribute(HTTP_STATUS, (long) answer.status());
@@ -191,7 +213,11 @@ public final class HttpOneCClient implements OneCClient {
     return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
   }
 
-  private static HttpAnswer read(ClassicHttpResponse response) throws IOException {
+  /**
+   * 1C's answer: at most {@link #MAX_BODY_BYTES} of its body (the rest is never read), decoded by its charset
+   * (malformed bytes become U+FFFD), read by {@code deadline} ({@link System#nanoTime()}) or given up.
+   */
+  static HttpAnswer read(ClassicHttpResponse response, long deadline, Duration timeout) throws IOException {
     String contentType = "";
     Charset charset = StandardCharsets.UTF_8;
     String body = "";
@@ -206,10 +232,28 @@ public final class HttpOneCClient implements OneCClient {
         // A malformed Content-Type: fall back to UTF-8, which is what 1C sends.
       }
       try (InputStream in = response.getEntity().getContent()) {
-        body = new String(in.readNBytes(MAX_BODY_BYTES), charset);
+        body = new String(readBounded(in, MAX_BODY_BYTES, deadline, timeout), charset);
       }
     }
     return new HttpAnswer(response.getCode(), contentType, body, retryAfter(response.getFirstHeader("Retry-After")));
+  }
+
+  /** Up to {@code max} bytes, in chunks, checking the deadline between them. */
+  static byte[] readBounded(InputStream in, int max, long deadline, Duration timeout) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(8192);
+    byte[] chunk = new byte[8192];
+    while (out.size() < max) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new java.net.SocketTimeoutException("1C's answer did not arrive in full within the timeout of "
+            + timeout.toMillis() + " ms (" + out.size() + " bytes read)");
+      }
+      int n = in.read(chunk, 0, Math.min(chunk.length, max - out.size()));
+      if (n < 0) {
+        break;
+      }
+      out.write(chunk, 0, n);
+    }
+    return out.toByteArray();
   }
 
   static Optional<Duration> retryAfter(Header header) {

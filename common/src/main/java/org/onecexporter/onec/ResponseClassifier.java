@@ -21,6 +21,8 @@ public final class ResponseClassifier {
   private static final Set<Integer> TRANSIENT_STATUSES = Set.of(406, 408, 425, 429, 500, 502, 503, 504);
   private static final Set<String> EXISTS_STATUSES = Set.of("exists", "existing", "already_exists", "duplicate");
   private static final int MAX_REASON_BODY = 300;
+  /** How much of an answer is searched for a session-lock text. */
+  private static final int MAX_SCANNED_BODY = 65_536;
 
   private ResponseClassifier() {}
 
@@ -79,7 +81,8 @@ public final class ResponseClassifier {
   }
 
   static boolean isSessionLock(String body) {
-    String lower = body.toLowerCase(Locale.ROOT);
+    // 1C's lock texts come first in a short answer; a long one is not searched to its end.
+    String lower = body.substring(0, Math.min(body.length(), MAX_SCANNED_BODY)).toLowerCase(Locale.ROOT);
     return SESSION_LOCK_MARKERS.stream().anyMatch(lower::contains);
   }
 
@@ -127,12 +130,19 @@ public final class ResponseClassifier {
   }
 
   static String describeBody(HttpAnswer answer) {
-    String collapsed = answer.body().replaceAll("\\s+", " ").strip();
+    // Cut before collapsing: only the head of a long body is quoted, so only the head is looked at.
+    String body = answer.body();
+    String head = body.length() > MAX_REASON_BODY * 4 ? body.substring(0, MAX_REASON_BODY * 4) : body;
+    String collapsed = head.replaceAll("\\s+", " ").strip();
     if (collapsed.isEmpty()) {
       return "";
     }
-    if (collapsed.length() > MAX_REASON_BODY) {
-      collapsed = collapsed.substring(0, MAX_REASON_BODY) + "…";
+    if (collapsed.length() > MAX_REASON_BODY || head.length() < body.length()) {
+      int end = Math.min(collapsed.length(), MAX_REASON_BODY);
+      if (Character.isHighSurrogate(collapsed.charAt(end - 1))) {
+        end--;
+      }
+      collapsed = collapsed.substring(0, end) + "…";
     }
     return ": " + collapsed;
   }

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
@@ -106,6 +107,62 @@ class HttpOneCClientTest {
 
     assertThat(outcome.reason()).startsWith("1C answered 400: {\"status\":\"error\",\"errors\":[\"articul ФР-1 not found\"]} x")
         .hasSizeLessThan(400);
+  }
+
+  @Test
+  void a_huge_error_answer_is_classified_cut_and_masked_promptly() {
+    String huge = "{\"status\":\"error\",\"errors\":[\"Покупатель Мария Сидорова +79991234567 "
+        + "A".repeat(200_000) + "\"]}" + " ".repeat(2 << 20);
+    server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(400)
+        .withHeader("Content-Type", "application/json").withBody(huge)));
+
+    long started = System.nanoTime();
+    OneCClient.Exchange exchange = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> client.send(
+        "INV-2026-001", "{\"customer\":{\"name\":\"Мария Сидорова\",\"phone\":\"+79991234567\"}}"));
+    long millis = (System.nanoTime() - started) / 1_000_000;
+
+    assertThat(exchange.outcome()).isInstanceOfSatisfying(CallOutcome.Permanent.class, p -> assertThat(p.reason())
+        .startsWith("1C answered 400: {\"status\":\"error\",\"errors\":[\"Покупатель М*** С*** ***67 AAA")
+        .endsWith("…").hasSizeLessThanOrEqualTo(601).doesNotContain("Мария", "9991234567"));
+    assertThat(exchange.responseBody()).hasSizeLessThanOrEqualTo(4001).doesNotContain("Мария", "9991234567");
+    assertThat(millis).isLessThan(2000);
+  }
+
+  @Test
+  void an_answer_dripping_slower_than_the_timeout_allows_is_given_up_at_the_deadline() throws Exception {
+    // Headers at once, then one byte of the body every 100 ms: each read is well within the socket timeout, the
+    // whole answer would take ten times the call's timeout.
+    try (ServerSocket listener = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Thread drip = Thread.ofVirtual().start(() -> {
+        try (java.net.Socket socket = listener.accept()) {
+          java.io.InputStream in = socket.getInputStream();
+          in.read(new byte[8192]);
+          java.io.OutputStream out = socket.getOutputStream();
+          out.write(("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 80\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          out.flush();
+          for (int i = 0; i < 80; i++) {
+            out.write(' ');
+            out.flush();
+            Thread.sleep(100);
+          }
+        } catch (Exception closedByTheClient) {
+          // the client gave up: what this test expects
+        }
+      });
+      OneCConfig dripping = Exporters.config("http://127.0.0.1:" + listener.getLocalPort() + "/unf", "u", "p",
+          Duration.ofMillis(800), List.of());
+      try (HttpOneCClient c = new HttpOneCClient(dripping, 1)) {
+        long started = System.nanoTime();
+        OneCClient.Exchange exchange = c.send("INV-2026-001", "{}");
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(exchange.outcome()).isInstanceOfSatisfying(CallOutcome.Transient.class,
+            t -> assertThat(t.reason()).contains("no answer from 1C"));
+        assertThat(millis).isBetween(700L, 3000L);
+      }
+      drip.join(10_000);
+    }
   }
 
   @Test
