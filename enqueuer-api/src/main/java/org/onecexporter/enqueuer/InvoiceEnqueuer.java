@@ -58,16 +58,16 @@ public final class InvoiceEnqueuer implements AutoCloseable {
   }
 
   /**
-   * {@code REDIS_URL} (default {@value RedisConnections#DEFAULT_URL}), {@code QUEUE_PREFIX}, {@code
+   * {@code REDIS_URL} (default {@value RedisConnections#DEFAULT_URL}; one server, a cluster or Sentinel, see
+   * {@link RedisConnections}), {@code REDIS_SENTINEL_PASSWORD}, {@code QUEUE_PREFIX}, {@code
    * ENQUEUER_REDIS_TIMEOUT_MS} (10–60000, default 500).
    *
    * @throws QueueConfigException when one of them is malformed (the URL's value is never quoted)
    */
   public static InvoiceEnqueuer fromEnv(Map<String, String> env, Listener listener) {
-    String url = value(env, "REDIS_URL", RedisConnections.DEFAULT_URL);
     int timeout = timeoutMillis(value(env, "ENQUEUER_REDIS_TIMEOUT_MS", "500"));
     QueueKeys keys = new QueueKeys(value(env, "QUEUE_PREFIX", QueueKeys.DEFAULT_PREFIX));
-    org.redisson.config.Config config = RedisConnections.config(url, 16, timeout); // a malformed URL fails here
+    org.redisson.config.Config config = RedisConnections.config(env, 16, timeout); // a malformed URL fails here
     return new InvoiceEnqueuer(new LazyQueue(() -> org.redisson.Redisson.create(config), keys, Duration.ofSeconds(1)),
         listener);
   }

@@ -295,7 +295,8 @@ public final class JobQueue {
     try {
       org.redisson.config.Config config = redis.getConfig();
       org.redisson.config.BaseConfig<?> base = config.isClusterConfig() ? config.useClusterServers()
-          : config.isSingleConfig() ? config.useSingleServer() : null;
+          : config.isSingleConfig() ? config.useSingleServer()
+          : config.isSentinelConfig() ? config.useSentinelServers() : null;
       if (base != null) {
         int attempts = 1 + Math.max(0, base.getRetryAttempts());
         return (long) base.getTimeout() * attempts + 1000L * (attempts - 1) + 50;
@@ -632,16 +633,20 @@ public final class JobQueue {
   }
 
   /**
-   * Redis' {@code maxmemory-policy} (on every master of a cluster; one that is not {@code noeviction} wins), or
-   * empty when the server refuses CONFIG (a managed Redis may).
+   * Redis' {@code maxmemory-policy} (on every master of a cluster, on the primary behind Sentinel; one that is not
+   * {@code noeviction} wins), or empty when the server refuses CONFIG (a managed Redis may). The replicas behind
+   * Sentinel are not asked (the client opens no connection to them): a promoted replica is read at the next start.
    */
   public Optional<String> maxmemoryPolicy() {
     try {
       List<org.redisson.api.redisnode.RedisNode> nodes = new ArrayList<>();
-      try {
-        nodes.add(redis.getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).getInstance());
-      } catch (RuntimeException notSingle) {
+      org.redisson.config.Config config = redis.getConfig();
+      if (config.isSentinelConfig()) {
+        nodes.add(redis.getRedisNodes(org.redisson.api.redisnode.RedisNodes.SENTINEL_MASTER_SLAVE).getMaster());
+      } else if (config.isClusterConfig()) {
         nodes.addAll(redis.getRedisNodes(org.redisson.api.redisnode.RedisNodes.CLUSTER).getMasters());
+      } else {
+        nodes.add(redis.getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE).getInstance());
       }
       String found = null;
       for (org.redisson.api.redisnode.RedisNode node : nodes) {

@@ -112,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** No-op jobs through enqueue → claim → ack with {@code concurrency} consumers: the queue's own overhead. */
   private ObjectNode queueNoop(Env env) throws Exception {
-    RedissonClient redis = RedisConnections.create(env.string("REDIS_URL", RedisConnections.DEFAULT_URL),
+    RedissonClient redis = RedisConnections.create(env.asMap(),
         concurrency + 32);
     JobQueue queue = new JobQueue(redis, new QueueKeys("{bench:noop:" + UUID.randomUUID().toString().substring(0, 8) + "}"));
     // Unmeasured warm-up, the same size on BullMQ's side (noop.mjs): a worker of its own exports min(--warmup, jobs)
@@ -187,7 +187,7 @@ public final class BenchCommand implements Callable<Integer> {
    * {@code addBulk}. Prints a {@code queue_enqueue} line with {@code "mode":"bulk"}, read by ops/bench.
    */
   private ObjectNode enqueueBulk(Env env) throws Exception {
-    RedissonClient redis = RedisConnections.create(env.string("REDIS_URL", RedisConnections.DEFAULT_URL), 8);
+    RedissonClient redis = RedisConnections.create(env.asMap(), 8);
     JobQueue queue = new JobQueue(redis, new QueueKeys("{bench:bulk:" + UUID.randomUUID().toString().substring(0, 8) + "}"));
     try {
       // Unmeasured warm-up, the same size as BullMQ's (enqueue.mjs): min(--warmup, jobs) orders.
@@ -230,7 +230,7 @@ public final class BenchCommand implements Callable<Integer> {
    * is {@code bench enqueue-bulk}.
    */
   private ObjectNode enqueueOnly(Env env) throws Exception {
-    RedissonClient redis = RedisConnections.create(env.string("REDIS_URL", RedisConnections.DEFAULT_URL),
+    RedissonClient redis = RedisConnections.create(env.asMap(),
         producers + 8);
     JobQueue queue = new JobQueue(redis, new QueueKeys("{bench:enq:" + UUID.randomUUID().toString().substring(0, 8) + "}"));
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {

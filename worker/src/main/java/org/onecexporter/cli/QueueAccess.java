@@ -13,7 +13,7 @@ final class QueueAccess implements AutoCloseable {
 
   QueueAccess(Env env) {
     QueueKeys keys = new QueueKeys(env.string("QUEUE_PREFIX", QueueKeys.DEFAULT_PREFIX));
-    this.redis = RedisConnections.create(env.string("REDIS_URL", RedisConnections.DEFAULT_URL), 4);
+    this.redis = RedisConnections.create(env.asMap(), 4);
     this.queue = new JobQueue(redis, keys);
   }
 

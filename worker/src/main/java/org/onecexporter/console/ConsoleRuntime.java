@@ -32,7 +32,7 @@ public final class ConsoleRuntime implements AutoCloseable {
     ConsoleConfig config = ConsoleConfig.fromEnv(env);
     QueueKeys keys = new QueueKeys(env.string("QUEUE_PREFIX", QueueKeys.DEFAULT_PREFIX));
     DatabaseConfig db = DatabaseConfig.fromEnv(env);
-    RedissonClient redis = RedisConnections.create(env.string("REDIS_URL", RedisConnections.DEFAULT_URL), 8);
+    RedissonClient redis = RedisConnections.create(env.asMap(), 8);
     Database database = new Database(db, 6);
     try {
       JobQueue queue = new JobQueue(redis, keys);

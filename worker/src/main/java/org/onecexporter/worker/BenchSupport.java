@@ -51,7 +51,7 @@ public final class BenchSupport {
       String url = base.jdbcUrl() + (base.jdbcUrl().contains("?") ? "&" : "?") + "currentSchema=" + schema;
       database = new Database(new DatabaseConfig(url, base.user(), base.password()), cap + concurrency + 4);
       database.migrate();
-      redis = RedisConnections.create(env.string("REDIS_URL", RedisConnections.DEFAULT_URL), concurrency + 16);
+      redis = RedisConnections.create(env.asMap(), concurrency + 16);
       queue = new JobQueue(redis, new QueueKeys("{bench:" + schema + "}"));
       OneCConfig oneC = new OneCConfig(java.net.URI.create(emulatorBaseUrl), OneCConfig.DEFAULT_ENDPOINT,
           env.string("EMULATOR_USERNAME", "Администратор"), env.string("EMULATOR_PASSWORD", "пароль"),

@@ -95,7 +95,7 @@ public final class WorkerRuntime implements AutoCloseable {
     Duration backoff = Duration.ofMillis(500);
     while (true) {
       try {
-        return RedisConnections.create(env.string("REDIS_URL", RedisConnections.DEFAULT_URL), connections);
+        return RedisConnections.create(env.asMap(), connections);
       } catch (org.onecexporter.config.ConfigException | org.onecexporter.queue.QueueConfigException e) {
         throw e;
       } catch (RuntimeException e) {
