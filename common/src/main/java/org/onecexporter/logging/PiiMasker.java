@@ -3,7 +3,9 @@ package org.onecexporter.logging;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -55,11 +57,12 @@ public final class PiiMasker {
 
   /**
    * Text from outside our code — 1C's answers, which like to name the buyer and the phone — made fit for a log, a
-   * DLQ entry or a job record: personal JSON fields masked as in {@link #body}, then every occurrence of this
-   * order's own customer values ({@code known}: name, phone, address; each word of three letters or more of a name
-   * or address, any formatting of the phone's digits), any run of 10 to 15 digits that looks like a phone and any
-   * e-mail address masked, and the result capped at {@code max} characters. With masking off ({@code
-   * LOG_PII=true}) only the cap applies.
+   * DLQ entry or a job record: personal JSON fields masked as in {@link #body}, then this order's own customer
+   * values ({@code known}: name, phone, address) wherever they appear — each word of three letters or more in any
+   * case, with ё as е and in its declined forms (see {@link #knownWords}), each run of three digits or more of
+   * the address, the phone's digits in any formatting — then any run of 10 digits or more (a phone, a card or an
+   * account number, in any grouping) and any e-mail address, and the result capped at {@code max} characters.
+   * With masking off ({@code LOG_PII=true}) only the cap applies.
    *
    * <p>Bounded whatever the text: the JSON pass is linear, and the text passes run over a window of {@code max}
    * plus {@link #WINDOW_MARGIN} characters only, cut before masking; a value split by that cut is dropped rather
@@ -75,17 +78,15 @@ public final class PiiMasker {
     String result = body(text, Integer.MAX_VALUE);
     boolean cut = result.length() > windowSize(max);
     String window = cut ? dropSplitValue(capped(result, windowSize(max))) : result;
-    for (String value : known) {
-      window = maskKnown(window, value);
-    }
+    window = maskKnownWords(window, knownWords(known));
     window = maskDigitRuns(window, knownPhoneDigits(known));
     window = maskEmails(window);
-    return cut ? cap(window, max - 1) + "…" : cap(window, max);
+    return cut ? capped(window, max - 1) + "…" : cap(window, max);
   }
 
   /** How much text beyond the cap is masked: room for masks that shorten the text (a phone becomes ***67). */
   static final int WINDOW_MARGIN = 1024;
-  /** A run of digits and separators this long or longer is not looked into further, it is one number. */
+  /** The most separators between two digits of one number: "+7 (916) 000-00-00" has two. */
   private static final int MAX_SEPARATOR_GAP = 3;
   private static final int MAX_EMAIL_LOCAL = 64;
   private static final int MAX_EMAIL_DOMAIN = 255;
@@ -173,8 +174,9 @@ public final class PiiMasker {
 
   /**
    * One pass over runs of digits (an optional leading {@code +}; digits separated by at most {@value
-   * #MAX_SEPARATOR_GAP} spaces, brackets, dashes or dots): a run with 10 to 15 digits (a phone in any formatting),
-   * or one that holds this order's phone ({@code phoneDigits}), becomes {@code ***} and its last two digits.
+   * #MAX_SEPARATOR_GAP} spaces, brackets, dashes or dots): a run with 10 digits or more (a phone in any formatting,
+   * a card number in groups, an account, two phones in a row), or one that holds this order's phone ({@code
+   * phoneDigits}), becomes {@code ***} and its last two digits.
    */
   private String maskDigitRuns(String text, String phoneDigits) {
     StringBuilder out = null;
@@ -210,7 +212,7 @@ public final class PiiMasker {
         }
       }
       int count = digits.length();
-      boolean phoneLike = count >= 10 && count <= 15;
+      boolean phoneLike = count >= 10;
       boolean known = phoneDigits != null && digits.indexOf(phoneDigits) >= 0;
       if (phoneLike || known) {
         if (out == null) {
@@ -288,19 +290,116 @@ public final class PiiMasker {
     return end;
   }
 
-  private String maskKnown(String text, String value) {
-    if (value == null || value.isBlank() || isPhoneValue(value)) {
-      return text;
-    }
-    String result = text;
-    for (String word : value.strip().split("[\\s,.;]+")) {
-      if (word.codePointCount(0, word.length()) >= 3) {
-        result = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(word),
-                java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE)
-            .matcher(result).replaceAll(java.util.regex.Matcher.quoteReplacement(name(word)));
+  /**
+   * A word of this order's name or address as it may appear in 1C's text: {@code stem} (lower case, ё as е) at a
+   * word's start, followed by at most {@code maxEnding} more letters to the word's end — the declined forms of a
+   * Russian name (Пётр: Петра, Петром; Сидоров: Сидорова, Сидоровым) without other words that merely begin alike
+   * (Петербург). A run of digits ({@code digits}) matches only whole.
+   */
+  record KnownWord(String stem, int maxEnding, boolean digits) {}
+
+  /**
+   * Each word of three letters or more of the non-phone values: 3 letters match themselves with an ending of up
+   * to 2 letters; 4 or 5 letters lose their last letter to the stem, 6 and more their last two, and the ending may
+   * be those letters and 3 more. Each run of three digits or more (a house number, a postcode) matches whole.
+   */
+  static List<KnownWord> knownWords(java.util.Collection<String> known) {
+    List<KnownWord> words = new ArrayList<>();
+    for (String value : known) {
+      if (value == null || value.isBlank() || isPhoneValue(value)) {
+        continue;
+      }
+      String normal = normalize(value);
+      int i = 0;
+      while (i < normal.length()) {
+        int start = i;
+        if (isWordChar(normal.charAt(i))) {
+          while (i < normal.length() && isWordChar(normal.charAt(i))) {
+            i++;
+          }
+          int length = i - start;
+          if (length == 3) {
+            words.add(new KnownWord(normal.substring(start, i), 2, false));
+          } else if (length >= 4) {
+            int dropped = length >= 6 ? 2 : 1;
+            words.add(new KnownWord(normal.substring(start, i - dropped), dropped + 3, false));
+          }
+        } else if (isDigit(normal.charAt(i))) {
+          while (i < normal.length() && isDigit(normal.charAt(i))) {
+            i++;
+          }
+          if (i - start >= 3) {
+            words.add(new KnownWord(normal.substring(start, i), 0, true));
+          }
+        } else {
+          i++;
+        }
       }
     }
-    return result;
+    return words;
+  }
+
+  /** Lower case and ё as е, character for character: the result has the text's length and positions. */
+  static String normalize(String text) {
+    char[] chars = new char[text.length()];
+    for (int i = 0; i < chars.length; i++) {
+      char c = Character.toLowerCase(text.charAt(i));
+      chars[i] = c == 'ё' ? 'е' : c;
+    }
+    return new String(chars);
+  }
+
+  private static boolean isWordChar(char c) {
+    return Character.isLetter(c) || Character.getType(c) == Character.NON_SPACING_MARK;
+  }
+
+  /**
+   * One pass over the words (runs of letters) and digit runs of {@code text}: each that matches one of {@code
+   * words} becomes its first letter and {@code ***}. Linear in the text times the number of known words.
+   */
+  private String maskKnownWords(String text, List<KnownWord> words) {
+    if (words.isEmpty()) {
+      return text;
+    }
+    String normal = normalize(text);
+    StringBuilder out = null;
+    int copied = 0;
+    int i = 0;
+    int n = text.length();
+    while (i < n) {
+      char c = normal.charAt(i);
+      boolean letters = isWordChar(c);
+      if (!letters && !isDigit(c)) {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i < n && (letters ? isWordChar(normal.charAt(i)) : isDigit(normal.charAt(i)))) {
+        i++;
+      }
+      if (matchesKnown(normal, start, i, letters, words)) {
+        if (out == null) {
+          out = new StringBuilder(n);
+        }
+        out.append(text, copied, start).append(name(text.substring(start, i)));
+        copied = i;
+      }
+    }
+    return out == null ? text : out.append(text, copied, n).toString();
+  }
+
+  private static boolean matchesKnown(String normal, int start, int end, boolean letters, List<KnownWord> words) {
+    int length = end - start;
+    for (KnownWord word : words) {
+      if (word.digits() == letters) {
+        continue;
+      }
+      int stem = word.stem().length();
+      if (length >= stem && length - stem <= word.maxEnding() && normal.startsWith(word.stem(), start)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public String name(String value) {
