@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -203,6 +205,36 @@ class RedisSentinelFailoverTest {
     } finally {
       stop.set(true);
       workerRedis.shutdown();
+    }
+  }
+
+  @Test
+  void ops_requeue_dlq_asks_the_sentinels_for_the_primary() throws Exception {
+    String prefix = "{t:sentinel:" + UUID.randomUUID().toString().substring(0, 8) + "}";
+    Map<String, String> env = Map.of("REDIS_URL", group.url(),
+        "REDIS_SENTINEL_PASSWORD", SentinelGroup.SENTINEL_PASSWORD, "QUEUE_PREFIX", prefix);
+    RedissonClient redis = RedisConnections.create(env, 4);
+    try {
+      JobQueue queue = new JobQueue(redis, new QueueKeys(prefix));
+      queue.enqueue("41", "test");
+      JobQueue.ClaimedJob job = queue.claim(LEASE, "w").jobs().getFirst();
+      assertThat(queue.deadLetter(job, "invalid", "a test", 0, null)).isTrue();
+
+      ProcessBuilder requeue = new ProcessBuilder(
+          Path.of(System.getProperty("user.dir")).getParent().resolve("ops/requeue-dlq").toString(), "41");
+      requeue.environment().putAll(env);
+      requeue.redirectErrorStream(true);
+      Process process = requeue.start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(out).contains("requeued 1 job(s)").doesNotContain(SentinelGroup.DATA_PASSWORD)
+          .doesNotContain(SentinelGroup.SENTINEL_PASSWORD);
+      assertThat(process.exitValue()).isZero();
+      assertThat(queue.stats().dlq()).isZero();
+      assertThat(queue.stats().ready()).isEqualTo(1);
+    } finally {
+      redis.shutdown();
     }
   }
 
