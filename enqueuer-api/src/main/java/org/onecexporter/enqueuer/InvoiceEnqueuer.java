@@ -42,6 +42,10 @@ public final class InvoiceEnqueuer implements AutoCloseable {
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong alreadyQueued = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  /** A refused enqueue is logged at once, then at most once per this interval (with how many since). */
+  static final long REFUSED_LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+  private final AtomicLong refusedUnlogged = new AtomicLong();
+  private final AtomicLong refusedLoggedAt = new AtomicLong(System.nanoTime() - REFUSED_LOG_INTERVAL_NANOS);
 
   public InvoiceEnqueuer(LazyQueue queue) {
     this(queue, Listener.NONE);
@@ -128,6 +132,9 @@ public final class InvoiceEnqueuer implements AutoCloseable {
             return result.queued() ? "queued" : "already_queued";
           });
       status = "queued".equals(outcome) ? EnqueueStatus.QUEUED : EnqueueStatus.ALREADY_QUEUED;
+    } catch (QueueUnavailableException e) {
+      refused(e);
+      throw e;
     } finally {
       (status == EnqueueStatus.QUEUED ? queued : status == EnqueueStatus.ALREADY_QUEUED ? alreadyQueued : failed)
           .incrementAndGet();
@@ -137,6 +144,23 @@ public final class InvoiceEnqueuer implements AutoCloseable {
       LOG.atInfo().addKeyValue("order_id", orderId).addKeyValue("outcome", "queued").log("queued invoice export");
     }
     return status;
+  }
+
+  /**
+   * Redis refused or did not answer an enqueue (unreachable, out of memory, timed out): one WARN line at once, then
+   * at most one per interval with how many were refused since, so that a sick Redis under a flood of payments
+   * cannot flood the log, and none goes unreported.
+   */
+  private void refused(QueueUnavailableException e) {
+    refusedUnlogged.incrementAndGet();
+    long now = System.nanoTime();
+    long last = refusedLoggedAt.get();
+    if (now - last >= REFUSED_LOG_INTERVAL_NANOS && refusedLoggedAt.compareAndSet(last, now)) {
+      long count = refusedUnlogged.getAndSet(0);
+      LOG.atWarn().addKeyValue("outcome", "enqueue_refused").addKeyValue("refused", count)
+          .log("Redis refused {} enqueue(s) since the last report (the reconciler queues those orders later): {}",
+              count, e.getMessage());
+    }
   }
 
   /** For the payment path: never throws. A failure is logged and counted; the reconciler covers it. */

@@ -42,7 +42,7 @@ public final class JobQueue {
     this.enqueueWaitNanos = enqueueWait(redis) * 1_000_000;
     String prelude = resource("prelude");
     for (String name : List.of("enqueue", "enqueue_all", "claim", "extend", "ack", "ack_claim", "retry", "deadletter", "release", "reap",
-        "requeue", "purge", "drop", "permit_acquire", "permit_release", "onec_health", "reconcile", "rehome")) {
+        "requeue", "purge", "drop", "dlq_counts", "permit_acquire", "permit_release", "onec_health", "reconcile", "rehome")) {
       scripts.put(name, withoutComments(prelude + resource(name)));
     }
   }
@@ -870,7 +870,35 @@ public final class JobQueue {
 
   /** DLQ entries as stored (JSON text), newest first. */
   public List<String> dlqRaw(int limit) {
-    return redis.<String>getList(keys.dlq(), StringCodec.INSTANCE).range(0, Math.max(0, limit - 1));
+    return dlqRaw(0, limit);
+  }
+
+  /** Up to {@code count} DLQ entries as stored, from position {@code from} (0: the newest); one bounded LRANGE. */
+  public List<String> dlqRaw(long from, int count) {
+    if (count <= 0 || from < 0) {
+      return List.of();
+    }
+    return redis.<String>getList(keys.dlq(), StringCodec.INSTANCE).range((int) Math.min(Integer.MAX_VALUE, from),
+        (int) Math.min(Integer.MAX_VALUE, from + count - 1));
+  }
+
+  /** How many entries the DLQ holds (LLEN). */
+  public long dlqLength() {
+    return redis.getList(keys.dlq(), StringCodec.INSTANCE).size();
+  }
+
+  /**
+   * DLQ entries by reason, from the counts the scripts keep ({@code P:dlq_reasons}, see dlq_counts.lua): no entry
+   * is read, except once when the counts are missing. Entries pushed by hand without a reason count as
+   * {@code unreadable}.
+   */
+  public Map<String, Long> dlqReasons() {
+    List<Object> flat = eval("dlq_counts", List.of(keys.dlq()), keys.prefix());
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    for (int i = 0; i + 1 < flat.size(); i += 2) {
+      counts.put(flat.get(i).toString(), number(flat.get(i + 1)));
+    }
+    return counts;
   }
 
   /** Deletes every key of this queue (tests, and simulating a Redis that lost its data). */

@@ -42,8 +42,8 @@ final class DlqCommand implements Runnable {
         for (JsonNode entry : DlqEntries.read(access.queue(), limit)) {
           out.println(Json.write(entry));
         }
-        spec.commandLine().getErr().printf("%d entr%s in the DLQ%n", access.queue().stats().dlq(),
-            access.queue().stats().dlq() == 1 ? "y" : "ies");
+        long length = access.queue().dlqLength();
+        spec.commandLine().getErr().printf("%d entr%s in the DLQ%n", length, length == 1 ? "y" : "ies");
       }
       return ExitCodes.OK;
     }
@@ -61,11 +61,10 @@ final class DlqCommand implements Runnable {
     public Integer call() {
       try (QueueAccess access = new QueueAccess(Env.system())) {
         ObjectNode result = Json.MAPPER.createObjectNode().put("order_id", orderId);
-        JsonNode entry = DlqEntries.read(access.queue(), Integer.MAX_VALUE).stream()
-            .filter(e -> orderId.equals(e.path("order_id").asText()))
-            .findFirst().orElse(null);
-        result.set("dlq_entry", entry);
+        // The entry from the order's record (as the scripts build it), not by reading the whole DLQ.
         Map<String, String> job = access.queue().job(orderId);
+        JsonNode entry = DlqEntries.fromRecord(orderId, job);
+        result.set("dlq_entry", entry);
         ObjectNode record = result.putObject("job");
         job.forEach((k, v) -> {
           if (!k.equals("token")) {

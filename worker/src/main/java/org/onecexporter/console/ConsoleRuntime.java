@@ -32,7 +32,7 @@ public final class ConsoleRuntime implements AutoCloseable {
     ConsoleConfig config = ConsoleConfig.fromEnv(env);
     QueueKeys keys = new QueueKeys(env.string("QUEUE_PREFIX", QueueKeys.DEFAULT_PREFIX));
     DatabaseConfig db = DatabaseConfig.fromEnv(env);
-    RedissonClient redis = RedisConnections.create(env.asMap(), 8);
+    RedissonClient redis = redis(env.asMap());
     Database database = new Database(db, 6);
     try {
       JobQueue queue = new JobQueue(redis, keys);
@@ -48,6 +48,22 @@ public final class ConsoleRuntime implements AutoCloseable {
       redis.shutdown();
       throw e;
     }
+  }
+
+  /**
+   * The console's Redis client: no retries. A read that timed out is not sent again (a retry doubles the load of a
+   * Redis already slow and cannot make the answer come sooner); the page shows the failure, a person reloads.
+   */
+  static RedissonClient redis(java.util.Map<String, String> env) {
+    org.redisson.config.Config config = RedisConnections.config(env, 8, 5000);
+    if (config.isClusterConfig()) {
+      config.useClusterServers().setRetryAttempts(0);
+    } else if (config.isSentinelConfig()) {
+      config.useSentinelServers().setRetryAttempts(0);
+    } else {
+      config.useSingleServer().setRetryAttempts(0);
+    }
+    return org.redisson.Redisson.create(config);
   }
 
   public int port() {

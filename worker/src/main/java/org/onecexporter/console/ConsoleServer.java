@@ -154,8 +154,9 @@ public final class ConsoleServer implements AutoCloseable {
       json(exchange, 200, overview);
     } else if (path.equals("/api/dlq")) {
       int limit = number(query.get("limit"), 50, 1, 1000);
-      int offset = number(query.get("offset"), 0, 0, Integer.MAX_VALUE);
-      json(exchange, 200, data.dlq(query.getOrDefault("reason", ""), limit, offset));
+      // cursor: a position in the DLQ (0: the newest), as next_cursor answers; offset: its older name
+      int cursor = number(query.getOrDefault("cursor", query.get("offset")), 0, 0, Integer.MAX_VALUE);
+      json(exchange, 200, data.dlq(query.getOrDefault("reason", ""), limit, cursor));
     } else if (path.equals("/api/search")) {
       Optional<Long> found = data.find(query.getOrDefault("q", ""));
       if (found.isPresent()) {

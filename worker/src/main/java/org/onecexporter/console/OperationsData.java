@@ -8,8 +8,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +29,10 @@ public final class OperationsData {
       "dead_at", "requeued_at");
   private static final Set<String> NUMBER_FIELDS = Set.of("attempts", "stalls", "last_http_status");
   private static final int MAX_ATTEMPTS_SHOWN = 200;
-  private static final int MAX_DLQ_SCAN = 100_000;
+  /** DLQ entries looked at per request when filtering by reason (a page may then come back short, with a cursor). */
+  static final int MAX_DLQ_SCAN = 5_000;
+  /** DLQ entries per LRANGE when filtering by reason. */
+  private static final int DLQ_CHUNK = 500;
   private static final Duration RATE_WINDOW = Duration.ofMinutes(15);
 
   private final Jdbi jdbi;
@@ -200,35 +201,55 @@ public final class OperationsData {
     }
   }
 
-  /** The DLQ entry of one order, or null. */
+  /** The DLQ entry of one order, or null: built from its job record, never by reading the DLQ. */
   JsonNode dlqEntry(String orderId) {
-    for (JsonNode entry : DlqEntries.read(queue, MAX_DLQ_SCAN)) {
-      if (orderId.equals(entry.path("order_id").asText())) {
-        return entry;
-      }
-    }
-    return null;
+    return DlqEntries.fromRecord(orderId, queue.job(orderId));
   }
 
-  /** {@code {"total", "reasons": {reason: count}, "entries": [...]}}: entries of {@code reason} (all when empty). */
-  public ObjectNode dlq(String reason, int limit, int offset) {
-    List<JsonNode> all = DlqEntries.read(queue, MAX_DLQ_SCAN);
-    Map<String, Integer> reasons = new LinkedHashMap<>();
-    List<JsonNode> matching = new ArrayList<>();
-    for (JsonNode entry : all) {
-      String r = entry.path("reason").asText("unreadable");
-      reasons.merge(r, 1, Integer::sum);
-      if (reason == null || reason.isEmpty() || reason.equals(r)) {
-        matching.add(entry);
-      }
-    }
+  /**
+   * {@code {"total", "reasons": {reason: count}, "entries": [...], "next_cursor"}}: up to {@code limit} entries of
+   * {@code reason} (all when empty) from position {@code cursor} of the DLQ (0: the newest). The counts come from
+   * the counts the scripts keep ({@link JobQueue#dlqReasons()}); the entries from bounded LRANGEs only: without a
+   * reason exactly the page asked for, with one at most {@link #MAX_DLQ_SCAN} entries looked at per request.
+   * {@code next_cursor} is where the next page starts (null at the end); entries dead-lettered meanwhile shift
+   * positions, so a page may repeat an entry of the one before.
+   */
+  public ObjectNode dlq(String reason, int limit, long cursor) {
+    Map<String, Long> reasons = queue.dlqReasons();
+    long length = queue.dlqLength();
+    boolean any = reason == null || reason.isEmpty();
     ObjectNode out = Json.MAPPER.createObjectNode();
-    out.put("total", matching.size());
+    out.put("total", any ? length : reasons.getOrDefault(reason, 0L));
     ObjectNode byReason = out.putObject("reasons");
-    reasons.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+    reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .forEach(e -> byReason.put(e.getKey(), e.getValue()));
     ArrayNode entries = out.putArray("entries");
-    matching.stream().skip(Math.max(0, offset)).limit(Math.max(0, limit)).forEach(e -> entries.add(withIsoTimes(e)));
+    long position = Math.max(0, cursor);
+    long scanned = 0;
+    while (entries.size() < limit && position < length && scanned < MAX_DLQ_SCAN) {
+      int chunk = any ? limit - entries.size() : (int) Math.min(DLQ_CHUNK, MAX_DLQ_SCAN - scanned);
+      List<JsonNode> read = DlqEntries.read(queue, position, chunk);
+      if (read.isEmpty()) {
+        break;
+      }
+      int used = 0;
+      for (JsonNode entry : read) {
+        used++;
+        if (any || reason.equals(entry.path("reason").asText("unreadable"))) {
+          entries.add(withIsoTimes(entry));
+          if (entries.size() >= limit) {
+            break;
+          }
+        }
+      }
+      position += used;
+      scanned += used;
+    }
+    if (position < length) {
+      out.put("next_cursor", position);
+    } else {
+      out.putNull("next_cursor");
+    }
     return out;
   }
 

@@ -6,6 +6,7 @@ for _, entry in ipairs(entries) do
   local ok, decoded = pcall(cjson.decode, entry)
   if ok and type(decoded) == 'table' and decoded.order_id ~= nil and tostring(decoded.order_id) == ARGV[2] then
     redis.call('LREM', KEYS[1], 1, entry)
+    dlq_count(ARGV[1], dlq_entry_reason(entry), -1)
     dropped = dropped + 1
   end
 end

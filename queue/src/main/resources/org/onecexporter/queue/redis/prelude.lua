@@ -42,6 +42,33 @@ local function dlq_entry(prefix, id)
     infra_failures = tonumber(h[6] or '0')})
 end
 
+-- DLQ entries by reason (HASH P:dlq_reasons: reason -> count), kept by every script that adds or removes an entry,
+-- so that nobody reads the whole DLQ to count it. dlq_counts.lua counts the list again when the counts do not add up
+-- to its length (a DLQ written before the counts existed, or one edited by hand).
+local function dlq_reasons_key(prefix)
+  return prefix .. ':dlq_reasons'
+end
+
+-- The reason of a DLQ entry (a JSON line); 'unreadable' for garbage pushed by hand.
+local function dlq_entry_reason(entry)
+  local r = string.match(entry, '"reason":"([^"\\]*)"')
+  if not r then
+    local ok, decoded = pcall(cjson.decode, entry)
+    if ok and type(decoded) == 'table' and type(decoded.reason) == 'string' then
+      r = decoded.reason
+    end
+  end
+  return r or 'unreadable'
+end
+
+-- One entry of reason added (delta 1) or removed (-1); a count never stays at zero or below.
+local function dlq_count(prefix, reason, delta)
+  local key = dlq_reasons_key(prefix)
+  if redis.call('HINCRBY', key, reason, delta) <= 0 then
+    redis.call('HDEL', key, reason)
+  end
+end
+
 -- Moves a job to the DLQ with everything an operator needs, as one JSON line.
 local function dead_letter(prefix, dlq, stats, id, reason, err, http_status, invoice, now)
   local job = job_key(prefix, id)
@@ -53,6 +80,7 @@ local function dead_letter(prefix, dlq, stats, id, reason, err, http_status, inv
   end
   redis.call('HDEL', job, 'token', 'due_at')
   redis.call('LPUSH', dlq, dlq_entry(prefix, id))
+  dlq_count(prefix, reason, 1)
   redis.call('HINCRBY', stats, 'dead', 1)
   redis.call('HINCRBY', stats, 'dead_' .. reason, 1)
 end
@@ -129,6 +157,7 @@ local function rehome(prefix, id, state, h, wake_key, stats)
       return nil
     end
     redis.call('LPUSH', h.dlq_key, dlq_entry(prefix, id))
+    dlq_count(prefix, redis.call('HGET', job_key(prefix, id), 'reason') or 'unknown', 1)
     h.dlq[id] = true
   else
     return nil

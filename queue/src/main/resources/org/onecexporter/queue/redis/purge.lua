@@ -10,4 +10,5 @@ for _, entry in ipairs(entries) do
   end
 end
 redis.call('DEL', KEYS[1])
+redis.call('DEL', dlq_reasons_key(ARGV[1]))
 return #entries

@@ -49,6 +49,7 @@ for i = #entries, 1, -1 do -- oldest first
   end
   if match then
     redis.call('LSET', KEYS[1], oldest + i - 1, marker)
+    dlq_count(ARGV[1], dlq_entry_reason(entry), -1)
     removed = removed + 1
     if id then
       local job = job_key(ARGV[1], id)

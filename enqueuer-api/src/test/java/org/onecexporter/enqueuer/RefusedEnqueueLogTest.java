@@ -1,0 +1,49 @@
+package org.onecexporter.enqueuer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.onecexporter.queue.QueueUnavailableException;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An enqueue Redis refuses (unreachable, out of memory) is logged by the enqueuer itself, not only counted: the
+ * first at once, then at most one line per interval saying how many were refused since, so a flood of payments
+ * against a sick Redis cannot flood the log.
+ */
+class RefusedEnqueueLogTest {
+  @Test
+  void refused_enqueues_are_logged_at_once_and_then_at_most_once_per_interval() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger logger = (Logger) LoggerFactory.getLogger(InvoiceEnqueuer.class);
+    logger.addAppender(logs);
+    try (InvoiceEnqueuer enqueuer = InvoiceEnqueuer.fromEnv(Map.of("REDIS_URL", "redis://127.0.0.1:" + closedPort,
+        "ENQUEUER_REDIS_TIMEOUT_MS", "100"), InvoiceEnqueuer.Listener.NONE)) {
+      for (int i = 1; i <= 20; i++) {
+        long id = i;
+        assertThatThrownBy(() -> enqueuer.enqueue(id)).isInstanceOf(QueueUnavailableException.class);
+      }
+      assertThat(enqueuer.failedCount()).isEqualTo(20);
+    } finally {
+      logger.detachAppender(logs);
+    }
+    List<ILoggingEvent> refused = logs.list.stream()
+        .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN) && e.getFormattedMessage().contains("refused"))
+        .toList();
+    assertThat(refused).as("one line for the first refusal, none more within the interval").hasSize(1);
+    assertThat(refused.get(0).getFormattedMessage()).contains("1 enqueue").contains("reconciler");
+  }
+}
