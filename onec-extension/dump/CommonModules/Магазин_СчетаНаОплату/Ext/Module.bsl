@@ -12,7 +12,9 @@
 // Answer 201: {"status":"created","existing":false,"invoice_number":"INV-2026-001","document_id":"<uuid>","number":"<1C number>"}
 // Answer 200: {"status":"exists","existing":true,"invoice_number":"INV-2026-001","document_id":"<uuid>","number":"<1C number>"}
 // Answer 400: {"status":"error","errors":["customer.name is required","items[0].total 449.69 != quantity x price 449.70"]}
+// Answer 403: {"status":"access_denied","errors":["rights: the service's user may not add Документ.СчетНаОплату"]}
 // Answer 413: {"status":"error","errors":["body is larger than 262144 bytes"]}
+// Answer 422: {"status":"period_closed","errors":["date: the period up to 2026-01-31 is closed for changes in 1C"]}
 // Answer 503: {"status":"not_configured","errors":["settings: the delivery item is not set"]}
 // Answer 500: {"status":"error","error_id":"<uuid>","errors":["internal error in 1C, see the event log"]}
 
@@ -25,7 +27,7 @@
 //   Запрос - HTTPСервисЗапрос - the request of the HTTP service.
 //
 // Returns:
-//   HTTPСервисОтвет - 201, 200, 400, 413, 503 or 500 with a JSON body.
+//   HTTPСервисОтвет - 201, 200, 400, 403, 413, 422, 503 or 500 with a JSON body.
 //
 Функция ОбработатьЗапрос(Запрос) Экспорт
 
@@ -339,7 +341,8 @@
 	КонецЕсли;
 	ЦенаВерна = Цена <> Неопределено И ЭтоЦена(Цена);
 	Если Цена <> Неопределено И Не ЦенаВерна Тогда
-		Ошибки.Добавить(Путь + ".price must be from 0 to " + ЧислоJSON(НаибольшаяЦена()) + " with at most 2 decimals");
+		Ошибки.Добавить(Путь + ".price must be above 0 and at most " + ЧислоJSON(НаибольшаяЦена())
+			+ " with at most 2 decimals (УНФ requires a price on every line)");
 	КонецЕсли;
 	Если Не КоличествоВерно Или Не ЦенаВерна Или ВсегоПоСтроке = Неопределено Тогда
 		Возврат 0;
@@ -375,11 +378,11 @@
 //   Цена - Число - a price from the request.
 //
 // Returns:
-//   Булево - not negative, within the limit, kopecks at most.
+//   Булево - above 0 (Запасы.Цена is required by УНФ's filling check), within the limit, kopecks at most.
 //
 Функция ЭтоЦена(Цена)
 
-	Возврат Цена >= 0 И Цена <= НаибольшаяЦена() И Окр(Цена, 2) = Цена;
+	Возврат Цена > 0 И Цена <= НаибольшаяЦена() И Окр(Цена, 2) = Цена;
 
 КонецФункции
 
@@ -516,11 +519,13 @@
 
 #Область СозданиеСчета
 
-// Answers a repeat with the recorded document, otherwise checks the products, then creates the invoice in one
-// transaction: an exclusive managed lock on the shop's invoice number, a second look-up under the lock, a lock
-// on the buyer's phone, the buyer, the document and the register record. Two concurrent calls with the same
-// number queue on the first lock (the second finds the record and answers "exists"); two calls with different
-// numbers and the same new phone queue on the second (the second finds the buyer the first created).
+// Answers a repeat with the recorded document, otherwise checks the products, the settings and the rights, then
+// creates the invoice in one transaction: an exclusive managed lock on the shop's invoice number, a second look-up
+// under the lock, a lock on the buyer's phone, the buyer, its contract, the document and the register record. Two
+// concurrent calls with the same number queue on the first lock (the second finds the record and answers "exists");
+// two calls with different numbers and the same new phone queue on the second (the second finds the buyer the first
+// created). A refusal found inside the transaction (a closed period, a failed filling check) rolls everything back:
+// no buyer, contract or invoice is left behind.
 //
 // Parameters:
 //   Данные - Соответствие - a request that passed ПроверитьДанные:
@@ -537,7 +542,7 @@
 //   Настройки - Структура - from ПрочитатьНастройки.
 //
 // Returns:
-//   HTTPСервисОтвет - 201, 200, 400 or 503.
+//   HTTPСервисОтвет - 201, 200, 400, 403, 422 or 503.
 //
 Функция СоздатьСчетОдинРаз(Данные, Настройки)
 
@@ -549,6 +554,10 @@
 	КонецЕсли;
 
 	// Read-only checks before the lock: a rejected request leaves nothing behind and holds no lock.
+	Права = НедостающиеПрава();
+	Если Права.Количество() > 0 Тогда
+		Возврат ОтветОтказ(403, "access_denied", Права);
+	КонецЕсли;
 	Ошибки = Новый Массив;
 	Товары = НайтиТовары(Данные.Получить("items"), Ошибки);
 	Если Ошибки.Количество() > 0 Тогда
@@ -559,6 +568,7 @@
 		Возврат ОтветНеНастроено(Проблемы);
 	КонецЕсли;
 
+	Отказано = Ложь;
 	НачатьТранзакцию();
 	Попытка
 		ЗаблокироватьКлюч(НомерСчета);
@@ -566,18 +576,30 @@
 		Записанный = ЗаписанныйСчет(НомерСчета);
 		Если Записанный = Неопределено Тогда
 			ЗаблокироватьКлюч(КлючТелефона(Данные.Получить("customer").Получить("phone")));
-			Счет = СоздатьСчет(Данные, Товары, Настройки);
-			ЗаписатьСчетВРегистр(НомерСчета, НомерЗаказа(Данные), Счет);
-			Ответ = ОтветСчет(201, "created", Ложь, НомерСчета, Строка(Счет.Ссылка.УникальныйИдентификатор()),
-				Счет.Номер);
+			Итог = СоздатьСчет(Данные, Товары, Настройки);
+			Если Итог.Ответ = Неопределено Тогда
+				ЗаписатьСчетВРегистр(НомерСчета, НомерЗаказа(Данные), Итог.Счет);
+				Ответ = ОтветСчет(201, "created", Ложь, НомерСчета,
+					Строка(Итог.Счет.Ссылка.УникальныйИдентификатор()), Итог.Счет.Номер);
+			Иначе
+				Отказано = Истина;
+				Ответ = Итог.Ответ;
+			КонецЕсли;
 		Иначе
 			Ответ = ОтветСчет(200, "exists", Истина, НомерСчета, Записанный.ИдентификаторДокумента,
 				Записанный.НомерДокумента);
 		КонецЕсли;
 
+		Если Отказано Тогда
+			// Undoes the buyer and the contract made for the refused invoice: the handler below rolls back.
+			ВызватьИсключение "refused";
+		КонецЕсли;
 		ЗафиксироватьТранзакцию();
 	Исключение
 		ОтменитьТранзакцию();
+		Если Отказано Тогда
+			Возврат Ответ;
+		КонецЕсли;
 		ВызватьИсключение;
 	КонецПопытки;
 
@@ -586,9 +608,11 @@
 КонецФункции
 
 // What 1C lacks to make this invoice, found before anything is written: the delivery item of the settings,
-// and a VAT rate kind for every line (the product's own, else the organisation's default) when the
-// organisation the document gets is subject to VAT. The organisation and its taxation come from the
-// document's own filling, as in СоздатьСчет, on a document that is never written.
+// a VAT rate kind for every line (the product's own, else the organisation's default) when the organisation the
+// document gets is subject to VAT, and, for a date from 2026-01-01, a general rate of 22 %: the public УНФ releases
+// 3.0.5.199 and 3.0.8.73 resolve «Общая» to 20 % for every date from 2019, so such a base would write every 2026
+// invoice with the wrong VAT. The organisation and its taxation come from the document's own filling, as in
+// СоздатьСчет, on a document that is never written.
 //
 // Parameters:
 //   Данные - Соответствие - a valid request:
@@ -621,6 +645,7 @@
 	Пробный.Дата = ДатаСчета(ДатаИзСтроки(Данные.Получить("date")));
 	Пробный.Заполнить(ДанныеЗаполнения(Неопределено, Настройки));
 
+	ВидыСтавок = Новый Массив;
 	Индекс = 0;
 	Для Каждого Позиция Из Данные.Получить("items") Цикл
 		Товар = Товары.Получить(ВРег(СокрЛП(Позиция.Получить("articul"))));
@@ -628,12 +653,73 @@
 			Проблемы.Добавить(ПутьСтроки(Индекс)
 				+ ": the product has no VAT rate kind and the organisation has no default one");
 		КонецЕсли;
+		ВидыСтавок.Добавить(ВидСтавкиСтроки(Пробный, Товар.ВидСтавкиНДС));
 		Индекс = Индекс + 1;
 	КонецЦикла;
 	Если Доставка И Не ЗначениеЗаполнено(СтавкаНДС(Пробный, Настройки.НоменклатураДоставки.ВидСтавкиНДС)) Тогда
 		Проблемы.Добавить("delivery: the delivery item has no VAT rate kind and the organisation has no default one");
 	КонецЕсли;
+	Если Доставка Тогда
+		ВидыСтавок.Добавить(ВидСтавкиСтроки(Пробный, Настройки.НоменклатураДоставки.ВидСтавкиНДС));
+	КонецЕсли;
+
+	Если Пробный.НалогообложениеНДС = Перечисления.ТипыНалогообложенияНДС.ОблагаетсяНДС
+		И Пробный.Дата >= Дата(2026, 1, 1)
+		И ВидыСтавок.Найти(Перечисления.ВидыСтавокНДС.Общая) <> Неопределено Тогда
+		// Federal Law of 28.11.2025 No. 425-FZ: the general rate is 22 % from 2026-01-01.
+		Общая = СтавкаНДС(Пробный, Перечисления.ВидыСтавокНДС.Общая);
+		Если Общая.Ставка <> 22 Тогда
+			Проблемы.Добавить("vat: the general VAT rate in 1C for the invoice date is "
+				+ ЧислоJSON(Общая.Ставка) + " %, the law sets 22 % from 2026-01-01: update УНФ to a release that"
+				+ " knows the rate, or set up the VAT rates (see the extension's README)");
+		КонецЕсли;
+	КонецЕсли;
 	Возврат Проблемы;
+
+КонецФункции
+
+// The VAT rate kind a line gets: the product's own, else the organisation's default (as СтавкаНДС chooses it).
+//
+// Parameters:
+//   Счет - ДокументОбъект.СчетНаОплату - the invoice being filled (its organisation is set).
+//   ВидСтавкиТовара - ПеречислениеСсылка.ВидыСтавокНДС - the product's rate kind, may be empty.
+//
+// Returns:
+//   ПеречислениеСсылка.ВидыСтавокНДС - the kind, may be empty.
+//
+Функция ВидСтавкиСтроки(Счет, ВидСтавкиТовара)
+
+	Если ЗначениеЗаполнено(ВидСтавкиТовара) Тогда
+		Возврат ВидСтавкиТовара;
+	КонецЕсли;
+	Возврат Счет.Организация.ВидСтавкиНДСПоУмолчанию;
+
+КонецФункции
+
+// The rights of the service's user on what it writes, checked before anything is locked: a missing right would
+// otherwise be an exception in the middle of the transaction (a 500 the exporter retries for ever). Record-level
+// restrictions (access groups by organisation and counterparty group) cannot be checked this way: the README of
+// the extension says which access group settings the service needs.
+//
+// Returns:
+//   Массив из Строка - the missing rights; empty when every right is granted.
+//
+Функция НедостающиеПрава()
+
+	Нужные = Новый Массив;
+	Нужные.Добавить(Новый Структура("Право, Имя", "Добавление", "Документ.СчетНаОплату"));
+	Нужные.Добавить(Новый Структура("Право, Имя", "Добавление", "Справочник.Контрагенты"));
+	Нужные.Добавить(Новый Структура("Право, Имя", "Добавление", "Справочник.ДоговорыКонтрагентов"));
+	Нужные.Добавить(Новый Структура("Право, Имя", "Изменение", "РегистрСведений.ОсновныеДоговорыКонтрагента"));
+
+	Недостает = Новый Массив;
+	Для Каждого Нужное Из Нужные Цикл
+		Если Не ПравоДоступа(Нужное.Право, Метаданные.НайтиПоПолномуИмени(Нужное.Имя)) Тогда
+			Недостает.Добавить("rights: the service's 1C user lacks «" + Нужное.Право + "» on " + Нужное.Имя
+				+ " (the access group profile in the extension's README)");
+		КонецЕсли;
+	КонецЦикла;
+	Возврат Недостает;
 
 КонецФункции
 
@@ -681,7 +767,7 @@
 //   Телефон - Строка - an E.164 phone.
 //
 // Returns:
-//   Строка - the lock key of a buyer with this phone: the last ten digits, as the buyer is found by them.
+//   Строка - the lock key of a buyer with this phone: the last ten digits, as УНФ's phone key is made of them.
 //
 Функция КлючТелефона(Телефон)
 
@@ -756,6 +842,12 @@
 
 // Fills and writes the document. Runs inside the transaction of СоздатьСчетОдинРаз.
 //
+// The document's own filling (Заполнить) takes the buyer's main contract, whatever organisation it belongs to, and
+// copies that contract's currency, price kind and discount kind; so the contract is chosen again for the
+// organisation of the settings (ДоговорПокупателя, created the УНФ way when the buyer has none) and everything
+// that depends on it is derived again. Before writing: the closed-period check and the filling check a user's save
+// would run (a write from code runs neither the check nor ОбработкаПроверкиЗаполнения).
+//
 // Parameters:
 //   Данные - Соответствие - a valid request:
 //   * invoice_number - Строка - the shop's invoice number.
@@ -772,23 +864,49 @@
 //   Настройки - Структура - from ПрочитатьНастройки.
 //
 // Returns:
-//   ДокументОбъект.СчетНаОплату - the written invoice.
+//   Структура - the outcome:
+//   * Счет - ДокументОбъект.СчетНаОплату, Неопределено - the written invoice.
+//   * Ответ - HTTPСервисОтвет, Неопределено - the refusal (the caller rolls the transaction back), or Неопределено.
 //
 Функция СоздатьСчет(Данные, Товары, Настройки)
 
-	Покупатель = НайтиИлиСоздатьПокупателя(Данные.Получить("customer"), НомерЗаказа(Данные));
+	Итог = Новый Структура("Счет, Ответ", Неопределено, Неопределено);
+
+	Покупатель = НайтиИлиСоздатьПокупателя(Данные.Получить("customer"), НомерЗаказа(Данные), Итог);
+	Если Итог.Ответ <> Неопределено Тогда
+		Возврат Итог;
+	КонецЕсли;
 
 	Счет = Документы.СчетНаОплату.СоздатьДокумент();
 	Счет.Дата = ДатаСчета(ДатаИзСтроки(Данные.Получить("date")));
 
-	// The document's own filling sets the organisation, currency, contract, taxation and the other defaults.
+	// The document's own filling sets the organisation, taxation, responsible person and the other defaults.
 	Счет.Заполнить(ДанныеЗаполнения(Покупатель, Настройки));
-	Если ЗначениеЗаполнено(Настройки.Организация) Тогда
-		// As the document's form does when the organisation changes: the contract of this buyer with this
-		// organisation (the default contract when the buyer keeps no contracts).
-		Счет.Договор = Справочники.ДоговорыКонтрагентов.ПоДокументуКонтрагентуОрганизацииИВидуОперации(
-			Счет.Ссылка, Счет.Контрагент, Счет.Организация);
+	Счет.Договор = ДоговорПокупателя(Покупатель, Счет.Организация, Настройки, Итог);
+	Если Итог.Ответ <> Неопределено Тогда
+		Возврат Итог;
 	КонецЕсли;
+
+	// What the document's form derives from a contract, for a contract in roubles: the shop's amounts are roubles.
+	НациональнаяВалюта = УправлениеНебольшойФирмойПовтИсп.ПолучитьНациональнуюВалюту();
+	Счет.ВалютаДокумента = НациональнаяВалюта;
+	Счет.Курс = 1;
+	Счет.Кратность = 1;
+	Если ЗначениеЗаполнено(Настройки.ВидЦен) Тогда
+		Счет.ВидЦен = Настройки.ВидЦен;
+	ИначеЕсли ЗначениеЗаполнено(Счет.Договор.ВидЦен) Тогда
+		Счет.ВидЦен = Счет.Договор.ВидЦен;
+	КонецЕсли;
+	Счет.БанковскийСчет = Справочники.БанковскиеСчета.БанковскийСчетСубъекта(Счет.Организация, НациональнаяВалюта,
+		Счет.Дата);
+	ПечатьДокументовУНФ.ОбработкаЗаполненияОснованияПечати(Счет);
+
+	// The shop's prices are final: no manual discount kind, no discount card, automatic discounts counted as
+	// calculated (the form would otherwise recalculate them at a person's next save).
+	Счет.ВидСкидкиНаценки = Справочники.ВидыСкидокНаценок.ПустаяСсылка();
+	Счет.ДисконтнаяКарта = Справочники.ДисконтныеКарты.ПустаяСсылка();
+	Счет.ПроцентСкидкиПоДисконтнойКарте = 0;
+	Счет.СкидкиРассчитаны = Истина;
 
 	// Shop prices are what the customer paid, VAT included.
 	Счет.СуммаВключаетНДС = Истина;
@@ -812,8 +930,86 @@
 			ЧислоJSON(Счет.СуммаДокумента), ЧислоJSON(Данные.Получить("total")));
 	КонецЕсли;
 
+	Если Счет.ВалютаДокумента <> НациональнаяВалюта Тогда
+		Итог.Ответ = ОтветНеНастроено(ОдинЭлемент("currency: the invoice would not be in the national currency"
+			+ " («Национальная валюта» is not set in 1C)"));
+		Возврат Итог;
+	КонецЕсли;
+	Если Покупатель.ВестиРасчетыПоДоговорам И Счет.Договор.Организация <> Счет.Организация Тогда
+		Итог.Ответ = ОтветНеНастроено(ОдинЭлемент("contract: the buyer's contract does not belong to the"
+			+ " organisation of the invoice"));
+		Возврат Итог;
+	КонецЕсли;
+
+	Если ДатыЗапретаИзменения.ИзменениеЗапрещено(Счет) Тогда
+		Итог.Ответ = ОтветОтказ(422, "period_closed", ОдинЭлемент("date: the invoice date "
+			+ Формат(Счет.Дата, "ДФ=yyyy-MM-dd") + " lies in a period closed for changes in 1C for the organisation"
+			+ " of the invoice (даты запрета изменения): open the period or let the accountant decide"));
+		Возврат Итог;
+	КонецЕсли;
+
+	ПолучитьСообщенияПользователю(Истина);
+	Если Не Счет.ПроверитьЗаполнение() Тогда
+		Итог.Ответ = ОтветНеЗаполнено(ПолучитьСообщенияПользователю(Истина), "invoice");
+		Возврат Итог;
+	КонецЕсли;
+
 	Счет.Записать(РежимЗаписиДокумента.Запись);
-	Возврат Счет;
+	Итог.Счет = Счет;
+	Возврат Итог;
+
+КонецФункции
+
+// The invoice's contract: the buyer's contract with the organisation of the invoice, of the kind «С покупателем»,
+// in roubles; none - one is created the way УНФ's own site exchange creates it and made the main contract for
+// this organisation. A buyer who keeps no contracts may have only one (УНФ refuses a second): its main contract.
+//
+// Parameters:
+//   Покупатель - СправочникСсылка.Контрагенты - the buyer.
+//   Организация - СправочникСсылка.Организации - the organisation of the invoice.
+//   Настройки - Структура - from ПрочитатьНастройки.
+//   Итог - Структура - Ответ is set when the contract cannot be made:
+//   * Счет - ДокументОбъект.СчетНаОплату, Неопределено - not used here.
+//   * Ответ - HTTPСервисОтвет, Неопределено - the refusal.
+//
+// Returns:
+//   СправочникСсылка.ДоговорыКонтрагентов - the contract, empty when Итог.Ответ is set.
+//
+Функция ДоговорПокупателя(Покупатель, Организация, Настройки, Итог)
+
+	Если Не Покупатель.ВестиРасчетыПоДоговорам Тогда
+		Возврат Справочники.ДоговорыКонтрагентов.ДоговорПоУмолчанию(Покупатель);
+	КонецЕсли;
+
+	НациональнаяВалюта = УправлениеНебольшойФирмойПовтИсп.ПолучитьНациональнуюВалюту();
+	ВидыДоговоров = Новый СписокЗначений;
+	ВидыДоговоров.Добавить(Перечисления.ВидыДоговоров.СПокупателем);
+	Найденный = Справочники.ДоговорыКонтрагентов.ПоКонтрагентуПоОрганизации(Покупатель, Организация, ВидыДоговоров,
+		НациональнаяВалюта);
+	Если ЗначениеЗаполнено(Найденный) Тогда
+		Возврат Найденный;
+	КонецЕсли;
+
+	Договор = Справочники.ДоговорыКонтрагентов.СоздатьЭлемент();
+	Договор.Владелец = Покупатель;
+	Договор.Организация = Организация;
+	Договор.ВидДоговора = Перечисления.ВидыДоговоров.СПокупателем;
+	Договор.ВалютаРасчетов = НациональнаяВалюта;
+	Если ЗначениеЗаполнено(Настройки.ВидЦен) Тогда
+		Договор.ВидЦен = Настройки.ВидЦен;
+	Иначе
+		Договор.ВидЦен = Справочники.ВидыЦен.ПолучитьОсновнойВидЦенПродажи();
+	КонецЕсли;
+	Договор.Наименование = ШаблоныНаименований.НаименованиеДоговораПоУмолчанию(Договор);
+
+	ПолучитьСообщенияПользователю(Истина);
+	Если Не Договор.ПроверитьЗаполнение() Тогда
+		Итог.Ответ = ОтветНеЗаполнено(ПолучитьСообщенияПользователю(Истина), "contract");
+		Возврат Справочники.ДоговорыКонтрагентов.ПустаяСсылка();
+	КонецЕсли;
+	Договор.Записать();
+	Справочники.ДоговорыКонтрагентов.ЗаписатьДоговорПоУмолчанию(Договор);
+	Возврат Договор.Ссылка;
 
 КонецФункции
 
@@ -1014,27 +1210,33 @@
 
 КонецФункции
 
-// The buyer is found the way УНФ finds a caller: by the reversed last ten digits of the phone in the
-// counterparty's contact information, so +7 999 123-45-67 and 8 (999) 123-45-67 are the same person.
-// Several matches: a buyer first, then the oldest. None: a new buyer, an individual, created through the
-// catalog's own filling (which records the phone the УНФ way); writing it makes УНФ create the buyer's
-// default contract as well.
+// The buyer is found the way УНФ finds a caller: by its own key of the phone (the last ten digits reversed,
+// Справочники.Контрагенты.ПолучитьОбратныйНомерТелефонаБезКодаСтраны), compared for equality - a prefix match of
+// a shorter number would find other people - among the counterparties the service's user may read (РАЗРЕШЕННЫЕ:
+// a hidden one raises no access error) that are not marked invalid. Several matches: a buyer first, then the
+// oldest. None: a new buyer, an individual, created as УНФ creates one from a lead (the catalog's own filling, the
+// company's defaults for new counterparties), without the automatic contract (it would belong to the user's main
+// organisation; ДоговорПокупателя makes the right one), its address stored as a free-form value (no recognition,
+// no call to the address web service while our locks are held).
 //
 // Parameters:
 //   Покупатель - Соответствие - "customer" of a valid request.
 //   НомерЗаказа - Строка - the shop's order number for the new buyer's comment, may be empty.
+//   Итог - Структура - Ответ is set when a new buyer fails УНФ's filling check:
+//   * Счет - ДокументОбъект.СчетНаОплату, Неопределено - not used here.
+//   * Ответ - HTTPСервисОтвет, Неопределено - the refusal.
 //
 // Returns:
-//   СправочникСсылка.Контрагенты - the buyer.
+//   СправочникСсылка.Контрагенты - the buyer, empty when Итог.Ответ is set.
 //
-Функция НайтиИлиСоздатьПокупателя(Покупатель, НомерЗаказа)
+Функция НайтиИлиСоздатьПокупателя(Покупатель, НомерЗаказа, Итог)
 
 	Телефон = Покупатель.Получить("phone");
-	Обратный = ПеревернутьСтроку(Прав(Сред(Телефон, 2), 10));
+	Обратный = Справочники.Контрагенты.ПолучитьОбратныйНомерТелефонаБезКодаСтраны(Телефон);
 
 	Запрос = Новый Запрос;
 	Запрос.Текст =
-	"ВЫБРАТЬ ПЕРВЫЕ 1
+	"ВЫБРАТЬ РАЗРЕШЕННЫЕ ПЕРВЫЕ 1
 	|	Контрагенты.Ссылка КАК Ссылка
 	|ИЗ
 	|	Справочник.Контрагенты.КонтактнаяИнформация КАК КонтактнаяИнформация
@@ -1042,14 +1244,15 @@
 	|		ПО КонтактнаяИнформация.Ссылка = Контрагенты.Ссылка
 	|ГДЕ
 	|	КонтактнаяИнформация.Тип = ЗНАЧЕНИЕ(Перечисление.ТипыКонтактнойИнформации.Телефон)
-	|	И КонтактнаяИнформация.ОбратныйНомерТелефона ПОДОБНО &Шаблон
+	|	И КонтактнаяИнформация.ОбратныйНомерТелефона = &Обратный
 	|	И НЕ Контрагенты.ПометкаУдаления
 	|	И НЕ Контрагенты.ЭтоГруппа
+	|	И НЕ Контрагенты.Недействителен
 	|
 	|УПОРЯДОЧИТЬ ПО
 	|	Контрагенты.Покупатель УБЫВ,
 	|	Контрагенты.Код";
-	Запрос.УстановитьПараметр("Шаблон", Обратный + "%");
+	Запрос.УстановитьПараметр("Обратный", Обратный);
 	Выборка = Запрос.Выполнить().Выбрать();
 	Если Выборка.Следующий() Тогда
 		Возврат Выборка.Ссылка;
@@ -1072,13 +1275,46 @@
 
 	НовыйПокупатель = Справочники.Контрагенты.СоздатьЭлемент();
 	НовыйПокупатель.Заполнить(Заполнение);
+	// The company's settings for new counterparties (contracts, documents, orders), as УНФ applies them.
+	ЗаполнитьЗначенияСвойств(НовыйПокупатель,
+		РасчетыРаботаСФормамиВызовСервера.ПолучитьЗначенияРеквизитовПоУмолчаниюДляНовогоКонтрагента());
+	НовыйПокупатель.ДополнительныеСвойства.Вставить("ПропуститьСозданиеДоговора", Истина);
 	Адрес = Покупатель.Получить("address");
 	Если ЗначениеЗаполнено(Адрес) Тогда
-		УправлениеКонтактнойИнформацией.ДобавитьКонтактнуюИнформацию(НовыйПокупатель, Адрес,
+		АдресJSON = АдресВСвободнойФорме(Адрес);
+		УправлениеКонтактнойИнформацией.ДобавитьКонтактнуюИнформацию(НовыйПокупатель, АдресJSON,
 			Справочники.ВидыКонтактнойИнформации.АдресДоставкиКонтрагента);
+	КонецЕсли;
+
+	ПолучитьСообщенияПользователю(Истина);
+	Если Не НовыйПокупатель.ПроверитьЗаполнение() Тогда
+		Итог.Ответ = ОтветНеЗаполнено(ПолучитьСообщенияПользователю(Истина), "buyer");
+		Возврат Справочники.Контрагенты.ПустаяСсылка();
 	КонецЕсли;
 	НовыйПокупатель.Записать();
 	Возврат НовыйПокупатель.Ссылка;
+
+КонецФункции
+
+// The address as a contact information value in БСП's JSON form, free-form: stored as it is, never recognised
+// (a plain string would go to the address classifier, and to its web service when the support portal is
+// connected). The same description УНФ itself fills for addresses from shops in social networks.
+//
+// Parameters:
+//   Адрес - Строка - the delivery address of the request.
+//
+// Returns:
+//   Строка - the JSON value.
+//
+Функция АдресВСвободнойФорме(Адрес)
+
+	Описание = УправлениеКонтактнойИнформациейКлиентСервер.ОписаниеНовойКонтактнойИнформации(
+		Перечисления.ТипыКонтактнойИнформации.Адрес);
+	Описание.Вставить("value", СокрЛП(Адрес));
+	Запись = Новый ЗаписьJSON;
+	Запись.УстановитьСтроку(Новый ПараметрыЗаписиJSON(ПереносСтрокJSON.Нет));
+	ЗаписатьJSON(Запись, Описание);
+	Возврат Запись.Закрыть();
 
 КонецФункции
 
@@ -1124,6 +1360,75 @@
 	Ответ = ОтветJSON(503, Тело);
 	Ответ.Заголовки.Вставить("Retry-After", "300");
 	Возврат Ответ;
+
+КонецФункции
+
+// A refusal the exporter must not retry: 403 access_denied (the service's rights), 422 period_closed.
+//
+// Parameters:
+//   КодСостояния - Число - the HTTP status.
+//   Статус - Строка - the answer's status.
+//   Ошибки - Массив из Строка - what is wrong, naming fields, never personal values.
+//
+// Returns:
+//   HTTPСервисОтвет - the answer.
+//
+Функция ОтветОтказ(КодСостояния, Статус, Ошибки)
+
+	Тело = Новый Структура;
+	Тело.Вставить("status", Статус);
+	Тело.Вставить("errors", Ошибки);
+	Возврат ОтветJSON(КодСостояния, Тело);
+
+КонецФункции
+
+// УНФ's filling check failed: names what it requires, never its message texts (they may name products or
+// people). A line's field (Запасы[N].Поле) is the order's data: 400 naming items[N], fixed on the product card or in
+// the shop, then requeued. Anything else (the header, the buyer, the contract) comes from the settings and the
+// defaults of 1C: 503 not_configured, which the exporter waits out without spending the order's attempts.
+//
+// Parameters:
+//   Сообщения - Массив из СообщениеПользователю - the messages of ПроверитьЗаполнение.
+//   Что - Строка - what was checked: invoice, buyer, contract.
+//
+// Returns:
+//   HTTPСервисОтвет - 400 or 503.
+//
+Функция ОтветНеЗаполнено(Сообщения, Что)
+
+	Строки = Новый Массив;
+	Прочие = Новый Массив;
+	Для Каждого Сообщение Из Сообщения Цикл
+		Поле = Сообщение.Поле;
+		Позиция = СтрНайти(Поле, "Запасы[");
+		Если Что = "invoice" И Позиция > 0 Тогда
+			Хвост = Сред(Поле, Позиция + 7);
+			Индекс = Лев(Хвост, СтрНайти(Хвост, "]") - 1);
+			Колонка = Сред(Хвост, СтрНайти(Хвост, "]") + 2);
+			Если ТолькоЦифры(Индекс) Тогда
+				Строки.Добавить("items[" + Индекс + "]: 1C requires " + Колонка + " on the line (check the product card)");
+				Продолжить;
+			КонецЕсли;
+		КонецЕсли;
+		Имя = Поле;
+		Точка = СтрНайти(Имя, ".", НаправлениеПоиска.СКонца);
+		Если Точка > 0 Тогда
+			Имя = Сред(Имя, Точка + 1);
+		КонецЕсли;
+		Прочие.Добавить(Что + ": 1C requires " + ?(ЗначениеЗаполнено(Имя), Имя, "a field it did not name")
+			+ " (check the settings, the organisation and the defaults for new counterparties)");
+	КонецЦикла;
+
+	Если Прочие.Количество() = 0 И Строки.Количество() > 0 Тогда
+		Возврат ОтветОшибка(400, Строки);
+	КонецЕсли;
+	Если Прочие.Количество() = 0 Тогда
+		Прочие.Добавить(Что + ": 1C's filling check failed without naming a field (see the event log)");
+	КонецЕсли;
+	Для Каждого Текст Из Строки Цикл
+		Прочие.Добавить(Текст);
+	КонецЦикла;
+	Возврат ОтветНеНастроено(Прочие);
 
 КонецФункции
 
@@ -1215,22 +1520,6 @@
 		КонецЕсли;
 	КонецЦикла;
 	Возврат Истина;
-
-КонецФункции
-
-// Parameters:
-//   Текст - Строка - any text.
-//
-// Returns:
-//   Строка - the text read backwards.
-//
-Функция ПеревернутьСтроку(Текст)
-
-	Результат = "";
-	Для Позиция = 1 По СтрДлина(Текст) Цикл
-		Результат = Сред(Текст, Позиция, 1) + Результат;
-	КонецЦикла;
-	Возврат Результат;
 
 КонецФункции
 

@@ -36,7 +36,7 @@ class ContractDocumentationTest {
     while (m.find()) {
       documented.put(Integer.parseInt(m.group(1)), JSON.readTree(m.group(2)));
     }
-    assertThat(documented).containsOnlyKeys(201, 200, 400, 413, 503, 500);
+    assertThat(documented).containsOnlyKeys(201, 200, 400, 403, 413, 422, 503, 500);
 
     List<String> literals = new ArrayList<>();
     Matcher lit = LITERAL.matcher(module.replaceAll("(?m)^\\s*//.*$", ""));

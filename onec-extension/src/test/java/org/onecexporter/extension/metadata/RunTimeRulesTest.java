@@ -1,0 +1,53 @@
+package org.onecexporter.extension.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The extension's module does at run time what UNF's own code needs (RunTimeChecker's rules, facts from both public
+ * releases), and the module as it was before these rules (fixtures/names-only-Module.bsl: every name resolved, yet
+ * invoices an accountant cannot post) fails each of them.
+ */
+class RunTimeRulesTest {
+  private static final Path MODULE = Path.of("dump/CommonModules/Магазин_СчетаНаОплату/Ext/Module.bsl");
+  private static final Path NAMES_ONLY = Path.of("src/test/resources/fixtures/names-only-Module.bsl");
+  private static RunTimeChecker checker;
+
+  @BeforeAll
+  static void load() throws Exception {
+    checker = new RunTimeChecker(Path.of("metadata"));
+  }
+
+  private static List<String> check(String name, String text) {
+    return checker.check(name, text).stream().map(f -> f.line() + ": " + f.message()).toList();
+  }
+
+  @Test
+  void theExtensionsModuleFollowsEveryRunTimeRule() throws Exception {
+    List<String> findings = check("Module.bsl", Files.readString(MODULE, StandardCharsets.UTF_8));
+    assertThat(findings).as("run-time findings:%n%s", String.join("\n", findings)).isEmpty();
+  }
+
+  @Test
+  void theModuleBeforeTheRulesFailsEachOfThem() throws Exception {
+    List<String> findings = check("old.bsl", Files.readString(NAMES_ONLY, StandardCharsets.UTF_8));
+    String all = String.join("\n", findings);
+    assertThat(findings.stream().map(f -> f.replaceFirst("^\\d+: ", "").replaceFirst(":.*", ""))
+        .collect(Collectors.toSet()))
+        .as(all)
+        .contains("fill-check", "closed-period", "allowed-only", "no-address-recognition", "discounts-final",
+            "currency-checked", "contract-organisation", "vat-2026", "phone-equality");
+    assertThat(all).contains("Документ.СчетНаОплату is written without Счет.ПроверитьЗаполнение()")
+        .contains("Справочник.Контрагенты is written without НовыйПокупатель.ПроверитьЗаполнение()")
+        .contains("a query over Справочник.Контрагенты")
+        .contains("ОбратныйНомерТелефона compared with ПОДОБНО")
+        .contains("without leaving out Недействителен");
+  }
+}
