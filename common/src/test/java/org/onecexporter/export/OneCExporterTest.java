@@ -257,7 +257,7 @@ class OneCExporterTest {
   @Test
   void a_1c_validation_refusal_is_permanent() {
     // The emulator rejects a phone that is not E.164; our builder never sends one, so send through a shop number.
-    aPaidOrder(51).item("X-1", "Товар", "1", "0").insert(db.jdbi());
+    aPaidOrder(51).item("X-1", "Товар", "1", "1").insert(db.jdbi());
     emulator.faults().script(List.of(Fault.NONE));
     assertThat(exporter().exportInvoice(51).status()).isEqualTo(ExportStatus.EXPORTED);
 
@@ -267,6 +267,39 @@ class OneCExporterTest {
     assertThat(result.status()).isEqualTo(ExportStatus.REJECTED);
     assertThat(result.error()).startsWith("1C answered 400").contains("invoice_number must look like");
     assertThat(sleeper.waits()).isEmpty();
+  }
+
+  @Test
+  void a_closed_period_and_missing_rights_in_1c_are_permanent_refusals_that_name_the_reason() {
+    aPaidOrder(52).insert(db.jdbi());
+    aPaidOrder(53).insert(db.jdbi());
+    emulator.faults().script(List.of(Fault.PERIOD_CLOSED, Fault.ACCESS_DENIED));
+
+    ExportResult closed = exporter().exportInvoice(52);
+    ExportResult denied = exporter().exportInvoice(53);
+
+    assertThat(closed.status()).isEqualTo(ExportStatus.REJECTED);
+    assertThat(closed.error()).startsWith("1C answered 422").contains("period_closed");
+    assertThat(denied.status()).isEqualTo(ExportStatus.REJECTED);
+    assertThat(denied.error()).contains("403").contains("access_denied");
+    assertThat(sleeper.waits()).as("no retry of a refusal").isEmpty();
+    assertThat(row(52)).containsEntry("invoice_exported_to_1c", false);
+    assertThat(row(53)).containsEntry("invoice_exported_to_1c", false);
+    assertThat(emulator.invoices()).isEmpty();
+  }
+
+  @Test
+  void an_outdated_vat_table_in_1c_is_waited_out_as_not_configured_never_refused() {
+    aPaidOrder(54).insert(db.jdbi());
+    emulator.faults().script(List.of(Fault.VAT_OUTDATED));
+
+    ExportResult result = exporter().exportInvoice(54);
+
+    // The administrator updates УНФ / the rates; the order is exported on the next attempt, one invoice.
+    assertThat(result.status()).as(result.toString()).isEqualTo(ExportStatus.EXPORTED);
+    assertThat(result.attempts()).isEqualTo(2);
+    assertThat(sleeper.waits()).as("waited as 1C asked, not dead-lettered").isNotEmpty();
+    assertThat(emulator.invoices()).hasSize(1);
   }
 
   @Test
