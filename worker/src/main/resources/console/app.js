@@ -78,7 +78,7 @@ const TEXT = {
 const REASONS = {
   en: {
     exhausted: '1C kept failing until the retries ran out (1C down, network). Once 1C answers again, requeue them.',
-    refused_by_1c: '1C refused the invoice (e.g. an articul unknown in 1C). Fix it in 1C or in the order, then requeue.',
+    refused_by_1c: '1C refused the invoice: an articul unknown in 1C, a product card UNF cannot use (period_closed: the date is in a closed period, the accountant decides; access_denied: the 1C user lacks a right). Fix it in 1C or in the order, then requeue.',
     invalid: 'The order’s data cannot make an invoice (no lines, bad phone, totals). Fix the order, then requeue.',
     not_paid: 'The order was not paid when it was tried. Once it is paid, requeue (the reconciler does it too).',
     not_found: 'No such order in the database when it was tried.',
@@ -88,7 +88,7 @@ const REASONS = {
   },
   ru: {
     exhausted: '1С не отвечала, пока не кончились повторы (1С недоступна, сеть). Когда 1С снова отвечает — отправьте снова.',
-    refused_by_1c: '1С отказала (например, нет номенклатуры с таким артикулом). Исправьте в 1С или в заказе и отправьте снова.',
+    refused_by_1c: '1С отказала: нет номенклатуры с таким артикулом, карточка товара не подходит УНФ (period_closed — дата в закрытом периоде, решает бухгалтер; access_denied — у пользователя 1С нет права). Исправьте в 1С или в заказе и отправьте снова.',
     invalid: 'По данным заказа счёт не составить (нет строк, неверный телефон, не сходятся суммы). Исправьте заказ и отправьте снова.',
     not_paid: 'Заказ не был оплачен в момент попытки. После оплаты отправьте снова (сверка делает это и сама).',
     not_found: 'Заказа не было в базе в момент попытки.',
