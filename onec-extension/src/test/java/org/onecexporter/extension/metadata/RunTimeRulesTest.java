@@ -50,4 +50,69 @@ class RunTimeRulesTest {
         .contains("ОбратныйНомерТелефона compared with ПОДОБНО")
         .contains("without leaving out Недействителен");
   }
+
+  @Test
+  void aQueryOverARestrictedCatalogNeedsAllowedAndAPhoneKeyNeedsEquality() {
+    String bad = """
+        Функция Найти(Обратный) Экспорт
+        	Запрос = Новый Запрос;
+        	Запрос.Текст =
+        	"ВЫБРАТЬ ПЕРВЫЕ 1
+        	|	Контрагенты.Ссылка КАК Ссылка
+        	|ИЗ
+        	|	Справочник.Контрагенты.КонтактнаяИнформация КАК КИ
+        	|		ВНУТРЕННЕЕ СОЕДИНЕНИЕ Справочник.Контрагенты КАК Контрагенты
+        	|		ПО КИ.Ссылка = Контрагенты.Ссылка
+        	|ГДЕ
+        	|	КИ.ОбратныйНомерТелефона ПОДОБНО &Шаблон";
+        	Возврат Запрос.Выполнить();
+        КонецФункции
+        """;
+    assertThat(check("T.bsl", bad)).hasSize(3).allMatch(f -> f.startsWith("4: "))
+        .anyMatch(f -> f.contains("allowed-only")).anyMatch(f -> f.contains("compared with ПОДОБНО"))
+        .anyMatch(f -> f.contains("Недействителен"));
+    String good = bad.replace("ВЫБРАТЬ ПЕРВЫЕ 1", "ВЫБРАТЬ РАЗРЕШЕННЫЕ ПЕРВЫЕ 1")
+        .replace("ПОДОБНО &Шаблон\";", "= &Обратный\n\t|\tИ НЕ Контрагенты.Недействителен\";");
+    assertThat(check("T.bsl", good)).isEmpty();
+  }
+
+  @Test
+  void aRawAddressStringIsRecognisedButAJsonValueBuiltFromTheDescriptionIsNot() {
+    String raw = """
+        Процедура Адрес(Покупатель, Адрес) Экспорт
+        	УправлениеКонтактнойИнформацией.ДобавитьКонтактнуюИнформацию(Покупатель, Адрес, Вид);
+        КонецПроцедуры
+        """;
+    assertThat(check("T.bsl", raw)).singleElement().asString().startsWith("2: no-address-recognition");
+    String prepared = """
+        Процедура Адрес(Покупатель, Адрес) Экспорт
+        	Значение = ВСвободнойФорме(Адрес);
+        	УправлениеКонтактнойИнформацией.ДобавитьКонтактнуюИнформацию(Покупатель, Значение, Вид);
+        КонецПроцедуры
+
+        Функция ВСвободнойФорме(Адрес)
+        	Описание = УправлениеКонтактнойИнформациейКлиентСервер.ОписаниеНовойКонтактнойИнформации(Тип);
+        	Возврат Описание;
+        КонецФункции
+        """;
+    assertThat(check("T.bsl", prepared)).isEmpty();
+  }
+
+  @Test
+  void aWrittenInvoiceNeedsEveryCheckBeforeItsWriteNotAfter() {
+    String after = """
+        Процедура Записать(Организация) Экспорт
+        	Счет = Документы.СчетНаОплату.СоздатьДокумент();
+        	Счет.Записать(РежимЗаписиДокумента.Запись);
+        	Если Не Счет.ПроверитьЗаполнение() Тогда
+        		Возврат;
+        	КонецЕсли;
+        КонецПроцедуры
+        """;
+    assertThat(check("T.bsl", after).stream().map(f -> f.replaceFirst(":.*", "")))
+        .containsExactlyInAnyOrder("3", "3", "3", "3", "3");
+    assertThat(check("T.bsl", after)).anyMatch(f -> f.startsWith("3: fill-check"))
+        .anyMatch(f -> f.startsWith("3: closed-period")).anyMatch(f -> f.startsWith("3: discounts-final"))
+        .anyMatch(f -> f.startsWith("3: currency-checked")).anyMatch(f -> f.startsWith("3: contract-organisation"));
+  }
 }
