@@ -50,6 +50,11 @@ public final class JobMoves {
       new Move(ACTIVE, DELAYED, "retry", "a failed attempt waits for the schedule's delay (token-checked)"),
       new Move(ACTIVE, DEAD, "deadletter", "rejected, refused, exhausted, malformed, infrastructure (token-checked)"),
       new Move(ACTIVE, READY, "release", "handed back on shutdown, the attempt not counted (token-checked)"),
+      new Move(ACTIVE, DELAYED, "abandon", "a worker gave the attempt up past JOB_TIMEOUT_SECONDS: claimable by any"
+          + " worker after a 2 s hold, a stall counted, the attempt not (token-checked); the abandoning worker"
+          + " claims nothing until its own PostgreSQL and Redis answer its probes"),
+      new Move(ACTIVE, DEAD, "abandon", "the same for the WORKER_MAX_STALLS-th stall (abandoned or reaped): reason"
+          + " infrastructure"),
       new Move(ACTIVE, READY, "reap", "the lease ran out (worker killed or stuck): back to the front of the line"),
       new Move(ACTIVE, DEAD, "reap", "the lease ran out for the WORKER_MAX_STALLS-th time: reason stalled"),
       new Move(DEAD, READY, "requeue", "an operator requeues it (one order, all, or one reason), attempts reset"),
@@ -70,7 +75,7 @@ public final class JobMoves {
    * onec_health). {@code extend} renews leases and makes no move.
    */
   public static final List<String> JOB_SCRIPTS = List.of("enqueue", "enqueue_all", "claim", "ack_claim", "ack",
-      "extend", "retry", "deadletter", "release", "reap", "requeue", "drop", "purge", "reconcile", "rehome");
+      "extend", "retry", "deadletter", "release", "abandon", "reap", "requeue", "drop", "purge", "reconcile", "rehome");
 
   /** What an operator types to make a script's move by hand, where there is such a command. */
   private static final Map<String, String> BY_HAND = Map.of(

@@ -41,8 +41,8 @@ public final class JobQueue {
     this.script = redis.getScript(StringCodec.INSTANCE);
     this.enqueueWaitNanos = enqueueWait(redis) * 1_000_000;
     String prelude = resource("prelude");
-    for (String name : List.of("enqueue", "enqueue_all", "claim", "extend", "ack", "ack_claim", "retry", "deadletter", "release", "reap",
-        "requeue", "purge", "drop", "dlq_counts", "permit_acquire", "permit_release", "onec_health", "reconcile", "rehome")) {
+    for (String name : List.of("enqueue", "enqueue_all", "claim", "extend", "ack", "ack_claim", "retry", "deadletter", "release", "abandon",
+        "reap", "requeue", "purge", "drop", "dlq_counts", "permit_acquire", "permit_release", "onec_health", "reconcile", "rehome")) {
       scripts.put(name, withoutComments(prelude + resource(name)));
     }
   }
@@ -561,6 +561,33 @@ public final class JobQueue {
   public boolean release(ClaimedJob job) {
     return ok(eval("release", List.of(keys.active(), keys.ready(), keys.wake()), keys.prefix(), job.orderId(),
         job.token()));
+  }
+
+  /** What {@link #abandon} did with the job. */
+  public enum Abandoned {
+    /** Handed back: claimable again after the hold. */
+    HELD,
+    /** Its {@code maxStalls}-th stall: in the DLQ as {@code infrastructure}. */
+    DEAD,
+    /** The token was gone (the attempt finished, or another worker has the job): nothing changed. */
+    GONE
+  }
+
+  /**
+   * Hands back a job whose attempt this worker gave up (past JOB_TIMEOUT_SECONDS), without waiting for its lease to
+   * run out: claimable by any worker after {@code hold}; counted as a stall, the {@code maxStalls}-th of which
+   * dead-letters the job as {@code infrastructure}; the attempt is not counted. Token-checked.
+   */
+  public Abandoned abandon(ClaimedJob job, Duration hold, int maxStalls, String workerId, String error) {
+    long r = number(eval("abandon", List.of(keys.active(), keys.delayed(), keys.dlq(), keys.stats()), keys.prefix(),
+        job.orderId(), job.token(), Long.toString(hold.toMillis()), Integer.toString(maxStalls), workerId, error));
+    return r == 1 ? Abandoned.HELD : r == 2 ? Abandoned.DEAD : Abandoned.GONE;
+  }
+
+  /** Whether Redis answers a command on the queue's slot (a worker's probe of its own connection). */
+  public boolean ping() {
+    redis.getBucket(keys.stats()).isExists();
+    return true;
   }
 
   /** Expired leases back to ready, or to the DLQ after {@code maxStalls} expiries. Returns how many moved. */

@@ -219,6 +219,8 @@ class JobMovesTest {
         new Run("retry", "retry", job -> queue.retryLater(job, Duration.ofMinutes(1), "503", 503, null, false)),
         new Run("deadletter", "deadletter", job -> queue.deadLetter(job, "invalid", "bad", 0, null)),
         new Run("release", "release", job -> queue.release(job)),
+        new Run("abandon", "abandon, 3 stalls", job -> queue.abandon(job, Duration.ofSeconds(2), 3, "w1", "frozen")),
+        new Run("abandon", "abandon, 1 stall", job -> queue.abandon(job, Duration.ofSeconds(2), 1, "w1", "frozen")),
         new Run("reap", "reap, 3 stalls", job -> queue.reap(3)),
         new Run("reap", "reap, 1 stall", job -> queue.reap(1)),
         new Run("requeue", "requeue one", job -> queue.requeue(ID)),

@@ -115,6 +115,38 @@ class JobQueueTest {
   }
 
   @Test
+  void an_abandoned_job_waits_out_the_hold_counts_a_stall_and_workers_abandoning_it_in_turn_end_in_the_dlq() {
+    queue.enqueue("77", "t");
+    Duration hold = Duration.ofMillis(400);
+    JobQueue.ClaimedJob first = queue.claim(LEASE, "w1", 1).jobs().get(0);
+    assertThat(queue.abandon(first, hold, 3, "w1", "attempt ran past JOB_TIMEOUT_SECONDS"))
+        .isEqualTo(JobQueue.Abandoned.HELD);
+    assertThat(queue.abandon(first, hold, 3, "w1", "again")).as("token-checked").isEqualTo(JobQueue.Abandoned.GONE);
+    // Not claimable during the hold, by anyone (a claim of the abandoning worker already on the wire included).
+    JobQueue.ClaimResult during = queue.claim(LEASE, "w1", 8);
+    assertThat(during).isInstanceOf(JobQueue.Empty.class);
+    assertThat(((JobQueue.Empty) during).nextDue()).hasValueSatisfying(d -> assertThat(d).isLessThanOrEqualTo(hold));
+    sleep(hold.toMillis() + 50);
+    JobQueue.ClaimedJob second = queue.claim(LEASE, "w2", 1).jobs().get(0);
+    assertThat(second.attempt()).as("the abandoned attempt is not counted").isEqualTo(1);
+    var record = queue.redis().<String, String>getMap(queue.keys().job("77"), org.redisson.client.codec.StringCodec.INSTANCE);
+    assertThat(record.get("stalls")).isEqualTo("1");
+    assertThat(record.get("abandoned_by")).isEqualTo("w1");
+
+    assertThat(queue.abandon(second, Duration.ZERO, 3, "w2", "frozen")).isEqualTo(JobQueue.Abandoned.HELD);
+    JobQueue.ClaimedJob third = queue.claim(LEASE, "w3", 1).jobs().get(0);
+    assertThat(queue.abandon(third, Duration.ZERO, 3, "w3", "frozen")).isEqualTo(JobQueue.Abandoned.DEAD);
+    assertThat(queue.claim(LEASE, "w4", 1)).isInstanceOf(JobQueue.Empty.class);
+    assertThat(queue.stats().dlq()).isEqualTo(1);
+    assertThat(queue.stats().counters()).containsEntry("abandoned", 3L).containsEntry("dead_infrastructure", 1L);
+    assertThat(queue.dlqReasons()).isEqualTo(java.util.Map.of("infrastructure", 1L));
+    String entry = queue.redis().<String>getList(queue.keys().dlq(), org.redisson.client.codec.StringCodec.INSTANCE)
+        .get(0);
+    assertThat(entry).contains("\"reason\":\"infrastructure\"").contains("given up 3 times")
+        .contains("\"stalls\":3");
+  }
+
+  @Test
   void scripts_go_to_redis_without_their_comment_lines() {
     String sent = JobQueue.withoutComments("-- what it does, with … non-ASCII\nlocal a = 1\n\n  -- indented\nreturn a\n");
     assertThat(sent).isEqualTo("local a = 1\nreturn a\n");

@@ -54,6 +54,11 @@ public final class Worker implements AutoCloseable {
   private static final AttributeKey<String> SPAN_DECISION = AttributeKey.stringKey("onec.decision");
   private static final Duration MAX_IDLE_WAIT = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+  /**
+   * An abandoned job is claimable again after this hold: a claim of the abandoning worker already on the wire
+   * cannot take it back (the worker's gate closes before the hand-back, the hold covers the call in between).
+   */
+  static final Duration ABANDON_HOLD = Duration.ofSeconds(2);
   /** How long a job waits when 1C says it is not configured and gives no Retry-After. */
   private static final Duration NOT_CONFIGURED_RETRY = Duration.ofMinutes(5);
 
@@ -63,6 +68,8 @@ public final class Worker implements AutoCloseable {
   private final Reconciler reconciler;
   private final RetrySchedule schedule;
   private final FleetHealth health;
+  /** This worker's own PostgreSQL and Redis: while one does not answer, it takes no new jobs. */
+  private final DependencyGate gate;
   private final Semaphore slots;
   private final ExecutorService jobs = Executors.newVirtualThreadPerTaskExecutor();
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, Thread.ofPlatform()
@@ -97,6 +104,29 @@ public final class Worker implements AutoCloseable {
 
   public Worker(WorkerConfig config, JobQueue queue, JobHandler exporter, Reconciler reconciler,
       WorkerMetrics metrics) {
+    this(config, queue, exporter, reconciler, metrics, null, DependencyGate.Timings.DEFAULT);
+  }
+
+  /**
+   * @param database probes this worker's PostgreSQL (e.g. {@code SELECT 1} through its pool), or null when the
+   *     worker has no probe for it; Redis is probed through {@code queue}
+   */
+  public Worker(WorkerConfig config, JobQueue queue, JobHandler exporter, Reconciler reconciler,
+      WorkerMetrics metrics, java.util.function.BooleanSupplier database) {
+    this(config, queue, exporter, reconciler, metrics, database, DependencyGate.Timings.DEFAULT);
+  }
+
+  Worker(WorkerConfig config, JobQueue queue, JobHandler exporter, Reconciler reconciler, WorkerMetrics metrics,
+      java.util.function.BooleanSupplier database, DependencyGate.Timings probeTimings) {
+    Map<DependencyGate.Dependency, java.util.function.BooleanSupplier> probes =
+        new java.util.EnumMap<>(DependencyGate.Dependency.class);
+    probes.put(DependencyGate.Dependency.REDIS, queue::ping);
+    if (database != null) {
+      probes.put(DependencyGate.Dependency.POSTGRESQL, database);
+    }
+    this.gate = new DependencyGate(config.workerId(), probes, probeTimings);
+    metrics.sick(wire -> java.util.Arrays.stream(DependencyGate.Dependency.values())
+        .anyMatch(d -> d.wire().equals(wire) && gate.sick(d)));
     this.config = config;
     this.metrics = metrics;
     this.acks = new AckBatcher(queue, config.lease(), config.workerId(), this::reserveSuccessors, unused -> {});
@@ -126,10 +156,28 @@ public final class Worker implements AutoCloseable {
     return inFlight.size();
   }
 
+  /**
+   * The readiness checks of this worker's own dependencies ({@code redis}, {@code postgresql}): false while one is
+   * sick. Answered from the last probe, at once: a frozen dependency does not freeze {@code /health/ready}.
+   */
+  public Map<String, java.util.function.BooleanSupplier> readiness() {
+    Map<String, java.util.function.BooleanSupplier> checks = new java.util.LinkedHashMap<>();
+    for (DependencyGate.Dependency d : DependencyGate.Dependency.values()) {
+      checks.put(d.wire(), () -> !gate.sick(d));
+    }
+    return checks;
+  }
+
+  /** Whether this worker takes new jobs: its own PostgreSQL and Redis answered their last probes. */
+  public boolean takingJobs() {
+    return gate.open();
+  }
+
   public Worker start() {
     if (!running.compareAndSet(false, true)) {
       return this;
     }
+    gate.start();
     dispatcher = Thread.ofPlatform().name("worker-dispatcher").start(this::dispatch);
     long renewMillis = config.renewInterval().toMillis();
     timers.scheduleWithFixedDelay(this::renewAll, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
@@ -177,6 +225,10 @@ public final class Worker implements AutoCloseable {
     Duration backoff = Duration.ofMillis(100);
     while (running.get()) {
       try {
+        // A sick worker takes no new jobs: it waits here until its own PostgreSQL and Redis answer again.
+        if (!gate.awaitOpen()) {
+          break;
+        }
         slots.acquire();
       } catch (InterruptedException e) {
         break;
@@ -184,18 +236,33 @@ public final class Worker implements AutoCloseable {
       // One free slot is ours; take as many more as are free (up to a batch). While 1C is down for the fleet the
       // claim script leases only the probe, when it is due, and says how long to wait otherwise.
       int permitted = 1 + drainSlots(CLAIM_BATCH - 1);
+      if (!gate.open()) {
+        slots.release(permitted); // the gate closed while waiting for a slot (an attempt was just abandoned)
+        continue;
+      }
       JobQueue.ClaimResult claim;
       try {
         claim = queue.claim(config.lease(), config.workerId(), permitted);
         backoff = Duration.ofMillis(100);
       } catch (RuntimeException e) {
         slots.release(permitted);
-        LOG.warn("Redis unavailable, waiting {} ms: {}", backoff.toMillis(), e.toString());
+        if (!running.get()) {
+          break; // stopping: the claim was interrupted
+        }
+        LOG.warn("claim failed, waiting {} ms: {}", backoff.toMillis(), e.toString());
+        gate.suspect(DependencyGate.Dependency.REDIS, "a claim failed: " + e);
         sleep(backoff);
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         continue;
       }
       switch (claim) {
+        case JobQueue.Jobs claimed when !gate.open() -> {
+          // The gate closed while the claim was on the wire: these jobs go straight back for another worker.
+          for (ClaimedJob job : claimed.jobs()) {
+            safely(() -> queue.release(job));
+          }
+          slots.release(permitted);
+        }
         case JobQueue.Jobs claimed -> {
           for (ClaimedJob job : claimed.jobs()) {
             jobs.submit(() -> process(job));
@@ -281,9 +348,12 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Gives up an attempt past JOB_TIMEOUT_SECONDS (a frozen database or network, a hung call): its lease is no
-   * longer renewed, so the reaper hands the job to another worker; its thread is interrupted and its slot freed.
-   * Whatever the attempt does when it wakes up is token-checked.
+   * Gives up an attempt past JOB_TIMEOUT_SECONDS (a frozen database or network, a hung call). First this worker's
+   * gate closes (it takes no new jobs until its own PostgreSQL and Redis answer a probe), then the job is handed
+   * back at once, claimable by any worker after {@link #ABANDON_HOLD} and counted as a stall (the
+   * WORKER_MAX_STALLS-th sends it to the DLQ as {@code infrastructure}); if that call fails, the lease is no longer
+   * renewed and the reaper hands the job on. The attempt's thread is interrupted and its slot freed; whatever it
+   * does when it wakes up is token-checked.
    */
   private void abandon(Attempt attempt) {
     if (attempt.abandoned) {
@@ -291,9 +361,27 @@ public final class Worker implements AutoCloseable {
     }
     attempt.abandoned = true;
     inFlight.remove(attempt.job.orderId(), attempt);
-    LOG.error("order {}: attempt still running after {} s (JOB_TIMEOUT_SECONDS); abandoned, its lease is no longer"
-        + " renewed and another worker will take the job", attempt.job.orderId(), config.jobTimeout().toSeconds(),
+    gate.suspect("order " + attempt.job.orderId() + ": attempt past JOB_TIMEOUT_SECONDS");
+    String error = "attempt abandoned by worker " + config.workerId() + " after " + config.jobTimeout().toSeconds()
+        + " s (JOB_TIMEOUT_SECONDS): its database or network stopped answering";
+    JobQueue.Abandoned handedBack;
+    try {
+      handedBack = queue.abandon(attempt.job, ABANDON_HOLD, config.maxStalls(), config.workerId(), error);
+    } catch (RuntimeException e) {
+      handedBack = null;
+      gate.suspect(DependencyGate.Dependency.REDIS, "handing back an abandoned job failed: " + e);
+    }
+    LOG.error("order {}: attempt still running after {} s (JOB_TIMEOUT_SECONDS); abandoned, {}", attempt.job.orderId(),
+        config.jobTimeout().toSeconds(), handedBack == JobQueue.Abandoned.HELD
+            ? "the job is handed back for another worker in " + ABANDON_HOLD.toSeconds() + " s"
+            : handedBack == JobQueue.Abandoned.DEAD ? "the job went to the DLQ (infrastructure): given up "
+                + config.maxStalls() + " times (WORKER_MAX_STALLS)"
+            : handedBack == JobQueue.Abandoned.GONE ? "the job had already finished or moved on"
+            : "its lease is no longer renewed and another worker will take the job",
         kv("order_id", attempt.job.orderId()), kv("outcome", "abandoned"));
+    if (handedBack == JobQueue.Abandoned.DEAD) {
+      metrics.deadLetter("infrastructure");
+    }
     metrics.abandoned();
     attempt.thread.interrupt();
     if (attempt.slot.compareAndSet(true, false)) {
@@ -303,7 +391,7 @@ public final class Worker implements AutoCloseable {
 
   /** How many successors an ack call may lease: none when stopping (the script itself holds back while 1C is down). */
   private int reserveSuccessors(int wanted) {
-    return running.get() ? wanted : 0;
+    return running.get() && gate.open() ? wanted : 0;
   }
 
   /** Renews the leases of every job in flight, in one call, every third of the lease. */
@@ -331,6 +419,7 @@ public final class Worker implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       LOG.warn("lease renewal failed: {}", e.toString());
+      gate.suspect(DependencyGate.Dependency.REDIS, "lease renewal failed: " + e);
     }
   }
 
@@ -379,9 +468,9 @@ public final class Worker implements AutoCloseable {
     if (abandoned()) {
       Thread.interrupted(); // the abandonment's interrupt must not fail the queue move below
       if (result instanceof AttemptResult.Retry) {
-        // Too late for the schedule: hand the job back without counting anything (token-checked: if the
-        // reaper already moved it, nothing happens).
-        LOG.warn("order {}: the abandoned attempt ended; job handed back", job.orderId(), kv("order_id", job.orderId()));
+        // Too late for the schedule: the job was handed back when the attempt was abandoned. Should that call
+        // have failed, hand it back now without counting anything (token-checked: otherwise nothing happens).
+        LOG.warn("order {}: the abandoned attempt ended", job.orderId(), kv("order_id", job.orderId()));
         decide("released");
         safely(() -> queue.release(job));
         return null;
@@ -438,6 +527,7 @@ public final class Worker implements AutoCloseable {
       return outcome.next();
     } catch (RuntimeException e) {
       LOG.warn("queue move failed (the lease will bring the job back): {}", e.toString());
+      gate.suspect(DependencyGate.Dependency.REDIS, "an ack failed: " + e);
       return null;
     }
   }
@@ -540,6 +630,7 @@ public final class Worker implements AutoCloseable {
    */
   private void ourSideFailed(ClaimedJob job, String reason, String invoiceNumber) {
     metrics.infraFailure();
+    gate.suspect("order " + job.orderId() + " failed on our side");
     List<Duration> delays = config.infraRetryDelays();
     int failures = job.infraFailures(); // before this one
     if (failures >= delays.size()) {
@@ -577,12 +668,16 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  /** A queue move that must not kill the job's thread; a failed move is recovered by the lease expiring. */
-  private static boolean safely(java.util.function.BooleanSupplier move) {
+  /**
+   * A queue move that must not kill the job's thread; a failed move is recovered by the lease expiring, and this
+   * worker checks its Redis before taking new jobs.
+   */
+  private boolean safely(java.util.function.BooleanSupplier move) {
     try {
       return move.getAsBoolean();
     } catch (RuntimeException e) {
       LOG.warn("queue move failed (the lease will bring the job back): {}", e.toString());
+      gate.suspect(DependencyGate.Dependency.REDIS, "a queue move failed: " + e);
       return false;
     }
   }
@@ -613,6 +708,7 @@ public final class Worker implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     timers.shutdownNow();
+    gate.close();
     acks.close();
     LOG.info("worker {} stopped", config.workerId());
   }

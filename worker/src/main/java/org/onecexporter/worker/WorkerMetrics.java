@@ -36,6 +36,16 @@ public final class WorkerMetrics implements ExportObserver {
   private final AtomicInteger evictionUnsafe = new AtomicInteger();
   private volatile Supplier<CircuitState> circuitState = () -> CircuitState.CLOSED;
 
+  private volatile java.util.function.Predicate<String> sick = dependency -> false;
+
+  /**
+   * What {@code onec_worker_sick{dependency}} reads: whether this worker's own dependency (postgresql, redis) did
+   * not answer its probe, so that it takes no new jobs until it does (alert {@code OnecWorkerSick}).
+   */
+  void sick(java.util.function.Predicate<String> sickDependency) {
+    this.sick = sickDependency;
+  }
+
   public WorkerMetrics() {
     callDuration = Timer.builder("onec_call_duration")
         .description("Duration of one HTTP call to the 1C invoices service")
@@ -74,6 +84,11 @@ public final class WorkerMetrics implements ExportObserver {
     }
     Gauge.builder("onec_queue_oldest_waiting_seconds", oldestWaitingMillis, v -> v.get() / 1000.0)
         .description("Age of the oldest job waiting (ready or delayed), fleet-wide").register(registry);
+    for (String dependency : new String[] {"postgresql", "redis"}) {
+      Gauge.builder("onec_worker_sick", this, m -> m.sick.test(dependency) ? 1 : 0).tag("dependency", dependency)
+          .description("1 while this worker's own dependency does not answer its probe: it takes no new jobs")
+          .register(registry);
+    }
     Gauge.builder("onec_redis_eviction_unsafe", evictionUnsafe, AtomicInteger::get)
         .description("1 when Redis' maxmemory-policy is not noeviction (it may evict the queue's keys), read at start")
         .register(registry);

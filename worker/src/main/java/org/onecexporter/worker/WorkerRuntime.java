@@ -48,16 +48,13 @@ public final class WorkerRuntime implements AutoCloseable {
         .pruningHistory(Duration.ofDays(env.integer("ATTEMPT_HISTORY_DAYS", 90, 1, 36_500)));
     // A frozen attempt's session (and the order lock it holds) ends when the worker gives the attempt up.
     exporter.exporter().sessionIdleLimit(config.jobTimeout());
-    Worker worker = new Worker(config, queue, exporter.exporter(), reconciler, metrics);
+    // The worker's probe of its own database: SELECT 1 through its pool (bounded by the worker's probe timeout).
+    Worker worker = new Worker(config, queue, exporter.exporter(), reconciler, metrics, () -> exporter.database()
+        .jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1);
     boolean portGiven = env.optional("WORKER_HTTP_PORT").isPresent();
     int port = env.integer("WORKER_HTTP_PORT", 9090, 0, 65_535);
-    Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
-    checks.put("redis", () -> {
-      redis.getBucket(config.keys().stats()).isExists();
-      return true;
-    });
-    checks.put("postgresql", () -> exporter.database().jdbi().withHandle(
-        h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1);
+    // Answered from the worker's own probes, at once: a frozen database does not freeze /health/ready.
+    Map<String, BooleanSupplier> checks = new LinkedHashMap<>(worker.readiness());
     java.util.List<String> warnings = evictionWarning(queue, metrics);
     OpsHttpServer http = OpsHttpServer.start(env.string("WORKER_HTTP_HOST", "0.0.0.0"), port, !portGiven,
         metrics.registry(), checks, () -> warnings);

@@ -145,7 +145,7 @@ class ComposeFileTest {
     List<String> names = new ArrayList<>();
     alerts.get("groups").get(0).get("rules").forEach(r -> names.add(r.get("alert").asText()));
     assertThat(names).contains("OnecDlqNotEmpty", "OnecOldestJobTooOld", "OnecCircuitOpenLong",
-        "OnecNoExportsWhileJobsWait");
+        "OnecNoExportsWhileJobsWait", "OnecWorkerSick");
   }
 
   @Test

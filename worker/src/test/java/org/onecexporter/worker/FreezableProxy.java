@@ -37,6 +37,11 @@ final class FreezableProxy implements AutoCloseable {
     frozen = true;
   }
 
+  /** Forwards again what waited while frozen, and what comes next. */
+  void thaw() {
+    frozen = false;
+  }
+
   private void accept() {
     while (!closed) {
       try {

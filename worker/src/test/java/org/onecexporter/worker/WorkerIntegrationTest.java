@@ -83,7 +83,10 @@ class WorkerIntegrationTest {
     OneCExporter exporter = new OneCExporter(jdbi, client, new InvoiceBuilder(ZoneId.of("Europe/Moscow")),
         new RetrySchedule(SCHEDULE), Sleeper.REAL, Clock.systemUTC(), new PiiMasker(true), oneC.timeout())
         .sessionIdleLimit(config.jobTimeout());
-    Worker worker = new Worker(config, queue, exporter, new Reconciler(db.jdbi(), queue, Duration.ZERO)).start();
+    // Probing the worker's own database as WorkerRuntime does: through the connections its exports use.
+    Worker worker = new Worker(config, queue, exporter, new Reconciler(db.jdbi(), queue, Duration.ZERO),
+        new WorkerMetrics(), () -> jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1)
+        .start();
     workers.add(worker);
     return worker;
   }
