@@ -30,6 +30,7 @@ class ExtensionDumpTest {
   private static final Map<String, String> FOLDERS = Map.of(
       "Language", "Languages", "Role", "Roles", "CommonModule", "CommonModules", "HTTPService", "HTTPServices",
       "Catalog", "Catalogs", "Document", "Documents", "InformationRegister", "InformationRegisters");
+  private static final String XSI = "http://www.w3.org/2001/XMLSchema-instance";
   private static final Pattern CFG_TYPE = Pattern.compile("cfg:([A-Za-z]+?)(?:Ref|RecordManager)\\.([\\p{L}\\d_]+)");
 
   private static Element configuration;
@@ -64,6 +65,117 @@ class ExtensionDumpTest {
   }
 
   @Test
+  void every_element_has_the_properties_designer_writes_in_the_dump_format_in_their_order() throws Exception {
+    // The lists come from real public dumps made by Designer (metadata/extension-dump-2.17.json names each file and
+    // commit); a property Designer writes that our dump lacks, an extra one, or another order fails here.
+    Map<String, List<String>> reference = Dump.reference();
+    assertThat(Dump.referenceFormat()).as("the reference is for the dump's format version").isEqualTo("2.17");
+    List<String> differences = new ArrayList<>();
+    Set<String> kindsSeen = new HashSet<>();
+    for (Path file : Dump.files(".xml")) {
+      if (file.toString().contains("/Ext/") || file.getFileName().toString().equals("ConfigDumpInfo.xml")) {
+        continue;
+      }
+      for (Map.Entry<String, Element> e : Dump.elementsByKind(Dump.object(Dump.parse(file)))) {
+        String kind = e.getKey();
+        kindsSeen.add(kind);
+        List<String> expected = reference.get(kind);
+        List<String> actual = Dump.propertyNames(e.getValue());
+        String where = file + " " + kind + " " + text(child(e.getValue(), "Properties"), "Name");
+        if (expected == null) {
+          differences.add(where + ": no reference list for this kind; add one from a real dump");
+        } else if (!expected.equals(actual)) {
+          List<String> missing = new ArrayList<>(expected);
+          missing.removeAll(actual);
+          List<String> extra = new ArrayList<>(actual);
+          extra.removeAll(expected);
+          differences.add(where + ": missing " + missing + ", extra " + extra
+              + (missing.isEmpty() && extra.isEmpty() ? ", order differs: " + actual : ""));
+        }
+      }
+    }
+    for (Path rights : Dump.files("Rights.xml")) {
+      List<String> head = new ArrayList<>();
+      for (Element c : children(Dump.parse(rights).getDocumentElement())) {
+        if ("object".equals(c.getLocalName())) {
+          break;
+        }
+        head.add(c.getLocalName());
+      }
+      if (!head.equals(reference.get("Rights"))) {
+        differences.add(rights + ": settings before the objects " + head + ", Designer writes " + reference.get("Rights"));
+      }
+    }
+    assertThat(differences).as("properties that differ from Designer's 2.17 dump").isEmpty();
+    assertThat(kindsSeen).as("the test saw every kind the dump has").contains("Configuration",
+        "InformationRegister/Dimension", "InformationRegister/Resource", "InformationRegister/Attribute",
+        "HTTPService/URLTemplate/Method", "Document(adopted)", "Form");
+  }
+
+  @Test
+  void register_fields_carry_fill_values_typed_as_designer_writes_them() throws Exception {
+    // Designer writes an empty xs:string fill value for a string and xsi:nil for references, booleans, numbers and
+    // dates unless someone sets a fill value (metadata/README.md counts them in UNF 3.0.8.73's registers).
+    List<String> wrong = new ArrayList<>();
+    for (Path file : Dump.files(".xml")) {
+      if (!file.startsWith(Dump.ROOT.resolve("InformationRegisters")) || file.toString().contains("/Forms/")) {
+        continue;
+      }
+      for (Map.Entry<String, Element> e : Dump.elementsByKind(Dump.object(Dump.parse(file)))) {
+        if (!e.getKey().contains("/")) {
+          continue;
+        }
+        Element props = child(e.getValue(), "Properties");
+        String where = file + " " + text(props, "Name");
+        List<Element> types = children(child(props, "Type")).stream()
+            .filter(t -> "Type".equals(t.getLocalName())).toList();
+        Element fill = child(props, "FillValue");
+        if (fill == null) {
+          wrong.add(where + ": no FillValue");
+          continue;
+        }
+        String xsiType = fill.getAttributeNS(XSI, "type");
+        String nil = fill.getAttributeNS(XSI, "nil");
+        boolean string = types.size() == 1 && "xs:string".equals(types.get(0).getTextContent().trim());
+        if (string ? !("xs:string".equals(xsiType) && fill.getTextContent().isEmpty()) : !"true".equals(nil)) {
+          wrong.add(where + ": FillValue type=" + xsiType + " nil=" + nil);
+        }
+        if (!"false".equals(text(props, "FillFromFillingValue"))) {
+          wrong.add(where + ": FillFromFillingValue " + text(props, "FillFromFillingValue"));
+        }
+      }
+    }
+    assertThat(wrong).isEmpty();
+  }
+
+  @Test
+  void the_role_that_creates_invoices_may_call_every_method_of_every_url_template() throws Exception {
+    // A user without full rights is refused an HTTP service method its roles do not grant Use on.
+    Set<String> methods = new HashSet<>();
+    for (Map.Entry<String, Element> e : objects.entrySet()) {
+      if (!e.getKey().startsWith("HTTPService.")) {
+        continue;
+      }
+      for (Element template : children(child(e.getValue(), "ChildObjects"))) {
+        String t = text(child(template, "Properties"), "Name");
+        for (Element method : children(child(template, "ChildObjects"))) {
+          methods.add(e.getKey() + ".URLTemplate." + t + ".Method." + text(child(method, "Properties"), "Name"));
+        }
+      }
+    }
+    assertThat(methods).isNotEmpty();
+    Map<String, Set<String>> granted = granted("Магазин_СозданиеСчетовНаОплату");
+    for (String method : methods) {
+      assertThat(granted.get(method)).as("Use on " + method).isNotNull().contains("Use");
+    }
+    for (String name : granted.keySet()) {
+      if (name.startsWith("HTTPService.")) {
+        assertThat(methods).as("the right names a method of the service").contains(name);
+      }
+    }
+  }
+
+  @Test
   void configuration_is_an_add_on_extension_with_a_name_prefix() {
     Element props = child(configuration, "Properties");
     assertThat(configuration.getNamespaceURI()).isEqualTo(Dump.MD);
@@ -73,6 +185,7 @@ class ExtensionDumpTest {
         .as("adopted objects are matched by name, so the dump loads into any UNF 3.0 release").isEqualTo("false");
     assertThat(prefix).isEqualTo("Магазин_");
     assertThat(text(props, "DefaultLanguage")).isEqualTo("Language.Русский");
+    assertThat(text(props, "InterfaceCompatibilityMode")).as("UNF's own interface mode").isEqualTo("TaxiEnableVersion8_2");
     assertThat(objects).containsKeys("Language.Русский", "HTTPService.Магазин_Счета",
         "InformationRegister.Магазин_СчетаМагазина", "InformationRegister.Магазин_Настройки",
         "Role.Магазин_СозданиеСчетовНаОплату", "CommonModule.Магазин_СчетаНаОплату", "Document.СчетНаОплату");
@@ -184,12 +297,13 @@ class ExtensionDumpTest {
   }
 
   @Test
-  void the_roles_grant_only_rights_on_the_extension_s_own_registers() throws Exception {
+  void the_roles_grant_only_rights_on_the_extension_s_own_objects() throws Exception {
     // Rights on УНФ's objects come from УНФ's own roles in an access group profile (README): creating a buyer
     // runs УНФ's write handlers, which its roles are maintained to cover.
     assertThat(granted("Магазин_СозданиеСчетовНаОплату")).containsOnly(
         Map.entry("InformationRegister.Магазин_СчетаМагазина", Set.of("Read", "Update")),
-        Map.entry("InformationRegister.Магазин_Настройки", Set.of("Read")));
+        Map.entry("InformationRegister.Магазин_Настройки", Set.of("Read")),
+        Map.entry("HTTPService.Магазин_Счета.URLTemplate.Счета.Method.POST", Set.of("Use")));
     assertThat(granted("Магазин_ПросмотрСчетовМагазина")).containsOnly(
         Map.entry("InformationRegister.Магазин_СчетаМагазина", Set.of("Read", "View")));
   }
@@ -234,6 +348,20 @@ class ExtensionDumpTest {
         configuration.getAttribute("uuid"));
     for (Map.Entry<String, Element> e : objects.entrySet()) {
       assertThat(listed).as(e.getKey()).containsEntry(e.getKey(), e.getValue().getAttribute("uuid"));
+      // Child objects are listed by their full names, a method under its template (as Designer writes them).
+      Element childObjects = child(e.getValue(), "ChildObjects");
+      for (Element c : childObjects == null ? List.<Element>of() : children(childObjects)) {
+        if (child(c, "Properties") == null) {
+          continue;
+        }
+        String name = e.getKey() + "." + c.getLocalName() + "." + text(child(c, "Properties"), "Name");
+        assertThat(listed).as(name).containsEntry(name, c.getAttribute("uuid"));
+        Element grand = child(c, "ChildObjects");
+        for (Element g : grand == null ? List.<Element>of() : children(grand)) {
+          String inner = name + "." + g.getLocalName() + "." + text(child(g, "Properties"), "Name");
+          assertThat(listed).as(inner).containsEntry(inner, g.getAttribute("uuid"));
+        }
+      }
     }
   }
 
@@ -247,7 +375,8 @@ class ExtensionDumpTest {
         continue;
       }
       String name = text(object, "name");
-      assertThat(objects).as("right on " + name).containsKey(name);
+      String[] parts = name.split("\\.");
+      assertThat(objects).as("right on " + name).containsKey(parts[0] + "." + parts[1]);
       for (Element right : children(object)) {
         if ("right".equals(right.getLocalName()) && "true".equals(text(right, "value"))) {
           granted.computeIfAbsent(name, k -> new HashSet<>()).add(text(right, "name"));
