@@ -14,7 +14,7 @@
 // Answer 400: {"status":"error","errors":["customer.name is required","items[0].total 449.69 != quantity x price 449.70"]}
 // Answer 403: {"status":"access_denied","errors":["rights: the service's user may not add Документ.СчетНаОплату"]}
 // Answer 413: {"status":"error","errors":["body is larger than 262144 bytes"]}
-// Answer 422: {"status":"period_closed","errors":["date: the period up to 2026-01-31 is closed for changes in 1C"]}
+// Answer 422: {"status":"period_closed","errors":["date: the invoice date 2026-01-15 lies in a period closed for changes in 1C"]}
 // Answer 503: {"status":"not_configured","errors":["settings: the delivery item is not set"]}
 // Answer 500: {"status":"error","error_id":"<uuid>","errors":["internal error in 1C, see the event log"]}
 
@@ -671,7 +671,7 @@
 		Если Общая.Ставка <> 22 Тогда
 			Проблемы.Добавить("vat: the general VAT rate in 1C for the invoice date is "
 				+ ЧислоJSON(Общая.Ставка) + " %, the law sets 22 % from 2026-01-01: update УНФ to a release that"
-				+ " knows the rate, or set up the VAT rates (see the extension's README)");
+				+ " knows the rate (see the extension's README)");
 		КонецЕсли;
 	КонецЕсли;
 	Возврат Проблемы;
@@ -930,9 +930,15 @@
 			ЧислоJSON(Счет.СуммаДокумента), ЧислоJSON(Данные.Получить("total")));
 	КонецЕсли;
 
-	Если Счет.ВалютаДокумента <> НациональнаяВалюта Тогда
-		Итог.Ответ = ОтветНеНастроено(ОдинЭлемент("currency: the invoice would not be in the national currency"
-			+ " («Национальная валюта» is not set in 1C)"));
+	Если Не ЗначениеЗаполнено(НациональнаяВалюта) Тогда
+		Итог.Ответ = ОтветНеНастроено(ОдинЭлемент("currency: «Национальная валюта» is not set in 1C"));
+		Возврат Итог;
+	КонецЕсли;
+	// A buyer who keeps no contracts has a single one, which may be in another currency: the shop's amounts are
+	// roubles and would be read as that currency.
+	Если ЗначениеЗаполнено(Счет.Договор) И Счет.ВалютаДокумента <> Счет.Договор.ВалютаРасчетов Тогда
+		Итог.Ответ = ОтветНеНастроено(ОдинЭлемент("contract: the buyer keeps no contracts and its only contract is"
+			+ " not in the national currency"));
 		Возврат Итог;
 	КонецЕсли;
 	Если Покупатель.ВестиРасчетыПоДоговорам И Счет.Договор.Организация <> Счет.Организация Тогда
@@ -953,6 +959,10 @@
 		Итог.Ответ = ОтветНеЗаполнено(ПолучитьСообщенияПользователю(Истина), "invoice");
 		Возврат Итог;
 	КонецЕсли;
+	Если Не УправлениеДоступом.ИзменениеРазрешено(Счет) Тогда
+		Итог.Ответ = ОтветЗаписьЗапрещена("Документ.СчетНаОплату");
+		Возврат Итог;
+	КонецЕсли;
 
 	Счет.Записать(РежимЗаписиДокумента.Запись);
 	Итог.Счет = Счет;
@@ -961,8 +971,11 @@
 КонецФункции
 
 // The invoice's contract: the buyer's contract with the organisation of the invoice, of the kind «С покупателем»,
-// in roubles; none - one is created the way УНФ's own site exchange creates it and made the main contract for
-// this organisation. A buyer who keeps no contracts may have only one (УНФ refuses a second): its main contract.
+// in roubles. УНФ's search may also answer the buyer's main contract of another organisation or currency (when
+// contracts are not controlled), so what it finds is accepted only when all three match. None: one is created the
+// way УНФ's own site exchange creates it, and made the main contract for this organisation and kind only when the
+// buyer has none (an accountant's main contract is never replaced). A buyer who keeps no contracts may have only
+// one (УНФ refuses a second): its main contract, or, for a buyer without any, one for this organisation.
 //
 // Parameters:
 //   Покупатель - СправочникСсылка.Контрагенты - the buyer.
@@ -977,17 +990,22 @@
 //
 Функция ДоговорПокупателя(Покупатель, Организация, Настройки, Итог)
 
-	Если Не Покупатель.ВестиРасчетыПоДоговорам Тогда
-		Возврат Справочники.ДоговорыКонтрагентов.ДоговорПоУмолчанию(Покупатель);
-	КонецЕсли;
-
 	НациональнаяВалюта = УправлениеНебольшойФирмойПовтИсп.ПолучитьНациональнуюВалюту();
-	ВидыДоговоров = Новый СписокЗначений;
-	ВидыДоговоров.Добавить(Перечисления.ВидыДоговоров.СПокупателем);
-	Найденный = Справочники.ДоговорыКонтрагентов.ПоКонтрагентуПоОрганизации(Покупатель, Организация, ВидыДоговоров,
-		НациональнаяВалюта);
-	Если ЗначениеЗаполнено(Найденный) Тогда
-		Возврат Найденный;
+	Если Не Покупатель.ВестиРасчетыПоДоговорам Тогда
+		Основной = Справочники.ДоговорыКонтрагентов.ДоговорПоУмолчанию(Покупатель);
+		Если ЗначениеЗаполнено(Основной) Тогда
+			Возврат Основной;
+		КонецЕсли;
+	Иначе
+		ВидыДоговоров = Новый СписокЗначений;
+		ВидыДоговоров.Добавить(Перечисления.ВидыДоговоров.СПокупателем);
+		Найденный = Справочники.ДоговорыКонтрагентов.ПоКонтрагентуПоОрганизации(Покупатель, Организация,
+			ВидыДоговоров, НациональнаяВалюта);
+		Если ЗначениеЗаполнено(Найденный) И Найденный.Организация = Организация
+			И Найденный.ВалютаРасчетов = НациональнаяВалюта
+			И Найденный.ВидДоговора = Перечисления.ВидыДоговоров.СПокупателем Тогда
+			Возврат Найденный;
+		КонецЕсли;
 	КонецЕсли;
 
 	Договор = Справочники.ДоговорыКонтрагентов.СоздатьЭлемент();
@@ -1007,8 +1025,20 @@
 		Итог.Ответ = ОтветНеЗаполнено(ПолучитьСообщенияПользователю(Истина), "contract");
 		Возврат Справочники.ДоговорыКонтрагентов.ПустаяСсылка();
 	КонецЕсли;
+	Если Не УправлениеДоступом.ИзменениеРазрешено(Договор) Тогда
+		Итог.Ответ = ОтветЗаписьЗапрещена("Справочник.ДоговорыКонтрагентов");
+		Возврат Справочники.ДоговорыКонтрагентов.ПустаяСсылка();
+	КонецЕсли;
 	Договор.Записать();
-	Справочники.ДоговорыКонтрагентов.ЗаписатьДоговорПоУмолчанию(Договор);
+
+	ЗаписьОсновного = РегистрыСведений.ОсновныеДоговорыКонтрагента.СоздатьМенеджерЗаписи();
+	ЗаписьОсновного.Организация = Организация;
+	ЗаписьОсновного.Контрагент = Покупатель;
+	ЗаписьОсновного.ВидДоговора = Перечисления.ВидыДоговоров.СПокупателем;
+	ЗаписьОсновного.Прочитать();
+	Если Не ЗаписьОсновного.Выбран() Тогда
+		Справочники.ДоговорыКонтрагентов.ЗаписатьДоговорПоУмолчанию(Договор);
+	КонецЕсли;
 	Возврат Договор.Ссылка;
 
 КонецФункции
@@ -1291,6 +1321,10 @@
 		Итог.Ответ = ОтветНеЗаполнено(ПолучитьСообщенияПользователю(Истина), "buyer");
 		Возврат Справочники.Контрагенты.ПустаяСсылка();
 	КонецЕсли;
+	Если Не УправлениеДоступом.ИзменениеРазрешено(НовыйПокупатель) Тогда
+		Итог.Ответ = ОтветЗаписьЗапрещена("Справочник.Контрагенты");
+		Возврат Справочники.Контрагенты.ПустаяСсылка();
+	КонецЕсли;
 	НовыйПокупатель.Записать();
 	Возврат НовыйПокупатель.Ссылка;
 
@@ -1379,6 +1413,23 @@
 	Тело.Вставить("status", Статус);
 	Тело.Вставить("errors", Ошибки);
 	Возврат ОтветJSON(КодСостояния, Тело);
+
+КонецФункции
+
+// The access group of the service's user forbids this write (a record-level restriction by organisation or
+// counterparty group): a permanent refusal naming the object, never a 500 retried for ever.
+//
+// Parameters:
+//   Имя - Строка - the object's full name.
+//
+// Returns:
+//   HTTPСервисОтвет - 403.
+//
+Функция ОтветЗаписьЗапрещена(Имя)
+
+	Возврат ОтветОтказ(403, "access_denied", ОдинЭлемент("rights: the access group of the service's 1C user does not"
+		+ " allow this write to " + Имя + " (access kinds «Организации», «Группы контактов и контрагентов»: see the"
+		+ " extension's README)"));
 
 КонецФункции
 
