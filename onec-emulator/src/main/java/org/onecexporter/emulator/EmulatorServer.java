@@ -235,32 +235,23 @@ public final class EmulatorServer implements AutoCloseable {
         return;
       }
       case VAT_OUTDATED -> {
-        exchange.getResponseHeaders().set("Retry-After", "300");
-        ObjectNode vat = JSON.createObjectNode().put("status", "not_configured");
-        vat.putArray("errors").add("vat: the general VAT rate in 1C for the invoice date is 20 %, the law sets 22 % from"
-            + " 2026-01-01: update UNF to a release that knows the rate or set up the VAT rates");
-        answer(exchange, answerAt, 503, "application/json; charset=utf-8", json(vat));
+        refusal(exchange, answerAt, 503, "not_configured", "vat: the general VAT rate in 1C for the invoice date is"
+            + " 20 %, the law sets 22 % from 2026-01-01: update UNF to a release that knows the rate");
         return;
       }
       case PERIOD_CLOSED -> {
-        ObjectNode closed = JSON.createObjectNode().put("status", "period_closed");
-        closed.putArray("errors").add("date: the invoice date lies in a period closed for changes in 1C"
-            + " (даты запрета изменения) for the organisation of the settings");
-        answer(exchange, answerAt, 422, "application/json; charset=utf-8", json(closed));
+        refusal(exchange, answerAt, 422, "period_closed", "date: the invoice date lies in a period closed for"
+            + " changes in 1C (даты запрета изменения) for the organisation of the invoice");
         return;
       }
       case ACCESS_DENIED -> {
-        ObjectNode denied = JSON.createObjectNode().put("status", "access_denied");
-        denied.putArray("errors").add("rights: the 1C user of the service may not add Справочник.Контрагенты:"
-            + " check its access group profile (README of the extension)");
-        answer(exchange, answerAt, 403, "application/json; charset=utf-8", json(denied));
+        refusal(exchange, answerAt, 403, "access_denied", "rights: the service's 1C user lacks «Добавление» on"
+            + " Справочник.Контрагенты (the access group profile in the extension's README)");
         return;
       }
       case NOT_FILLABLE -> {
-        ObjectNode unfilled = JSON.createObjectNode().put("status", "error");
-        unfilled.putArray("errors").add("items[0]: 1C requires ЕдиницаИзмерения on the line (the product card has no"
-            + " unit)");
-        answer(exchange, answerAt, 400, "application/json; charset=utf-8", json(unfilled));
+        refusal(exchange, answerAt, 400, "error", "items[0]: 1C requires ЕдиницаИзмерения on the line (check the"
+            + " product card)");
         return;
       }
       case ERROR_429 -> {
@@ -340,6 +331,17 @@ public final class EmulatorServer implements AutoCloseable {
         .put("number", invoice.number())
         .put("invoice_number", invoice.invoiceNumber());
     answer(exchange, answerAt, created[0] ? 201 : 200, "application/json; charset=utf-8", json(answer));
+  }
+
+  /** An answer of the extension's run-time refusals: {"status": status, "errors": [error]}; 503 adds Retry-After. */
+  private void refusal(HttpExchange exchange, long answerAt, int httpStatus, String status, String error)
+      throws IOException {
+    if (httpStatus == 503) {
+      exchange.getResponseHeaders().set("Retry-After", "300");
+    }
+    ObjectNode body = JSON.createObjectNode().put("status", status);
+    body.putArray("errors").add(error);
+    answer(exchange, answerAt, httpStatus, "application/json; charset=utf-8", json(body));
   }
 
   private void control(HttpExchange exchange, String method, String action, byte[] body) throws IOException {
