@@ -37,6 +37,18 @@ public final class OpsHttpServer implements AutoCloseable {
   public static OpsHttpServer start(String host, int port, boolean searchUpwards, PrometheusMeterRegistry registry,
       Map<String, BooleanSupplier> readiness, java.util.function.Supplier<java.util.List<String>> warnings)
       throws IOException {
+    return start("WORKER_HTTP_PORT", host, port, searchUpwards, registry, readiness, warnings);
+  }
+
+  /** As above for another process; {@code portVariable} names the setting in the error when the port is taken. */
+  public static OpsHttpServer start(String portVariable, String host, int port, boolean searchUpwards,
+      PrometheusMeterRegistry registry, Map<String, BooleanSupplier> readiness) throws IOException {
+    return start(portVariable, host, port, searchUpwards, registry, readiness, java.util.List::of);
+  }
+
+  private static OpsHttpServer start(String portVariable, String host, int port, boolean searchUpwards,
+      PrometheusMeterRegistry registry, Map<String, BooleanSupplier> readiness,
+      java.util.function.Supplier<java.util.List<String>> warnings) throws IOException {
     Map<String, BooleanSupplier> checks = new LinkedHashMap<>(readiness);
     int last = searchUpwards ? port + 50 : port;
     for (int candidate = port; ; candidate++) {
@@ -49,7 +61,7 @@ public final class OpsHttpServer implements AutoCloseable {
             }, registry));
       } catch (BindException e) {
         if (candidate >= last) {
-          throw new ConfigException("WORKER_HTTP_PORT", "port " + port + (searchUpwards ? "-" + last : "")
+          throw new ConfigException(portVariable, "port " + port + (searchUpwards ? "-" + last : "")
               + " is in use on " + host);
         }
       }

@@ -1,13 +1,18 @@
 package org.onecexporter.console;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.onecexporter.config.DatabaseConfig;
 import org.onecexporter.config.Env;
 import org.onecexporter.db.Database;
 import org.onecexporter.enqueuer.InvoiceEnqueuer;
+import org.onecexporter.ops.OpsHttpServer;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.LazyQueue;
 import org.onecexporter.queue.QueueKeys;
@@ -19,35 +24,62 @@ public final class ConsoleRuntime implements AutoCloseable {
   private final Database database;
   private final RedissonClient redis;
   private final ConsoleServer server;
+  private final OpsHttpServer ops;
   private final ConsoleConfig config;
 
-  private ConsoleRuntime(Database database, RedissonClient redis, ConsoleServer server, ConsoleConfig config) {
+  private ConsoleRuntime(Database database, RedissonClient redis, ConsoleServer server, OpsHttpServer ops,
+      ConsoleConfig config) {
     this.database = database;
     this.redis = redis;
     this.server = server;
+    this.ops = ops;
     this.config = config;
   }
 
+  /**
+   * Also serves the console's own metrics ({@code onec_console_auth_failures_total}, its enqueues, its HTTP
+   * server's) with {@code /health/live} and {@code /health/ready} on {@code CONSOLE_OPS_HOST}:{@code
+   * CONSOLE_OPS_PORT} (127.0.0.1:9180; no credentials there, as the workers' ops port), for Prometheus.
+   */
   public static ConsoleRuntime fromEnv(Env env) throws IOException {
     ConsoleConfig config = ConsoleConfig.fromEnv(env);
     QueueKeys keys = new QueueKeys(env.string("QUEUE_PREFIX", QueueKeys.DEFAULT_PREFIX));
     DatabaseConfig db = DatabaseConfig.fromEnv(env);
+    String opsHost = env.string("CONSOLE_OPS_HOST", "127.0.0.1");
+    int opsPort = env.integer("CONSOLE_OPS_PORT", 9180, 0, 65_535);
     RedissonClient redis = redis(env.asMap());
     Database database = new Database(db, 6);
+    ConsoleServer server = null;
     try {
       JobQueue queue = new JobQueue(redis, keys);
-      var registry = new SimpleMeterRegistry();
+      var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       // The same enqueuer payment processors use, on the console's Redis connection.
       InvoiceEnqueuer enqueuer = new InvoiceEnqueuer(new LazyQueue(() -> redis, keys, Duration.ofSeconds(1)),
           new org.onecexporter.ops.EnqueueMeters(registry));
       OperationsData data = new OperationsData(database.jdbi(), queue, Clock.systemUTC());
-      ConsoleServer server = new ConsoleServer(config, data, enqueuer, registry);
-      return new ConsoleRuntime(database, redis, server, config);
+      server = new ConsoleServer(config, data, enqueuer, registry);
+      Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+      checks.put("redis", () -> {
+        redis.getBucket(keys.stats()).isExists();
+        return true;
+      });
+      checks.put("postgresql", () -> database.jdbi().withHandle(
+          h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1);
+      OpsHttpServer ops = OpsHttpServer.start("CONSOLE_OPS_PORT", opsHost, opsPort, false, registry, checks);
+      return new ConsoleRuntime(database, redis, server, ops, config);
     } catch (IOException | RuntimeException e) {
+      if (server != null) {
+        server.close();
+      }
       database.close();
       redis.shutdown();
       throw e;
     }
+  }
+
+  /** The port of the console's metrics and health. */
+  public int opsPort() {
+    return ops.port();
   }
 
   /**
@@ -76,6 +108,7 @@ public final class ConsoleRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    ops.close();
     server.close();
     redis.shutdown();
     database.close();

@@ -79,10 +79,19 @@ public final class ConsoleServer implements AutoCloseable {
       assets.put(path, resource("/console" + path.substring("/assets".length())));
     }
     this.shell = resource("/console/page.html");
-    this.authFailures = new AuthFailures(Counter.builder("onec_console_auth_failures")
-        .description("Console requests refused for missing or wrong credentials").register(registry));
+    this.authFailures = new AuthFailures(authFailuresCounter(registry));
     this.server = HardenedHttpServer.start("console", config.host(), config.port(), HttpLimits.console(),
         this::handle, registry);
+  }
+
+  /**
+   * {@code onec_console_auth_failures_total}: requests refused for missing or wrong credentials, and those refused
+   * unchecked while their address is paused for guessing (429).
+   */
+  public static Counter authFailuresCounter(MeterRegistry registry) {
+    return Counter.builder("onec_console_auth_failures")
+        .description("Console requests refused for missing or wrong credentials (429 while paused included)")
+        .register(registry);
   }
 
   public int port() {
@@ -90,12 +99,25 @@ public final class ConsoleServer implements AutoCloseable {
   }
 
   private void handle(HardenedHttpServer.Exchange exchange) {
-    Optional<Role> role = authenticate(exchange.header("Authorization"));
+    String authorization = exchange.header("Authorization");
+    byte[] presented = AuthFailures.digest(authorization);
+    // Too many wrong passwords from this address: refused unchecked for a while (see AuthFailures), unless these
+    // are the credentials already accepted from it (the operator's signed-in browser).
+    java.time.Duration pause = authFailures.pause(exchange.remoteAddress(), presented);
+    if (pause != null) {
+      authFailures.refused(exchange.remoteAddress(), false);
+      String seconds = AuthFailures.retryAfter(pause);
+      send(exchange, 429, JSON, "{\"error\":\"too many wrong passwords from this address: try again in " + seconds
+          + " s\"}", "Retry-After", seconds);
+      return;
+    }
+    Optional<Role> role = authenticate(authorization);
     if (role.isEmpty()) {
       authFailed(exchange);
       send(exchange, 401, JSON, "{\"error\":\"sign in: user operator or viewer\"}", "WWW-Authenticate", REALM);
       return;
     }
+    authFailures.accepted(exchange.remoteAddress(), presented);
     try {
       route(exchange, role);
     } catch (org.redisson.client.RedisException | QueueUnavailableException e) {
@@ -355,7 +377,7 @@ public final class ConsoleServer implements AutoCloseable {
   /** Counted always; logged at most once per 10 s, never with what was presented. */
   private void authFailed(HardenedHttpServer.Exchange exchange) {
     // A browser's first request, before it asks the user, carries no credentials: counted, not logged.
-    long count = authFailures.refused(exchange.header("Authorization") != null);
+    long count = authFailures.refused(exchange.remoteAddress(), exchange.header("Authorization") != null);
     if (count > 0) {
       LOG.atWarn().addKeyValue("outcome", "auth_failed").addKeyValue("failures", count)
           .addKeyValue("remote_address", LogSafe.text(exchange.remoteAddress(), 64))

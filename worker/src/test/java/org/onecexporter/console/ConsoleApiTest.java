@@ -130,6 +130,51 @@ class ConsoleApiTest {
         || m.contains(OPERATOR_PASSWORD) || m.contains(VIEWER_PASSWORD));
   }
 
+  private Answer callFrom(String localAddress, String user, String password) throws Exception {
+    HttpClient from = HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName(localAddress)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + console.port() + "/api/overview"))
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+            (user + ":" + password).getBytes(StandardCharsets.UTF_8))).build();
+    HttpResponse<String> r = from.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return new Answer(r.statusCode(), r.body(), r.headers());
+  }
+
+  @Test
+  void password_guessing_is_paused_per_address_without_locking_the_signed_in_operator_out() throws Exception {
+    assertThat(callFrom("127.0.0.2", "operator", OPERATOR_PASSWORD).status()).as("signed in").isEqualTo(200);
+    for (int i = 0; i < 5; i++) {
+      assertThat(callFrom("127.0.0.2", "operator", "guess-" + i).status()).isEqualTo(401);
+    }
+    Answer paused = callFrom("127.0.0.2", "operator", "guess-5");
+    assertThat(paused.status()).isEqualTo(429);
+    assertThat(paused.headers().firstValue("Retry-After")).hasValue("1");
+    assertThat(callFrom("127.0.0.2", "viewer", VIEWER_PASSWORD).status())
+        .as("right, but never accepted from there: not checked during the pause").isEqualTo(429);
+    assertThat(callFrom("127.0.0.2", "operator", OPERATOR_PASSWORD).status())
+        .as("the operator signed in from there keeps working").isEqualTo(200);
+    assertThat(callFrom("127.0.0.3", "viewer", VIEWER_PASSWORD).status()).as("another address").isEqualTo(200);
+    assertThat(logs.list).map(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains("guess-"));
+  }
+
+  @Test
+  void the_console_process_serves_its_metrics_where_prometheus_scrapes_them() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(db.env());
+    env.putAll(Map.of("REDIS_URL", redis.url(), "QUEUE_PREFIX", redis.prefix(), "CONSOLE_PASSWORD", OPERATOR_PASSWORD,
+        "CONSOLE_PORT", "0", "CONSOLE_OPS_PORT", "0"));
+    try (ConsoleRuntime runtime = ConsoleRuntime.fromEnv(new Env(env))) {
+      HttpRequest wrong = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.port() + "/api/overview"))
+          .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("operator:nope-nope-nope"
+              .getBytes(StandardCharsets.UTF_8))).build();
+      assertThat(http.send(wrong, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+      HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + runtime.opsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("onec_console_auth_failures_total 1.0");
+      assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + runtime.opsPort()
+          + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
+  }
+
   @Test
   void the_console_refuses_to_start_without_a_password() {
     assertThatThrownBy(() -> ConsoleConfig.fromEnv(new Env(Map.of())))

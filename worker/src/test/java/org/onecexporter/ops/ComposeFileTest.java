@@ -140,12 +140,12 @@ class ComposeFileTest {
   void prometheus_scrapes_our_services_and_loads_the_alerts() throws Exception {
     JsonNode prometheus = YAML.readTree(ROOT.resolve("ops/prometheus/prometheus.yml").toFile());
     String text = prometheus.toString();
-    assertThat(text).contains("\"worker\"", "enqueuer:8081", "9090", "/etc/prometheus/alerts.yml");
+    assertThat(text).contains("\"worker\"", "enqueuer:8081", "9090", "console:9180", "/etc/prometheus/alerts.yml");
     JsonNode alerts = YAML.readTree(ROOT.resolve("ops/prometheus/alerts.yml").toFile());
     List<String> names = new ArrayList<>();
     alerts.get("groups").get(0).get("rules").forEach(r -> names.add(r.get("alert").asText()));
     assertThat(names).contains("OnecDlqNotEmpty", "OnecOldestJobTooOld", "OnecCircuitOpenLong",
-        "OnecNoExportsWhileJobsWait", "OnecWorkerSick");
+        "OnecNoExportsWhileJobsWait", "OnecWorkerSick", "OnecPasswordGuessing");
   }
 
   @Test
@@ -173,7 +173,12 @@ class ComposeFileTest {
       throw new IllegalStateException("not connected");
     }, new QueueKeys(QueueKeys.DEFAULT_PREFIX), Duration.ofSeconds(1)), new org.onecexporter.ops.EnqueueMeters(enqueuerRegistry))) {
       String worker = WorkerMetricsProbe.scrapeAfterOneOfEach(Instant.now().minusSeconds(5), Instant.now());
-      return "\n" + worker + "\n" + enqueuerRegistry.scrape();
+      // The console's refused credentials as its server registers them; the enqueuer service's counter is
+      // checked on its own /metrics by EnqueuerHttpServerTest.
+      PrometheusMeterRegistry consoleRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      org.onecexporter.console.ConsoleServer.authFailuresCounter(consoleRegistry).increment();
+      enqueuerRegistry.counter("onec_enqueuer_auth_failures").increment();
+      return "\n" + worker + "\n" + enqueuerRegistry.scrape() + "\n" + consoleRegistry.scrape();
     }
   }
 

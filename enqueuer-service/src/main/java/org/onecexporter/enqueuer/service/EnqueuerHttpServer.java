@@ -81,11 +81,24 @@ public final class EnqueuerHttpServer implements AutoCloseable {
       send(exchange, 405, "{\"error\":\"use POST\"}", "Allow", "POST");
       return;
     }
-    if (!authorized(exchange.header("Authorization"))) {
+    String authorization = exchange.header("Authorization");
+    byte[] presented = AuthFailures.digest(authorization);
+    // Too many wrong tokens from this address: refused unchecked for a while (see AuthFailures), unless this is the
+    // token already accepted from it (the payment processor's own).
+    java.time.Duration pause = authFailures.pause(exchange.remoteAddress(), presented);
+    if (pause != null) {
+      authFailures.refused(exchange.remoteAddress(), false);
+      String seconds = AuthFailures.retryAfter(pause);
+      send(exchange, 429, "{\"error\":\"too many wrong tokens from this address: try again in " + seconds + " s\"}",
+          "Retry-After", seconds);
+      return;
+    }
+    if (!authorized(authorization)) {
       authFailed(exchange);
       send(exchange, 401, "{\"error\":\"missing or wrong bearer token\"}", "WWW-Authenticate", "Bearer");
       return;
     }
+    authFailures.accepted(exchange.remoteAddress(), presented);
     String id = route.group(1);
     if (!ORDER_ID.matcher(id).matches()) {
       send(exchange, 400, "{\"error\":\"order id must be a positive integer\"}");
@@ -119,7 +132,7 @@ public final class EnqueuerHttpServer implements AutoCloseable {
 
   /** Counted always; logged at most once per 10 s with how many were not logged, never with the token. */
   private void authFailed(HardenedHttpServer.Exchange exchange) {
-    long count = authFailures.refused(true);
+    long count = authFailures.refused(exchange.remoteAddress(), exchange.header("Authorization") != null);
     if (count > 0) {
       LOG.atWarn().addKeyValue("outcome", "auth_failed").addKeyValue("failures", count)
           .addKeyValue("remote_address", LogSafe.text(exchange.remoteAddress(), 64))

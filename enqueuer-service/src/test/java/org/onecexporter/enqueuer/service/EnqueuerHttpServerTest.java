@@ -91,6 +91,32 @@ class EnqueuerHttpServerTest {
     assertThat(queue.job("1001")).containsEntry("source", "enqueuer");
   }
 
+  private HttpResponse<String> postFrom(String localAddress, String id, String token) throws Exception {
+    HttpClient from = HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName(localAddress)).build();
+    HttpRequest.Builder request = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/v1/orders/" + id + "/invoice-export"))
+        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return from.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void token_guessing_is_paused_per_address_and_the_payment_processors_own_token_still_passes() throws Exception {
+    assertThat(postFrom("127.0.0.3", "500", "s3cret").statusCode()).as("the payment processor").isEqualTo(202);
+    for (int i = 0; i < 5; i++) {
+      assertThat(postFrom("127.0.0.3", "501", "guess-" + i).statusCode()).isEqualTo(401);
+    }
+    HttpResponse<String> paused = postFrom("127.0.0.3", "501", "guess-5");
+    assertThat(paused.statusCode()).isEqualTo(429);
+    assertThat(paused.headers().firstValue("Retry-After")).hasValue("1");
+    assertThat(postFrom("127.0.0.3", "502", "s3cret").statusCode()).as("the token accepted from there before")
+        .isEqualTo(202);
+    assertThat(postFrom("127.0.0.4", "503", "wrong").statusCode()).as("another address").isEqualTo(401);
+    assertThat(postFrom("127.0.0.4", "503", "s3cret").statusCode()).isEqualTo(202);
+  }
+
   @Test
   void refuses_bad_ids_and_missing_or_wrong_tokens() throws Exception {
     assertThat(post(server, "abc", "s3cret").statusCode()).isEqualTo(400);
