@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
  *       end of the previous answer on a kept-alive connection) — Jetty's idle timeout alone only bounds the gap
  *       between two reads, so a client sending one header line every few seconds would hold a connection
  *       forever; a sweeper closes such connections;
- *   <li>idle connections closed after {@code idleTimeout}; at most {@code maxConnections} open (the server stops
- *       accepting past it), and at most {@code maxConnectionsPerAddress} from one client address (closed at once).
+ *   <li>a new connection that sends nothing for {@code noRequestWait} is closed; idle connections closed after
+ *       {@code idleTimeout}; at most {@code maxConnections} open (the server stops accepting past it), and at most
+ *       {@code maxConnectionsPerAddress} from one client address (closed at once) — except from a trusted reverse
+ *       proxy, whose clients (by {@code X-Forwarded-For}) may each have that many requests in progress (429 past it).
  * </ul>
  *
  * Handlers run on virtual threads and may block (a Redis call); they never see the body.
@@ -66,7 +68,10 @@ public final class HardenedHttpServer implements AutoCloseable {
     /** The first value of a request header, or null. */
     String header(String name);
 
-    /** The client's IP address as the socket sees it (a proxy's, behind one). */
+    /**
+     * The client's IP address: the socket's, or behind a trusted proxy ({@link HttpLimits#trustedProxies()}) the
+     * client's from {@code X-Forwarded-For}.
+     */
     String remoteAddress();
 
     /** Answers; {@code headers} are name/value pairs. Call once. */
@@ -78,14 +83,22 @@ public final class HardenedHttpServer implements AutoCloseable {
     void handle(Exchange exchange) throws Exception;
   }
 
-  /** Per connection: when its request header must be complete (0 while a request is being answered). */
+  /**
+   * Per connection: when its request header must be complete (0 while a request is being answered), when it was
+   * opened, whether it has had a request yet, and whether it comes from a trusted proxy (not limited per address).
+   */
   private static final class Tracked {
     final InetAddress address;
+    final long openedNanos;
+    final boolean proxy;
     volatile long headerDeadlineNanos;
+    volatile boolean requested;
 
-    Tracked(InetAddress address, long headerDeadlineNanos) {
+    Tracked(InetAddress address, long headerDeadlineNanos, boolean proxy) {
       this.address = address;
+      this.openedNanos = System.nanoTime();
       this.headerDeadlineNanos = headerDeadlineNanos;
+      this.proxy = proxy;
     }
   }
 
@@ -95,10 +108,13 @@ public final class HardenedHttpServer implements AutoCloseable {
   private final Handler handler;
   private final Map<Connection, Tracked> connections = new ConcurrentHashMap<>();
   private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+  /** Requests in progress per client behind a trusted proxy. */
+  private final Map<InetAddress, AtomicInteger> inFlightBehindProxy = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sweeper;
   private final Counter bodyTooLarge;
   private final Counter headerTimeouts;
   private final Counter addressLimited;
+  private final Counter silentClosed;
 
   private HardenedHttpServer(String name, String host, int port, HttpLimits limits, Handler handler,
       MeterRegistry registry) {
@@ -149,9 +165,12 @@ public final class HardenedHttpServer implements AutoCloseable {
     this.addressLimited = Counter.builder("onec_http_rejected").tag("server", name)
         .tag("reason", "connections_per_address").description("HTTP requests or connections refused by a limit")
         .register(registry);
+    this.silentClosed = Counter.builder("onec_http_rejected").tag("server", name).tag("reason", "no_request")
+        .description("HTTP requests or connections refused by a limit").register(registry);
     this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(name + "-sweeper")
         .factory());
-    long period = Math.max(50, Math.min(1000, limits.headerDeadline().toMillis() / 4));
+    long period = Math.max(50, Math.min(1000, Math.min(limits.headerDeadline().toMillis(),
+        limits.noRequestWait().toMillis()) / 4));
     sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
   }
 
@@ -194,8 +213,10 @@ public final class HardenedHttpServer implements AutoCloseable {
     if (remote instanceof InetSocketAddress inet) {
       address = inet.getAddress();
     }
-    connections.put(connection, new Tracked(address, deadline()));
-    if (address != null) {
+    boolean proxy = limits.trustedProxies().trusts(address);
+    connections.put(connection, new Tracked(address, deadline(), proxy));
+    // A trusted proxy's connections carry everyone: limited in total only (its clients per request, see handle).
+    if (address != null && !proxy) {
       int count = perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet();
       if (count > limits.maxConnectionsPerAddress()) {
         addressLimited.increment();
@@ -206,7 +227,7 @@ public final class HardenedHttpServer implements AutoCloseable {
 
   private void closed(Connection connection) {
     Tracked tracked = connections.remove(connection);
-    if (tracked != null && tracked.address != null) {
+    if (tracked != null && tracked.address != null && !tracked.proxy) {
       perAddress.computeIfPresent(tracked.address, (a, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
   }
@@ -218,9 +239,16 @@ public final class HardenedHttpServer implements AutoCloseable {
   private void sweep() {
     try {
       long now = System.nanoTime();
+      long silentLimit = limits.noRequestWait().toNanos();
       for (Map.Entry<Connection, Tracked> entry : connections.entrySet()) {
-        long due = entry.getValue().headerDeadlineNanos;
-        if (due != 0 && now - due > 0) {
+        Tracked t = entry.getValue();
+        long due = t.headerDeadlineNanos;
+        if (!t.requested && now - t.openedNanos > silentLimit && entry.getKey().getBytesIn() <= 0) {
+          // Opened and never sent a byte: closed well before the header deadline, so that idle connections
+          // (a client's spare ones, or someone holding them) cannot fill an address's quota.
+          silentClosed.increment();
+          entry.getKey().getEndPoint().close();
+        } else if (due != 0 && now - due > 0) {
           headerTimeouts.increment();
           entry.getKey().getEndPoint().close();
         }
@@ -235,8 +263,35 @@ public final class HardenedHttpServer implements AutoCloseable {
     Tracked tracked = connections.get(connection);
     if (tracked != null) {
       tracked.headerDeadlineNanos = 0;
+      tracked.requested = true;
     }
-    Callback done = tracked == null ? callback : Callback.from(callback, () -> tracked.headerDeadlineNanos = deadline());
+    InetAddress socketAddress = tracked == null ? null : tracked.address;
+    InetAddress client = socketAddress;
+    AtomicInteger inFlight = null;
+    if (tracked != null && tracked.proxy) {
+      java.util.List<String> forwarded = request.getHeaders().getValuesList(HttpHeader.X_FORWARDED_FOR);
+      client = limits.trustedProxies().client(socketAddress, forwarded.isEmpty() ? null : String.join(",", forwarded));
+      if (client != null && !client.equals(socketAddress)) {
+        inFlight = inFlightBehindProxy.computeIfAbsent(client, a -> new AtomicInteger());
+      }
+    }
+    AtomicInteger counted = inFlight;
+    InetAddress clientAddress = client;
+    Runnable finished = () -> {
+      if (tracked != null) {
+        tracked.headerDeadlineNanos = deadline();
+      }
+      if (counted != null && counted.decrementAndGet() <= 0) {
+        inFlightBehindProxy.remove(clientAddress, counted);
+      }
+    };
+    Callback done = Callback.from(callback, finished);
+    if (counted != null && counted.incrementAndGet() > limits.maxConnectionsPerAddress()) {
+      addressLimited.increment();
+      write(response, done, 429, "application/json; charset=utf-8",
+          "{\"error\":\"too many requests in progress from this address\"}");
+      return true;
+    }
     long length = request.getLength();
     boolean unknownLength = length < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     if (length > limits.maxBodyBytes() || unknownLength) {
@@ -247,7 +302,8 @@ public final class HardenedHttpServer implements AutoCloseable {
           + limits.maxBodyBytes() + " bytes, with a Content-Length\"}");
       return true;
     }
-    JettyExchange exchange = new JettyExchange(request, response, done);
+    JettyExchange exchange = new JettyExchange(request, response, done,
+        client == null ? Request.getRemoteAddr(request) : client.getHostAddress());
     try {
       handler.handle(exchange);
       if (!exchange.answered) {
@@ -278,10 +334,13 @@ public final class HardenedHttpServer implements AutoCloseable {
     private final Callback callback;
     boolean answered;
 
-    JettyExchange(Request request, Response response, Callback callback) {
+    private final String remoteAddress;
+
+    JettyExchange(Request request, Response response, Callback callback, String remoteAddress) {
       this.request = request;
       this.response = response;
       this.callback = callback;
+      this.remoteAddress = remoteAddress;
     }
 
     @Override
@@ -308,7 +367,7 @@ public final class HardenedHttpServer implements AutoCloseable {
 
     @Override
     public String remoteAddress() {
-      return Request.getRemoteAddr(request);
+      return remoteAddress;
     }
 
     @Override

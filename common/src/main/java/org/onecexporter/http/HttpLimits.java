@@ -14,14 +14,29 @@ import java.time.Duration;
  * @param maxConnections open connections at once; past it the server stops accepting until one closes
  * @param maxConnectionsPerAddress open connections from one client address; past it a new one is closed at once
  * @param maxThreads platform threads for accepting, parsing and writing (handlers run on virtual threads)
+ * @param noRequestWait a new connection that has sent nothing at all this long is closed (sooner than
+ *     {@code headerDeadline}: idle connections opened and left cannot crowd an address out)
+ * @param trustedProxies the reverse proxies in front ({@link TrustedProxies}): their connections are not limited per
+ *     address (everyone comes through them); the client behind one, from {@code X-Forwarded-For}, may have at most
+ *     {@code maxConnectionsPerAddress} requests in progress at once (429 past it)
  */
 public record HttpLimits(int maxBodyBytes, int maxHeaderBytes, Duration headerDeadline, Duration idleTimeout,
-    int maxConnections, int maxConnectionsPerAddress, int maxThreads) {
+    int maxConnections, int maxConnectionsPerAddress, int maxThreads, Duration noRequestWait,
+    TrustedProxies trustedProxies) {
+  /** How long a new connection may stay silent before it is closed, unless a surface says otherwise. */
+  public static final Duration NO_REQUEST_WAIT = Duration.ofSeconds(3);
+
+  public HttpLimits(int maxBodyBytes, int maxHeaderBytes, Duration headerDeadline, Duration idleTimeout,
+      int maxConnections, int maxConnectionsPerAddress, int maxThreads) {
+    this(maxBodyBytes, maxHeaderBytes, headerDeadline, idleTimeout, maxConnections, maxConnectionsPerAddress,
+        maxThreads, NO_REQUEST_WAIT.compareTo(headerDeadline) < 0 ? NO_REQUEST_WAIT : headerDeadline,
+        TrustedProxies.none());
+  }
 
   public HttpLimits {
     if (maxBodyBytes < 0 || maxHeaderBytes < 1024 || maxConnections < 1 || maxConnectionsPerAddress < 1
         || maxThreads < 4 || headerDeadline.isNegative() || headerDeadline.isZero() || idleTimeout.isNegative()
-        || idleTimeout.isZero()) {
+        || idleTimeout.isZero() || noRequestWait.isNegative() || noRequestWait.isZero() || trustedProxies == null) {
       throw new IllegalArgumentException("bad HTTP limits: " + this);
     }
   }
@@ -51,10 +66,18 @@ public record HttpLimits(int maxBodyBytes, int maxHeaderBytes, Duration headerDe
 
   public HttpLimits withHeaderDeadline(Duration deadline) {
     return new HttpLimits(maxBodyBytes, maxHeaderBytes, deadline, idleTimeout, maxConnections,
-        maxConnectionsPerAddress, maxThreads);
+        maxConnectionsPerAddress, maxThreads, noRequestWait.compareTo(deadline) < 0 ? noRequestWait : deadline,
+        trustedProxies);
   }
 
   public HttpLimits withConnections(int total, int perAddress) {
-    return new HttpLimits(maxBodyBytes, maxHeaderBytes, headerDeadline, idleTimeout, total, perAddress, maxThreads);
+    return new HttpLimits(maxBodyBytes, maxHeaderBytes, headerDeadline, idleTimeout, total, perAddress, maxThreads,
+        noRequestWait, trustedProxies);
+  }
+
+  /** The same limits behind {@code proxies} (see {@link TrustedProxies}). */
+  public HttpLimits withTrustedProxies(TrustedProxies proxies) {
+    return new HttpLimits(maxBodyBytes, maxHeaderBytes, headerDeadline, idleTimeout, maxConnections,
+        maxConnectionsPerAddress, maxThreads, noRequestWait, proxies);
   }
 }

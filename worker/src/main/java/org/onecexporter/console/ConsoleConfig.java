@@ -3,6 +3,7 @@ package org.onecexporter.console;
 import java.util.Optional;
 import org.onecexporter.config.ConfigException;
 import org.onecexporter.config.Env;
+import org.onecexporter.http.TrustedProxies;
 
 /**
  * The console's settings: where it listens and the two users' passwords.
@@ -11,9 +12,17 @@ import org.onecexporter.config.Env;
  *     who may requeue and queue exports; required
  * @param viewerPassword {@code CONSOLE_VIEWER_PASSWORD} (or {@code _FILE}): user {@code viewer}, read-only; the
  *     user does not exist when it is not set
+ * @param trustedProxies {@code HTTP_TRUSTED_PROXIES}: the reverse proxies whose {@code X-Forwarded-For} names the
+ *     client (for the per-address limits and the slow-down of password guessing); none by default
  */
-public record ConsoleConfig(String host, int port, String operatorPassword, Optional<String> viewerPassword) {
+public record ConsoleConfig(String host, int port, String operatorPassword, Optional<String> viewerPassword,
+    TrustedProxies trustedProxies) {
   public static final int MIN_PASSWORD_LENGTH = 12;
+
+  /** Without a reverse proxy in front (X-Forwarded-For ignored). */
+  public ConsoleConfig(String host, int port, String operatorPassword, Optional<String> viewerPassword) {
+    this(host, port, operatorPassword, viewerPassword, TrustedProxies.none());
+  }
 
   public ConsoleConfig {
     check("CONSOLE_PASSWORD", operatorPassword);
@@ -38,7 +47,7 @@ public record ConsoleConfig(String host, int port, String operatorPassword, Opti
         ? Optional.of(env.secret("CONSOLE_VIEWER_PASSWORD", "the read-only viewer's password"))
         : Optional.empty();
     return new ConsoleConfig(env.string("CONSOLE_HOST", "127.0.0.1"), env.integer("CONSOLE_PORT", 8082, 0, 65_535),
-        operator, viewer);
+        operator, viewer, TrustedProxies.parse(env.string(TrustedProxies.VARIABLE, "")));
   }
 
   @Override

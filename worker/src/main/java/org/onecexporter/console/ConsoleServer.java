@@ -80,7 +80,7 @@ public final class ConsoleServer implements AutoCloseable {
     }
     this.shell = resource("/console/page.html");
     this.authFailures = new AuthFailures(authFailuresCounter(registry));
-    this.server = HardenedHttpServer.start("console", config.host(), config.port(), HttpLimits.console(),
+    this.server = HardenedHttpServer.start("console", config.host(), config.port(), HttpLimits.console().withTrustedProxies(config.trustedProxies()),
         this::handle, registry);
   }
 

@@ -175,6 +175,85 @@ class ConsoleApiTest {
     }
   }
 
+  private Answer callVia(String localAddress, int port, String forwardedFor, String user, String password)
+      throws Exception {
+    HttpClient from = HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName(localAddress)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/overview"))
+        .header("X-Forwarded-For", forwardedFor)
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+            (user + ":" + password).getBytes(StandardCharsets.UTF_8))).build();
+    HttpResponse<String> r = from.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    return new Answer(r.statusCode(), r.body(), r.headers());
+  }
+
+  @Test
+  void idle_connections_that_send_nothing_are_cut_soon_and_do_not_lock_their_address_out() throws Exception {
+    int limit = org.onecexporter.http.HttpLimits.console().maxConnectionsPerAddress();
+    java.util.List<java.net.Socket> idle = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < limit; i++) {
+        java.net.Socket socket = new java.net.Socket();
+        socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.5"), 0));
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", console.port()), 2000);
+        idle.add(socket);
+      }
+      long started = System.nanoTime();
+      for (java.net.Socket socket : idle) {
+        socket.setSoTimeout((int) Math.max(1, 6000 - (System.nanoTime() - started) / 1_000_000));
+        assertThat(socket.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+      }
+      double cutAfter = (System.nanoTime() - started) / 1e9;
+      assertThat(cutAfter).as("seconds until the last silent connection was cut").isLessThan(5.0);
+      assertThat(callFrom("127.0.0.5", "operator", OPERATOR_PASSWORD).status()).isEqualTo(200);
+    } finally {
+      for (java.net.Socket socket : idle) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
+  void x_forwarded_for_names_the_client_only_behind_a_trusted_proxy() throws Exception {
+    // Not trusted (the default): the header is ignored, the socket's address is the client.
+    for (int i = 0; i < 5; i++) {
+      assertThat(callVia("127.0.0.7", console.port(), "203.0.113.1", "operator", "guess-" + i).status()).isEqualTo(401);
+    }
+    assertThat(callVia("127.0.0.7", console.port(), "203.0.113.2", "viewer", VIEWER_PASSWORD).status())
+        .as("a forged X-Forwarded-For does not escape the pause").isEqualTo(429);
+
+    try (ConsoleServer proxied = new ConsoleServer(new ConsoleConfig("127.0.0.1", 0, OPERATOR_PASSWORD,
+        Optional.of(VIEWER_PASSWORD), org.onecexporter.http.TrustedProxies.parse("127.0.0.6, 10.0.0.0/8")),
+        new OperationsData(db.jdbi(), queue, Clock.systemUTC()),
+        new InvoiceEnqueuer(new LazyQueue(redis::client, queue.keys(), Duration.ofSeconds(1))),
+        new SimpleMeterRegistry())) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(callVia("127.0.0.6", proxied.port(), "198.51.100.7, 10.1.2.3", "operator", "guess-" + i).status())
+            .isEqualTo(401);
+      }
+      assertThat(callVia("127.0.0.6", proxied.port(), "10.9.9.9,198.51.100.7", "operator", "guess-5").status())
+          .as("the client behind the proxy (the right-most untrusted hop) is paused").isEqualTo(429);
+      assertThat(callVia("127.0.0.6", proxied.port(), "198.51.100.8", "viewer", VIEWER_PASSWORD).status())
+          .as("another client behind the same proxy").isEqualTo(200);
+      // The proxy's own connections are not capped per address: everyone comes through it.
+      int limit = org.onecexporter.http.HttpLimits.console().maxConnectionsPerAddress();
+      java.util.List<java.net.Socket> open = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i <= limit; i++) {
+          java.net.Socket socket = new java.net.Socket();
+          socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.6"), 0));
+          socket.connect(new java.net.InetSocketAddress("127.0.0.1", proxied.port()), 2000);
+          open.add(socket);
+        }
+        assertThat(callVia("127.0.0.6", proxied.port(), "198.51.100.9", "viewer", VIEWER_PASSWORD).status())
+            .isEqualTo(200);
+      } finally {
+        for (java.net.Socket socket : open) {
+          socket.close();
+        }
+      }
+    }
+  }
+
   @Test
   void the_console_refuses_to_start_without_a_password() {
     assertThatThrownBy(() -> ConsoleConfig.fromEnv(new Env(Map.of())))

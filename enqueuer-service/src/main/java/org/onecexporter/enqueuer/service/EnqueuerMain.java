@@ -48,7 +48,10 @@ public final class EnqueuerMain {
       var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
           io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
       enqueuer = InvoiceEnqueuer.fromEnv(env.asMap(), new org.onecexporter.ops.EnqueueMeters(registry));
-      server = new EnqueuerHttpServer(enqueuer, token, host, port, registry).start();
+      org.onecexporter.http.TrustedProxies proxies = org.onecexporter.http.TrustedProxies.parse(
+          env.string(org.onecexporter.http.TrustedProxies.VARIABLE, ""));
+      server = new EnqueuerHttpServer(enqueuer, token, host, port, registry,
+          org.onecexporter.http.HttpLimits.enqueuer().withTrustedProxies(proxies)).start();
       System.err.println("enqueuer listening on " + host + ":" + server.port()
           + ": POST /v1/orders/{id}/invoice-export, GET /metrics, /health/live, /health/ready");
     } catch (ConfigException | org.onecexporter.queue.QueueConfigException e) {
