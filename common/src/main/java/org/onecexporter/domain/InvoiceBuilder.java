@@ -21,6 +21,7 @@ public final class InvoiceBuilder {
    */
   public InvoiceDraft prepare(Order order) {
     List<String> problems = new ArrayList<>();
+    InvoiceNumbers.problem(order.invoiceNumber()).ifPresent(problems::add);
 
     String name = trimToNull(order.customerName());
     if (name == null) {

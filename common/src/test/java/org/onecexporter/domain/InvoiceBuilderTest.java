@@ -163,4 +163,21 @@ class InvoiceBuilderTest {
     assertThat(InvoiceNumbers.format(2026, 42)).isEqualTo("INV-2026-042");
     assertThat(InvoiceNumbers.format(2026, 12345)).isEqualTo("INV-2026-12345");
   }
+
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"СЧЁТ-№1", "INV-2026-00١", "INV-2026-001\u202e",
+      "INV-2026-1", "INV-26-001", "inv-2026-001", "TEST-абв", "TEST-", " INV-2026-001",
+      "INV-2026-000000000000000000000000000000000000000001"})
+  void a_shop_set_invoice_number_outside_the_contract_is_refused_before_any_call(String number) {
+    assertThatThrownBy(() -> builder.prepare(aPaidOrder(7).invoiceNumber(number).toOrder()))
+        .isInstanceOfSatisfying(InvalidOrderException.class, e -> assertThat(e.problems()).singleElement()
+            .asString().startsWith("invoice_number ").contains("INV-2026-001", "TEST-", "50 characters"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"INV-2026-001", "INV-2026-1234567", "TEST-0001",
+      "TEST-SHOP-A1", "INV-2026-00000000000000000000000000000000000000001"})
+  void a_shop_set_invoice_number_inside_the_contract_is_kept(String number) {
+    assertThat(builder.prepare(aPaidOrder(7).invoiceNumber(number).toOrder())).isNotNull();
+  }
 }

@@ -117,6 +117,20 @@ class OneCExporterTest {
   }
 
   @Test
+  void a_shop_set_number_that_cannot_be_an_idempotency_key_is_invalid_and_never_sent() {
+    // Sent as an HTTP header, "СЧЁТ-№1" would go out as "????-?1", the key of every other such number.
+    aPaidOrder(5).invoiceNumber("СЧЁТ-№1").insert(db.jdbi());
+
+    ExportResult result = exporter().exportInvoice(5);
+
+    assertThat(result.status()).isEqualTo(ExportStatus.REJECTED);
+    assertThat(result.reason()).isEqualTo(ExportResult.Reason.INVALID);
+    assertThat(result.error()).startsWith("Invalid order: invoice_number ").contains("INV-2026-001");
+    assertThat(emulator.counter("requests")).isZero();
+    assertThat(row(5)).containsEntry("invoice_exported_to_1c", false).containsEntry("invoice_number", "СЧЁТ-№1");
+  }
+
+  @Test
   void numbers_follow_a_per_year_sequence() {
     aPaidOrder(10).paidAt("2026-03-01T10:00:00+03:00").insert(db.jdbi());
     aPaidOrder(11).paidAt("2026-03-02T10:00:00+03:00").insert(db.jdbi());
@@ -256,16 +270,17 @@ class OneCExporterTest {
 
   @Test
   void a_1c_validation_refusal_is_permanent() {
-    // The emulator rejects a phone that is not E.164; our builder never sends one, so send through a shop number.
+    // Our builder sends only what the contract allows; a TEST- number is the one the 1C side refuses (its setting
+    // «Разрешить тестовые счета» is off, as on a working base).
     aPaidOrder(51).item("X-1", "Товар", "1", "1").insert(db.jdbi());
     emulator.faults().script(List.of(Fault.NONE));
     assertThat(exporter().exportInvoice(51).status()).isEqualTo(ExportStatus.EXPORTED);
 
-    db.jdbi().useHandle(h -> h.execute("UPDATE orders SET invoice_exported_to_1c = false, invoice_number = 'BAD-1'"
+    db.jdbi().useHandle(h -> h.execute("UPDATE orders SET invoice_exported_to_1c = false, invoice_number = 'TEST-1'"
         + " WHERE id = 51"));
     ExportResult result = exporter().exportInvoice(51);
     assertThat(result.status()).isEqualTo(ExportStatus.REJECTED);
-    assertThat(result.error()).startsWith("1C answered 400").contains("invoice_number must look like");
+    assertThat(result.error()).startsWith("1C answered 400").contains("TEST- numbers are accepted only");
     assertThat(sleeper.waits()).isEmpty();
   }
 

@@ -19,6 +19,7 @@ public final class TestOrder {
   private BigDecimal delivery = new BigDecimal("500");
   private OffsetDateTime paidAt = OffsetDateTime.parse("2026-02-13T12:00:00+03:00");
   private BigDecimal totalAmount;
+  private String invoiceNumber;
   private final List<OrderItem> items = new ArrayList<>();
 
   private TestOrder(long id) {
@@ -61,6 +62,12 @@ public final class TestOrder {
     return this;
   }
 
+  /** A number set by the shop before the export (the exporter assigns one when there is none). */
+  public TestOrder invoiceNumber(String value) {
+    this.invoiceNumber = value;
+    return this;
+  }
+
   public TestOrder item(String articul, String itemName, String quantity, String price) {
     items.add(new OrderItem(items.size() + 1, articul, itemName,
         quantity == null ? null : new BigDecimal(quantity), price == null ? null : new BigDecimal(price)));
@@ -75,19 +82,19 @@ public final class TestOrder {
   /** The same order as the domain sees it, without touching a database. */
   public Order toOrder() {
     return new Order(id, status, name, phone, address, delivery, paidAt == null ? null : paidAt.toInstant(), false,
-        null, null, totalAmount, items);
+        invoiceNumber, null, totalAmount, items);
   }
 
   public long insert(Jdbi jdbi) {
     jdbi.useTransaction(h -> {
       h.createUpdate("""
               INSERT INTO orders (id, status, customer_name, customer_phone, customer_address, delivery_cost,
-                                  paid_at, total_amount)
-              VALUES (:id, :status, :name, :phone, :address, :delivery, :paidAt, :total)""")
+                                  paid_at, total_amount, invoice_number)
+              VALUES (:id, :status, :name, :phone, :address, :delivery, :paidAt, :total, :number)""")
           .bind("id", id).bind("status", status).bind("name", name).bind("phone", phone)
           .bind("address", address).bind("delivery", delivery)
           .bind("paidAt", paidAt == null ? null : Timestamp.from(paidAt.toInstant()))
-          .bind("total", totalAmount)
+          .bind("total", totalAmount).bind("number", invoiceNumber)
           .execute();
       for (OrderItem item : items) {
         h.createUpdate("""
