@@ -17,22 +17,43 @@ public final class LogSafe {
   }
 
   /**
-   * At most {@code max} characters (then {@code …(+N chars)}), with CR, LF, other C0/C1 controls, DEL and the
-   * Unicode line and paragraph separators written as {@code \n}, {@code \r}, {@code \t} or {@code \\uXXXX}.
+   * At most {@code max} characters (then {@code …(+N chars)}), with CR, LF, other C0/C1 controls, DEL, the
+   * Unicode line and paragraph separators and every invisible format character written as {@code \n}, {@code
+   * \r}, {@code \t} or {@code \\uXXXX} — among the latter the bidirectional overrides and isolates (U+202A–U+202E,
+   * U+2066–U+2069, U+200E, U+200F, U+061C), which would otherwise turn the rest of a terminal's line around.
    */
   public static String text(String value, int max) {
     if (value == null) {
       return "null";
     }
     int end = Math.min(value.length(), max);
-    if (end < value.length() && Character.isHighSurrogate(value.charAt(end - 1))) {
+    if (end < value.length() && end > 0 && Character.isHighSurrogate(value.charAt(end - 1))) {
       end--;
     }
+    String result = escape(value, end);
+    return end < value.length() ? result + "…(+" + (value.length() - end) + " chars)" : result;
+  }
+
+  /** The whole value escaped as {@link #text} does, without a cap. */
+  public static String escape(String value) {
+    return value == null ? "null" : escape(value, value.length());
+  }
+
+  /** Whether {@code c} is written escaped: a control, a line or paragraph separator, or a format character. */
+  public static boolean unsafe(int c) {
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029
+        || Character.getType(c) == Character.FORMAT;
+  }
+
+  private static String escape(String value, int end) {
     StringBuilder out = null;
-    for (int i = 0; i < end; i++) {
-      char c = value.charAt(i);
-      boolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
-      if (control) {
+    for (int i = 0; i < end; ) {
+      int c = value.codePointAt(i);
+      int next = i + Character.charCount(c);
+      if (next > end) {
+        next = end;
+      }
+      if (unsafe(c)) {
         if (out == null) {
           out = new StringBuilder(end + 16).append(value, 0, i);
         }
@@ -40,13 +61,17 @@ public final class LogSafe {
           case '\n' -> out.append("\\n");
           case '\r' -> out.append("\\r");
           case '\t' -> out.append("\\t");
-          default -> out.append(String.format("\\u%04x", (int) c));
+          default -> {
+            for (int k = i; k < next; k++) {
+              out.append(String.format("\\u%04x", (int) value.charAt(k)));
+            }
+          }
         }
       } else if (out != null) {
-        out.append(c);
+        out.append(value, i, next);
       }
+      i = next;
     }
-    String result = out != null ? out.toString() : value.substring(0, end);
-    return end < value.length() ? result + "…(+" + (value.length() - end) + " chars)" : result;
+    return out != null ? out.toString() : value.substring(0, end);
   }
 }

@@ -62,7 +62,8 @@ public final class PiiMasker {
    * case, with ё as е and in its declined forms (see {@link #knownWords}), each run of three digits or more of
    * the address, the phone's digits in any formatting — then any run of 10 digits or more (a phone, a card or an
    * account number, in any grouping) and any e-mail address, and the result capped at {@code max} characters.
-   * With masking off ({@code LOG_PII=true}) only the cap applies.
+   * Controls and invisible format characters (a right-to-left override among them) are escaped as {@link
+   * LogSafe#text} does. With masking off ({@code LOG_PII=true}) only the escaping and the cap apply.
    *
    * <p>Bounded whatever the text: the JSON pass is linear, and the text passes run over a window of {@code max}
    * plus {@link #WINDOW_MARGIN} characters only, cut before masking; a value split by that cut is dropped rather
@@ -73,14 +74,14 @@ public final class PiiMasker {
       return "";
     }
     if (!enabled) {
-      return cap(text, max);
+      return cap(LogSafe.escape(capped(text, windowSize(max))), max);
     }
     String result = body(text, Integer.MAX_VALUE);
     boolean cut = result.length() > windowSize(max);
     String window = cut ? dropSplitValue(capped(result, windowSize(max))) : result;
     window = maskKnownWords(window, knownWords(known));
     window = maskDigitRuns(window, knownPhoneDigits(known));
-    window = maskEmails(window);
+    window = LogSafe.escape(maskEmails(window));
     return cut ? capped(window, max - 1) + "…" : cap(window, max);
   }
 

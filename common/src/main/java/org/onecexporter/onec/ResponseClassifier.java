@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.onecexporter.json.Json;
 
 /**
@@ -21,6 +22,10 @@ public final class ResponseClassifier {
   private static final Set<Integer> TRANSIENT_STATUSES = Set.of(406, 408, 425, 429, 500, 502, 503, 504);
   private static final Set<String> EXISTS_STATUSES = Set.of("exists", "existing", "already_exists", "duplicate");
   private static final int MAX_REASON_BODY = 300;
+  private static final Pattern UUID =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  static final int MAX_DOCUMENT_NUMBER = 11;
+  private static final Pattern DOCUMENT_NUMBER = Pattern.compile("[\\p{L}\\p{Nd}][\\p{L}\\p{Nd} \\-/._#]{0,10}");
   /** How much of an answer is searched for a session-lock text. */
   private static final int MAX_SCANNED_BODY = 65_536;
 
@@ -41,14 +46,14 @@ public final class ResponseClassifier {
         return new CallOutcome.Permanent(status, "1C answered " + status + " with status '" + bodyStatus + "'"
             + describeBody(answer));
       }
-      return success(status, json);
+      return success(status, json, answer);
     }
     if (json != null && "not_configured".equalsIgnoreCase(String.valueOf(text(json, "status")))) {
       return new CallOutcome.NotConfigured(status, "1C is not configured for the shop (" + status + ")"
           + describeBody(answer), answer.retryAfter().orElse(null));
     }
     if (status == 409 && json != null && saysExists(json)) {
-      return success(status, json);
+      return success(status, json, answer);
     }
     if (status == 403 && isSessionLock(answer.body())) {
       return new CallOutcome.Transient(status, "1C refused new sessions (infobase locked for an update or a backup)"
@@ -86,10 +91,30 @@ public final class ResponseClassifier {
     return SESSION_LOCK_MARKERS.stream().anyMatch(lower::contains);
   }
 
-  private static CallOutcome success(int status, JsonNode json) {
+  /**
+   * A success answer as the contract writes it, or a failure: 1C's {@code document_id} must be a UUID and its
+   * {@code number} (the document's own number, a String(11) in UNF) at most 11 letters, digits, spaces and {@code
+   * - / . _ #} — what is stored and logged from 1C is never an arbitrary string (a 3,000-character id, a
+   * right-to-left override that turns a log line around). Either may be absent. A 2xx that breaks this is handled
+   * like the 2xx HTML page: never success, a transient failure, since 1C has most likely created the invoice and
+   * the next attempt is answered "exists".
+   */
+  private static CallOutcome success(int status, JsonNode json, HttpAnswer answer) {
     boolean existing = json.path("existing").asBoolean(false) || saysExists(json);
     String documentId = firstText(json, "document_id", "documentId", "id", "ref");
     String number = firstText(json, "number", "document_number");
+    List<String> wrong = new java.util.ArrayList<>(2);
+    if (documentId != null && !UUID.matcher(documentId).matches()) {
+      wrong.add("its document_id is not a UUID (" + documentId.length() + " characters)");
+    }
+    if (number != null && !DOCUMENT_NUMBER.matcher(number).matches()) {
+      wrong.add("its number is not at most " + MAX_DOCUMENT_NUMBER + " letters, digits, spaces and - / . _ # ("
+          + number.length() + " characters)");
+    }
+    if (!wrong.isEmpty()) {
+      return new CallOutcome.Transient(status, "1C answered " + status + " but not as the invoices contract says: "
+          + String.join(", ", wrong) + describeBody(answer), null);
+    }
     return new CallOutcome.Success(status, documentId, number, existing);
   }
 

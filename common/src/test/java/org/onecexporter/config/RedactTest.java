@@ -33,6 +33,10 @@ class RedactTest {
     String big = "x".repeat(1 << 20);
     assertThat(LogSafe.id(big)).hasSizeLessThan(100).endsWith("…(+" + ((1 << 20) - 64) + " chars)");
     assertThat(LogSafe.id("1001")).isEqualTo("1001");
+    // Bidirectional overrides and isolates, marks and other invisible format characters: escaped, never raw.
+    assertThat(LogSafe.text("INV-\u202e100-2026\u202c \u2066x\u2069 \u200f\u200e\u061c\u200b", 100))
+        .isEqualTo("INV-\\u202e100-2026\\u202c \\u2066x\\u2069 \\u200f\\u200e\\u061c\\u200b");
+    assertThat(LogSafe.text("Счёт №1 — Пётр", 100)).isEqualTo("Счёт №1 — Пётр");
   }
 
   @Test

@@ -56,12 +56,12 @@ class HttpOneCClientTest {
 
   static Stream<Arguments> answers() {
     return Stream.of(
-        Arguments.of(201, "application/json", "{\"status\":\"created\",\"document_id\":\"d-1\",\"number\":\"0000-000001\"}", "success"),
-        Arguments.of(200, "application/json", "{\"status\":\"exists\",\"existing\":true,\"document_id\":\"d-1\"}", "success_existing"),
+        Arguments.of(201, "application/json", "{\"status\":\"created\",\"document_id\":\"6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b\",\"number\":\"0000-000001\"}", "success"),
+        Arguments.of(200, "application/json", "{\"status\":\"exists\",\"existing\":true,\"document_id\":\"6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b\"}", "success_existing"),
         Arguments.of(200, "text/html; charset=utf-8", "<!DOCTYPE html><html><title>1С:Предприятие</title></html>", "transient"),
         Arguments.of(200, "application/json", "", "transient"),
         Arguments.of(200, "application/json", "{\"status\":\"error\",\"errors\":[\"x\"]}", "permanent"),
-        Arguments.of(409, "application/json", "{\"status\":\"exists\",\"document_id\":\"d-2\"}", "success_existing"),
+        Arguments.of(409, "application/json", "{\"status\":\"exists\",\"document_id\":\"6F1C2A34-5B6D-4E7F-8A9B-0C1D2E3F4A5B\"}", "success_existing"),
         Arguments.of(409, "application/json", "{\"status\":\"conflict\"}", "permanent"),
         Arguments.of(409, "text/html", "<html>Версия веб-расширения не совпадает с версией сервера</html>", "permanent"),
         Arguments.of(400, "application/json", "{\"status\":\"error\",\"errors\":[\"articul ФР-1 not found\"]}", "permanent"),
@@ -88,7 +88,7 @@ class HttpOneCClientTest {
 
     assertThat(outcome.httpStatus()).isEqualTo(status);
     switch (expected) {
-      case "success" -> assertThat(outcome).isEqualTo(new CallOutcome.Success(status, "d-1", "0000-000001", false));
+      case "success" -> assertThat(outcome).isEqualTo(new CallOutcome.Success(status, "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b", "0000-000001", false));
       case "success_existing" -> assertThat(outcome).isInstanceOfSatisfying(CallOutcome.Success.class,
           s -> assertThat(s.existing()).isTrue());
       case "transient" -> assertThat(outcome).isInstanceOf(CallOutcome.Transient.class);
@@ -163,6 +163,19 @@ class HttpOneCClientTest {
       }
       drip.join(10_000);
     }
+  }
+
+  @Test
+  void a_success_answer_outside_the_contract_is_a_failure_whose_reason_cannot_turn_a_line_around() {
+    server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(201)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"status\":\"created\",\"document_id\":\"6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b\",\"number\":\"0000-\u202e100000\"}")));
+
+    CallOutcome outcome = client.send("INV-2026-001", "{}").outcome();
+
+    assertThat(outcome).isInstanceOfSatisfying(CallOutcome.Transient.class, t -> assertThat(t.reason())
+        .contains("not as the invoices contract says", "its number is not at most 11", "0000-\\u202e100000")
+        .doesNotContain("\u202e"));
   }
 
   @Test

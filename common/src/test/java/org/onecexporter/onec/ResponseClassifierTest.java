@@ -38,4 +38,41 @@ class ResponseClassifierTest {
 
     assertThat(outcome).isInstanceOf(CallOutcome.Transient.class);
   }
+
+  private static final String UUID = "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b";
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "{\"status\":\"created\",\"document_id\":\"d-1\",\"number\":\"0000-000001\"}",
+      "{\"status\":\"created\",\"document_id\":\"6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b\u202e\"}",
+      "{\"status\":\"created\",\"document_id\":\"6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b\",\"number\":\"0000-\u202e10\"}",
+      "{\"status\":\"created\",\"number\":\"0000-0000001\"}",
+      "{\"status\":\"created\",\"number\":\"<b>1</b>\"}",
+      "{\"status\":\"exists\",\"existing\":true,\"document_id\":\"not-a-uuid\"}"})
+  void a_success_answer_outside_the_contract_is_never_success(String body) {
+    for (int status : new int[] {200, 201}) {
+      CallOutcome outcome = ResponseClassifier.classify(new HttpAnswer(status, JSON, body, Optional.empty()));
+      assertThat(outcome).isInstanceOfSatisfying(CallOutcome.Transient.class,
+          t -> assertThat(t.reason()).contains("not as the invoices contract says"));
+    }
+  }
+
+  @Test
+  void a_3000_character_document_id_is_refused_and_not_quoted_whole() {
+    CallOutcome outcome = ResponseClassifier.classify(new HttpAnswer(201, JSON,
+        "{\"status\":\"created\",\"document_id\":\"" + "a".repeat(3000) + "\"}", Optional.empty()));
+
+    assertThat(outcome).isInstanceOfSatisfying(CallOutcome.Transient.class, t -> assertThat(t.reason())
+        .contains("its document_id is not a UUID (3000 characters)").hasSizeLessThan(600));
+  }
+
+  @Test
+  void a_success_answer_as_the_contract_says_is_success() {
+    assertThat(ResponseClassifier.classify(new HttpAnswer(201, JSON,
+        "{\"status\":\"created\",\"document_id\":\"" + UUID + "\",\"number\":\"ИМ00-000001\"}", Optional.empty())))
+        .isEqualTo(new CallOutcome.Success(201, UUID, "ИМ00-000001", false));
+    assertThat(ResponseClassifier.classify(new HttpAnswer(409, JSON,
+        "{\"status\":\"exists\",\"document_id\":\"" + UUID.toUpperCase(java.util.Locale.ROOT) + "\"}",
+        Optional.empty()))).isInstanceOf(CallOutcome.Success.class);
+  }
 }

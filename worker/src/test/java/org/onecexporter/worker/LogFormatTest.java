@@ -1,0 +1,61 @@
+package org.onecexporter.worker;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.onecexporter.json.Json;
+import org.slf4j.MDC;
+
+/**
+ * The shipped logback configurations (the worker's and the enqueuer service's), loaded as they are: a value with a
+ * right-to-left override (as 1C or a job id may carry) reaches neither the JSON file nor the text log raw, and the
+ * JSON line still reads back as the same text.
+ */
+class LogFormatTest {
+  private static final String SPOOF = "INV-2026-\u202e100\u202c \u2066x\u2069\u200f";
+
+  @ParameterizedTest
+  @ValueSource(strings = {"src/main/resources/logback.xml", "../enqueuer-service/src/main/resources/logback-enqueuer.xml"})
+  void bidirectional_controls_are_escaped_in_the_json_file_and_in_the_text_log(String config, @TempDir Path dir)
+      throws Exception {
+    LoggerContext context = new LoggerContext();
+    context.putProperty("LOG_DIR", dir.toString());
+    context.setMDCAdapter(MDC.getMDCAdapter());
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(text, true, StandardCharsets.UTF_8));
+    try {
+      configurator.doConfigure(Path.of(config).toFile());
+      Logger log = context.getLogger("test");
+      MDC.put("order_id", "1001");
+      log.warn("1C answered {}", SPOOF, kv("onec_document_number", SPOOF));
+    } finally {
+      MDC.remove("order_id");
+      context.stop();
+      System.setErr(stderr);
+    }
+
+    String json = Files.readString(dir.resolve("1c_exporter.log"), StandardCharsets.UTF_8);
+    assertThat(json).contains("INV-2026-\\u202e100\\u202c \\u2066x\\u2069\\u200f").doesNotContain("\u202e", "\u2066");
+    assertThat(Json.MAPPER.readTree(json.lines().filter(l -> l.contains("1C answered")).findFirst().orElseThrow())
+        .get("onec_document_number").asText()).isEqualTo(SPOOF);
+    String console = text.toString(StandardCharsets.UTF_8);
+    assertThat(console).contains("1C answered INV-2026-\\u202e100\\u202c \\u2066x\\u2069\\u200f")
+        .doesNotContain("\u202e", "\u2066");
+    assertThat(context.getStatusManager().getCopyOfStatusList())
+        .noneMatch(s -> s.getLevel() >= ch.qos.logback.core.status.Status.WARN);
+  }
+}
