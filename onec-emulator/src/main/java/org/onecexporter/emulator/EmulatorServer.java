@@ -249,6 +249,14 @@ public final class EmulatorServer implements AutoCloseable {
             + " Справочник.Контрагенты (the access group profile in the extension's README)");
         return;
       }
+      case HUGE_400 -> {
+        JsonNode customer = requestOrEmpty(body).path("customer");
+        ObjectNode huge = JSON.createObjectNode().put("status", "error");
+        huge.putArray("errors").add("Покупатель " + customer.path("name").asText("") + " "
+            + customer.path("phone").asText("") + " " + "A".repeat(1 << 20));
+        answer(exchange, answerAt, 400, "application/json; charset=utf-8", json(huge));
+        return;
+      }
       case NOT_FILLABLE -> {
         refusal(exchange, answerAt, 400, "error", "items[0]: 1C requires ЕдиницаИзмерения on the line (check the"
             + " product card)");
@@ -411,6 +419,15 @@ public final class EmulatorServer implements AutoCloseable {
     }
     if (plan.has("hang_ms")) {
       hangMillis = plan.get("hang_ms").asLong();
+    }
+  }
+
+  private static JsonNode requestOrEmpty(byte[] body) {
+    try {
+      JsonNode node = JSON.readTree(body);
+      return node == null ? JSON.createObjectNode() : node;
+    } catch (IOException e) {
+      return JSON.createObjectNode();
     }
   }
 

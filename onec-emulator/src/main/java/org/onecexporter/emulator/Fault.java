@@ -37,7 +37,12 @@ public enum Fault {
   /** 403 {"status":"access_denied"}: the service's 1C user lacks a right it needs (role or access group). */
   ACCESS_DENIED,
   /** 400 {"status":"error"} naming a line's field that UNF's filling check requires (a price of 0, no unit). */
-  NOT_FILLABLE;
+  NOT_FILLABLE,
+  /**
+   * 400 whose errors list is over 1 MB of one letter after the buyer's name and phone, as a broken handler or a
+   * proxy may answer: the exporter must classify, cut and mask it in bounded time.
+   */
+  HUGE_400;
 
   public static Fault parse(String text) {
     try {

@@ -243,6 +243,31 @@ class WorkerIntegrationTest {
   }
 
   @Test
+  void a_1_mb_error_answer_sends_its_job_to_the_dlq_promptly_cut_and_masked_and_the_worker_keeps_exporting() {
+    aPaidOrder(30).customer("Мария Сидорова", "+7 916 000-11-22", null).insert(db.jdbi());
+    for (long id = 31; id <= 35; id++) {
+      aPaidOrder(id).insert(db.jdbi());
+    }
+    emulator.faults().script(List.of(Fault.HUGE_400));
+    startWorker(config(1));
+    long started = System.nanoTime();
+    queue.enqueue("30", "test");
+    for (long id = 31; id <= 35; id++) {
+      queue.enqueue(Long.toString(id), "test");
+    }
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> exportedCount() == 5 && queue.stats().dlq() == 1);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+    var entry = DlqEntries.read(queue, 1).get(0);
+    assertThat(entry.get("order_id").asText()).isEqualTo("30");
+    assertThat(entry.get("reason").asText()).isEqualTo("refused_by_1c");
+    assertThat(entry.get("last_error").asText()).startsWith("1C answered 400: {\"status\":\"error\",\"errors\":"
+        + "[\"Покупатель М*** С*** ***22 AAAA").endsWith("…").hasSizeLessThanOrEqualTo(601)
+        .doesNotContain("Мария", "Сидоров", "000-11");
+    assertThat(exported(30)).isFalse();
+  }
+
+  @Test
   void malformed_unknown_and_unpaid_jobs_go_to_the_dlq_with_reasons_and_the_worker_keeps_going() {
     aPaidOrder(20).status("new").insert(db.jdbi());
     aPaidOrder(21).insert(db.jdbi());
