@@ -971,11 +971,10 @@
 КонецФункции
 
 // The invoice's contract: the buyer's contract with the organisation of the invoice, of the kind «С покупателем»,
-// in roubles. УНФ's search may also answer the buyer's main contract of another organisation or currency (when
-// contracts are not controlled), so what it finds is accepted only when all three match. None: one is created the
-// way УНФ's own site exchange creates it, and made the main contract for this organisation and kind only when the
-// buyer has none (an accountant's main contract is never replaced). A buyer who keeps no contracts may have only
-// one (УНФ refuses a second): its main contract, or, for a buyer without any, one for this organisation.
+// in roubles (ДоговорПокупателяИзБазы). None: one is created the way УНФ's own site exchange creates it, and made
+// the main contract for this organisation and kind only when the buyer has none (an accountant's main contract is
+// never replaced). A buyer who keeps no contracts may have only one (УНФ refuses a second): its main contract, else
+// its only contract, else a new one for this organisation.
 //
 // Parameters:
 //   Покупатель - СправочникСсылка.Контрагенты - the buyer.
@@ -996,14 +995,14 @@
 		Если ЗначениеЗаполнено(Основной) Тогда
 			Возврат Основной;
 		КонецЕсли;
+		// Its only contract, even when it was never registered as the main one: УНФ refuses a second.
+		Единственный = ДоговорПокупателяИзБазы(Покупатель, Неопределено, Неопределено);
+		Если ЗначениеЗаполнено(Единственный) Тогда
+			Возврат Единственный;
+		КонецЕсли;
 	Иначе
-		ВидыДоговоров = Новый СписокЗначений;
-		ВидыДоговоров.Добавить(Перечисления.ВидыДоговоров.СПокупателем);
-		Найденный = Справочники.ДоговорыКонтрагентов.ПоКонтрагентуПоОрганизации(Покупатель, Организация,
-			ВидыДоговоров, НациональнаяВалюта);
-		Если ЗначениеЗаполнено(Найденный) И Найденный.Организация = Организация
-			И Найденный.ВалютаРасчетов = НациональнаяВалюта
-			И Найденный.ВидДоговора = Перечисления.ВидыДоговоров.СПокупателем Тогда
+		Найденный = ДоговорПокупателяИзБазы(Покупатель, Организация, НациональнаяВалюта);
+		Если ЗначениеЗаполнено(Найденный) Тогда
 			Возврат Найденный;
 		КонецЕсли;
 	КонецЕсли;
@@ -1327,6 +1326,57 @@
 	КонецЕсли;
 	НовыйПокупатель.Записать();
 	Возврат НовыйПокупатель.Ссылка;
+
+КонецФункции
+
+// A contract of the buyer the service's user may read, not marked for deletion nor invalid: with the organisation,
+// the kind «С покупателем» and the currency when they are given (the main one first, then the oldest), or any
+// contract of the buyer when they are not. УНФ's own ПоКонтрагентуПоОрганизации is not used: when contracts are not
+// controlled it answers the buyer's main contract of another organisation or currency first, every time.
+//
+// Parameters:
+//   Покупатель - СправочникСсылка.Контрагенты - the buyer.
+//   Организация - СправочникСсылка.Организации, Неопределено - the organisation, or Неопределено for any.
+//   Валюта - СправочникСсылка.Валюты, Неопределено - the currency, or Неопределено for any.
+//
+// Returns:
+//   СправочникСсылка.ДоговорыКонтрагентов - the contract, empty when there is none.
+//
+Функция ДоговорПокупателяИзБазы(Покупатель, Организация, Валюта)
+
+	Запрос = Новый Запрос;
+	Запрос.Текст =
+	"ВЫБРАТЬ РАЗРЕШЕННЫЕ ПЕРВЫЕ 1
+	|	Договоры.Ссылка КАК Ссылка
+	|ИЗ
+	|	Справочник.ДоговорыКонтрагентов КАК Договоры
+	|		ЛЕВОЕ СОЕДИНЕНИЕ РегистрСведений.ОсновныеДоговорыКонтрагента КАК Основные
+	|		ПО Основные.Договор = Договоры.Ссылка
+	|ГДЕ
+	|	Договоры.Владелец = &Покупатель
+	|	И НЕ Договоры.ПометкаУдаления
+	|	И НЕ Договоры.Недействителен
+	|	И (&ЛюбаяОрганизация ИЛИ Договоры.Организация = &Организация)
+	|	И (&ЛюбаяОрганизация ИЛИ Договоры.ВидДоговора = ЗНАЧЕНИЕ(Перечисление.ВидыДоговоров.СПокупателем))
+	|	И (&ЛюбаяВалюта ИЛИ Договоры.ВалютаРасчетов = &Валюта)
+	|
+	|УПОРЯДОЧИТЬ ПО
+	|	ВЫБОР
+	|		КОГДА Основные.Договор ЕСТЬ NULL
+	|			ТОГДА 1
+	|		ИНАЧЕ 0
+	|	КОНЕЦ,
+	|	Договоры.Код";
+	Запрос.УстановитьПараметр("Покупатель", Покупатель);
+	Запрос.УстановитьПараметр("ЛюбаяОрганизация", Организация = Неопределено);
+	Запрос.УстановитьПараметр("Организация", Организация);
+	Запрос.УстановитьПараметр("ЛюбаяВалюта", Валюта = Неопределено);
+	Запрос.УстановитьПараметр("Валюта", Валюта);
+	Выборка = Запрос.Выполнить().Выбрать();
+	Если Выборка.Следующий() Тогда
+		Возврат Выборка.Ссылка;
+	КонецЕсли;
+	Возврат Справочники.ДоговорыКонтрагентов.ПустаяСсылка();
 
 КонецФункции
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ class BslLintTest {
       for (JsonNode d : file.path("diagnostics")) {
         String severity = d.path("severity").asText();
         bySeverity.merge(severity, 1, Integer::sum);
-        if ("Error".equals(severity)) {
+        if ("Error".equals(severity) && !inTheExtendedConfiguration(d)) {
           errors.add(path + ":" + (d.path("range").path("start").path("line").asInt() + 1) + " "
               + d.path("code").asText() + " " + d.path("message").asText());
         }
@@ -73,5 +74,32 @@ class BslLintTest {
     assertThat(analysed).as("every module was analysed").containsAll(modules);
     assertThat(errors).as("error-severity findings").isEmpty();
     assertThat(Files.readString(log, StandardCharsets.UTF_8)).doesNotContain("Exception in thread");
+  }
+
+  /**
+   * BSL Language Server sees only the extension's dump, not the configuration it extends, so a query over a UNF
+   * object the extension does not adopt is "missing metadata" to it. Such a finding is dropped only when the object
+   * exists in every UNF release of metadata/*.json (MetadataReferenceTest checks the query's fields there); a query
+   * over a name UNF lacks still fails here.
+   */
+  private static boolean inTheExtendedConfiguration(JsonNode diagnostic) throws IOException {
+    if (!"QueryToMissingMetadata".equals(diagnostic.path("code").asText())) {
+      return false;
+    }
+    java.util.regex.Matcher name = java.util.regex.Pattern.compile("\"([^\"]+)\"")
+        .matcher(diagnostic.path("message").asText());
+    if (!name.find()) {
+      return false;
+    }
+    List<Path> manifests;
+    try (java.util.stream.Stream<Path> files = Files.list(Path.of("metadata"))) {
+      manifests = files.filter(f -> f.getFileName().toString().matches("unf-.*\\.json")).toList();
+    }
+    for (Path manifest : manifests) {
+      if (!new ObjectMapper().readTree(manifest.toFile()).path("objects").has(name.group(1))) {
+        return false;
+      }
+    }
+    return !manifests.isEmpty();
   }
 }
