@@ -65,6 +65,14 @@ public final class HardenedHttpServer implements AutoCloseable {
       return null;
     }
 
+    /**
+     * {@code http} or {@code https} as the client used it: the connection's, or behind a trusted proxy its
+     * {@code X-Forwarded-Proto}.
+     */
+    default String scheme() {
+      return "http";
+    }
+
     /** The first value of a request header, or null. */
     String header(String name);
 
@@ -302,8 +310,15 @@ public final class HardenedHttpServer implements AutoCloseable {
           + limits.maxBodyBytes() + " bytes, with a Content-Length\"}");
       return true;
     }
+    String scheme = request.getHttpURI().getScheme();
+    if (tracked != null && tracked.proxy) {
+      String forwardedProto = request.getHeaders().get(HttpHeader.X_FORWARDED_PROTO);
+      if ("https".equalsIgnoreCase(forwardedProto) || "http".equalsIgnoreCase(forwardedProto)) {
+        scheme = forwardedProto.toLowerCase(java.util.Locale.ROOT);
+      }
+    }
     JettyExchange exchange = new JettyExchange(request, response, done,
-        client == null ? Request.getRemoteAddr(request) : client.getHostAddress());
+        client == null ? Request.getRemoteAddr(request) : client.getHostAddress(), scheme == null ? "http" : scheme);
     try {
       handler.handle(exchange);
       if (!exchange.answered) {
@@ -335,12 +350,19 @@ public final class HardenedHttpServer implements AutoCloseable {
     boolean answered;
 
     private final String remoteAddress;
+    private final String scheme;
 
-    JettyExchange(Request request, Response response, Callback callback, String remoteAddress) {
+    JettyExchange(Request request, Response response, Callback callback, String remoteAddress, String scheme) {
       this.request = request;
       this.response = response;
       this.callback = callback;
       this.remoteAddress = remoteAddress;
+      this.scheme = scheme;
+    }
+
+    @Override
+    public String scheme() {
+      return scheme;
     }
 
     @Override

@@ -55,7 +55,9 @@ public final class OpsHttpServer implements AutoCloseable {
       try {
         return new OpsHttpServer(HardenedHttpServer.start("ops", host, candidate, HttpLimits.opsEndpoints(),
             exchange -> {
-              if (!handleOpsPath(exchange, registry, checks, warnings)) {
+              if (!allowedHost(exchange.header("Host"), ALLOWED_HOSTS)) {
+                exchange.respond(421, "text/plain; charset=utf-8", "not this host (set OPS_ALLOWED_HOSTS)");
+              } else if (!handleOpsPath(exchange, registry, checks, warnings)) {
                 exchange.respond(404, "text/plain; charset=utf-8", "GET /metrics, /health/live or /health/ready");
               }
             }, registry));
@@ -66,6 +68,45 @@ public final class OpsHttpServer implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Host names the ops port answers besides IP addresses, localhost and one-label names (comma-separated). */
+  private static final java.util.Set<String> ALLOWED_HOSTS = parseHosts(System.getenv("OPS_ALLOWED_HOSTS"));
+
+  static java.util.Set<String> parseHosts(String value) {
+    java.util.Set<String> hosts = new java.util.HashSet<>();
+    if (value != null) {
+      for (String h : value.split(",")) {
+        if (!h.isBlank()) {
+          hosts.add(h.strip().toLowerCase(java.util.Locale.ROOT));
+        }
+      }
+    }
+    return hosts;
+  }
+
+  /**
+   * The {@code Host} a scraper or a probe sends: an IP address, {@code localhost}, a one-label name (a compose or
+   * Kubernetes service name such as {@code worker}), or one of {@code extra}. A browser led to the port by DNS
+   * rebinding sends the attacker's dotted name: refused (421), so a page elsewhere cannot read the counters.
+   */
+  static boolean allowedHost(String header, java.util.Set<String> extra) {
+    if (header == null || header.isBlank()) {
+      return false;
+    }
+    String host = header.strip().toLowerCase(java.util.Locale.ROOT);
+    if (host.startsWith("[")) {
+      return host.indexOf(']') > 0; // an IPv6 literal
+    }
+    int colon = host.lastIndexOf(':');
+    if (colon >= 0) {
+      host = host.substring(0, colon);
+    }
+    if (host.endsWith(".")) {
+      host = host.substring(0, host.length() - 1);
+    }
+    return host.equals("localhost") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.matches("[a-z0-9_-]{1,63}")
+        || extra.contains(host);
   }
 
   /** Handles the same three paths inside another server (the enqueuer's). */

@@ -161,6 +161,10 @@ public final class ConsoleServer implements AutoCloseable {
       String page = path.equals("/") ? "overview" : path.equals("/dlq") ? "dlq" : "order";
       String order = orderPage.matches() ? orderPage.group(1) : "";
       page(exchange, role, page, order, query);
+    } else if ((path.equals("/search") || path.equals("/api/search"))
+        && hasControl(query.getOrDefault("q", ""))) {
+      // A NUL reaches PostgreSQL as an invalid string (500); no id or invoice number has a control character.
+      send(exchange, 400, JSON, "{\"error\":\"the search may not contain control characters\"}");
     } else if (path.equals("/search")) {
       String q = query.getOrDefault("q", "");
       Optional<Long> found = data.find(q);
@@ -203,7 +207,19 @@ public final class ConsoleServer implements AutoCloseable {
     }
   }
 
+  /** Any C0 control character or DEL. */
+  static boolean hasControl(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void post(HardenedHttpServer.Exchange exchange, String path, Map<String, String> query) {
+    String who = "operator from " + LogSafe.text(exchange.remoteAddress(), 64);
     Matcher one = API_DLQ_REQUEUE_ONE.matcher(path);
     Matcher export = API_ORDER_EXPORT.matcher(path);
     if (path.equals("/api/dlq/requeue")) {
@@ -213,12 +229,15 @@ public final class ConsoleServer implements AutoCloseable {
         return;
       }
       long n = data.queue().requeueReason(reason);
-      LOG.info("console: requeued {} DLQ entr{} of reason {}", n, n == 1 ? "y" : "ies", LogSafe.text(reason, 64));
+      LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
+          .log("console: {} requeued {} DLQ entr{} of reason {}", who, n, n == 1 ? "y" : "ies",
+              LogSafe.text(reason, 64));
       send(exchange, 200, JSON, "{\"requeued\":" + n + "}");
     } else if (one.matches()) {
       String id = one.group(1);
       long n = data.queue().requeue(id);
-      LOG.info("console: requeued order {} from the DLQ ({})", LogSafe.id(id), n);
+      LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
+          .log("console: {} requeued order {} from the DLQ ({})", who, LogSafe.id(id), n);
       send(exchange, n == 0 ? 404 : 200, JSON, n == 0
           ? "{\"requeued\":0,\"error\":\"no DLQ entry for this order\"}" : "{\"requeued\":" + n + "}");
     } else if (export.matches()) {
@@ -246,7 +265,9 @@ public final class ConsoleServer implements AutoCloseable {
       try {
         EnqueueStatus status = enqueuer.enqueue(orderId);
         boolean queued = status == EnqueueStatus.QUEUED;
-        LOG.info("console: export of order {} {}", orderId, queued ? "queued" : "already queued");
+        LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
+            .log("console: operator from {} asked for the export of order {}: {}",
+                LogSafe.text(exchange.remoteAddress(), 64), orderId, queued ? "queued" : "already queued");
         send(exchange, queued ? 202 : 200, JSON, "{\"order_id\":" + id + ",\"status\":\""
             + (queued ? "queued" : "already_queued") + "\"}");
       } catch (QueueUnavailableException e) {
@@ -268,12 +289,19 @@ public final class ConsoleServer implements AutoCloseable {
     if (origin != null) {
       String host = exchange.header("Host");
       String originHost;
+      String originScheme;
       try {
-        originHost = URI.create(origin.strip()).getRawAuthority();
+        URI uri = URI.create(origin.strip());
+        originHost = uri.getRawAuthority();
+        originScheme = uri.getScheme();
       } catch (IllegalArgumentException e) {
         originHost = null;
+        originScheme = null;
       }
-      if (host == null || originHost == null || !originHost.equalsIgnoreCase(host.strip())) {
+      // The scheme too: http://host and https://host share the authority when both use their default port, and a
+      // page on the plain-HTTP one (anyone on the network can write it) must not post to the console.
+      if (host == null || originHost == null || !originHost.equalsIgnoreCase(host.strip())
+          || !exchange.scheme().equalsIgnoreCase(originScheme)) {
         return "cross-site request refused (Origin is not this console)";
       }
     }

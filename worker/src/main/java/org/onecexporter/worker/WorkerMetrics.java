@@ -168,7 +168,9 @@ public final class WorkerMetrics implements ExportObserver {
   }
 
   void inFlightJobs(Supplier<Number> count) {
-    Gauge.builder("onec_jobs_in_flight", count, s -> s.get().doubleValue())
+    // A strong reference: Micrometer holds a gauge's object weakly, and the caller's method reference has no other
+    // holder; collected, the gauge read NaN.
+    Gauge.builder("onec_jobs_in_flight", count, s -> s.get().doubleValue()).strongReference(true)
         .description("Jobs this process is working on").register(registry);
   }
 

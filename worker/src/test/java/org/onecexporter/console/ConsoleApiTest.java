@@ -255,6 +255,25 @@ class ConsoleApiTest {
   }
 
   @Test
+  void a_nul_or_control_character_in_the_search_is_a_400_not_a_500() throws Exception {
+    assertThat(viewer("GET", "/search?q=%00").status()).isEqualTo(400);
+    assertThat(viewer("GET", "/api/search?q=INV%00-1").status()).isEqualTo(400);
+    assertThat(viewer("GET", "/api/search?q=%1B%5B31m").status()).isEqualTo(400);
+  }
+
+  @Test
+  void a_post_from_the_same_host_with_another_scheme_is_refused_and_a_requeue_names_who_and_from_where()
+      throws Exception {
+    deadLetter("9", "exhausted");
+    String self = "127.0.0.1:" + console.port();
+    assertThat(operator("POST", "/api/dlq/9/requeue", "Origin", "https://" + self).status()).isEqualTo(403);
+    assertThat(queue.job("9")).containsEntry("state", "dead");
+    assertThat(operator("POST", "/api/dlq/9/requeue", "Origin", "http://" + self).status()).isEqualTo(200);
+    assertThat(logs.list).map(ILoggingEvent::getFormattedMessage)
+        .anyMatch(m -> m.contains("requeued order 9") && m.contains("operator") && m.contains("127.0.0.1"));
+  }
+
+  @Test
   void the_console_refuses_to_start_without_a_password() {
     assertThatThrownBy(() -> ConsoleConfig.fromEnv(new Env(Map.of())))
         .isInstanceOf(ConfigException.class).hasMessageContaining("CONSOLE_PASSWORD");
