@@ -103,6 +103,11 @@ test('the search box finds an order by its invoice number and its page shows the
   assert.match(await attempts.first().innerText(), /e2e-worker-1/);
   const facts = await page.locator('dl.facts').innerText();
   assert.match(facts, new RegExp(INVOICE));
+  // Data values (1C's may hold U+202E) are isolated from the text around them.
+  assert.equal(await page.locator('#where bdi', { hasText: INVOICE }).count(), 1);
+  assert.equal(await page.locator('dl.facts dd bdi', { hasText: INVOICE }).count(), 1);
+  assert.equal(await page.locator('#where').evaluate((el) => getComputedStyle(el.querySelector('bdi')).unicodeBidi),
+    'isolate');
   assert.doesNotMatch(await page.locator('main').innerText(), /\[object|undefined|null/);
   await shot(page, 'order.png');
 });

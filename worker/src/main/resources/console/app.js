@@ -120,6 +120,23 @@ function t(key, args) {
   return s;
 }
 
+/**
+ * A value from the data (1C's document number, an error, an invoice number) isolated from the text around it:
+ * a U+202E (right-to-left override) or other direction mark inside it cannot reorder what follows.
+ */
+function v(value) {
+  return value === null || value === undefined ? value : h('bdi', null, String(value));
+}
+
+/** As t(), but each argument is a data value isolated in a <bdi>: the sentence as nodes. */
+function tv(key, args) {
+  const s = TEXT[lang][key] ?? TEXT.en[key] ?? key;
+  const names = Object.keys(args || {});
+  if (names.length === 0) return [s];
+  const parts = s.split(new RegExp('\\{(' + names.join('|') + ')\\}'));
+  return parts.map((p, i) => (i % 2 === 1 ? v(args[p]) : p));
+}
+
 /** Builds an element; children are nodes or text (never parsed as HTML). */
 function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -278,9 +295,9 @@ async function dlq() {
         h('tr', null, h('th', null, t('col.order')), h('th', null, t('col.invoice')), h('th', null, t('col.attempts')),
           h('th', null, t('col.error')), h('th', null, t('col.when')), canChange ? h('th', null, '') : null),
         entries.map((e) => h('tr', { 'data-order': e.order_id },
-          h('td', null, h('a', { href: '/orders/' + encodeURIComponent(e.order_id) }, e.order_id ?? '?')),
-          h('td', null, e.invoice_number ?? '—'), h('td', null, e.attempts ?? ''),
-          h('td', { class: 'error' }, (e.last_http_status ? 'HTTP ' + e.last_http_status + ': ' : '') + (e.last_error ?? e.raw ?? '')),
+          h('td', null, h('a', { href: '/orders/' + encodeURIComponent(e.order_id) }, v(e.order_id ?? '?'))),
+          h('td', null, v(e.invoice_number) ?? '—'), h('td', null, e.attempts ?? ''),
+          h('td', { class: 'error' }, e.last_http_status ? 'HTTP ' + e.last_http_status + ': ' : '', v(e.last_error ?? e.raw ?? '')),
           h('td', null, when(e.dead_at)),
           canChange ? h('td', null, e.order_id ? h('button', { class: 'requeue', onclick: () => requeueOne(String(e.order_id)) },
             t('dlq.requeue')) : null) : null)))));
@@ -300,7 +317,7 @@ async function queueExport(id) {
 function answer(s) {
   const o = s.order;
   const job = s.job || {};
-  const text = t('where.' + s.where, {
+  const text = tv('where.' + s.where, {
     inv: o.invoice_number, doc: o.onec_document_number || o.onec_document_id || '—', t: when(s.where === 'exported'
       ? o.invoice_exported_at : job.due_at), r: job.reason || (s.dlq_entry && s.dlq_entry.reason) || '', s: o.status });
   const cls = s.where === 'exported' ? 'ok' : s.where === 'dlq' || s.where === 'not_paid' ? 'bad' : 'warn';
@@ -310,10 +327,11 @@ function answer(s) {
 function facts(s) {
   const o = s.order;
   const job = s.job;
+  const docs = [o.onec_document_number, o.onec_document_id].filter(Boolean);
   const rows = [
-    [t('f.status'), o.status], [t('f.paid_at'), when(o.paid_at)], [t('f.invoice'), o.invoice_number ?? '—'],
+    [t('f.status'), v(o.status)], [t('f.paid_at'), when(o.paid_at)], [t('f.invoice'), v(o.invoice_number) ?? '—'],
     [t('f.exported_at'), o.invoice_exported_to_1c ? when(o.invoice_exported_at) : t('no')],
-    [t('f.doc'), [o.onec_document_number, o.onec_document_id].filter(Boolean).join(' · ') || '—'],
+    [t('f.doc'), docs.length ? docs.flatMap((x, i) => (i ? [' · ', v(x)] : [v(x)])) : '—'],
     [t('f.trace'), s.trace_id ? h('code', { id: 'trace-id', title: t('f.traceHint') }, s.trace_id) : '—'],
   ];
   if (job) {
@@ -321,7 +339,7 @@ function facts(s) {
     if (job.enqueued_at) rows.push([t('f.enqueued'), when(job.enqueued_at)]);
     if (job.due_at) rows.push([t('f.due'), when(job.due_at)]);
     if (job.reason) rows.push([t('f.reason'), job.reason + (REASONS[lang][job.reason] ? ' — ' + REASONS[lang][job.reason] : '')]);
-    if (job.last_error) rows.push([t('f.lastError'), (job.last_http_status ? 'HTTP ' + job.last_http_status + ': ' : '') + job.last_error]);
+    if (job.last_error) rows.push([t('f.lastError'), [job.last_http_status ? 'HTTP ' + job.last_http_status + ': ' : '', v(job.last_error)]]);
   }
   return h('div', { class: 'panel' }, h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])));
 }
@@ -335,8 +353,8 @@ function attemptsTable(list) {
       h('td', null, a.attempt), h('td', null, when(a.started_at)), h('td', null, a.actor),
       h('td', null, h('span', { class: 'badge ' + outcomeClass(a.outcome) }, outcome(a.outcome))),
       h('td', null, a.http_status ?? '—'), h('td', null, ms(a.duration_ms)), h('td', null, ms(a.permit_wait_ms)),
-      h('td', { class: 'error' }, a.onec_document_number ? (a.invoice_number + ' → ' + a.onec_document_number)
-        : (a.error ?? (a.invoice_number ?? ''))))));
+      h('td', { class: 'error' }, a.onec_document_number ? [v(a.invoice_number), ' → ', v(a.onec_document_number)]
+        : v(a.error ?? (a.invoice_number ?? ''))))));
 }
 
 async function order() {
