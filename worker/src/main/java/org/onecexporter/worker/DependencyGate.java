@@ -42,9 +42,14 @@ final class DependencyGate implements AutoCloseable {
 
   private enum State { HEALTHY, CHECKING, SICK }
 
-  /** Timings of the probes; {@link #DEFAULT}: 3 s timeout, every 2 s while not healthy, every 5 s otherwise. */
-  record Timings(Duration probeTimeout, Duration sickInterval, Duration healthyInterval) {
-    static final Timings DEFAULT = new Timings(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5));
+  /**
+   * Timings of the probes; {@link #DEFAULT}: 3 s timeout, every 2 s while not healthy, every 5 s otherwise; a
+   * dependency that never answered yet gets {@code firstTimeout} (10 s: a cold JVM loads the driver and opens the
+   * pool's first connection, several processes starting at once on a small host take seconds for it).
+   */
+  record Timings(Duration probeTimeout, Duration sickInterval, Duration healthyInterval, Duration firstTimeout) {
+    static final Timings DEFAULT = new Timings(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(5),
+        Duration.ofSeconds(10));
   }
 
   private final String workerId;
@@ -55,6 +60,8 @@ final class DependencyGate implements AutoCloseable {
   private final Map<Dependency, Long> sickSince = new EnumMap<>(Dependency.class);
   private final Map<Dependency, Long> lastProbe = new EnumMap<>(Dependency.class);
   private final Map<Dependency, CompletableFuture<Boolean>> running = new EnumMap<>(Dependency.class);
+  /** Dependencies that answered a probe at least once (the prober thread's own). */
+  private final java.util.Set<Dependency> answeredOnce = java.util.EnumSet.noneOf(Dependency.class);
   private final ExecutorService probeThreads = Executors.newVirtualThreadPerTaskExecutor();
   private final Object lock = new Object();
   private volatile boolean closed;
@@ -132,11 +139,15 @@ final class DependencyGate implements AutoCloseable {
   private void probeLoop() {
     while (!closed) {
       // The due probes run side by side: one dependency that hangs does not delay the verdict on another.
-      long deadline = System.nanoTime() + timings.probeTimeout().toNanos();
+      long started = System.nanoTime();
       java.util.List<Dependency> due = probes.keySet().stream().filter(this::due).toList();
       due.forEach(this::startProbe);
       for (Dependency d : due) {
-        boolean ok = awaitProbe(d, deadline);
+        Duration timeout = answeredOnce.contains(d) ? timings.probeTimeout() : timings.firstTimeout();
+        boolean ok = awaitProbe(d, started + timeout.toNanos(), timeout);
+        if (ok) {
+          answeredOnce.add(d);
+        }
         synchronized (lock) {
           lastProbe.put(d, System.nanoTime());
         }
@@ -175,7 +186,7 @@ final class DependencyGate implements AutoCloseable {
   }
 
   /** The probe's answer, or false when none came by {@code deadline} (it goes on, and is waited for next time). */
-  private boolean awaitProbe(Dependency d, long deadline) {
+  private boolean awaitProbe(Dependency d, long deadline, Duration timeout) {
     CompletableFuture<Boolean> call = running.get(d);
     try {
       boolean ok = call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -188,7 +199,7 @@ final class DependencyGate implements AutoCloseable {
       return ok;
     } catch (TimeoutException e) {
       synchronized (lock) {
-        why.put(d, "no answer within " + timings.probeTimeout().toMillis() + " ms");
+        why.put(d, "no answer within " + timeout.toMillis() + " ms");
       }
       return false;
     } catch (ExecutionException e) {

@@ -14,7 +14,8 @@ import org.onecexporter.worker.DependencyGate.Dependency;
 /** The gate of a worker's own dependencies, with probes that hang, fail and answer on command. */
 class DependencyGateTest {
   private static final DependencyGate.Timings FAST =
-      new DependencyGate.Timings(Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofMillis(500));
+      new DependencyGate.Timings(Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofMillis(500),
+          Duration.ofSeconds(1));
 
   @Test
   void a_probe_that_hangs_makes_the_worker_sick_without_starting_a_second_one_and_its_answer_heals_it()
