@@ -186,6 +186,20 @@ public final class AuthFailures {
     }
   }
 
+  /**
+   * The check every authenticating surface makes before it looks at the credentials: when {@code address} is paused
+   * for {@code authorization} (see {@link #pause}), the refusal is counted and the {@code Retry-After} seconds to
+   * answer with 429 are returned; null when the credentials may be checked now.
+   */
+  public String throttled(String address, String authorization) {
+    Duration pause = pause(address, digest(authorization));
+    if (pause == null) {
+      return null;
+    }
+    refused(address, false);
+    return retryAfter(pause);
+  }
+
   /** The {@code Retry-After} value for a pause: whole seconds, rounded up, at least 1. */
   public static String retryAfter(Duration pause) {
     return Long.toString(Math.max(1, (pause.toMillis() + 999) / 1000));

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
+import org.redisson.config.BaseConfig;
 import org.redisson.config.ClusterServersConfig;
 import org.redisson.config.Config;
 import org.redisson.config.ReadMode;
@@ -91,14 +92,10 @@ public final class RedisConnections {
     URI first = parse(nodes.get(0));
     String[] credentials = credentials(first);
     if (nodes.size() == 1) {
-      SingleServerConfig single = config.useSingleServer()
+      SingleServerConfig single = limits(config.useSingleServer(), timeoutMillis)
           .setAddress(first.getScheme() + "://" + first.getHost() + ":" + port(first))
           .setConnectionPoolSize(Math.max(8, connections))
-          .setConnectionMinimumIdleSize(1)
-          .setTimeout(timeoutMillis)
-          .setConnectTimeout(timeoutMillis)
-          .setRetryAttempts(timeoutMillis < 5000 ? 0 : 2)
-          .setClientName("onec-exporter");
+          .setConnectionMinimumIdleSize(1);
       // One event loop for every connection to the one server (Redisson's default is 32): the answers of the
       // pooled connections are then read, decoded and completed on one thread instead of waking a different loop
       // thread per call. Measured (issue 15, no-op bench, 2 cores): +8-14 % jobs/s and -25 % process CPU per job at
@@ -106,20 +103,12 @@ public final class RedisConnections {
       config.setNettyThreads(1);
       String path = first.getPath();
       if (path != null && path.length() > 1) {
-        try {
-          single.setDatabase(Integer.parseInt(path.substring(1)));
-        } catch (NumberFormatException e) {
-          throw new QueueConfigException("REDIS_URL", "the database (after the last /) must be a number");
-        }
+        single.setDatabase(database(path.substring(1)));
       }
     } else {
-      ClusterServersConfig cluster = config.useClusterServers()
+      ClusterServersConfig cluster = limits(config.useClusterServers(), timeoutMillis)
           .setMasterConnectionPoolSize(Math.max(8, connections))
-          .setMasterConnectionMinimumIdleSize(1)
-          .setTimeout(timeoutMillis)
-          .setConnectTimeout(timeoutMillis)
-          .setRetryAttempts(timeoutMillis < 5000 ? 0 : 2)
-          .setClientName("onec-exporter");
+          .setMasterConnectionMinimumIdleSize(1);
       for (String node : nodes) {
         URI uri = parse(node);
         cluster.addNodeAddress(uri.getScheme() + "://" + uri.getHost() + ":" + port(uri));
@@ -132,6 +121,23 @@ public final class RedisConnections {
       config.setPassword(credentials[1]);
     }
     return config;
+  }
+
+  /** Timeouts, retries and the client name every server kind gets: no retries below 5 s, two above. */
+  private static <T extends BaseConfig<T>> T limits(T servers, int timeoutMillis) {
+    return servers.setTimeout(timeoutMillis)
+        .setConnectTimeout(timeoutMillis)
+        .setRetryAttempts(timeoutMillis < 5000 ? 0 : 2)
+        .setClientName("onec-exporter");
+  }
+
+  /** The database index of a URL's path (after the last /). */
+  private static int database(String path) {
+    try {
+      return Integer.parseInt(path);
+    } catch (NumberFormatException e) {
+      throw new QueueConfigException("REDIS_URL", "the database (after the last /) must be a number");
+    }
   }
 
   /**
@@ -162,15 +168,11 @@ public final class RedisConnections {
     config.setCodec(StringCodec.INSTANCE);
     config.setUseScriptCache(true);
     config.setNettyThreads(1); // all commands go to the primary, as with one server (see there)
-    SentinelServersConfig sentinel = config.useSentinelServers()
+    SentinelServersConfig sentinel = limits(config.useSentinelServers(), timeoutMillis)
         .setMasterName(master)
         .setReadMode(ReadMode.MASTER)
         .setMasterConnectionPoolSize(Math.max(8, connections))
-        .setMasterConnectionMinimumIdleSize(1)
-        .setTimeout(timeoutMillis)
-        .setConnectTimeout(timeoutMillis)
-        .setRetryAttempts(timeoutMillis < 5000 ? 0 : 2)
-        .setClientName("onec-exporter");
+        .setMasterConnectionMinimumIdleSize(1);
     List<String> sentinels = Arrays.stream(hosts.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     if (sentinels.isEmpty()) {
       throw new QueueConfigException("REDIS_URL", "a redis-sentinel:// URL names no sentinel (host:26379, comma-"
@@ -186,11 +188,7 @@ public final class RedisConnections {
           + (uri.getPort() == -1 ? 26379 : uri.getPort()));
     }
     if (!path.isEmpty()) {
-      try {
-        sentinel.setDatabase(Integer.parseInt(path));
-      } catch (NumberFormatException e) {
-        throw new QueueConfigException("REDIS_URL", "the database (after the last /) must be a number");
-      }
+      sentinel.setDatabase(database(path));
     }
     if (userInfo != null) {
       String[] credentials = credentials(userInfo);

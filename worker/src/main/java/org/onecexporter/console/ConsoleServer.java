@@ -100,13 +100,10 @@ public final class ConsoleServer implements AutoCloseable {
 
   private void handle(HardenedHttpServer.Exchange exchange) {
     String authorization = exchange.header("Authorization");
-    byte[] presented = AuthFailures.digest(authorization);
     // Too many wrong passwords from this address: refused unchecked for a while (see AuthFailures), unless these
     // are the credentials already accepted from it (the operator's signed-in browser).
-    java.time.Duration pause = authFailures.pause(exchange.remoteAddress(), presented);
-    if (pause != null) {
-      authFailures.refused(exchange.remoteAddress(), false);
-      String seconds = AuthFailures.retryAfter(pause);
+    String seconds = authFailures.throttled(exchange.remoteAddress(), authorization);
+    if (seconds != null) {
       send(exchange, 429, JSON, "{\"error\":\"too many wrong passwords from this address: try again in " + seconds
           + " s\"}", "Retry-After", seconds);
       return;
@@ -117,7 +114,7 @@ public final class ConsoleServer implements AutoCloseable {
       send(exchange, 401, JSON, "{\"error\":\"sign in: user operator or viewer\"}", "WWW-Authenticate", REALM);
       return;
     }
-    authFailures.accepted(exchange.remoteAddress(), presented);
+    authFailures.accepted(exchange.remoteAddress(), AuthFailures.digest(authorization));
     try {
       route(exchange, role);
     } catch (org.redisson.client.RedisException | QueueUnavailableException e) {

@@ -82,13 +82,10 @@ public final class EnqueuerHttpServer implements AutoCloseable {
       return;
     }
     String authorization = exchange.header("Authorization");
-    byte[] presented = AuthFailures.digest(authorization);
     // Too many wrong tokens from this address: refused unchecked for a while (see AuthFailures), unless this is the
     // token already accepted from it (the payment processor's own).
-    java.time.Duration pause = authFailures.pause(exchange.remoteAddress(), presented);
-    if (pause != null) {
-      authFailures.refused(exchange.remoteAddress(), false);
-      String seconds = AuthFailures.retryAfter(pause);
+    String seconds = authFailures.throttled(exchange.remoteAddress(), authorization);
+    if (seconds != null) {
       send(exchange, 429, "{\"error\":\"too many wrong tokens from this address: try again in " + seconds + " s\"}",
           "Retry-After", seconds);
       return;
@@ -98,7 +95,7 @@ public final class EnqueuerHttpServer implements AutoCloseable {
       send(exchange, 401, "{\"error\":\"missing or wrong bearer token\"}", "WWW-Authenticate", "Bearer");
       return;
     }
-    authFailures.accepted(exchange.remoteAddress(), presented);
+    authFailures.accepted(exchange.remoteAddress(), AuthFailures.digest(authorization));
     String id = route.group(1);
     if (!ORDER_ID.matcher(id).matches()) {
       send(exchange, 400, "{\"error\":\"order id must be a positive integer\"}");
