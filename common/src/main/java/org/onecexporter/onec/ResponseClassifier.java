@@ -167,7 +167,11 @@ public final class ResponseClassifier {
       if (Character.isHighSurrogate(collapsed.charAt(end - 1))) {
         end--;
       }
-      collapsed = collapsed.substring(0, end) + "…";
+      // A word or number the cut splits is dropped whole: the masker recognises a name by its stem and a phone by
+      // its digits, and a fragment such as "Ива" or "+7 916 12" has neither.
+      collapsed = collapsed.substring(0, end)
+          .replaceFirst("[\\p{L}\\p{M}\\p{Nd}._%+@-]*$", "")
+          .replaceFirst("[\\d\\s()+.-]*$", "") + "…";
     }
     return ": " + collapsed;
   }

@@ -105,8 +105,31 @@ class HttpOneCClientTest {
 
     CallOutcome.Permanent outcome = (CallOutcome.Permanent) client.send("INV-2026-001", "{}").outcome();
 
-    assertThat(outcome.reason()).startsWith("1C answered 400: {\"status\":\"error\",\"errors\":[\"articul ФР-1 not found\"]} x")
+    assertThat(outcome.reason()).startsWith("1C answered 400: {\"status\":\"error\",\"errors\":[\"articul ФР-1 not found\"]}")
         .hasSizeLessThan(400);
+  }
+
+  @Test
+  void a_name_or_phone_split_by_the_quote_cut_is_dropped_not_quoted_in_part() {
+    String customer = "{\"customer\":{\"name\":\"Иванов Пётр\",\"phone\":\"+79161234567\"}}";
+    // The quoted head of a reason ends 300 characters in: exactly inside the surname, then inside the phone.
+    String prefix = "1C answered 400: ";
+    for (String tail : new String[] {"Покупатель Иванов Пётр", "тел +7 916 123-45-67"}) {
+      String body = "x".repeat(300 - 14) + " " + tail + " " + "y".repeat(400);
+      server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(400).withBody(body)));
+      CallOutcome.Permanent p = (CallOutcome.Permanent) client.send("INV-2026-001", customer).outcome();
+      assertThat(p.reason()).startsWith(prefix).endsWith("…").doesNotContain("Ива", "916", "+7 9", "Покупатель И");
+    }
+  }
+
+  @Test
+  void a_not_configured_answer_is_masked_like_any_other() {
+    server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "300")
+        .withBody("{\"status\":\"not_configured\",\"errors\":[\"buyer Иванов Пётр +79161234567: 1C requires X\"]}")));
+    CallOutcome outcome = client.send("INV-2026-001",
+        "{\"customer\":{\"name\":\"Иванов Пётр\",\"phone\":\"+79161234567\"}}").outcome();
+    assertThat(outcome).isInstanceOfSatisfying(CallOutcome.NotConfigured.class,
+        n -> assertThat(n.reason()).contains("not_configured").doesNotContain("Иванов", "9161234567"));
   }
 
   @Test
@@ -122,7 +145,7 @@ class HttpOneCClientTest {
     long millis = (System.nanoTime() - started) / 1_000_000;
 
     assertThat(exchange.outcome()).isInstanceOfSatisfying(CallOutcome.Permanent.class, p -> assertThat(p.reason())
-        .startsWith("1C answered 400: {\"status\":\"error\",\"errors\":[\"Покупатель М*** С*** ***67 AAA")
+        .startsWith("1C answered 400: {\"status\":\"error\",\"errors\":[\"Покупатель М*** С***")
         .endsWith("…").hasSizeLessThanOrEqualTo(601).doesNotContain("Мария", "9991234567"));
     assertThat(exchange.responseBody()).hasSizeLessThanOrEqualTo(4001).doesNotContain("Мария", "9991234567");
     assertThat(millis).isLessThan(5000);
