@@ -380,6 +380,8 @@ class ConsoleApiTest {
     assertThat(viewer("GET", "/api/orders/abc").status()).isEqualTo(400);
     assertThat(viewer("GET", "/api/search?q=inv-2026-077").json().get("order_id").asLong()).isEqualTo(77);
     assertThat(viewer("GET", "/api/search?q=77").json().get("order_id").asLong()).isEqualTo(77);
+    // A pasted tab or line break around the number is trimmed, as before the control-character check.
+    assertThat(viewer("GET", "/api/search?q=77%09").json().get("order_id").asLong()).isEqualTo(77);
     assertThat(viewer("GET", "/api/search?q=INV-1999-1").status()).isEqualTo(404);
     Answer page = viewer("GET", "/search?q=INV-2026-077");
     assertThat(page.status()).as("the search box redirects to the order's page").isEqualTo(302);
