@@ -20,6 +20,9 @@ const TEXT = {
     'dlq.requeueAll': 'Requeue all {n}', 'dlq.confirmOne': 'Requeue order {id}? It is exported again from the start.',
     'dlq.confirmAll': 'Requeue all {n} orders with reason “{r}”? Do this only once the cause is fixed.',
     'dlq.done': 'Requeued: {n}.', 'dlq.total': '{n} entries',
+    'dlq.partial': 'Shown: the newest {shown} of {n} entries. All of them: ops/onec-exporter dlq list.',
+    'dlq.beyond': 'Its entries are older than the ones shown; the button requeues them all.',
+    'error.throttled': 'Too many wrong passwords from this address: try again in {s} s.',
     'col.order': 'Order', 'col.invoice': 'Invoice', 'col.attempts': 'Attempts', 'col.error': 'Last error', 'col.when': 'When',
     'col.who': 'Who', 'col.outcome': 'Outcome', 'col.http': 'HTTP', 'col.duration': 'Took', 'col.permit': 'Waited for 1C',
     'col.details': 'Details', 'col.n': '#',
@@ -55,6 +58,9 @@ const TEXT = {
     'dlq.requeueAll': 'Отправить снова все ({n})', 'dlq.confirmOne': 'Отправить заказ {id} снова? Выгрузка начнётся сначала.',
     'dlq.confirmAll': 'Отправить снова все заказы ({n}) с причиной «{r}»? Делайте это, только когда причина устранена.',
     'dlq.done': 'Отправлено снова: {n}.', 'dlq.total': 'записей: {n}',
+    'dlq.partial': 'Показаны последние {shown} из {n} записей. Все записи: ops/onec-exporter dlq list.',
+    'dlq.beyond': 'Записи этой причины старше показанных; кнопка отправит снова их все.',
+    'error.throttled': 'Слишком много неверных паролей с этого адреса: повторите через {s} с.',
     'col.order': 'Заказ', 'col.invoice': 'Счёт', 'col.attempts': 'Попыток', 'col.error': 'Последняя ошибка', 'col.when': 'Когда',
     'col.who': 'Кто', 'col.outcome': 'Итог', 'col.http': 'HTTP', 'col.duration': 'Заняло', 'col.permit': 'Ждали очереди в 1С',
     'col.details': 'Подробности', 'col.n': '№',
@@ -179,6 +185,10 @@ async function api(path, options) {
     options || {}));
   let body = null;
   try { body = await res.json(); } catch (e) { body = null; }
+  if (res.status === 429) {
+    // The server's text is English; the page says it in its own language.
+    body = { error: t('error.throttled', { s: res.headers.get('Retry-After') || '?' }) };
+  }
   return { status: res.status, ok: res.ok, body };
 }
 
@@ -276,12 +286,16 @@ async function requeueReason(reason, n) {
 
 async function dlq() {
   const r = await api('/api/dlq?limit=1000');
-  if (!r.ok) return show(h('p', { class: 'flash bad' }, t('error.load', { e: r.status })));
+  if (!r.ok) return show(h('p', { class: 'flash bad' }, (r.body && r.body.error) || t('error.load', { e: r.status })));
   const groups = new Map();
   for (const e of r.body.entries) {
     const reason = e.reason || 'unreadable';
     if (!groups.has(reason)) groups.set(reason, []);
     groups.get(reason).push(e);
+  }
+  // The page holds the newest 1,000 entries; a reason whose entries are all older still gets its section and button.
+  for (const reason of Object.keys(r.body.reasons || {})) {
+    if (!groups.has(reason) && r.body.reasons[reason] > 0) groups.set(reason, []);
   }
   const sections = [];
   for (const [reason, entries] of groups) {
@@ -291,7 +305,7 @@ async function dlq() {
         canChange ? h('button', { class: 'requeue-reason', onclick: () => requeueReason(reason, count) },
           t('dlq.requeueAll', { n: count })) : null),
       h('p', { class: 'muted' }, REASONS[lang][reason] ?? ''),
-      h('table', null,
+      entries.length === 0 ? h('p', { class: 'muted' }, t('dlq.beyond')) : h('table', null,
         h('tr', null, h('th', null, t('col.order')), h('th', null, t('col.invoice')), h('th', null, t('col.attempts')),
           h('th', null, t('col.error')), h('th', null, t('col.when')), canChange ? h('th', null, '') : null),
         entries.map((e) => h('tr', { 'data-order': e.order_id },
@@ -302,8 +316,11 @@ async function dlq() {
           canChange ? h('td', null, e.order_id ? h('button', { class: 'requeue', onclick: () => requeueOne(String(e.order_id)) },
             t('dlq.requeue')) : null) : null)))));
   }
+  const partial = r.body.total > r.body.entries.length
+    ? h('p', { class: 'muted', id: 'dlq-partial' }, t('dlq.partial', { shown: r.body.entries.length, n: r.body.total }))
+    : null;
   show(h('h1', null, t('dlq.title'), h('span', { class: 'updated' }, t('dlq.total', { n: r.body.total }))), flashNode(),
-    sections.length === 0 ? h('p', { class: 'panel', id: 'dlq-empty' }, t('dlq.empty')) : sections);
+    partial, sections.length === 0 ? h('p', { class: 'panel', id: 'dlq-empty' }, t('dlq.empty')) : sections);
 }
 
 // ---- order ----------------------------------------------------------------------------------------------------

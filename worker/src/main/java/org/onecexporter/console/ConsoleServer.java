@@ -159,7 +159,7 @@ public final class ConsoleServer implements AutoCloseable {
       String order = orderPage.matches() ? orderPage.group(1) : "";
       page(exchange, role, page, order, query);
     } else if ((path.equals("/search") || path.equals("/api/search"))
-        && hasControl(query.getOrDefault("q", ""))) {
+        && hasControl(query.getOrDefault("q", "").strip())) {
       // A NUL reaches PostgreSQL as an invalid string (500); no id or invoice number has a control character.
       send(exchange, 400, JSON, "{\"error\":\"the search may not contain control characters\"}");
     } else if (path.equals("/search")) {
