@@ -151,7 +151,14 @@ public final class RedisConnections {
     boolean tls = url.startsWith(SENTINEL_TLS_SCHEME + "://");
     String rest = url.substring(url.indexOf("://") + 3);
     int hash = rest.lastIndexOf('#');
-    String master = hash < 0 ? "" : URLDecoder.decode(rest.substring(hash + 1), StandardCharsets.UTF_8).trim();
+    String master;
+    try {
+      master = hash < 0 ? "" : URLDecoder.decode(rest.substring(hash + 1), StandardCharsets.UTF_8).trim();
+    } catch (IllegalArgumentException e) {
+      // The part after '#' may be the end of a password with an unencoded '#': never quoted.
+      throw new QueueConfigException("REDIS_URL", "the master name after # is not a valid URL-encoded name (a '#'"
+          + " in a password must be written %23); the value is not shown, it may hold a password");
+    }
     if (master.isEmpty()) {
       throw new QueueConfigException("REDIS_URL", "a redis-sentinel:// URL must end with #<master name> (the name"
           + " the sentinels monitor, e.g. #mymaster); the value is not shown, it may hold a password");

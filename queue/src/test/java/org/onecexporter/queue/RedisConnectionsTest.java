@@ -74,6 +74,7 @@ class RedisConnectionsTest {
         "redis-sentinel://:" + SECRET + "@h1:notaport#m",
         "redis-sentinel://:" + SECRET + "@h1:26379,redis://h2:26379#m", // a node with a scheme of its own
         "redis-sentinel://:" + SECRET + "%zz@h1:26379#m", // a malformed escape
+        "redis-sentinel://:pa#s%zz@h1:26379", // an unencoded '#' in the password, a malformed escape after it
         "redis://:" + SECRET + "%zz@h1:6379"}) {
       assertThatThrownBy(() -> RedisConnections.config(url, 16, 500))
           .as(url)
