@@ -5,9 +5,14 @@ onec_jar() { # $1 = module directory name
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
   module="$1"
   jar=$(ls "$root/$module"/target/"$module"-*-all.jar 2>/dev/null | head -n 1 || true)
-  local sources=("$root/pom.xml" "$root/$module/pom.xml" "$root/$module/src/main")
-  [ "$module" = onec-emulator ] || sources+=("$root/common/pom.xml" "$root/common/src/main" "$root/queue/pom.xml"
-    "$root/queue/src/main" "$root/enqueuer-api/pom.xml" "$root/enqueuer-api/src/main")
+  # Rebuilt when any module's pom or main sources are newer: Maven's -am knows which modules this one needs, so
+  # the module graph is written only in the poms.
+  local sources=("$root/pom.xml")
+  local dir
+  for dir in "$root"/*/; do
+    if [ -f "$dir/pom.xml" ]; then sources+=("$dir/pom.xml"); fi
+    if [ -d "$dir/src/main" ]; then sources+=("$dir/src/main"); fi
+  done
   if [ -z "$jar" ] || [ -n "$(find "${sources[@]}" -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
     echo "$module: building the jar…" >&2
     (cd "$root" && ./mvnw -q -B -ntp -DskipTests -pl "$module" -am package) >&2 || return 1

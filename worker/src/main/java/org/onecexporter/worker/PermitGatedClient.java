@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>While the fleet knows 1C is down ({@link FleetHealth}), Redis grants a permit only to the probe's call; any
  * other call is not made ({@link CallOutcome.NotCalled#oneCDown()}) and no permit is handed over.
  */
-final class PermitGatedClient implements OneCClient {
+public final class PermitGatedClient implements OneCClient {
   static final Duration HAND_OFF_FOR = Duration.ofSeconds(1);
   /** A call waits at most this long for a permit; then the job is handed back (JOB_TIMEOUT_SECONDS' margin). */
   static final Duration MAX_PERMIT_WAIT = Duration.ofSeconds(30);
@@ -55,7 +55,7 @@ final class PermitGatedClient implements OneCClient {
     }
   }
 
-  PermitGatedClient(OneCClient delegate, JobQueue queue, int max, Duration oneCTimeout) {
+  public PermitGatedClient(OneCClient delegate, JobQueue queue, int max, Duration oneCTimeout) {
     this(delegate, queue, max, oneCTimeout, new AtomicInteger());
   }
 

@@ -24,10 +24,10 @@ public final class WorkerRuntime implements AutoCloseable {
   private final ExporterRuntime exporter;
   private final Worker worker;
   private final OpsHttpServer http;
-  private final org.onecexporter.console.WorkerHeartbeats heartbeats;
+  private final org.onecexporter.queue.fleet.WorkerHeartbeats heartbeats;
 
   private WorkerRuntime(RedissonClient redis, ExporterRuntime exporter, Worker worker, OpsHttpServer http,
-      org.onecexporter.console.WorkerHeartbeats heartbeats) {
+      org.onecexporter.queue.fleet.WorkerHeartbeats heartbeats) {
     this.redis = redis;
     this.exporter = exporter;
     this.worker = worker;
@@ -59,7 +59,7 @@ public final class WorkerRuntime implements AutoCloseable {
     OpsHttpServer http = OpsHttpServer.start(env.string("WORKER_HTTP_HOST", "0.0.0.0"), port, !portGiven,
         metrics.registry(), checks, () -> warnings);
     LOG.info("metrics and health on port {}: /metrics, /health/live, /health/ready", http.port());
-    var heartbeats = org.onecexporter.console.WorkerHeartbeats.publish(redis, config.keys(), config.workerId(),
+    var heartbeats = org.onecexporter.queue.fleet.WorkerHeartbeats.publish(redis, config.keys(), config.workerId(),
         () -> worker.circuitState().name(), worker::inFlight, config.concurrency());
     return new WorkerRuntime(redis, exporter, worker, http, heartbeats);
   }

@@ -1,6 +1,6 @@
 package org.onecexporter.worker;
 
-import org.onecexporter.json.DlqEntries;
+import org.onecexporter.console.DlqEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;

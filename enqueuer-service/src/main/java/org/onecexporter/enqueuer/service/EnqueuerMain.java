@@ -30,6 +30,13 @@ public final class EnqueuerMain {
     return token;
   }
 
+  /** The enqueuer's metrics on {@code registry}, as the library's listener. */
+  static InvoiceEnqueuer.Listener meters(io.micrometer.core.instrument.MeterRegistry registry) {
+    org.onecexporter.ops.EnqueueMeters meters = new org.onecexporter.ops.EnqueueMeters(registry,
+        java.util.Arrays.stream(org.onecexporter.enqueuer.EnqueueStatus.values()).map(Enum::name).toList());
+    return (status, nanos) -> meters.record(status.name(), nanos);
+  }
+
   public static void main(String[] args) throws Exception {
     // The library ships no logback.xml (it must not take over a payment processor's logging); the service
     // uses its own configuration unless one is given.
@@ -37,17 +44,18 @@ public final class EnqueuerMain {
       System.setProperty("logback.configurationFile", "logback-enqueuer.xml");
     }
     Env env = Env.system();
-    // Tracing from OTEL_* when one is set (nothing otherwise): each request's enqueue span joins the caller's trace.
-    org.onecexporter.telemetry.Telemetry.configure(env.asMap(), "onec-exporter-enqueuer");
     EnqueuerHttpServer server;
     InvoiceEnqueuer enqueuer;
     try {
+      // Tracing from OTEL_* when one is set (nothing otherwise): each request's enqueue span joins the caller's
+      // trace. The SDK is on the class path only when the service was started for tracing (TracingSetup).
+      org.onecexporter.ops.TracingSetup.configure(env.asMap(), "onec-exporter-enqueuer");
       String token = checkToken(env.required("ENQUEUER_TOKEN", "the bearer token payment processors send"));
       int port = env.integer("ENQUEUER_PORT", 8081, 0, 65_535);
       String host = env.string("ENQUEUER_HOST", "127.0.0.1");
       var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
           io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-      enqueuer = InvoiceEnqueuer.fromEnv(env.asMap(), new org.onecexporter.ops.EnqueueMeters(registry));
+      enqueuer = InvoiceEnqueuer.fromEnv(env.asMap(), meters(registry));
       org.onecexporter.http.TrustedProxies proxies = org.onecexporter.http.TrustedProxies.parse(
           env.string(org.onecexporter.http.TrustedProxies.VARIABLE, ""));
       server = new EnqueuerHttpServer(enqueuer, token, host, port, registry,

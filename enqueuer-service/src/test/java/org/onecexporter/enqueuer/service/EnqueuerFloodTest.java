@@ -1,6 +1,5 @@
 package org.onecexporter.enqueuer.service;
 
-import org.onecexporter.ops.EnqueueMeters;
 
 import org.onecexporter.enqueuer.EnqueueStatus;
 import org.onecexporter.enqueuer.InvoiceEnqueuer;
@@ -62,7 +61,7 @@ class EnqueuerFloodTest {
     redis.queue().deleteAll();
     var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
         io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-    enqueuer = InvoiceEnqueuer.fromEnv(Map.of("REDIS_URL", redis.url(), "QUEUE_PREFIX", redis.prefix()), new EnqueueMeters(registry));
+    enqueuer = InvoiceEnqueuer.fromEnv(Map.of("REDIS_URL", redis.url(), "QUEUE_PREFIX", redis.prefix()), EnqueuerMain.meters(registry));
     server = new EnqueuerHttpServer(enqueuer, TOKEN, "127.0.0.1", 0, registry,
         HttpLimits.enqueuer().withHeaderDeadline(HEADER_DEADLINE));
     for (int i = 0; i < 200; i++) {

@@ -1,6 +1,5 @@
 package org.onecexporter.enqueuer.service;
 
-import org.onecexporter.ops.EnqueueMeters;
 
 import org.onecexporter.enqueuer.EnqueueStatus;
 import org.onecexporter.enqueuer.InvoiceEnqueuer;
@@ -43,7 +42,7 @@ class EnqueuerHttpServerTest {
     queue.deleteAll();
     var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
         io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-    enqueuer = InvoiceEnqueuer.fromEnv(Map.of("REDIS_URL", redis.url(), "QUEUE_PREFIX", redis.prefix()), new EnqueueMeters(registry));
+    enqueuer = InvoiceEnqueuer.fromEnv(Map.of("REDIS_URL", redis.url(), "QUEUE_PREFIX", redis.prefix()), EnqueuerMain.meters(registry));
     server = new EnqueuerHttpServer(enqueuer, "s3cret", "127.0.0.1", 0, registry).start();
   }
 

@@ -1,0 +1,128 @@
+package org.onecexporter.bench;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.UUID;
+import org.onecexporter.config.DatabaseConfig;
+import org.onecexporter.config.Env;
+import org.onecexporter.config.OneCConfig;
+import org.onecexporter.db.Database;
+import org.onecexporter.domain.InvoiceBuilder;
+import org.onecexporter.export.OneCExporter;
+import org.onecexporter.export.RetrySchedule;
+import org.onecexporter.export.Sleeper;
+import org.onecexporter.logging.PiiMasker;
+import org.onecexporter.onec.HttpOneCClient;
+import org.onecexporter.queue.JobQueue;
+import org.onecexporter.queue.QueueKeys;
+import org.onecexporter.queue.RedisConnections;
+import org.onecexporter.worker.PermitGatedClient;
+import org.onecexporter.worker.Worker;
+import org.onecexporter.worker.WorkerConfig;
+import org.redisson.api.RedissonClient;
+
+/** A throw-away schema, queue prefix and worker for the benchmarks; everything is removed on close. */
+public final class BenchSupport {
+  private BenchSupport() {}
+
+  public static Fixture fixture(Env env, String emulatorBaseUrl, int cap, int concurrency) {
+    return new Fixture(env, emulatorBaseUrl, cap, concurrency, true);
+  }
+
+  /** The same world with or without the attempt history, to measure what recording every attempt costs. */
+  public static Fixture fixture(Env env, String emulatorBaseUrl, int cap, int concurrency, boolean withHistory) {
+    return new Fixture(env, emulatorBaseUrl, cap, concurrency, withHistory);
+  }
+
+  /** One benchmark's world. */
+  public static final class Fixture implements AutoCloseable {
+    private final String schema = "bench_" + UUID.randomUUID().toString().substring(0, 8);
+    private final Database admin;
+    private final Database database;
+    private final RedissonClient redis;
+    private final JobQueue queue;
+    private final OneCExporter exporter;
+    private final org.onecexporter.history.AttemptHistory history;
+    private final WorkerConfig config;
+    private Worker worker;
+
+    Fixture(Env env, String emulatorBaseUrl, int cap, int concurrency, boolean withHistory) {
+      DatabaseConfig base = DatabaseConfig.fromEnv(env);
+      admin = new Database(base, 2);
+      admin.jdbi().useHandle(h -> h.execute("CREATE SCHEMA " + schema));
+      String url = base.jdbcUrl() + (base.jdbcUrl().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+      database = new Database(new DatabaseConfig(url, base.user(), base.password()), cap + concurrency + 4);
+      database.migrate();
+      redis = RedisConnections.create(env.asMap(), concurrency + 16);
+      queue = new JobQueue(redis, new QueueKeys("{bench:" + schema + "}"));
+      OneCConfig oneC = new OneCConfig(java.net.URI.create(emulatorBaseUrl), OneCConfig.DEFAULT_ENDPOINT,
+          env.string("EMULATOR_USERNAME", "Администратор"), env.string("EMULATOR_PASSWORD", "пароль"),
+          Duration.ofSeconds(60), RetrySchedule.DEFAULT.delays());
+      exporter = new OneCExporter(database.jdbi(),
+          new PermitGatedClient(new HttpOneCClient(oneC, Math.max(cap, 4)), queue, cap, oneC.timeout()),
+          new InvoiceBuilder(ZoneId.of("Europe/Moscow")), RetrySchedule.DEFAULT, Sleeper.REAL, Clock.systemUTC(),
+          new PiiMasker(true), oneC.timeout());
+      // As in production: every attempt goes to the attempt history (issue 12), so its cost is in the figures.
+      history = withHistory ? new org.onecexporter.history.AttemptHistory(database.jdbi(), "bench",
+          new io.micrometer.core.instrument.simple.SimpleMeterRegistry()) : null;
+      if (history != null) {
+        exporter.recordAttemptsTo(history);
+      }
+      config = new WorkerConfig("bench", queue.keys(), concurrency, cap, Duration.ofSeconds(30), 3, 5,
+          Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(5));
+    }
+
+    public JobQueue queue() {
+      return queue;
+    }
+
+    public OneCExporter exporter() {
+      return exporter;
+    }
+
+    public void insertPaidOrders(int count) {
+      database.jdbi().useHandle(h -> {
+        h.execute("""
+            INSERT INTO orders (id, status, customer_name, customer_phone, customer_address, delivery_cost, paid_at)
+            SELECT g, 'paid', 'Покупатель ' || g, '+7999' || lpad(g::text, 7, '0'), 'Москва', 500, now()
+              FROM generate_series(1, ?) g""", count);
+        h.execute("""
+            INSERT INTO order_items (order_id, line_no, articul, name, quantity, price)
+            SELECT g, 1, 'ФР-' || g, 'Варочная панель', 1.5, 12990.10 FROM generate_series(1, ?) g""", count);
+      });
+    }
+
+    public void startWorker() {
+      worker = new Worker(config, queue, exporter, null).start();
+    }
+
+    public void awaitExported(int count, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        long exported = database.jdbi().withHandle(h -> h.createQuery(
+            "SELECT count(*) FROM orders WHERE invoice_exported_to_1c").mapTo(Long.class).one());
+        if (exported >= count) {
+          return;
+        }
+        Thread.sleep(10); // a count(*) every 10 ms: tight enough to time, light enough not to load PostgreSQL
+      }
+      throw new IllegalStateException("not all " + count + " orders exported within " + timeout);
+    }
+
+    @Override
+    public void close() {
+      if (worker != null) {
+        worker.close();
+      }
+      if (history != null) {
+        history.close();
+      }
+      queue.deleteAll();
+      redis.shutdown();
+      database.close();
+      admin.jdbi().useHandle(h -> h.execute("DROP SCHEMA " + schema + " CASCADE"));
+      admin.close();
+    }
+  }
+}

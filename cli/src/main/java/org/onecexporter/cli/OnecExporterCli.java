@@ -1,0 +1,62 @@
+package org.onecexporter.cli;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import org.onecexporter.config.ConfigException;
+import org.onecexporter.config.Redact;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ops/onec-exporter}: the operator's command. Exit codes are listed in {@link ExitCodes}. */
+@Command(
+    name = "onec-exporter",
+    mixinStandardHelpOptions = true,
+    version = "onec-exporter 0.1.0",
+    description = "Exports paid orders to 1C:UNF as payment invoices («Счёт на оплату»), exactly once.",
+    subcommands = {MigrateCommand.class, ExportCommand.class, WorkerCommand.class, EnqueueCommand.class,
+        ReconcileCommand.class, DlqCommand.class, StatsCommand.class, StatusCommand.class,
+        ConsoleCommand.class,
+        CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:exported or already exported; command succeeded",
+        "1:unexpected internal error",
+        "2:bad usage or configuration (the message names the variable)",
+        "3:rejected (not found, not paid, invalid data, permanent 1C refusal)",
+        "4:failed (transient failures outlasted the retry schedule)",
+        "5:Redis or PostgreSQL unreachable"})
+public final class OnecExporterCli implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required, e.g. 'export <order_id>'");
+  }
+
+  public static void main(String[] args) {
+    // UTF-8 whatever the locale: a systemd unit or a slim container runs with POSIX, and Cyrillic must survive.
+    System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
+  }
+
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new OnecExporterCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof ConfigException || e instanceof org.onecexporter.queue.QueueConfigException) {
+        err.println("onec-exporter: configuration error: " + Redact.inText(e.getMessage()));
+        return ExitCodes.USAGE;
+      }
+      if (e instanceof org.redisson.client.RedisException || e instanceof org.jdbi.v3.core.ConnectionException) {
+        err.println("onec-exporter: unavailable: " + Redact.inText(e.getMessage()));
+        return ExitCodes.UNAVAILABLE;
+      }
+      err.println("onec-exporter: " + Redact.inText(e.toString()));
+      return ExitCodes.INTERNAL;
+    });
+    return cli.execute(args);
+  }
+}

@@ -1,0 +1,417 @@
+package org.onecexporter.console;
+
+import org.onecexporter.queue.fleet.WorkerHeartbeats;
+import org.onecexporter.console.DlqEntries;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+import org.onecexporter.export.AttemptRecord;
+import org.onecexporter.history.AttemptHistoryRepository;
+import org.onecexporter.json.Json;
+import org.onecexporter.queue.JobQueue;
+
+/**
+ * What the console and {@code onec-exporter status} show, read from PostgreSQL (orders, the attempt history) and
+ * Redis (the job, the DLQ, the counters, the workers' heartbeats). Read-only except the two requeue moves.
+ */
+public final class OperationsData {
+  /** Job-record fields holding Redis times in milliseconds, shown as ISO instants. */
+  private static final Set<String> TIME_FIELDS = Set.of("enqueued_at", "due_at", "claimed_at", "lease_until",
+      "dead_at", "requeued_at");
+  private static final Set<String> NUMBER_FIELDS = Set.of("attempts", "stalls", "last_http_status");
+  private static final int MAX_ATTEMPTS_SHOWN = 200;
+  /** DLQ entries looked at per request when filtering by reason (a page may then come back short, with a cursor). */
+  static final int MAX_DLQ_SCAN = 5_000;
+  /** DLQ entries per LRANGE when filtering by reason. */
+  private static final int DLQ_CHUNK = 500;
+  private static final Duration RATE_WINDOW = Duration.ofMinutes(15);
+
+  private final Jdbi jdbi;
+  private final JobQueue queue;
+  private final Clock clock;
+
+  public OperationsData(Jdbi jdbi, JobQueue queue, Clock clock) {
+    this.jdbi = jdbi;
+    this.queue = queue;
+    this.clock = clock;
+  }
+
+  public JobQueue queue() {
+    return queue;
+  }
+
+  /** The order as the exporter sees it, without personal data; empty when there is no such order. */
+  public Optional<ObjectNode> order(long orderId) {
+    return jdbi.withHandle(h -> h.createQuery("""
+            SELECT status, paid_at, invoice_exported_to_1c, invoice_number, invoice_exported_at, total_amount,
+                   onec_document_id, onec_document_number
+              FROM orders WHERE id = :id""")
+        .bind("id", orderId)
+        .map((rs, ctx) -> {
+          ObjectNode o = Json.MAPPER.createObjectNode();
+          o.put("status", rs.getString("status"));
+          o.put("paid", "paid".equals(rs.getString("status")));
+          o.put("paid_at", iso(rs.getTimestamp("paid_at")));
+          o.put("invoice_exported_to_1c", rs.getBoolean("invoice_exported_to_1c"));
+          o.put("invoice_number", rs.getString("invoice_number"));
+          o.put("invoice_exported_at", iso(rs.getTimestamp("invoice_exported_at")));
+          o.put("total_amount", rs.getBigDecimal("total_amount"));
+          o.put("onec_document_id", rs.getString("onec_document_id"));
+          o.put("onec_document_number", rs.getString("onec_document_number"));
+          return o;
+        })
+        .findOne());
+  }
+
+  /**
+   * The status document: the order, where its invoice is now ({@code where}), its job or DLQ entry, and its
+   * attempts oldest first. {@code order} is null when the order does not exist.
+   */
+  public ObjectNode status(long orderId) {
+    ObjectNode doc = Json.MAPPER.createObjectNode().put("order_id", orderId);
+    Optional<ObjectNode> order = order(orderId);
+    doc.set("order", order.orElse(null));
+    Map<String, String> job = queue.job(Long.toString(orderId));
+    String state = job.get("state");
+    doc.put("where", where(order.orElse(null), state));
+    if (job.isEmpty()) {
+      doc.putNull("job");
+    } else {
+      ObjectNode record = doc.putObject("job");
+      new java.util.TreeMap<>(job).forEach((k, v) -> {
+        if (k.equals("token")) {
+          return;
+        }
+        if (TIME_FIELDS.contains(k)) {
+          record.put(k, millis(v));
+        } else if (NUMBER_FIELDS.contains(k) && v.matches("-?\\d{1,9}")) {
+          record.put(k, Integer.parseInt(v));
+        } else {
+          record.put(k, v);
+        }
+      });
+    }
+    JsonNode entry = "dead".equals(state) ? dlqEntry(Long.toString(orderId)) : null;
+    doc.set("dlq_entry", entry == null ? null : withIsoTimes(entry));
+    ArrayNode attempts = doc.putArray("attempts");
+    try {
+      for (AttemptHistoryRepository.Entry e : new AttemptHistoryRepository(jdbi).forOrder(orderId,
+          MAX_ATTEMPTS_SHOWN)) {
+        attempts.add(attempt(e));
+      }
+    } catch (RuntimeException e) {
+      doc.put("attempts_error", "attempt history unavailable: " + e.getMessage());
+    }
+    doc.put("trace_id", traceId(attempts, job.get("traceparent")));
+    return doc;
+  }
+
+  /**
+   * The order's OpenTelemetry trace (the payment's, when the enqueuer recorded it): the latest attempt's, else
+   * the one the job was queued with; null when there is none. Hex only, to look up in Jaeger or Tempo.
+   */
+  static String traceId(ArrayNode attempts, String traceparent) {
+    for (int i = attempts.size() - 1; i >= 0; i--) {
+      String id = attempts.get(i).path("trace_id").asText("");
+      if (id.matches("[0-9a-f]{32}")) {
+        return id;
+      }
+    }
+    if (traceparent != null && traceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")) {
+      return traceparent.substring(3, 35);
+    }
+    return null;
+  }
+
+  /** In one word, for the page's headline. */
+  static String where(ObjectNode order, String jobState) {
+    if (order != null && order.path("invoice_exported_to_1c").asBoolean()) {
+      return "exported";
+    }
+    if (jobState != null) {
+      return switch (jobState) {
+        case "ready" -> "queued";
+        case "delayed" -> "waiting_retry";
+        case "active" -> "exporting";
+        case "dead" -> "dlq";
+        default -> jobState;
+      };
+    }
+    if (order == null) {
+      return "unknown_order";
+    }
+    return order.path("paid").asBoolean() ? "not_queued" : "not_paid";
+  }
+
+  private static ObjectNode attempt(AttemptHistoryRepository.Entry e) {
+    AttemptRecord a = e.attempt();
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("attempt", a.attempt());
+    n.put("actor", e.actor());
+    n.put("started_at", a.startedAt().toString());
+    n.put("finished_at", a.finishedAt().toString());
+    n.put("duration_ms", Duration.between(a.startedAt(), a.finishedAt()).toMillis());
+    n.put("outcome", a.outcome());
+    n.put("invoice_number", a.invoiceNumber());
+    n.put("http_status", a.httpStatus());
+    n.put("error", a.error());
+    n.put("onec_document_id", a.documentId());
+    n.put("onec_document_number", a.documentNumber());
+    n.put("permit_wait_ms", a.permitWaitMillis());
+    n.put("trace_id", a.traceId());
+    return n;
+  }
+
+  /** An order id for a search box: the id itself when such an order exists, or the order of an invoice number. */
+  public Optional<Long> find(String query) {
+    String q = query == null ? "" : query.strip();
+    if (q.isEmpty() || q.length() > 64) {
+      return Optional.empty();
+    }
+    if (q.matches("[1-9][0-9]{0,17}")) {
+      long id = Long.parseLong(q);
+      boolean exists = jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM orders WHERE id = :id)")
+          .bind("id", id).mapTo(Boolean.class).one());
+      if (exists) {
+        return Optional.of(id);
+      }
+    }
+    String number = q.toUpperCase(Locale.ROOT);
+    Optional<Long> byOrder = jdbi.withHandle(h -> h.createQuery(
+            "SELECT id FROM orders WHERE upper(invoice_number) = :n LIMIT 1")
+        .bind("n", number).mapTo(Long.class).findOne());
+    if (byOrder.isPresent()) {
+      return byOrder;
+    }
+    try {
+      return jdbi.withHandle(h -> h.createQuery(
+              "SELECT order_id FROM export_attempts WHERE upper(invoice_number) = :n ORDER BY id DESC LIMIT 1")
+          .bind("n", number).mapTo(Long.class).findOne());
+    } catch (RuntimeException noHistory) {
+      return Optional.empty();
+    }
+  }
+
+  /** The DLQ entry of one order, or null: built from its job record, never by reading the DLQ. */
+  JsonNode dlqEntry(String orderId) {
+    return DlqEntries.fromRecord(orderId, queue.job(orderId));
+  }
+
+  /**
+   * {@code {"total", "reasons": {reason: count}, "entries": [...], "next_cursor"}}: up to {@code limit} entries of
+   * {@code reason} (all when empty) from position {@code cursor} of the DLQ (0: the newest). The counts come from
+   * the counts the scripts keep ({@link JobQueue#dlqReasons()}); the entries from bounded LRANGEs only: without a
+   * reason exactly the page asked for, with one at most {@link #MAX_DLQ_SCAN} entries looked at per request.
+   * {@code next_cursor} is where the next page starts (null at the end); entries dead-lettered meanwhile shift
+   * positions, so a page may repeat an entry of the one before.
+   */
+  public ObjectNode dlq(String reason, int limit, long cursor) {
+    Map<String, Long> reasons = queue.dlqReasons();
+    long length = queue.dlqLength();
+    boolean any = reason == null || reason.isEmpty();
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    out.put("total", any ? length : reasons.getOrDefault(reason, 0L));
+    ObjectNode byReason = out.putObject("reasons");
+    reasons.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> byReason.put(e.getKey(), e.getValue()));
+    ArrayNode entries = out.putArray("entries");
+    long position = Math.max(0, cursor);
+    long scanned = 0;
+    while (entries.size() < limit && position < length && scanned < MAX_DLQ_SCAN) {
+      int chunk = any ? limit - entries.size() : (int) Math.min(DLQ_CHUNK, MAX_DLQ_SCAN - scanned);
+      List<JsonNode> read = DlqEntries.read(queue, position, chunk);
+      if (read.isEmpty()) {
+        break;
+      }
+      int used = 0;
+      for (JsonNode entry : read) {
+        used++;
+        if (any || reason.equals(entry.path("reason").asText("unreadable"))) {
+          entries.add(withIsoTimes(entry));
+          if (entries.size() >= limit) {
+            break;
+          }
+        }
+      }
+      position += used;
+      scanned += used;
+    }
+    if (position < length) {
+      out.put("next_cursor", position);
+    } else {
+      out.putNull("next_cursor");
+    }
+    return out;
+  }
+
+  private static JsonNode withIsoTimes(JsonNode entry) {
+    if (!(entry instanceof ObjectNode object)) {
+      return entry;
+    }
+    ObjectNode copy = object.deepCopy();
+    for (String field : List.of("enqueued_at", "dead_at")) {
+      JsonNode value = copy.get(field);
+      if (value != null && value.canConvertToLong() && value.asLong() > 0) {
+        copy.put(field, Instant.ofEpochMilli(value.asLong()).toString());
+      }
+    }
+    return copy;
+  }
+
+  /** Queue sizes, counters, percentiles, rates, 1C's state and the workers seen recently. */
+  public ObjectNode overview() {
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    JobQueue.Stats s = queue.stats();
+    out.putObject("queues").put("ready", s.ready()).put("delayed", s.delayed()).put("active", s.active())
+        .put("dlq", s.dlq());
+    if (s.oldestWaiting().isPresent()) {
+      out.put("oldest_waiting_seconds", s.oldestWaiting().get().toMillis() / 1000.0);
+    } else {
+      out.putNull("oldest_waiting_seconds");
+    }
+    ObjectNode counters = out.putObject("counters");
+    s.counters().forEach(counters::put);
+    JobQueue.Timings t = queue.timings(RATE_WINDOW);
+    ObjectNode times = out.putObject("export_time");
+    times.put("window_minutes", RATE_WINDOW.toMinutes()).put("exports", t.count());
+    percentiles(times.putObject("queued_to_exported_ms"), t.jobP50(), t.jobP95(), t.jobP99());
+    percentiles(times.putObject("onec_call_ms"), t.callP50(), t.callP95(), t.callP99());
+
+    ObjectNode rates = out.putObject("rates");
+    rates.put("window_minutes", RATE_WINDOW.toMinutes());
+    rates.put("exported_per_minute", Math.round(t.count() * 10.0 / RATE_WINDOW.toMinutes()) / 10.0);
+    ObjectNode attempts = rates.putObject("attempts");
+    try {
+      jdbi.useHandle(h -> h.createQuery("""
+              SELECT outcome, count(*) AS n FROM export_attempts
+               WHERE finished_at > now() - make_interval(secs => :secs) GROUP BY outcome ORDER BY outcome""")
+          .bind("secs", (double) RATE_WINDOW.toSeconds())
+          .map((rs, ctx) -> attempts.put(rs.getString("outcome"), rs.getLong("n")))
+          .list());
+    } catch (RuntimeException e) {
+      rates.put("attempts_error", "attempt history unavailable");
+    }
+
+    List<WorkerHeartbeats.Seen> workers = WorkerHeartbeats.recent(queue.redis(), queue.keys(), clock);
+    ArrayNode list = out.putArray("workers");
+    for (WorkerHeartbeats.Seen w : workers) {
+      list.addObject().put("id", w.workerId()).put("seen_at", Instant.ofEpochMilli(w.seenAtMillis()).toString())
+          .put("circuit", w.circuit().toLowerCase(Locale.ROOT)).put("in_flight", w.inFlight())
+          .put("concurrency", w.concurrency());
+    }
+    out.set("onec", oneCState(workers));
+    return out;
+  }
+
+  /**
+   * 1C as the fleet sees it: {@code paused} while a worker's circuit is open (since when), else from the latest
+   * calls in the attempt history: {@code down} (transient failures since …), {@code not_configured}, {@code ok},
+   * or {@code unknown} when there were no calls in the last day.
+   */
+  private ObjectNode oneCState(List<WorkerHeartbeats.Seen> workers) {
+    ObjectNode state = Json.MAPPER.createObjectNode();
+    // The fleet's own verdict first (P:onec_health, written by the workers' calls), then their heartbeats.
+    Map<String, String> health = queue.redis().<String, String>getMap(queue.keys().onecHealth(),
+        org.redisson.client.codec.StringCodec.INSTANCE).readAllMap();
+    long pausedSince = "down".equals(health.get("state")) ? parseLong(health.get("down_since")) : 0;
+    if (pausedSince > 0 && parseLong(health.get("next_probe_at")) > 0) {
+      state.put("next_probe_at", Instant.ofEpochMilli(parseLong(health.get("next_probe_at"))).toString());
+    }
+    if (pausedSince == 0) {
+      pausedSince = workers.stream().filter(w -> !w.circuit().equals("CLOSED"))
+          .mapToLong(WorkerHeartbeats.Seen::circuitSinceMillis).min().orElse(0);
+    }
+    List<Object[]> calls;
+    try {
+      calls = jdbi.withHandle(h -> h.createQuery("""
+              SELECT outcome, finished_at, http_status, error FROM export_attempts
+               WHERE outcome IN ('exported', 'rejected_refused_by_1c', 'transient_failure', 'not_configured')
+                 AND finished_at > now() - interval '1 day'
+               ORDER BY finished_at DESC LIMIT 200""")
+          .map((rs, ctx) -> new Object[] {rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getObject(3),
+              rs.getString(4)})
+          .list());
+    } catch (RuntimeException e) {
+      calls = List.of();
+    }
+    String latest = calls.isEmpty() ? null : (String) calls.get(0)[0];
+    Instant since = null;
+    for (Object[] call : calls) {
+      if (!call[0].equals(latest)) {
+        break;
+      }
+      since = (Instant) call[1];
+    }
+    if (pausedSince > 0) {
+      state.put("state", "paused");
+      state.put("since", Instant.ofEpochMilli(pausedSince).toString());
+    } else if (latest == null) {
+      state.put("state", "unknown");
+    } else if (latest.equals("transient_failure")) {
+      state.put("state", "down");
+      state.put("since", since.toString());
+    } else if (latest.equals("not_configured")) {
+      state.put("state", "not_configured");
+      state.put("since", since.toString());
+    } else {
+      state.put("state", "ok");
+    }
+    if (!calls.isEmpty()) {
+      Object[] last = calls.get(0);
+      state.put("last_call_at", last[1].toString());
+      state.put("last_call_outcome", (String) last[0]);
+      if (last[2] != null) {
+        state.put("last_http_status", ((Number) last[2]).intValue());
+      }
+      if (!"exported".equals(last[0])) {
+        state.put("last_error", (String) last[3]);
+      }
+    }
+    return state;
+  }
+
+  private static void percentiles(ObjectNode node, Optional<Duration> p50, Optional<Duration> p95,
+      Optional<Duration> p99) {
+    put(node, "p50", p50);
+    put(node, "p95", p95);
+    put(node, "p99", p99);
+  }
+
+  private static void put(ObjectNode node, String name, Optional<Duration> value) {
+    if (value.isPresent()) {
+      node.put(name, value.get().toMillis());
+    } else {
+      node.putNull(name);
+    }
+  }
+
+  private static long parseLong(String value) {
+    try {
+      return value == null ? 0 : Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static String iso(Timestamp t) {
+    return t == null ? null : t.toInstant().toString();
+  }
+
+  private static String millis(String value) {
+    try {
+      return Instant.ofEpochMilli(Long.parseLong(value)).toString();
+    } catch (NumberFormatException e) {
+      return value;
+    }
+  }
+}
