@@ -148,6 +148,9 @@ for r in by("lease_renewal"):
           f"{r['commands_per_s']} Redis commands/s ({r['scripts_per_s']} script calls/s), Redis CPU {r['redis_cpu_ms_per_s']} ms/s")
 for r in by("worker_memory"):
     print(f"\nWorker RSS with {r['in_flight']} exports in flight: {r['rss_mb']} MB (JVM {r['jvm_flags']})")
+for r in by("small_worker"):
+    print(f"\nSmall worker ({r['jvm']}, cores {r['cores']}, {r['flags'] or 'no flags'}): start → first 1C call "
+          f"{r['start_to_first_call_ms']} ms, RSS {r['rss_mb']} MB (peak {r['peak_rss_mb']} MB) with {r['in_flight']} in flight")
 
 if points and shutil.which("gnuplot"):
     data = os.path.join(os.path.dirname(sys.argv[1]), "queue-throughput.dat")
@@ -197,6 +200,11 @@ for r in by("idle_pickup"):
     target("idle pickup p99 ≤ 50 ms", r["p99_ms"] <= 50, f"{r['p99_ms']} ms")
 for r in by("worker_memory"):
     target("worker RSS ≤ 256 MB with 200 in flight", r["rss_mb"] <= 256 and r["in_flight"] >= 200, f"{r['rss_mb']} MB, {r['in_flight']} in flight")
+for r in by("small_worker"):
+    if r["jvm"] in ("small", "small-cds"):
+        target(f"small worker ({r['jvm']}): RSS ≤ 160 MB with 32 in flight", r["rss_mb"] <= 160, f"{r['rss_mb']} MB")
+        target(f"small worker ({r['jvm']}): start → first 1C call ≤ 2 s", r["start_to_first_call_ms"] <= 2000,
+               f"{r['start_to_first_call_ms']} ms")
 crash = {r["impl"]: r["seconds"] for r in by("crash_recovery")}
 if "onec-exporter" in crash:
     target("crash recovery ≤ 15 s with the defaults", crash["onec-exporter"] <= 15, f"{crash['onec-exporter']} s")
@@ -206,12 +214,12 @@ if len(crash) == 2:
 
 # Every benchmark must have produced its line: a run that silently skipped one is a failed run.
 expected = {"machine", "queue_noop/onec-exporter", "queue_noop/bullmq", "end_to_end", "payment_path", "idle_pickup",
-            "crash_recovery/onec-exporter", "crash_recovery/bullmq", "worker_memory", "lease_renewal"}
+            "crash_recovery/onec-exporter", "crash_recovery/bullmq", "worker_memory", "lease_renewal", "small_worker"}
 # ops/bench --only 5,7: just those steps' results are expected.
 steps = {"1": {"queue_noop/onec-exporter", "queue_noop/bullmq", "queue_enqueue/onec-exporter/single",
                "queue_enqueue/bullmq/single", "queue_enqueue/bullmq/bulk"}, "2": {"end_to_end"}, "3": {"payment_path"},
          "4": {"idle_pickup"}, "5": {"crash_recovery/onec-exporter", "crash_recovery/bullmq"},
-         "6": {"worker_memory"}, "7": {"lease_renewal"}}
+         "6": {"worker_memory"}, "7": {"lease_renewal"}, "8": {"small_worker"}}
 only = [s for s in os.environ.get("BENCH_ONLY", "").split(",") if s]
 alternations = next((m.get("alternations") for m in by("machine")), None)
 if alternations is None:  # a result file from before the alternated runs and the enqueue step
