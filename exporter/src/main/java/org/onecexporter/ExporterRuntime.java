@@ -6,6 +6,10 @@ import org.onecexporter.config.DatabaseConfig;
 import org.onecexporter.config.Env;
 import org.onecexporter.config.OneCConfig;
 import org.onecexporter.db.Database;
+import org.onecexporter.db.OrderSource;
+import org.onecexporter.db.OrderSources;
+import org.onecexporter.db.OrderStore;
+import org.onecexporter.db.SqlOrderStore;
 import org.onecexporter.domain.InvoiceBuilder;
 import org.onecexporter.export.OneCExporter;
 import org.onecexporter.export.RetrySchedule;
@@ -16,12 +20,14 @@ import org.onecexporter.onec.HttpOneCClient;
 /** Builds the exporter and what it needs from the environment, in one place, failing fast on bad values. */
 public final class ExporterRuntime implements AutoCloseable {
   private final Database database;
+  private final OrderStore orders;
   private final HttpOneCClient client;
   private final OneCExporter exporter;
   private org.onecexporter.history.AttemptHistory history;
 
-  private ExporterRuntime(Database database, HttpOneCClient client, OneCExporter exporter) {
+  private ExporterRuntime(Database database, OrderStore orders, HttpOneCClient client, OneCExporter exporter) {
     this.database = database;
+    this.orders = orders;
     this.client = client;
     this.exporter = exporter;
   }
@@ -49,15 +55,27 @@ public final class ExporterRuntime implements AutoCloseable {
       java.util.function.UnaryOperator<org.onecexporter.onec.OneCClient> decorate) {
     OneCConfig oneC = OneCConfig.fromEnv(env);
     DatabaseConfig db = DatabaseConfig.fromEnv(env);
+    OrderSource source = OrderSources.fromEnv(env);
     ZoneId zone = env.zone("SHOP_TIMEZONE", "Europe/Moscow");
     PiiMasker masker = new PiiMasker(!env.bool("LOG_PII", false));
     // + 3: the reconciler, a health check and the attempt history's writer never wait behind the exports.
     Database database = new Database(db, Math.max(maxOneCCalls, concurrentExports) + 3);
     HttpOneCClient client = new HttpOneCClient(oneC, maxOneCCalls, masker,
         org.onecexporter.onec.OneCTls.fromEnv(env).orElse(null));
-    OneCExporter exporter = new OneCExporter(database.jdbi(), decorate.apply(client), new InvoiceBuilder(zone),
+    OrderStore orders = new SqlOrderStore(database.jdbi(), database.dialect(), source);
+    OneCExporter exporter = new OneCExporter(orders, decorate.apply(client), new InvoiceBuilder(zone),
         new RetrySchedule(oneC.retryDelays()), Sleeper.REAL, Clock.systemUTC(), masker, oneC.timeout());
-    return new ExporterRuntime(database, client, exporter);
+    return new ExporterRuntime(database, orders, client, exporter);
+  }
+
+  /** Where the orders are read and the exports recorded (DATABASE_URL, ORDER_SOURCE). */
+  public OrderStore orders() {
+    return orders;
+  }
+
+  /** The attempt history's reader and pruner on this database. */
+  public org.onecexporter.history.AttemptHistoryRepository attemptHistory() {
+    return new org.onecexporter.history.AttemptHistoryRepository(database.jdbi(), database.dialect());
   }
 
   public OneCExporter exporter() {

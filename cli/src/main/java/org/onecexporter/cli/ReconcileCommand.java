@@ -22,7 +22,10 @@ final class ReconcileCommand implements Callable<Integer> {
     Env env = Env.system();
     Duration minAge = env.seconds("RECONCILE_MIN_AGE_SECONDS", Duration.ofSeconds(120), true);
     try (Database db = new Database(DatabaseConfig.fromEnv(env), 2); QueueAccess access = new QueueAccess(env)) {
-      Reconciler.Report r = new Reconciler(db.jdbi(), access.queue(), minAge).run();
+      org.onecexporter.db.OrderStore orders = new org.onecexporter.db.SqlOrderStore(db.jdbi(), db.dialect(),
+          org.onecexporter.db.OrderSources.fromEnv(env));
+      Reconciler.Report r = new Reconciler(orders,
+          new org.onecexporter.history.AttemptHistoryRepository(db.jdbi(), db.dialect()), access.queue(), minAge).run();
       spec.commandLine().getOut().printf("{\"candidates\":%d,\"queued\":%d,\"requeued_from_dlq\":%d}%n",
           r.candidates(), r.queued(), r.requeued());
     }

@@ -4,7 +4,10 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
-/** JDBC coordinates of the shop's PostgreSQL. {@link #toString()} never prints the password. */
+/**
+ * JDBC coordinates of the shop's database: PostgreSQL, MariaDB or MySQL. {@link #toString()} never prints the
+ * password.
+ */
 public record DatabaseConfig(String jdbcUrl, String user, String password) {
   public static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
 
@@ -17,15 +20,17 @@ public record DatabaseConfig(String jdbcUrl, String user, String password) {
 
   /**
    * Accepts {@code jdbc:postgresql://...} as is, and {@code postgresql://user:pass@host:port/db?params} (or
-   * {@code postgres://}) as libpq and most hosting providers write it.
+   * {@code postgres://}) as libpq and most hosting providers write it; {@code jdbc:mariadb://} and
+   * {@code jdbc:mysql://} as they are, and {@code mysql://} / {@code mariadb://user:pass@host:port/db}.
    */
   public static DatabaseConfig parse(String url) {
-    if (url.startsWith("jdbc:postgresql:")) {
+    if (url.startsWith("jdbc:postgresql:") || url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
       return new DatabaseConfig(url, "", "");
     }
-    if (!(url.startsWith("postgresql://") || url.startsWith("postgres://"))) {
-      throw new ConfigException(
-          "DATABASE_URL", "must start with jdbc:postgresql:// or postgresql://, got '" + redact(url) + "'");
+    boolean mysql = url.startsWith("mysql://") || url.startsWith("mariadb://");
+    if (!(url.startsWith("postgresql://") || url.startsWith("postgres://") || mysql)) {
+      throw new ConfigException("DATABASE_URL", "must start with jdbc:postgresql://, postgresql://, jdbc:mariadb://,"
+          + " jdbc:mysql://, mariadb:// or mysql://, got '" + redact(url) + "'");
     }
     URI uri;
     try {
@@ -43,9 +48,17 @@ public record DatabaseConfig(String jdbcUrl, String user, String password) {
       user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
       password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "";
     }
+    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+    if (mysql) {
+      if (uri.getRawPath() == null || uri.getRawPath().length() < 2) {
+        throw new ConfigException("DATABASE_URL", "names no database: '" + redact(url) + "'");
+      }
+      int port = uri.getPort() == -1 ? 3306 : uri.getPort();
+      return new DatabaseConfig("jdbc:mariadb://" + uri.getHost() + ":" + port + uri.getRawPath() + query, user,
+          password);
+    }
     int port = uri.getPort() == -1 ? 5432 : uri.getPort();
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath();
-    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
     return new DatabaseConfig("jdbc:postgresql://" + uri.getHost() + ":" + port + path + query, user, password);
   }
 

@@ -9,14 +9,22 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementExceptions;
 import org.onecexporter.config.DatabaseConfig;
 
-/** The connection pool, Jdbi over it, and the Flyway migrations of the reference schema. */
+/**
+ * The connection pool, Jdbi over it, and the Flyway migrations: of the reference schema, or of the exporter's own
+ * tables only beside a platform's schema ({@link #migrateLedger}). PostgreSQL, or MariaDB/MySQL through MariaDB
+ * Connector/J, by the URL's scheme.
+ */
 public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
+  private final Dialect dialect;
 
   public Database(DatabaseConfig config, int maxConnections) {
+    this.dialect = Dialect.ofUrl(config.jdbcUrl());
     HikariConfig hikari = new HikariConfig();
-    hikari.setJdbcUrl(config.jdbcUrl());
+    // MariaDB Connector/J takes jdbc:mysql: URLs only when told to (it leaves them to MySQL's own driver).
+    hikari.setJdbcUrl(config.jdbcUrl().startsWith("jdbc:mysql:") ? withParam(config.jdbcUrl(), "permitMysqlScheme")
+        : config.jdbcUrl());
     if (!config.user().isEmpty()) {
       hikari.setUsername(config.user());
     }
@@ -28,15 +36,24 @@ public final class Database implements AutoCloseable {
     hikari.setPoolName("onec-exporter-db");
     hikari.setConnectionTimeout(10_000);
     // Every database call is bounded: a host or network that stops answering fails the call instead of holding
-    // the worker's thread forever. A value set in DATABASE_URL wins.
-    for (String[] p : new String[][] {{"connectTimeout", "10"}, {"socketTimeout", "60"}, {"tcpKeepAlive", "true"}}) {
+    // the worker's thread forever. A value set in DATABASE_URL wins. PostgreSQL's driver counts seconds,
+    // MariaDB Connector/J milliseconds.
+    String[][] bounds = dialect == Dialect.POSTGRESQL
+        ? new String[][] {{"connectTimeout", "10"}, {"socketTimeout", "60"}, {"tcpKeepAlive", "true"}}
+        : new String[][] {{"connectTimeout", "10000"}, {"socketTimeout", "60000"}, {"tcpKeepAlive", "true"}};
+    for (String[] p : bounds) {
       if (!config.jdbcUrl().contains(p[0] + "=")) {
         hikari.addDataSourceProperty(p[0], p[1]);
       }
     }
-    // An error's text reaches logs, job records, DLQ entries and the attempt history: PostgreSQL's "Failing row
-    // contains (...)" detail would carry an order's row (the customer's name, phone, address) with it.
-    hikari.addDataSourceProperty("logServerErrorDetail", "false");
+    if (dialect == Dialect.POSTGRESQL) {
+      // An error's text reaches logs, job records, DLQ entries and the attempt history: PostgreSQL's "Failing row
+      // contains (...)" detail would carry an order's row (the customer's name, phone, address) with it.
+      hikari.addDataSourceProperty("logServerErrorDetail", "false");
+    } else {
+      // Our sessions read and write times in UTC (TIMESTAMP columns convert by the session's zone).
+      hikari.setConnectionInitSql("SET time_zone = '+00:00'");
+    }
     // Do not fail construction when PostgreSQL is down: callers report or retry on first use.
     hikari.setInitializationFailTimeout(-1);
     this.dataSource = new HikariDataSource(hikari);
@@ -53,18 +70,44 @@ public final class Database implements AutoCloseable {
     return dataSource;
   }
 
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** The reference schema (orders, order_items, the counters, the attempt history). */
   public MigrateResult migrate() {
-    return migrate(dataSource);
+    return migrate(dataSource, dialect == Dialect.POSTGRESQL ? "classpath:db/migration" : "classpath:db/mysql");
+  }
+
+  /**
+   * Only the exporter's own tables (the ledger, the counters, the attempt history), for a platform's schema that is
+   * read and never altered.
+   */
+  public MigrateResult migrateLedger() {
+    return migrate(dataSource, "classpath:db/ledger/" + dialect.migrationFolder());
+  }
+
+  /** {@link #migrateLedger} when {@code ownLedger}, else {@link #migrate}. */
+  public MigrateResult migrate(boolean ownLedger) {
+    return ownLedger ? migrateLedger() : migrate();
   }
 
   public static MigrateResult migrate(DataSource dataSource) {
+    return migrate(dataSource, "classpath:db/migration");
+  }
+
+  private static MigrateResult migrate(DataSource dataSource, String location) {
     return Flyway.configure()
         .dataSource(dataSource)
-        .locations("classpath:db/migration")
+        .locations(location)
         .table("onec_exporter_schema_history")
         .baselineOnMigrate(false)
         .load()
         .migrate();
+  }
+
+  private static String withParam(String url, String param) {
+    return url + (url.contains("?") ? "&" : "?") + param;
   }
 
   @Override

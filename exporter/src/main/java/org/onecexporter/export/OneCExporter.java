@@ -10,9 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.onecexporter.db.OrderRepository;
+import org.onecexporter.db.OrderStore;
+import org.onecexporter.db.ReferenceSource;
+import org.onecexporter.db.SqlOrderStore;
 import org.onecexporter.domain.InvalidOrderException;
 import org.onecexporter.domain.InvoiceBuilder;
 import org.onecexporter.domain.InvoiceDraft;
@@ -30,9 +31,10 @@ import org.slf4j.MDC;
  * retries on the schedule); {@link #attempt(long, int)} is one attempt, for callers with their own schedule
  * such as the queue workers.
  *
- * <p>Exactly once rests on three things: the invoice number is fixed in PostgreSQL before the first call and
- * reused by every retry (1C answers a repeat with the existing document); an advisory lock per order makes
- * concurrent exports of one order run one after the other; and the flag is set only after 1C said yes.
+ * <p>Exactly once rests on three things: the invoice number is fixed in the shop's database before the first call
+ * and reused by every retry (1C answers a repeat with the existing document); a lock per order makes concurrent
+ * exports of one order run one after the other; and the flag is set only after 1C said yes. The database work
+ * goes through an {@link OrderStore}.
  */
 public final class OneCExporter implements JobHandler {
   private static final Logger LOG = LoggerFactory.getLogger(OneCExporter.class);
@@ -42,8 +44,7 @@ public final class OneCExporter implements JobHandler {
   private static final AttributeKey<Long> SPAN_PERMIT_WAIT = AttributeKey.longKey("onec.permit_wait_ms");
   private static final AttributeKey<String> SPAN_DOCUMENT = AttributeKey.stringKey("onec.document_number");
 
-  private final Jdbi jdbi;
-  private final OrderRepository orders;
+  private final OrderStore orders;
   private final OneCClient client;
   private final InvoiceBuilder builder;
   private final RetrySchedule schedule;
@@ -59,10 +60,16 @@ public final class OneCExporter implements JobHandler {
   private volatile ExportObserver observer = ExportObserver.NONE;
   private volatile AttemptLog attemptLog = AttemptLog.NONE;
 
+  /** Over the reference schema in the database behind {@code jdbi}. */
   public OneCExporter(Jdbi jdbi, OneCClient client, InvoiceBuilder builder, RetrySchedule schedule, Sleeper sleeper,
       Clock clock, PiiMasker masker, Duration oneCTimeout) {
-    this.jdbi = jdbi;
-    this.orders = new OrderRepository();
+    this(new SqlOrderStore(jdbi, ReferenceSource.INSTANCE), client, builder, schedule, sleeper, clock, masker,
+        oneCTimeout);
+  }
+
+  public OneCExporter(OrderStore orders, OneCClient client, InvoiceBuilder builder, RetrySchedule schedule,
+      Sleeper sleeper, Clock clock, PiiMasker masker, Duration oneCTimeout) {
+    this.orders = orders;
     this.client = client;
     this.builder = builder;
     this.schedule = schedule;
@@ -177,13 +184,13 @@ public final class OneCExporter implements JobHandler {
   private AttemptResult attempt(long orderId, int attempt, AttemptTrace trace) {
     try (MDC.MDCCloseable a = MDC.putCloseable("order_id", Long.toString(orderId));
         MDC.MDCCloseable b = MDC.putCloseable("attempt", Integer.toString(attempt))) {
-      try (Handle handle = jdbi.open()) {
-        orders.lockOrder(handle, orderId, lockTimeout, sessionIdleLimit);
+      try (OrderStore.Session session = orders.open()) {
+        session.lock(orderId, lockTimeout, sessionIdleLimit);
         try {
-          return attemptLocked(handle, orderId, attempt, trace);
+          return attemptLocked(session, orderId, attempt, trace);
         } finally {
           try {
-            orders.unlockOrder(handle, orderId);
+            session.unlock(orderId);
           } catch (RuntimeException e) {
             LOG.debug("unlock failed; the lock goes with the connection", e);
           }
@@ -200,8 +207,8 @@ public final class OneCExporter implements JobHandler {
     }
   }
 
-  private AttemptResult attemptLocked(Handle handle, long orderId, int attempt, AttemptTrace trace) {
-    Optional<Order> found = orders.find(handle, orderId);
+  private AttemptResult attemptLocked(OrderStore.Session session, long orderId, int attempt, AttemptTrace trace) {
+    Optional<Order> found = session.find(orderId);
     if (found.isEmpty()) {
       return rejected(orderId, null, "Order " + orderId + " not found", ExportResult.Reason.NOT_FOUND);
     }
@@ -229,7 +236,7 @@ public final class OneCExporter implements JobHandler {
     }
     String number = order.invoiceNumber() != null
         ? order.invoiceNumber()
-        : orders.assignInvoiceNumber(handle, orderId, draft.year());
+        : session.assignInvoiceNumber(orderId, draft.year());
     MDC.put("invoice_number", number);
     String body = Json.write(draft.withNumber(number));
 
@@ -263,7 +270,7 @@ public final class OneCExporter implements JobHandler {
     observer.callFinished(Duration.ofMillis(exchange.durationMillis()), outcomeName);
 
     return switch (outcome) {
-      case CallOutcome.Success s -> recordSuccess(handle, order, number, s, exchange.durationMillis());
+      case CallOutcome.Success s -> recordSuccess(session, order, number, s, exchange.durationMillis());
       case CallOutcome.Transient t -> new AttemptResult.Retry(orderId, number, t.reason(), t.httpStatus(),
           t.retryAfter(), AttemptResult.Failed.ONE_C);
       case CallOutcome.Permanent p -> new AttemptResult.Done(new ExportResult(orderId, ExportStatus.REJECTED, number,
@@ -275,16 +282,16 @@ public final class OneCExporter implements JobHandler {
     };
   }
 
-  private AttemptResult recordSuccess(Handle handle, Order order, String number, CallOutcome.Success success,
+  private AttemptResult recordSuccess(OrderStore.Session session, Order order, String number, CallOutcome.Success success,
       long callMillis) {
     long orderId = order.id();
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // PostgreSQL keeps microseconds
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // the databases keep microseconds
     try {
-      orders.markExported(handle, orderId, number, now, success.documentId(), success.documentNumber());
+      session.markExported(orderId, number, now, success.documentId(), success.documentNumber());
     } catch (RuntimeException e) {
       // 1C has the invoice; the next attempt is answered "exists" and sets the flag then.
       return new AttemptResult.Retry(orderId, number,
-          "1C accepted the invoice but recording it in PostgreSQL failed: " + e.getMessage(), success.httpStatus(),
+          "1C accepted the invoice but recording it in the database failed: " + e.getMessage(), success.httpStatus(),
           null, AttemptResult.Failed.OUR_SIDE_AFTER_THE_CALL);
     }
     observer.exported(order.paidAt(), now);

@@ -2,7 +2,6 @@ package org.onecexporter.history;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.onecexporter.db.Dialect;
 import org.onecexporter.export.AttemptLog;
 import org.onecexporter.export.AttemptRecord;
 import org.slf4j.Logger;
@@ -44,6 +44,8 @@ public final class AttemptHistory implements AttemptLog, AutoCloseable {
   private volatile boolean closing;
   /** False once an insert found no trace_id column (a schema not migrated to V3). */
   private volatile boolean traceIdColumn = true;
+  /** Asked of the database on the first write (the writer thread), so that construction needs no connection. */
+  private Dialect dialect;
   private long lastWarnNanos = System.nanoTime() - WARN_EVERY_NANOS;
 
   /** @param actor who makes the attempts: the worker id, or {@code cli} */
@@ -149,6 +151,10 @@ public final class AttemptHistory implements AttemptLog, AutoCloseable {
         + " onec_document_id, onec_document_number, permit_wait_ms" + (withTraceId ? ", trace_id" : "");
     String values = ":order_id, :invoice_number, :attempt, :actor, :started_at, :finished_at, :outcome, :http_status,"
         + " :error, :document_id, :document_number, :permit_wait_ms" + (withTraceId ? ", :trace_id" : "");
+    if (dialect == null) {
+      dialect = Dialect.of(jdbi);
+    }
+    Dialect d = dialect;
     jdbi.useHandle(handle -> {
       PreparedBatch insert = handle.prepareBatch(
           "INSERT INTO export_attempts (" + columns + ") VALUES (" + values + ")");
@@ -156,7 +162,7 @@ public final class AttemptHistory implements AttemptLog, AutoCloseable {
         AttemptRecord a = row.attempt();
         insert.bind("order_id", a.orderId()).bind("invoice_number", a.invoiceNumber())
             .bind("attempt", a.attempt()).bind("actor", row.actor())
-            .bind("started_at", Timestamp.from(a.startedAt())).bind("finished_at", Timestamp.from(a.finishedAt()))
+            .bind("started_at", d.timestamp(a.startedAt())).bind("finished_at", d.timestamp(a.finishedAt()))
             .bind("outcome", a.outcome()).bind("http_status", a.httpStatus()).bind("error", a.error())
             .bind("document_id", a.documentId()).bind("document_number", a.documentNumber())
             .bind("permit_wait_ms", a.permitWaitMillis());
@@ -169,10 +175,11 @@ public final class AttemptHistory implements AttemptLog, AutoCloseable {
     });
   }
 
-  /** PostgreSQL's undefined_column (42703), anywhere in the cause chain. */
+  /** PostgreSQL's undefined_column (42703) or MariaDB/MySQL's unknown column (42S22), anywhere in the cause chain. */
   private static boolean undefinedColumn(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.sql.SQLException sql && "42703".equals(sql.getSQLState())) {
+      if (t instanceof java.sql.SQLException sql
+          && ("42703".equals(sql.getSQLState()) || "42S22".equals(sql.getSQLState()))) {
         return true;
       }
     }

@@ -92,8 +92,21 @@ class ConfigTest {
 
     assertThat(DatabaseConfig.parse("postgres://h/db").jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db");
     assertThat(DatabaseConfig.fromEnv(new Env(Map.of())).jdbcUrl()).isEqualTo(DatabaseConfig.DEFAULT_URL);
-    assertThatThrownBy(() -> DatabaseConfig.parse("mysql://u:secret@h/db"))
-        .hasMessage("DATABASE_URL: must start with jdbc:postgresql:// or postgresql://, got 'mysql://***@h/db'");
+    assertThatThrownBy(() -> DatabaseConfig.parse("sqlserver://u:secret@h/db"))
+        .hasMessage("DATABASE_URL: must start with jdbc:postgresql://, postgresql://, jdbc:mariadb://, jdbc:mysql://,"
+            + " mariadb:// or mysql://, got 'sqlserver://***@h/db'");
+  }
+
+  @Test
+  void mariadb_and_mysql_urls_are_taken_as_hosting_providers_write_them() {
+    DatabaseConfig config = DatabaseConfig.parse("mysql://shop:p%40ss@db.example/wordpress?sslMode=verify-full");
+    assertThat(config.jdbcUrl()).isEqualTo("jdbc:mariadb://db.example:3306/wordpress?sslMode=verify-full");
+    assertThat(config.user()).isEqualTo("shop");
+    assertThat(config.password()).isEqualTo("p@ss");
+    assertThat(DatabaseConfig.parse("mariadb://h:3307/oc").jdbcUrl()).isEqualTo("jdbc:mariadb://h:3307/oc");
+    assertThat(DatabaseConfig.parse("jdbc:mysql://h/db").jdbcUrl()).isEqualTo("jdbc:mysql://h/db");
+    assertThatThrownBy(() -> DatabaseConfig.parse("mysql://u:secret@h"))
+        .hasMessage("DATABASE_URL: names no database: 'mysql://***@h'");
   }
 
   @Test

@@ -4,11 +4,16 @@ import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.onecexporter.config.DatabaseConfig;
 import org.onecexporter.db.Database;
+import org.onecexporter.db.Dialect;
 
-/** A migrated schema of its own for one test class. */
+/** A migrated schema (PostgreSQL) or database (MariaDB/MySQL) of its own for one test class. */
 public record TestDatabase(Database database, DatabaseConfig config, String schema) {
   public Jdbi jdbi() {
     return database.jdbi();
+  }
+
+  public Dialect dialect() {
+    return database.dialect();
   }
 
   /** The environment a child process needs to reach this schema. */
@@ -18,6 +23,14 @@ public record TestDatabase(Database database, DatabaseConfig config, String sche
   }
 
   public void truncate() {
-    jdbi().useHandle(h -> h.execute("TRUNCATE order_items, orders, invoice_number_counters"));
+    if (dialect() == Dialect.POSTGRESQL) {
+      jdbi().useHandle(h -> h.execute("TRUNCATE order_items, orders, invoice_number_counters"));
+      return;
+    }
+    jdbi().useHandle(h -> {
+      h.execute("DELETE FROM order_items");
+      h.execute("DELETE FROM orders");
+      h.execute("DELETE FROM invoice_number_counters");
+    });
   }
 }

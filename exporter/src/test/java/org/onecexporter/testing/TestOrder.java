@@ -1,7 +1,6 @@
 package org.onecexporter.testing;
 
 import java.math.BigDecimal;
-import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +85,7 @@ public final class TestOrder {
   }
 
   public long insert(Jdbi jdbi) {
+    org.onecexporter.db.Dialect dialect = org.onecexporter.db.Dialect.of(jdbi);
     jdbi.useTransaction(h -> {
       h.createUpdate("""
               INSERT INTO orders (id, status, customer_name, customer_phone, customer_address, delivery_cost,
@@ -93,7 +93,7 @@ public final class TestOrder {
               VALUES (:id, :status, :name, :phone, :address, :delivery, :paidAt, :total, :number)""")
           .bind("id", id).bind("status", status).bind("name", name).bind("phone", phone)
           .bind("address", address).bind("delivery", delivery)
-          .bind("paidAt", paidAt == null ? null : Timestamp.from(paidAt.toInstant()))
+          .bind("paidAt", dialect.timestamp(paidAt == null ? null : paidAt.toInstant()))
           .bind("total", totalAmount).bind("number", invoiceNumber)
           .execute();
       for (OrderItem item : items) {

@@ -7,13 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
+import org.onecexporter.db.OrderStore;
+import org.onecexporter.db.ReferenceSource;
+import org.onecexporter.db.SqlOrderStore;
+import org.onecexporter.history.AttemptHistoryRepository;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.JobState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PostgreSQL is the source of truth: every paid, unexported order older than the minimum age gets a job if it
+ * The shop's database is the source of truth: every paid, unexported order older than the minimum age gets a job if it
  * has none. This covers an enqueue that failed, one that ran before the payment transaction committed, and a
  * Redis that lost its data. A DLQ entry is pulled back only when the reason it was rejected no longer holds
  * (it was "not paid" or "not found" and is now a paid order), so the DLQ is never re-fed in a loop.
@@ -35,19 +39,30 @@ public final class Reconciler {
   private static final int SWEEP_COUNT = 1_000;
   private static final int SWEEP_STEPS = 20;
 
-  private final Jdbi jdbi;
+  private final OrderStore orders;
+  private final AttemptHistoryRepository history;
   private final JobQueue queue;
   private final Duration minAge;
   private final int batch;
   private Duration keepHistory;
 
+  /** Over the reference schema in the database behind {@code jdbi}. */
   public Reconciler(Jdbi jdbi, JobQueue queue, Duration minAge) {
     this(jdbi, queue, minAge, BATCH);
   }
 
+  public Reconciler(OrderStore orders, AttemptHistoryRepository history, JobQueue queue, Duration minAge) {
+    this(orders, history, queue, minAge, BATCH);
+  }
+
   /** With {@code batch} candidates per run (tests use a small one). */
   Reconciler(Jdbi jdbi, JobQueue queue, Duration minAge, int batch) {
-    this.jdbi = jdbi;
+    this(new SqlOrderStore(jdbi, ReferenceSource.INSTANCE), new AttemptHistoryRepository(jdbi), queue, minAge, batch);
+  }
+
+  Reconciler(OrderStore orders, AttemptHistoryRepository history, JobQueue queue, Duration minAge, int batch) {
+    this.orders = orders;
+    this.history = history;
     this.queue = queue;
     this.minAge = minAge;
     this.batch = batch;
@@ -118,19 +133,7 @@ public final class Reconciler {
 
   /** Paid, unexported orders old enough, with {@code after < id <= upTo}, by id. */
   private List<Long> candidates(long after, long upTo, int limit) {
-    return jdbi.withHandle(h -> h.createQuery("""
-            SELECT id FROM orders
-             WHERE status = 'paid' AND NOT invoice_exported_to_1c
-               AND (paid_at IS NULL OR paid_at < now() - make_interval(secs => :age))
-               AND id > :after AND id <= :upTo
-             ORDER BY id
-             LIMIT :batch""")
-        .bind("age", minAge.toMillis() / 1000.0)
-        .bind("after", after)
-        .bind("upTo", upTo)
-        .bind("batch", limit)
-        .mapTo(Long.class)
-        .list());
+    return orders.candidates(after, upTo, limit, minAge);
   }
 
   /** Goes on with the sweep over every job record (a SCAN cursor kept in Redis); returns how many were re-homed. */
@@ -162,7 +165,7 @@ public final class Reconciler {
       return;
     }
     try {
-      long pruned = new org.onecexporter.history.AttemptHistoryRepository(jdbi).prune(keepHistory);
+      long pruned = history.prune(keepHistory);
       if (pruned > 0) {
         LOG.info("attempt history: deleted {} attempt(s) older than {} days", pruned, keepHistory.toDays(),
             kv("pruned", pruned));

@@ -44,7 +44,8 @@ public final class WorkerRuntime implements AutoCloseable {
     ExporterRuntime exporter = ExporterRuntime.fromEnv(env, config.maxOneCCalls(), config.concurrency(),
         client -> new PermitGatedClient(client, queue, config.maxOneCCalls(), oneC.timeout(), metrics.callsInFlight()));
     exporter.recordAttempts(config.workerId(), metrics.registry()); // the attempt history (issue 12)
-    Reconciler reconciler = new Reconciler(exporter.database().jdbi(), queue, config.reconcileMinAge())
+    Reconciler reconciler = new Reconciler(exporter.orders(), exporter.attemptHistory(), queue,
+        config.reconcileMinAge())
         .pruningHistory(Duration.ofDays(env.integer("ATTEMPT_HISTORY_DAYS", 90, 1, 36_500)));
     // A frozen attempt's session (and the order lock it holds) ends when the worker gives the attempt up.
     exporter.exporter().sessionIdleLimit(config.jobTimeout());

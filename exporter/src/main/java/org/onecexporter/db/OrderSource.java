@@ -1,0 +1,32 @@
+package org.onecexporter.db;
+
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.onecexporter.domain.Order;
+
+/**
+ * How a shop lays out its orders: where an order, its lines and the "paid" condition are. The invoice number and
+ * the exported flag live either in the shop's own order rows (our reference schema) or, for a platform's schema
+ * that we must not alter, in our ledger table {@code onec_exporter_ledger} beside it.
+ */
+public interface OrderSource {
+  /** The name of {@code ORDER_SOURCE}. */
+  String name();
+
+  /** True: the invoice number and flag are in {@code onec_exporter_ledger}; false: in the order rows. */
+  boolean ownLedger();
+
+  /**
+   * The order and its lines, status {@code paid} when the platform considers it paid (otherwise the platform's
+   * own status, which the refusal quotes). The invoice fields are read here only when {@link #ownLedger} is
+   * false.
+   */
+  Optional<Order> read(Handle handle, Dialect dialect, long orderId);
+
+  /**
+   * A query for the ids of paid orders with no exported invoice, with {@code :after < id <= :upTo}, paid before
+   * {@code :age_us} microseconds ago (or with no payment time), ordered by id, at most {@code :limit}. With
+   * {@link #ownLedger}, it joins {@code onec_exporter_ledger l} on the order id.
+   */
+  String candidatesQuery(Dialect dialect);
+}

@@ -1,0 +1,73 @@
+package org.onecexporter.db;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.onecexporter.domain.Order;
+
+/**
+ * Everything the exporter does with the shop's database, whatever the database (PostgreSQL, MariaDB, MySQL) and
+ * whatever lays out the orders (our reference schema, WooCommerce, OpenCart, configured queries). Every
+ * implementation keeps the same promises, checked by one contract test suite against each real server:
+ * <ul>
+ *   <li>one invoice number per order, however many exports of it run at once;</li>
+ *   <li>an order's export lock is held by one session at a time and goes when that session dies;</li>
+ *   <li>no row data (names, phones, addresses) in the text of any error it throws;</li>
+ *   <li>every call is bounded in time: lock waits by the caller's timeout, everything else by the pool's
+ *       connect and socket timeouts.</li>
+ * </ul>
+ */
+public interface OrderStore {
+  /** A connection of its own for one export attempt: the lock, the reads and the writes all run on it. */
+  Session open();
+
+  /**
+   * Paid orders without an exported invoice, paid at least {@code minAge} ago (or with no payment time), with
+   * {@code after < id <= upTo}, by id, at most {@code limit}: the reconciler walks them with a cursor.
+   */
+  List<Long> candidates(long after, long upTo, int limit, Duration minAge);
+
+  /** The database it runs on. */
+  Dialect dialect();
+
+  /** One export attempt's connection. Not thread-safe; close it to give the connection back (and its lock). */
+  interface Session extends AutoCloseable {
+    /**
+     * Blocks until this session holds the order's export lock, or {@code timeout} passes (then throws). With
+     * {@code idleLimit} above zero the database ends this session when it stays idle that long, and the lock
+     * goes with it (a frozen client does not keep an order locked).
+     */
+    void lock(long orderId, Duration timeout, Duration idleLimit);
+
+    /** Releases the lock and restores the connection's default timeouts. */
+    void unlock(long orderId);
+
+    /** The order with its lines, or empty when the shop has no such order. */
+    Optional<Order> find(long orderId);
+
+    /**
+     * The order's invoice number, assigned now from the year's sequence if it has none; in a transaction of its
+     * own, so that concurrent callers agree on one number.
+     */
+    String assignInvoiceNumber(long orderId, int year);
+
+    /** Records the export; only for the order still carrying {@code invoiceNumber}, else throws. */
+    void markExported(long orderId, String invoiceNumber, Instant exportedAt, String documentId,
+        String documentNumber);
+
+    @Override
+    void close();
+  }
+
+  /** A database failure, its text reduced to what names no row data (see {@link SafeSqlErrors}). */
+  final class StoreException extends RuntimeException {
+    public StoreException(String message, Throwable cause) {
+      super(message, cause);
+    }
+
+    public StoreException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package org.onecexporter.db;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.onecexporter.domain.Order;
+import org.onecexporter.domain.OrderItem;
+
+/** Our reference schema ({@code orders}, {@code order_items}), or views a shop writes over its tables with its names. */
+public final class ReferenceSource implements OrderSource {
+  public static final ReferenceSource INSTANCE = new ReferenceSource();
+
+  @Override
+  public String name() {
+    return "reference";
+  }
+
+  @Override
+  public boolean ownLedger() {
+    return false;
+  }
+
+  @Override
+  public Optional<Order> read(Handle handle, Dialect dialect, long orderId) {
+    Optional<Order> order = handle.createQuery("""
+            SELECT id, status, customer_name, customer_phone, customer_address, delivery_cost, paid_at,
+                   invoice_exported_to_1c, invoice_number, invoice_exported_at, total_amount
+              FROM orders WHERE id = :id""")
+        .bind("id", orderId)
+        .map((rs, ctx) -> new Order(
+            rs.getLong("id"),
+            rs.getString("status"),
+            rs.getString("customer_name"),
+            rs.getString("customer_phone"),
+            rs.getString("customer_address"),
+            rs.getBigDecimal("delivery_cost"),
+            dialect.instant(rs, "paid_at"),
+            rs.getBoolean("invoice_exported_to_1c"),
+            rs.getString("invoice_number"),
+            dialect.instant(rs, "invoice_exported_at"),
+            rs.getBigDecimal("total_amount"),
+            List.of()))
+        .findOne();
+    if (order.isEmpty()) {
+      return order;
+    }
+    List<OrderItem> items = handle.createQuery("""
+            SELECT line_no, articul, name, quantity, price
+              FROM order_items WHERE order_id = :id ORDER BY line_no""")
+        .bind("id", orderId)
+        .map((rs, ctx) -> new OrderItem(
+            rs.getInt("line_no"), rs.getString("articul"), rs.getString("name"),
+            rs.getBigDecimal("quantity"), rs.getBigDecimal("price")))
+        .list();
+    return Optional.of(order.get().withItems(items));
+  }
+
+  @Override
+  public String candidatesQuery(Dialect dialect) {
+    return """
+        SELECT id FROM orders
+         WHERE status = 'paid' AND NOT invoice_exported_to_1c
+           AND (paid_at IS NULL OR paid_at < %s)
+           AND id > :after AND id <= :upTo
+         ORDER BY id
+         LIMIT :limit""".formatted(dialect.agoMicros("age_us"));
+  }
+}

@@ -1,0 +1,303 @@
+package org.onecexporter.db;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.onecexporter.domain.InvoiceNumbers;
+import org.onecexporter.domain.Order;
+
+/**
+ * The order store over JDBC: a {@link Dialect} (locks, counters, timestamps) and an {@link OrderSource} (where the
+ * orders are). The invoice number and flag go into the order rows for the reference schema, into our ledger table
+ * otherwise.
+ */
+public final class SqlOrderStore implements OrderStore {
+  /** First key of our two-int PostgreSQL advisory locks: "1C" in hex, so our locks are recognisable in pg_locks. */
+  public static final int ADVISORY_NAMESPACE = 0x1C;
+  /** MariaDB/MySQL named lock: GET_LOCK names are server-wide, so the database's name is part of it (hashed). */
+  private static final String MYSQL_LOCK_NAME = "CONCAT('onec-exporter:', SHA1(CONCAT(DATABASE(), ':', :id)))";
+
+  private final Jdbi jdbi;
+  private final OrderSource source;
+  private final Supplier<Dialect> dialect;
+
+  public SqlOrderStore(Jdbi jdbi, Dialect dialect, OrderSource source) {
+    this.jdbi = jdbi;
+    this.source = source;
+    this.dialect = () -> dialect;
+  }
+
+  /** The database is asked which it is on first use (a store made before the database is up still works). */
+  public SqlOrderStore(Jdbi jdbi, OrderSource source) {
+    this.jdbi = jdbi;
+    this.source = source;
+    this.dialect = memoize(() -> Dialect.of(jdbi));
+  }
+
+  public OrderSource source() {
+    return source;
+  }
+
+  @Override
+  public Dialect dialect() {
+    return dialect.get();
+  }
+
+  @Override
+  public Session open() {
+    Dialect d;
+    Handle handle;
+    try {
+      d = dialect.get();
+      handle = jdbi.open();
+    } catch (RuntimeException e) {
+      throw SafeSqlErrors.wrap("opening a database session", e);
+    }
+    return new JdbcSession(handle, d);
+  }
+
+  @Override
+  public List<Long> candidates(long after, long upTo, int limit, Duration minAge) {
+    try {
+      Dialect d = dialect.get();
+      return jdbi.withHandle(h -> h.createQuery(source.candidatesQuery(d))
+          .bind("age_us", minAge.toNanos() / 1000)
+          .bind("after", after)
+          .bind("upTo", upTo)
+          .bind("limit", limit)
+          .mapTo(Long.class)
+          .list());
+    } catch (RuntimeException e) {
+      throw SafeSqlErrors.wrap("listing paid orders", e);
+    }
+  }
+
+  private final class JdbcSession implements Session {
+    private final Handle handle;
+    private final Dialect d;
+
+    JdbcSession(Handle handle, Dialect d) {
+      this.handle = handle;
+      this.d = d;
+    }
+
+    @Override
+    public void lock(long orderId, Duration timeout, Duration idleLimit) {
+      try {
+        if (d == Dialect.POSTGRESQL) {
+          handle.createQuery("""
+                  SELECT set_config('lock_timeout', :lock, false),
+                         CASE WHEN :idle > 0 AND current_setting('server_version_num')::int >= 140000
+                              THEN set_config('idle_session_timeout', :idle || 'ms', false) END""")
+              .bind("lock", timeout.toMillis() + "ms")
+              .bind("idle", idleLimit.toMillis())
+              .mapToMap()
+              .one();
+          handle.createQuery("SELECT pg_advisory_lock(:ns, :key)")
+              .bind("ns", ADVISORY_NAMESPACE)
+              .bind("key", advisoryKey(orderId))
+              .mapTo(String.class)
+              .one();
+          return;
+        }
+        // Row locks wait at most as long as the order lock (whole seconds, at least one); with an idle limit the
+        // server closes the connection after that long without a statement, and GET_LOCK's lock goes with it.
+        long lockSeconds = Math.max(1, ceilSeconds(timeout));
+        handle.execute("SET SESSION innodb_lock_wait_timeout = " + lockSeconds
+            + (idleLimit.isPositive() ? ", SESSION wait_timeout = " + Math.max(1, ceilSeconds(idleLimit)) : ""));
+        Integer got = handle.createQuery("SELECT GET_LOCK(" + MYSQL_LOCK_NAME + ", :wait)")
+            .bind("id", orderId)
+            .bind("wait", timeout.toMillis() / 1000.0)
+            .mapTo(Integer.class)
+            .one();
+        if (got == null || got != 1) {
+          throw new StoreException("locking the order failed: its export lock was not free within " + timeout.toMillis()
+              + " ms (another export of this order is running)");
+        }
+      } catch (RuntimeException e) {
+        throw SafeSqlErrors.wrap("locking the order", e);
+      }
+    }
+
+    @Override
+    public void unlock(long orderId) {
+      try {
+        if (d == Dialect.POSTGRESQL) {
+          // One round trip: release the lock and give the pooled connection back its default timeouts.
+          handle.createQuery("""
+                  SELECT pg_advisory_unlock(:ns, :key), set_config('lock_timeout', '0', false),
+                         CASE WHEN current_setting('server_version_num')::int >= 140000
+                              THEN set_config('idle_session_timeout', '0', false) END""")
+              .bind("ns", ADVISORY_NAMESPACE)
+              .bind("key", advisoryKey(orderId))
+              .mapToMap()
+              .one();
+          return;
+        }
+        handle.createQuery("SELECT RELEASE_LOCK(" + MYSQL_LOCK_NAME + ")").bind("id", orderId)
+            .mapTo(Integer.class).findOne();
+        handle.execute("SET SESSION innodb_lock_wait_timeout = DEFAULT, SESSION wait_timeout = DEFAULT");
+      } catch (RuntimeException e) {
+        throw SafeSqlErrors.wrap("unlocking the order", e);
+      }
+    }
+
+    @Override
+    public Optional<Order> find(long orderId) {
+      try {
+        Optional<Order> order = source.read(handle, d, orderId);
+        if (order.isEmpty() || !source.ownLedger()) {
+          return order;
+        }
+        Order o = order.get();
+        return Optional.of(handle.createQuery("""
+                SELECT invoice_number, invoice_exported_to_1c, invoice_exported_at
+                  FROM onec_exporter_ledger WHERE order_id = :id""")
+            .bind("id", orderId)
+            .map((rs, ctx) -> new Order(o.id(), o.status(), o.customerName(), o.customerPhone(),
+                o.customerAddress(), o.deliveryCost(), o.paidAt(), rs.getBoolean("invoice_exported_to_1c"),
+                rs.getString("invoice_number"), d.instant(rs, "invoice_exported_at"), o.totalAmount(), o.items()))
+            .findOne()
+            .orElse(o));
+      } catch (RuntimeException e) {
+        throw SafeSqlErrors.wrap("reading the order", e);
+      }
+    }
+
+    @Override
+    public String assignInvoiceNumber(long orderId, int year) {
+      String table = source.ownLedger() ? "onec_exporter_ledger" : "orders";
+      String key = source.ownLedger() ? "order_id" : "id";
+      try {
+        return handle.inTransaction(tx -> {
+          if (source.ownLedger()) {
+            // The ledger row is ours to create; a concurrent creator makes this wait, then find its row.
+            tx.createUpdate(d == Dialect.POSTGRESQL
+                    ? "INSERT INTO onec_exporter_ledger (order_id) VALUES (:id) ON CONFLICT (order_id) DO NOTHING"
+                    : "INSERT INTO onec_exporter_ledger (order_id) VALUES (:id)"
+                        + " ON DUPLICATE KEY UPDATE order_id = order_id")
+                .bind("id", orderId)
+                .execute();
+          }
+          List<Optional<String>> row = tx.createQuery(
+                  "SELECT invoice_number FROM " + table + " WHERE " + key + " = :id FOR UPDATE")
+              .bind("id", orderId)
+              .map((rs, ctx) -> Optional.ofNullable(rs.getString(1)))
+              .list();
+          if (row.isEmpty()) {
+            throw new StoreException("order " + orderId + " disappeared");
+          }
+          if (row.get(0).isPresent()) {
+            return row.get(0).get();
+          }
+          // A number a shop wrote by hand may already be taken: skip it rather than fail on the UNIQUE constraint.
+          for (int tries = 0; tries < 1000; tries++) {
+            String number = InvoiceNumbers.format(year, nextCounter(tx, year));
+            boolean taken = tx.createQuery("SELECT COUNT(*) FROM " + table + " WHERE invoice_number = :n")
+                .bind("n", number)
+                .mapTo(Long.class)
+                .one() > 0;
+            if (!taken) {
+              tx.createUpdate("UPDATE " + table + " SET invoice_number = :n WHERE " + key + " = :id")
+                  .bind("n", number)
+                  .bind("id", orderId)
+                  .execute();
+              return number;
+            }
+          }
+          throw new StoreException("no free invoice number for year " + year);
+        });
+      } catch (RuntimeException e) {
+        throw SafeSqlErrors.wrap("assigning the invoice number", e);
+      }
+    }
+
+    private long nextCounter(Handle tx, int year) {
+      if (d == Dialect.POSTGRESQL) {
+        return tx.createQuery("""
+                INSERT INTO invoice_number_counters (year, last_value) VALUES (:year, 1)
+                ON CONFLICT (year) DO UPDATE SET last_value = invoice_number_counters.last_value + 1
+                RETURNING last_value""")
+            .bind("year", year)
+            .mapTo(Long.class)
+            .one();
+      }
+      // The upsert holds the counter row's lock until commit; the read sees this transaction's own write.
+      tx.createUpdate("""
+              INSERT INTO invoice_number_counters (year, last_value) VALUES (:year, 1)
+              ON DUPLICATE KEY UPDATE last_value = last_value + 1""")
+          .bind("year", year)
+          .execute();
+      return tx.createQuery("SELECT last_value FROM invoice_number_counters WHERE year = :year")
+          .bind("year", year)
+          .mapTo(Long.class)
+          .one();
+    }
+
+    @Override
+    public void markExported(long orderId, String invoiceNumber, Instant exportedAt, String documentId,
+        String documentNumber) {
+      String table = source.ownLedger() ? "onec_exporter_ledger" : "orders";
+      String key = source.ownLedger() ? "order_id" : "id";
+      int rows;
+      try {
+        rows = handle.inTransaction(tx -> tx.createUpdate("UPDATE " + table + """
+                 SET invoice_exported_to_1c = TRUE,
+                     invoice_exported_at = :at,
+                     onec_document_id = COALESCE(:docId, onec_document_id),
+                     onec_document_number = COALESCE(:docNumber, onec_document_number)
+               WHERE\s""" + key + " = :id AND invoice_number = :n")
+            .bind("at", d.timestamp(exportedAt))
+            .bind("docId", documentId)
+            .bind("docNumber", documentNumber)
+            .bind("id", orderId)
+            .bind("n", invoiceNumber)
+            .execute());
+      } catch (RuntimeException e) {
+        throw SafeSqlErrors.wrap("recording the export", e);
+      }
+      if (rows != 1) {
+        throw new StoreException(
+            "Order " + orderId + " no longer carries invoice number " + invoiceNumber + "; flag not set");
+      }
+    }
+
+    @Override
+    public void close() {
+      handle.close();
+    }
+  }
+
+  static int advisoryKey(long orderId) {
+    return (int) (orderId ^ (orderId >>> 32));
+  }
+
+  private static long ceilSeconds(Duration d) {
+    return (d.toMillis() + 999) / 1000;
+  }
+
+  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private volatile T value;
+
+      @Override
+      public T get() {
+        T v = value;
+        if (v == null) {
+          synchronized (this) {
+            v = value;
+            if (v == null) {
+              v = supplier.get();
+              value = v;
+            }
+          }
+        }
+        return v;
+      }
+    };
+  }
+}

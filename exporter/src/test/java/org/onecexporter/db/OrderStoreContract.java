@@ -1,0 +1,295 @@
+package org.onecexporter.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.onecexporter.testing.TestOrder.aPaidOrder;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.onecexporter.domain.Order;
+import org.onecexporter.testing.TestDatabase;
+
+/**
+ * The promises of {@link OrderStore}, the same on every database: each subclass runs this suite against one real
+ * server (each test class in a schema or database of its own). As JobRunr's AbstractStorageProviderTest: a new
+ * store implementation is done when its subclass of this passes.
+ */
+abstract class OrderStoreContract {
+  private static final String NAME = "Иван Иванов";
+  private static final String PHONE = "8 (999) 123-45-67";
+
+  private final TestDatabase db;
+  private OrderStore store;
+
+  OrderStoreContract(TestDatabase db) {
+    this.db = db;
+  }
+
+  @BeforeEach
+  void cleanSlate() {
+    db.jdbi().useHandle(h -> h.execute("ALTER TABLE orders DROP CONSTRAINT IF EXISTS no_number_for_ivan"));
+    db.truncate();
+    store = new SqlOrderStore(db.jdbi(), db.dialect(), ReferenceSource.INSTANCE);
+  }
+
+  @Test
+  void finds_an_order_with_its_lines_and_nothing_for_a_missing_one() {
+    aPaidOrder(1).customer(NAME, PHONE, "Москва, ул. Ленина, 1").item("A-2", "Лампа", "1.5", "99.90")
+        .insert(db.jdbi());
+    try (OrderStore.Session s = store.open()) {
+      Order order = s.find(1).orElseThrow();
+      assertThat(order.status()).isEqualTo("paid");
+      assertThat(order.customerName()).isEqualTo(NAME);
+      assertThat(order.paidAt()).isEqualTo(Instant.parse("2026-02-13T09:00:00Z"));
+      assertThat(order.deliveryCost()).isEqualByComparingTo("500");
+      assertThat(order.items()).extracting(i -> i.lineNo() + " " + i.articul() + " " + i.quantity().stripTrailingZeros()
+          .toPlainString() + " x " + i.price().stripTrailingZeros().toPlainString())
+          .containsExactly("1 ФР-00000044 2 x 122334", "2 A-2 1.5 x 99.9");
+      assertThat(order.invoiceExported()).isFalse();
+      assertThat(order.invoiceNumber()).isNull();
+      assertThat(s.find(2)).isEmpty();
+    }
+  }
+
+  @Test
+  void an_invoice_number_is_fixed_once_and_numbers_follow_the_years_sequence() {
+    aPaidOrder(1).insert(db.jdbi());
+    aPaidOrder(2).insert(db.jdbi());
+    aPaidOrder(3).insert(db.jdbi());
+    aPaidOrder(4).invoiceNumber(num(3)).insert(db.jdbi()); // written by hand by the shop
+    try (OrderStore.Session s = store.open()) {
+      assertThat(s.assignInvoiceNumber(1, 2026)).isEqualTo(num(1));
+      assertThat(s.assignInvoiceNumber(1, 2026)).as("again").isEqualTo(num(1));
+      assertThat(s.assignInvoiceNumber(2, 2026)).isEqualTo(num(2));
+      assertThat(s.assignInvoiceNumber(3, 2026)).as("skips the hand-written one").isEqualTo(num(4));
+      assertThat(s.find(3).orElseThrow().invoiceNumber()).isEqualTo(num(4));
+    }
+  }
+
+  @Test
+  void concurrent_exports_agree_on_one_number_per_order_and_never_share_one() throws Exception {
+    int orders = 30;
+    for (long id = 1; id <= orders; id++) {
+      aPaidOrder(id).insert(db.jdbi());
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<String[]>> results = new ArrayList<>();
+      for (int round = 0; round < 3; round++) {
+        for (long id = 1; id <= orders; id++) {
+          long orderId = id;
+          results.add(pool.submit(() -> {
+            start.await();
+            try (OrderStore.Session s = store.open()) {
+              return new String[] {Long.toString(orderId), s.assignInvoiceNumber(orderId, 2026)};
+            }
+          }));
+        }
+      }
+      start.countDown();
+      java.util.Map<String, String> numberOf = new java.util.HashMap<>();
+      for (Future<String[]> f : results) {
+        String[] r = f.get(60, TimeUnit.SECONDS);
+        String before = numberOf.putIfAbsent(r[0], r[1]);
+        assertThat(before == null || before.equals(r[1])).as("order %s got %s and %s", r[0], before, r[1]).isTrue();
+      }
+      assertThat(new HashSet<>(numberOf.values())).hasSize(orders);
+      Set<String> expected = new HashSet<>();
+      for (int n = 1; n <= orders; n++) {
+        expected.add(num(n));
+      }
+      assertThat(new HashSet<>(numberOf.values())).isEqualTo(expected);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void the_export_lock_is_held_by_one_session_and_a_waiter_gives_up_after_its_timeout() throws Exception {
+    aPaidOrder(7).insert(db.jdbi());
+    try (OrderStore.Session a = store.open(); OrderStore.Session b = store.open()) {
+      a.lock(7, Duration.ofSeconds(5), Duration.ZERO);
+      long started = System.nanoTime();
+      assertThatThrownBy(() -> b.lock(7, Duration.ofMillis(1500), Duration.ZERO))
+          .isInstanceOf(OrderStore.StoreException.class)
+          .hasMessageStartingWith("locking the order failed");
+      long waited = (System.nanoTime() - started) / 1_000_000;
+      assertThat(waited).isBetween(1000L, 6000L);
+      // another order is not blocked by it
+      b.lock(8, Duration.ofSeconds(1), Duration.ZERO);
+      b.unlock(8);
+      a.unlock(7);
+      b.lock(7, Duration.ofSeconds(1), Duration.ZERO);
+      b.unlock(7);
+    }
+  }
+
+  @Test
+  void the_lock_goes_with_its_session_when_the_session_dies() throws Exception {
+    aPaidOrder(9).insert(db.jdbi());
+    OrderStore.Session a = store.open();
+    try {
+      a.lock(9, Duration.ofSeconds(5), Duration.ZERO);
+      killLockHolder(9);
+      try (OrderStore.Session b = store.open()) {
+        b.lock(9, Duration.ofSeconds(5), Duration.ZERO);
+        b.unlock(9);
+      }
+      // The dead session's next call fails as a store error (and the pool drops its connection).
+      assertThatThrownBy(() -> a.unlock(9)).isInstanceOf(OrderStore.StoreException.class);
+    } finally {
+      try {
+        a.close();
+      } catch (RuntimeException ignored) {
+        // its connection was killed
+      }
+    }
+  }
+
+  @Test
+  void a_session_idle_past_its_limit_is_ended_by_the_database_and_its_lock_freed() throws Exception {
+    aPaidOrder(10).insert(db.jdbi());
+    OrderStore.Session a = store.open();
+    try {
+      a.lock(10, Duration.ofSeconds(5), Duration.ofSeconds(1));
+      long started = System.nanoTime();
+      try (OrderStore.Session b = store.open()) {
+        b.lock(10, Duration.ofSeconds(15), Duration.ZERO); // waits until the server ends the idle session
+        b.unlock(10);
+      }
+      assertThat((System.nanoTime() - started) / 1_000_000).isBetween(500L, 14_000L);
+      assertThatThrownBy(() -> a.unlock(10)).isInstanceOf(OrderStore.StoreException.class);
+    } finally {
+      try {
+        a.close();
+      } catch (RuntimeException ignored) {
+        // the server closed it
+      }
+    }
+  }
+
+  @Test
+  void a_row_lock_held_elsewhere_fails_the_number_within_the_lock_timeout() throws Exception {
+    aPaidOrder(11).insert(db.jdbi());
+    try (Handle holder = db.jdbi().open(); OrderStore.Session s = store.open()) {
+      holder.begin();
+      holder.createQuery("SELECT id FROM orders WHERE id = 11 FOR UPDATE").mapTo(Long.class).one();
+      s.lock(11, Duration.ofSeconds(1), Duration.ZERO);
+      long started = System.nanoTime();
+      assertThatThrownBy(() -> s.assignInvoiceNumber(11, 2026)).isInstanceOf(OrderStore.StoreException.class)
+          .hasMessageStartingWith("assigning the invoice number failed");
+      assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(10_000L);
+      holder.rollback();
+      s.unlock(11);
+    }
+  }
+
+  @Test
+  void the_flag_and_the_1c_document_are_recorded_only_for_the_number_that_was_exported() {
+    aPaidOrder(12).insert(db.jdbi());
+    Instant at = Instant.parse("2026-02-13T10:15:30.123456Z");
+    try (OrderStore.Session s = store.open()) {
+      String number = s.assignInvoiceNumber(12, 2026);
+      assertThatThrownBy(() -> s.markExported(12, "INV-2026-999999", at, "doc", "1"))
+          .hasMessageContaining("no longer carries invoice number INV-2026-999999");
+      s.markExported(12, number, at, "b7f1-guid", "00000000042");
+      Order order = s.find(12).orElseThrow();
+      assertThat(order.invoiceExported()).isTrue();
+      assertThat(order.invoiceExportedAt()).isEqualTo(at);
+      s.markExported(12, number, at.plusSeconds(1), null, null); // a repeat keeps the document
+    }
+    String document = db.jdbi().withHandle(h -> h.createQuery(
+        "SELECT onec_document_number FROM orders WHERE id = 12").mapTo(String.class).one());
+    assertThat(document).isEqualTo("00000000042");
+  }
+
+  @Test
+  void candidates_are_paid_unexported_old_enough_orders_by_id_within_the_window() {
+    aPaidOrder(1).insert(db.jdbi());
+    aPaidOrder(2).status("new").insert(db.jdbi());
+    aPaidOrder(3).insert(db.jdbi());
+    aPaidOrder(4).paidAt(Instant.now().plusSeconds(3600).atOffset(java.time.ZoneOffset.UTC).toString())
+        .insert(db.jdbi()); // too young
+    aPaidOrder(5).paidAt(null).insert(db.jdbi());
+    aPaidOrder(6).insert(db.jdbi());
+    try (OrderStore.Session s = store.open()) {
+      s.markExported(3, s.assignInvoiceNumber(3, 2026), Instant.now().truncatedTo(ChronoUnit.MICROS), null, null);
+    }
+    Duration age = Duration.ofMinutes(2);
+    assertThat(store.candidates(0, Long.MAX_VALUE, 100, age)).containsExactly(1L, 5L, 6L);
+    assertThat(store.candidates(1, Long.MAX_VALUE, 1, age)).containsExactly(5L);
+    assertThat(store.candidates(0, 5, 100, age)).containsExactly(1L, 5L);
+    assertThat(store.candidates(6, Long.MAX_VALUE, 100, age)).isEmpty();
+  }
+
+  @Test
+  void an_error_names_the_constraint_but_never_the_row() {
+    aPaidOrder(13).customer(NAME, "+79991234567", "Москва").insert(db.jdbi());
+    db.jdbi().useHandle(h -> h.execute("ALTER TABLE orders ADD CONSTRAINT no_number_for_ivan CHECK"
+        + " (invoice_number IS NULL OR customer_name <> 'Иван Иванов')"));
+    try (OrderStore.Session s = store.open()) {
+      assertThatThrownBy(() -> s.assignInvoiceNumber(13, 2026))
+          .isInstanceOf(OrderStore.StoreException.class)
+          .hasMessageContaining("no_number_for_ivan")
+          .hasMessageNotContaining("Иван")
+          .hasMessageNotContaining("79991234567")
+          .hasMessageNotContaining("Москва");
+    }
+  }
+
+  @Test
+  void a_database_that_cannot_be_reached_fails_the_session_with_a_store_error() {
+    Database unreachable = new Database(new org.onecexporter.config.DatabaseConfig(
+        db.dialect() == Dialect.POSTGRESQL ? "jdbc:postgresql://127.0.0.1:1/x?connectTimeout=2"
+            : "jdbc:mariadb://127.0.0.1:1/x?connectTimeout=2000", "u", ""), 1);
+    try (unreachable) {
+      OrderStore broken = new SqlOrderStore(unreachable.jdbi(), db.dialect(), ReferenceSource.INSTANCE);
+      long started = System.nanoTime();
+      assertThatThrownBy(broken::open).isInstanceOf(OrderStore.StoreException.class)
+          .hasMessageStartingWith("opening a database session failed");
+      assertThatThrownBy(() -> broken.candidates(0, 10, 10, Duration.ZERO))
+          .isInstanceOf(OrderStore.StoreException.class);
+      assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(30_000L);
+    }
+  }
+
+  private static String num(long n) {
+    return org.onecexporter.domain.InvoiceNumbers.format(2026, n);
+  }
+
+  /** Ends, from outside, the database session that holds the order's export lock. */
+  private void killLockHolder(long orderId) {
+    db.jdbi().useHandle(h -> {
+      if (db.dialect() == Dialect.POSTGRESQL) {
+        int killed = h.createQuery("""
+                SELECT count(pg_terminate_backend(pid)) FROM pg_locks
+                 WHERE locktype = 'advisory' AND classid = :ns AND objid = :key AND granted""")
+            .bind("ns", SqlOrderStore.ADVISORY_NAMESPACE)
+            .bind("key", SqlOrderStore.advisoryKey(orderId))
+            .mapTo(Integer.class).one();
+        assertThat(killed).isEqualTo(1);
+      } else {
+        Optional<Long> holder = h.createQuery(
+                "SELECT IS_USED_LOCK(CONCAT('onec-exporter:', SHA1(CONCAT(DATABASE(), ':', :id))))")
+            .bind("id", orderId).mapTo(Long.class).findOne();
+        assertThat(holder).isPresent();
+        h.execute("KILL " + holder.get());
+      }
+    });
+  }
+}
