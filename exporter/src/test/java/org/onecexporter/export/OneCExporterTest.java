@@ -200,7 +200,7 @@ class OneCExporterTest {
         CREATE FUNCTION fail_first_flag() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF NEW.invoice_exported_to_1c AND nextval('flag_failures') = 1 THEN
-            RAISE EXCEPTION 'could not extend file: No space left on device';
+            RAISE EXCEPTION USING ERRCODE = 'disk_full', MESSAGE = 'could not extend file: No space left on device';
           END IF;
           RETURN NEW;
         END $$;
