@@ -55,7 +55,7 @@ public final class ExporterRuntime implements AutoCloseable {
       java.util.function.UnaryOperator<org.onecexporter.onec.OneCClient> decorate) {
     OneCConfig oneC = OneCConfig.fromEnv(env);
     DatabaseConfig db = DatabaseConfig.fromEnv(env);
-    OrderSource source = OrderSources.fromEnv(env);
+    OrderSource source = OrderSources.fromEnv(env, org.onecexporter.db.Dialect.ofUrl(db.jdbcUrl()));
     ZoneId zone = env.zone("SHOP_TIMEZONE", "Europe/Moscow");
     PiiMasker masker = new PiiMasker(!env.bool("LOG_PII", false));
     // + 3: the reconciler, a health check and the attempt history's writer never wait behind the exports.

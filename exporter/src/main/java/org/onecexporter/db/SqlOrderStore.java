@@ -65,6 +65,7 @@ public final class SqlOrderStore implements OrderStore {
     try {
       Dialect d = dialect.get();
       return jdbi.withHandle(h -> h.createQuery(source.candidatesQuery(d))
+          .configure(org.jdbi.v3.core.statement.SqlStatements.class, c -> c.setUnusedBindingAllowed(true))
           .bind("age_us", minAge.toNanos() / 1000)
           .bind("after", after)
           .bind("upTo", upTo)

@@ -27,4 +27,11 @@ public final class Exporters {
     return new OneCExporter(db.jdbi(), client, new InvoiceBuilder(ZoneId.of("Europe/Moscow")),
         new RetrySchedule(config.retryDelays()), sleeper, Clock.systemUTC(), new PiiMasker(true), config.timeout());
   }
+
+  /** Over any order store (a platform preset, another database). */
+  public static OneCExporter exporter(org.onecexporter.db.OrderStore store, OneCConfig config, Sleeper sleeper) {
+    HttpOneCClient client = new HttpOneCClient(config, 8);
+    return new OneCExporter(store, client, new InvoiceBuilder(ZoneId.of("Europe/Moscow")),
+        new RetrySchedule(config.retryDelays()), sleeper, Clock.systemUTC(), new PiiMasker(true), config.timeout());
+  }
 }

@@ -19,15 +19,15 @@ import org.onecexporter.db.Database;
  * Gives each test class a fresh, migrated MariaDB (or MySQL) database of its own, on the server named by
  * {@code MARIADB_URL} (default {@code jdbc:mariadb://127.0.0.1:3306/test}, user {@code MARIADB_USER} or root
  * without a password, as on this machine and in CI). No server there fails the test with a message saying so.
- * Inject {@link TestDatabase} as with {@link PostgresExtension}. {@link #migrate} {@code false} on a subclass
- * leaves the database empty (a platform's schema is created by the test itself).
+ * Inject {@link TestDatabase} as with {@link PostgresExtension}. {@link MariaDbLedgerExtension} runs only the
+ * exporter's own tables' migrations (a platform's schema is created by the test itself).
  */
 public class MariaDbExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(MariaDbExtension.class);
 
-  /** Whether to run the reference schema's migrations in the new database. */
-  protected boolean migrate() {
-    return true;
+  /** True: the exporter's own tables only ({@link Database#migrateLedger}); false: the reference schema. */
+  protected boolean ledgerOnly() {
+    return false;
   }
 
   @Override
@@ -46,9 +46,7 @@ public class MariaDbExtension implements BeforeAllCallback, AfterAllCallback, Pa
     String url = hostPart.substring(0, hostPart.lastIndexOf('/') + 1) + name + params;
     DatabaseConfig config = new DatabaseConfig(url, server.user(), server.password());
     Database database = new Database(config, 12);
-    if (migrate()) {
-      database.migrate();
-    }
+    database.migrate(ledgerOnly());
     context.getStore(NS).put(TestDatabase.class, new TestDatabase(database, config, name));
     context.getStore(NS).put("server", server);
   }

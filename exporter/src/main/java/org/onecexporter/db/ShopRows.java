@@ -1,0 +1,87 @@
+package org.onecexporter.db;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.onecexporter.config.ConfigException;
+
+/** Small helpers the platform presets share. */
+final class ShopRows {
+  private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_]{0,32}");
+  private static final Pattern STATUS = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  private ShopRows() {}
+
+  /** Non-blank parts joined with ", " (an address from its fields), or null when all are blank. */
+  static String join(String... parts) {
+    String joined = Arrays.stream(parts).filter(Objects::nonNull).map(String::strip).filter(p -> !p.isEmpty())
+        .collect(Collectors.joining(", "));
+    return joined.isEmpty() ? null : joined;
+  }
+
+  static String person(String first, String last) {
+    String joined = Arrays.stream(new String[] {first, last}).filter(Objects::nonNull).map(String::strip)
+        .filter(p -> !p.isEmpty()).collect(Collectors.joining(" "));
+    return joined.isEmpty() ? null : joined;
+  }
+
+  static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  static String firstNonBlank(String a, String b) {
+    return blank(a) ? b : a;
+  }
+
+  /** What the customer paid per unit: a line's amount with its tax, over its quantity, to the kopeck. */
+  static BigDecimal unitPrice(BigDecimal amount, BigDecimal tax, BigDecimal quantity) {
+    if (amount == null || quantity == null || quantity.signum() <= 0) {
+      return amount;
+    }
+    BigDecimal paid = tax == null ? amount : amount.add(tax);
+    return paid.divide(quantity, 2, RoundingMode.HALF_UP);
+  }
+
+  static BigDecimal money(BigDecimal value) {
+    return value == null ? null : value.setScale(2, RoundingMode.HALF_UP);
+  }
+
+  static BigDecimal sum(BigDecimal a, BigDecimal b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null ? a : a.add(b);
+  }
+
+  static String prefix(String variable, String value) {
+    if (!PREFIX.matcher(value).matches()) {
+      throw new ConfigException(variable, "must be letters, digits and underscores (at most 32), got '" + value + "'");
+    }
+    return value;
+  }
+
+  /** A comma-separated list of statuses as SQL string literals (each checked against a strict pattern). */
+  static String statusLiterals(String variable, List<String> statuses) {
+    if (statuses.isEmpty()) {
+      throw new ConfigException(variable, "names no status");
+    }
+    for (String s : statuses) {
+      if (!STATUS.matcher(s).matches()) {
+        throw new ConfigException(variable, "has a status that is not letters, digits, '-' or '_': '" + s + "'");
+      }
+    }
+    return statuses.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
+  }
+
+  static String intLiterals(String variable, Set<Integer> ids) {
+    if (ids.isEmpty()) {
+      throw new ConfigException(variable, "names no status");
+    }
+    return ids.stream().map(String::valueOf).collect(Collectors.joining(", "));
+  }
+}
