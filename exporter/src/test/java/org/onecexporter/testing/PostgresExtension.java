@@ -24,8 +24,13 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * with a message saying which to provide. Inject {@link TestDatabase} into a constructor, a lifecycle method or
  * a test.
  */
-public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public class PostgresExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(PostgresExtension.class);
+
+  /** True: the exporter's own tables only ({@link Database#migrateLedger}); false: the reference schema. */
+  protected boolean ledgerOnly() {
+    return false;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
@@ -36,7 +41,7 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
     String url = server.jdbcUrl() + (server.jdbcUrl().contains("?") ? "&" : "?") + "currentSchema=" + schema;
     DatabaseConfig config = new DatabaseConfig(url, server.user(), server.password());
     Database database = new Database(config, 12);
-    database.migrate();
+    database.migrate(ledgerOnly());
     context.getStore(NS).put(TestDatabase.class, new TestDatabase(database, config, schema));
     context.getStore(NS).put("server", server);
   }
