@@ -32,6 +32,16 @@ abstract class OrderStoreContract {
   private static final String NAME = "Иван Иванов";
   private static final String PHONE = "8 (999) 123-45-67";
 
+  /*
+   * Orders whose export lock a test takes: far from the ids other suites use, since PostgreSQL's advisory locks are
+   * database-wide and the other test classes run in schemas of their own in the same database.
+   */
+  private static final long L7 = 7_700_000_007L;
+  private static final long L8 = 7_700_000_008L;
+  private static final long L9 = 7_700_000_009L;
+  private static final long L10 = 7_700_000_010L;
+  private static final long L11 = 7_700_000_011L;
+
   private final TestDatabase db;
   private OrderStore store;
 
@@ -121,37 +131,37 @@ abstract class OrderStoreContract {
 
   @Test
   void the_export_lock_is_held_by_one_session_and_a_waiter_gives_up_after_its_timeout() throws Exception {
-    aPaidOrder(7).insert(db.jdbi());
+    aPaidOrder(L7).insert(db.jdbi());
     try (OrderStore.Session a = store.open(); OrderStore.Session b = store.open()) {
-      a.lock(7, Duration.ofSeconds(5), Duration.ZERO);
+      a.lock(L7, Duration.ofSeconds(5), Duration.ZERO);
       long started = System.nanoTime();
-      assertThatThrownBy(() -> b.lock(7, Duration.ofMillis(1500), Duration.ZERO))
+      assertThatThrownBy(() -> b.lock(L7, Duration.ofMillis(1500), Duration.ZERO))
           .isInstanceOf(OrderStore.StoreException.class)
           .hasMessageStartingWith("locking the order failed");
       long waited = (System.nanoTime() - started) / 1_000_000;
       assertThat(waited).isBetween(1000L, 6000L);
       // another order is not blocked by it
-      b.lock(8, Duration.ofSeconds(1), Duration.ZERO);
-      b.unlock(8);
-      a.unlock(7);
-      b.lock(7, Duration.ofSeconds(1), Duration.ZERO);
-      b.unlock(7);
+      b.lock(L8, Duration.ofSeconds(1), Duration.ZERO);
+      b.unlock(L8);
+      a.unlock(L7);
+      b.lock(L7, Duration.ofSeconds(1), Duration.ZERO);
+      b.unlock(L7);
     }
   }
 
   @Test
   void the_lock_goes_with_its_session_when_the_session_dies() throws Exception {
-    aPaidOrder(9).insert(db.jdbi());
+    aPaidOrder(L9).insert(db.jdbi());
     OrderStore.Session a = store.open();
     try {
-      a.lock(9, Duration.ofSeconds(5), Duration.ZERO);
-      killLockHolder(9);
+      a.lock(L9, Duration.ofSeconds(5), Duration.ZERO);
+      killLockHolder(L9);
       try (OrderStore.Session b = store.open()) {
-        b.lock(9, Duration.ofSeconds(5), Duration.ZERO);
-        b.unlock(9);
+        b.lock(L9, Duration.ofSeconds(5), Duration.ZERO);
+        b.unlock(L9);
       }
       // The dead session's next call fails as a store error (and the pool drops its connection).
-      assertThatThrownBy(() -> a.unlock(9)).isInstanceOf(OrderStore.StoreException.class);
+      assertThatThrownBy(() -> a.unlock(L9)).isInstanceOf(OrderStore.StoreException.class);
     } finally {
       try {
         a.close();
@@ -163,17 +173,17 @@ abstract class OrderStoreContract {
 
   @Test
   void a_session_idle_past_its_limit_is_ended_by_the_database_and_its_lock_freed() throws Exception {
-    aPaidOrder(10).insert(db.jdbi());
+    aPaidOrder(L10).insert(db.jdbi());
     OrderStore.Session a = store.open();
     try {
-      a.lock(10, Duration.ofSeconds(5), Duration.ofSeconds(1));
+      a.lock(L10, Duration.ofSeconds(5), Duration.ofSeconds(1));
       long started = System.nanoTime();
       try (OrderStore.Session b = store.open()) {
-        b.lock(10, Duration.ofSeconds(15), Duration.ZERO); // waits until the server ends the idle session
-        b.unlock(10);
+        b.lock(L10, Duration.ofSeconds(15), Duration.ZERO); // waits until the server ends the idle session
+        b.unlock(L10);
       }
       assertThat((System.nanoTime() - started) / 1_000_000).isBetween(500L, 14_000L);
-      assertThatThrownBy(() -> a.unlock(10)).isInstanceOf(OrderStore.StoreException.class);
+      assertThatThrownBy(() -> a.unlock(L10)).isInstanceOf(OrderStore.StoreException.class);
     } finally {
       try {
         a.close();
@@ -185,17 +195,17 @@ abstract class OrderStoreContract {
 
   @Test
   void a_row_lock_held_elsewhere_fails_the_number_within_the_lock_timeout() throws Exception {
-    aPaidOrder(11).insert(db.jdbi());
+    aPaidOrder(L11).insert(db.jdbi());
     try (Handle holder = db.jdbi().open(); OrderStore.Session s = store.open()) {
       holder.begin();
-      holder.createQuery("SELECT id FROM orders WHERE id = 11 FOR UPDATE").mapTo(Long.class).one();
-      s.lock(11, Duration.ofSeconds(1), Duration.ZERO);
+      holder.createQuery("SELECT id FROM orders WHERE id = " + L11 + " FOR UPDATE").mapTo(Long.class).one();
+      s.lock(L11, Duration.ofSeconds(1), Duration.ZERO);
       long started = System.nanoTime();
-      assertThatThrownBy(() -> s.assignInvoiceNumber(11, 2026)).isInstanceOf(OrderStore.StoreException.class)
+      assertThatThrownBy(() -> s.assignInvoiceNumber(L11, 2026)).isInstanceOf(OrderStore.StoreException.class)
           .hasMessageStartingWith("assigning the invoice number failed");
       assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(10_000L);
       holder.rollback();
-      s.unlock(11);
+      s.unlock(L11);
     }
   }
 
