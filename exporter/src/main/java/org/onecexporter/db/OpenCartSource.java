@@ -32,8 +32,17 @@ public final class OpenCartSource implements OrderSource {
   private final String paidLiterals;
   private final Articul articul;
   private final ZoneId shopZone;
+  private final long window;
 
+  /** Every order is a reconciler candidate. */
   public OpenCartSource(String tablePrefix, Set<Integer> paidStatusIds, Articul articul, ZoneId shopZone) {
+    this(tablePrefix, paidStatusIds, articul, shopZone, 0);
+  }
+
+  /** @param window the reconciler looks at the newest {@code window} order ids only (0: all) */
+  public OpenCartSource(String tablePrefix, Set<Integer> paidStatusIds, Articul articul, ZoneId shopZone,
+      long window) {
+    this.window = window;
     this.p = ShopRows.prefix("SHOP_TABLE_PREFIX", tablePrefix);
     this.paidIds = Set.copyOf(paidStatusIds);
     this.paidLiterals = ShopRows.intLiterals("OPENCART_PAID_STATUS_IDS", new java.util.TreeSet<>(paidStatusIds));
@@ -117,11 +126,21 @@ public final class OpenCartSource implements OrderSource {
   }
 
   @Override
+  public long candidateFloor(Handle handle) {
+    if (window <= 0) {
+      return 0;
+    }
+    long newest = handle.createQuery("SELECT COALESCE(MAX(order_id), 0) FROM `%sorder`".formatted(p))
+        .mapTo(Long.class).one();
+    return Math.max(0, newest - window);
+  }
+
+  @Override
   public String candidatesQuery(Dialect dialect) {
     // No age filter: OpenCart records the status and its history entry in one request, so a paid status is
     // already committed when it can be read (the reconciler's minimum age guards the reference schema's shops).
     return """
-        SELECT o.order_id FROM `%1$sorder` o
+        SELECT o.order_id FROM `%1$sorder` o FORCE INDEX (PRIMARY)
           LEFT JOIN onec_exporter_ledger l ON l.order_id = o.order_id
          WHERE o.order_status_id IN (%2$s)
            AND (l.order_id IS NULL OR NOT l.invoice_exported_to_1c)

@@ -23,10 +23,11 @@ public final class OrderSources {
     return switch (name) {
       case "reference" -> ReferenceSource.INSTANCE;
       case "woocommerce" -> new WooCommerceSource(env.string("SHOP_TABLE_PREFIX", "wp_"),
-          list(env.string("WOOCOMMERCE_PAID_STATUSES", String.join(",", WooCommerceSource.DEFAULT_PAID_STATUSES))));
+          list(env.string("WOOCOMMERCE_PAID_STATUSES", String.join(",", WooCommerceSource.DEFAULT_PAID_STATUSES))),
+          window(env));
       case "opencart" -> new OpenCartSource(env.string("SHOP_TABLE_PREFIX", "oc_"),
           ids(env.string("OPENCART_PAID_STATUS_IDS", "2,3,5,15")), articul(env.string("OPENCART_ARTICUL", "model")),
-          env.zone("SHOP_TIMEZONE", "Europe/Moscow"));
+          env.zone("SHOP_TIMEZONE", "Europe/Moscow"), window(env));
       case "sql" -> new ConfiguredSqlSource(required(env, "ORDER_SQL_ORDER"), required(env, "ORDER_SQL_LINES"),
           required(env, "ORDER_SQL_PAID_IDS"));
       case "bitrix" -> throw new ConfigException("ORDER_SOURCE", "bitrix has no preset: the sale module's schema could"
@@ -43,6 +44,11 @@ public final class OrderSources {
           + " a PostgreSQL one");
     }
     return source;
+  }
+
+  /** How many of the newest order ids the reconciler looks at with a platform preset (0: all). */
+  private static long window(Env env) {
+    return env.integer("RECONCILE_WINDOW_ORDERS", 100_000, 0, 100_000_000);
   }
 
   private static String required(Env env, String variable) {

@@ -67,7 +67,7 @@ public final class SqlOrderStore implements OrderStore {
       return jdbi.withHandle(h -> h.createQuery(source.candidatesQuery(d))
           .configure(org.jdbi.v3.core.statement.SqlStatements.class, c -> c.setUnusedBindingAllowed(true))
           .bind("age_us", minAge.toNanos() / 1000)
-          .bind("after", after)
+          .bind("after", Math.max(after, source.candidateFloor(h)))
           .bind("upTo", upTo)
           .bind("limit", limit)
           .mapTo(Long.class)
