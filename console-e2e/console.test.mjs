@@ -162,7 +162,7 @@ test('the viewer sees the DLQ without buttons and a requeue is refused with 403'
   const page = await browser(VIEWER);
   await page.goto(URL + '/dlq');
   await page.locator('section[data-reason="invalid"]').waitFor();
-  assert.equal(await page.locator('button.requeue, button.requeue-reason').count(), 0);
+  assert.equal(await page.locator('button.requeue, button.requeue-reason, button.requeue-every').count(), 0);
   assert.match(await page.locator('.who').innerText(), /viewer/);
   const status = await page.evaluate(async () => (await fetch('/api/dlq/301/requeue', { method: 'POST' })).status);
   assert.equal(status, 403);
@@ -190,4 +190,22 @@ test('the console speaks Russian to a Russian browser and switches back to Engli
   await page.click('a[hreflang="en"]');
   await page.locator('#where').waitFor();
   assert.match(await page.locator('#where').innerText(), /The invoice is in 1C/);
+});
+
+test('every DLQ entry is requeued by its own button after its own confirmation', async () => {
+  const page = await browser(OPERATOR);
+  await page.goto(URL + '/dlq');
+  await page.locator('section[data-reason="invalid"]').waitFor();
+  await page.locator('button.requeue-every').click();
+  await page.locator('#confirm[open]').waitFor();
+  assert.match(await page.locator('#confirm-text').innerText(), /every DLQ entry \(1\), whatever its reason/);
+  await page.click('#confirm-cancel');
+  assert.equal(await page.locator('section[data-reason="invalid"]').count(), 1, 'cancelled: nothing requeued');
+  await page.locator('button.requeue-every').click();
+  await page.locator('#confirm[open]').waitFor();
+  await page.click('#confirm-ok');
+  await page.locator('.flash').waitFor();
+  assert.match(await page.locator('.flash').innerText(), /Requeued: 1/);
+  const star = await page.evaluate(async () => (await fetch('/api/dlq/*/requeue', { method: 'POST' })).status);
+  assert.equal(star, 400, "'*' is not an order id");
 });

@@ -17,7 +17,9 @@ const TEXT = {
     'onec.last': 'last call {t}: {o}', 'workers': 'Workers seen in the last 30 s', 'workers.none': 'No worker is running: nothing gets exported.',
     'w.id': 'Worker', 'w.seen': 'Seen', 'w.circuit': 'Circuit', 'w.busy': 'Jobs in progress', 'counters': 'Counters since the start',
     'dlq.title': 'Dead-letter queue', 'dlq.empty': 'The dead-letter queue is empty.', 'dlq.requeue': 'Requeue',
-    'dlq.requeueAll': 'Requeue all {n}', 'dlq.confirmOne': 'Requeue order {id}? It is exported again from the start.',
+    'dlq.requeueAll': 'Requeue these {n}', 'dlq.requeueEvery': 'Requeue every entry ({n})',
+    'dlq.confirmEvery': 'Requeue every DLQ entry ({n}), whatever its reason? Do this only once every cause is fixed.',
+    'dlq.confirmOne': 'Requeue order {id}? It is exported again from the start.',
     'dlq.confirmAll': 'Requeue all {n} orders with reason “{r}”? Do this only once the cause is fixed.',
     'dlq.done': 'Requeued: {n}.', 'dlq.total': '{n} entries',
     'dlq.partial': 'Shown: the newest {shown} of {n} entries. All of them: ops/onec-exporter dlq list.',
@@ -55,7 +57,9 @@ const TEXT = {
     'onec.last': 'последнее обращение {t}: {o}', 'workers': 'Обработчики за последние 30 с', 'workers.none': 'Ни один обработчик не запущен: счета не выгружаются.',
     'w.id': 'Обработчик', 'w.seen': 'Был на связи', 'w.circuit': 'Предохранитель', 'w.busy': 'В работе', 'counters': 'Счётчики с начала работы',
     'dlq.title': 'Требуют внимания', 'dlq.empty': 'Очередь ошибок пуста.', 'dlq.requeue': 'Отправить снова',
-    'dlq.requeueAll': 'Отправить снова все ({n})', 'dlq.confirmOne': 'Отправить заказ {id} снова? Выгрузка начнётся сначала.',
+    'dlq.requeueAll': 'Отправить снова эти ({n})', 'dlq.requeueEvery': 'Отправить снова все записи ({n})',
+    'dlq.confirmEvery': 'Отправить снова все записи DLQ ({n}) с любой причиной? Делайте это, только когда устранены все причины.',
+    'dlq.confirmOne': 'Отправить заказ {id} снова? Выгрузка начнётся сначала.',
     'dlq.confirmAll': 'Отправить снова все заказы ({n}) с причиной «{r}»? Делайте это, только когда причина устранена.',
     'dlq.done': 'Отправлено снова: {n}.', 'dlq.total': 'записей: {n}',
     'dlq.partial': 'Показаны последние {shown} из {n} записей. Все записи: ops/onec-exporter dlq list.',
@@ -277,6 +281,13 @@ async function requeueOne(id) {
   await render();
 }
 
+async function requeueEvery(n) {
+  if (!(await confirmAction(t('dlq.confirmEvery', { n })))) return;
+  const r = await api('/api/dlq/requeue-all', { method: 'POST' });
+  flash = { text: r.ok ? t('dlq.done', { n: r.body.requeued }) : (r.body && r.body.error) || String(r.status), bad: !r.ok };
+  await render();
+}
+
 async function requeueReason(reason, n) {
   if (!(await confirmAction(t('dlq.confirmAll', { n, r: reason })))) return;
   const r = await api('/api/dlq/requeue?reason=' + encodeURIComponent(reason), { method: 'POST' });
@@ -319,8 +330,12 @@ async function dlq() {
   const partial = r.body.total > r.body.entries.length
     ? h('p', { class: 'muted', id: 'dlq-partial' }, t('dlq.partial', { shown: r.body.entries.length, n: r.body.total }))
     : null;
+  const every = canChange && r.body.total > 0
+    ? h('p', null, h('button', { class: 'requeue-every', onclick: () => requeueEvery(r.body.total) },
+      t('dlq.requeueEvery', { n: r.body.total })))
+    : null;
   show(h('h1', null, t('dlq.title'), h('span', { class: 'updated' }, t('dlq.total', { n: r.body.total }))), flashNode(),
-    partial, sections.length === 0 ? h('p', { class: 'panel', id: 'dlq-empty' }, t('dlq.empty')) : sections);
+    partial, every, sections.length === 0 ? h('p', { class: 'panel', id: 'dlq-empty' }, t('dlq.empty')) : sections);
 }
 
 // ---- order ----------------------------------------------------------------------------------------------------

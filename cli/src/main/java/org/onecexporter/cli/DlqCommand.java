@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.onecexporter.config.Env;
 import org.onecexporter.json.Json;
+import org.onecexporter.logging.LogSafe;
+import org.onecexporter.queue.OrderIds;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,8 +95,13 @@ final class DlqCommand implements Runnable {
       if (all == (orderId != null)) {
         throw new CommandLine.ParameterException(spec.commandLine(), "give one <order_id> or --all");
       }
+      // Every entry is --all and only --all: '*' (a shell glob's leftover) is refused like any malformed id.
+      if (!all && !OrderIds.valid(orderId)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), OrderIds.INVALID + ": "
+            + LogSafe.id(orderId) + " (every entry: dlq requeue --all)");
+      }
       try (QueueAccess access = new QueueAccess(Env.system())) {
-        long n = access.queue().requeue(all ? "*" : orderId);
+        long n = all ? access.queue().requeueAll() : access.queue().requeue(orderId);
         spec.commandLine().getOut().printf("{\"requeued\":%d}%n", n);
         return n == 0 && !all ? ExitCodes.REJECTED : ExitCodes.OK;
       }

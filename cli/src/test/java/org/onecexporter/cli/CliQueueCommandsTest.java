@@ -76,6 +76,22 @@ class CliQueueCommandsTest {
     assertThat(show.get("job").get("state").asText()).isEqualTo("dead");
     assertThat(show.get("job").has("token")).isFalse();
 
+    CliProcess.Result star = CliProcess.run(env(), "dlq", "requeue", "*");
+    assertThat(star.exitCode()).as("'*' is not an order id: every entry is --all").isEqualTo(ExitCodes.USAGE);
+    assertThat(star.stderr()).contains("order id must be a positive integer");
+    assertThat(CliProcess.run(env(), "dlq", "requeue", "abc").exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(CliProcess.run(env(), "dlq", "requeue", "--all", "11").exitCode()).isEqualTo(ExitCodes.USAGE);
+    for (String[] args : new String[][] {{"*"}, {}}) {
+      ProcessBuilder shell = new ProcessBuilder(java.util.stream.Stream.concat(java.util.stream.Stream.of("bash",
+          Path.of("..", "ops", "requeue-dlq").toString()), java.util.Arrays.stream(args)).toList());
+      shell.environment().put("REDIS_URL", redis.url());
+      shell.environment().put("QUEUE_PREFIX", redis.prefix());
+      shell.redirectErrorStream(true);
+      Process process = shell.start();
+      String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(process.waitFor()).as("ops/requeue-dlq %s: %s", java.util.Arrays.toString(args), out).isEqualTo(2);
+    }
+    assertThat(queue.stats().dlq()).as("nothing requeued").isEqualTo(1);
     assertThat(CliProcess.run(env(), "dlq", "requeue", "999").exitCode()).isEqualTo(ExitCodes.REJECTED);
     assertThat(CliProcess.run(env(), "dlq", "requeue").exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(CliProcess.run(env(), "dlq", "requeue", "11").stdout()).contains("{\"requeued\":1}");

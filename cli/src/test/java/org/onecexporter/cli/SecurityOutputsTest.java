@@ -199,7 +199,7 @@ class SecurityOutputsTest {
         + "printf 'auth=%s\\n' \"${REDISCLI_AUTH:-}\" > '" + recorded + ".env'\necho 0\n");
     fake.toFile().setExecutable(true);
     Path root = Path.of(System.getProperty("user.dir")).getParent();
-    ProcessBuilder requeue = new ProcessBuilder(root.resolve("ops/requeue-dlq").toString());
+    ProcessBuilder requeue = new ProcessBuilder(root.resolve("ops/requeue-dlq").toString(), "--all");
     requeue.environment().put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
     requeue.environment().put("REDIS_URL", "redis://default:Pl4nted%2FS3cr%40t@127.0.0.1:6379/0");
     requeue.redirectErrorStream(true);

@@ -24,6 +24,7 @@ import org.onecexporter.http.HardenedHttpServer;
 import org.onecexporter.http.HttpLimits;
 import org.onecexporter.json.Json;
 import org.onecexporter.logging.LogSafe;
+import org.onecexporter.queue.OrderIds;
 import org.onecexporter.queue.QueueUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,6 +153,10 @@ public final class ConsoleServer implements AutoCloseable {
       send(exchange, 200, ASSETS.get(path), asset);
       return;
     }
+    if (path.equals("/api/dlq/requeue-all") || path.equals("/api/dlq/requeue")) {
+      send(exchange, 405, JSON, "{\"error\":\"use POST\"}", "Allow", "POST");
+      return;
+    }
     Matcher orderPage = ORDER_PAGE.matcher(path);
     Matcher apiOrder = API_ORDER.matcher(path);
     if (path.equals("/") || path.equals("/dlq") || orderPage.matches()) {
@@ -219,7 +224,12 @@ public final class ConsoleServer implements AutoCloseable {
     String who = "operator from " + LogSafe.text(exchange.remoteAddress(), 64);
     Matcher one = API_DLQ_REQUEUE_ONE.matcher(path);
     Matcher export = API_ORDER_EXPORT.matcher(path);
-    if (path.equals("/api/dlq/requeue")) {
+    if (path.equals("/api/dlq/requeue-all")) {
+      long n = data.queue().requeueAll();
+      LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
+          .log("console: {} requeued every DLQ entry ({})", who, n);
+      send(exchange, 200, JSON, "{\"requeued\":" + n + "}");
+    } else if (path.equals("/api/dlq/requeue")) {
       String reason = query.getOrDefault("reason", "");
       if (reason.isEmpty() || reason.length() > 64) {
         send(exchange, 400, JSON, "{\"error\":\"say which reason: ?reason=exhausted\"}");
@@ -232,6 +242,10 @@ public final class ConsoleServer implements AutoCloseable {
       send(exchange, 200, JSON, "{\"requeued\":" + n + "}");
     } else if (one.matches()) {
       String id = one.group(1);
+      if (!OrderIds.valid(id)) {
+        send(exchange, 400, JSON, "{\"error\":\"" + OrderIds.INVALID + "\"}");
+        return;
+      }
       long n = data.queue().requeue(id);
       LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
           .log("console: {} requeued order {} from the DLQ ({})", who, LogSafe.id(id), n);

@@ -417,6 +417,29 @@ class ConsoleApiTest {
   }
 
   @Test
+  void an_order_id_star_is_an_invalid_id_and_requeueing_every_entry_is_its_own_route() throws Exception {
+    deadLetter("1", "exhausted");
+    deadLetter("2", "invalid");
+
+    for (String star : new String[] {"/api/dlq/*/requeue", "/api/dlq/%2A/requeue"}) {
+      Answer refused = operator("POST", star);
+      assertThat(refused.status()).as(star).isEqualTo(400);
+      assertThat(refused.json().get("error").asText()).isEqualTo("order id must be a positive integer");
+    }
+    assertThat(operator("POST", "/api/dlq/abc/requeue").status()).isEqualTo(400);
+    assertThat(DlqEntries.read(queue, 10)).as("nothing requeued").hasSize(2);
+
+    assertThat(viewer("POST", "/api/dlq/requeue-all").status()).isEqualTo(403);
+    assertThat(operator("GET", "/api/dlq/requeue-all").status()).as("a change is a POST").isEqualTo(405);
+    Answer all = operator("POST", "/api/dlq/requeue-all");
+    assertThat(all.status()).isEqualTo(200);
+    assertThat(all.json().get("requeued").asInt()).isEqualTo(2);
+    assertThat(DlqEntries.read(queue, 10)).isEmpty();
+    assertThat(logs.list).map(ILoggingEvent::getFormattedMessage)
+        .anyMatch(m -> m.contains("requeued every DLQ entry (2)") && m.contains("127.0.0.1"));
+  }
+
+  @Test
   void the_viewer_sees_everything_and_changes_nothing() throws Exception {
     deadLetter("9", "exhausted");
     aPaidOrder(10).insert(db.jdbi());

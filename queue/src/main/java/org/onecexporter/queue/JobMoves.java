@@ -82,7 +82,7 @@ public final class JobMoves {
       "enqueue", "`ops/onec-exporter enqueue 1001`",
       "enqueue_all", "`ops/onec-exporter enqueue 1001 1002 …`",
       "reconcile", "`ops/onec-exporter reconcile`",
-      "requeue", "`ops/onec-exporter dlq requeue 1001` (or `--all`), `ops/requeue-dlq`",
+      "requeue", "`ops/onec-exporter dlq requeue 1001` (or `--all`), `ops/requeue-dlq --all`",
       "drop", "`ops/onec-exporter dlq drop 1001`",
       "purge", "`ops/onec-exporter dlq purge --yes`",
       "rehome", "`ops/onec-exporter reconcile` (a sweep step)");

@@ -691,9 +691,22 @@ public final class JobQueue {
   /** DLQ entries looked at per requeue.lua call. */
   static final int REQUEUE_BATCH = 1000;
 
-  /** Requeues one order's DLQ entries, or all with {@code "*"}; attempts reset. Returns how many. */
-  public long requeue(String orderIdOrAll) {
-    return requeue(orderIdOrAll, "", List.of());
+  /**
+   * Requeues one order's DLQ entries; attempts reset. Returns how many.
+   *
+   * @throws IllegalArgumentException when {@code orderId} is not an order id ({@link OrderIds}); every entry is
+   *     {@link #requeueAll()}, never an id that happens to be {@code *}
+   */
+  public long requeue(String orderId) {
+    if (!OrderIds.valid(orderId)) {
+      throw new IllegalArgumentException(OrderIds.INVALID);
+    }
+    return requeue(orderId, "", List.of());
+  }
+
+  /** Requeues every DLQ entry, whatever its reason; attempts reset. Returns how many. */
+  public long requeueAll() {
+    return requeue("*", "", List.of());
   }
 
   /** Requeues every DLQ entry of one reason (e.g. {@code exhausted} once 1C is back); attempts reset. */

@@ -108,7 +108,7 @@ class BulkMovesTest {
     // Oldest first: the first dead job leaves the ready list first.
     assertThat(queue.claim(LEASE, "w").jobs().get(0).orderId()).isEqualTo("2");
 
-    calls = callsDuring(() -> n[0] = queue.requeue("*"));
+    calls = callsDuring(() -> n[0] = queue.requeueAll());
     assertThat(n[0]).isEqualTo(1250);
     assertThat(calls).isEqualTo(2);
     assertThat(queue.stats().dlq()).isZero();
@@ -140,7 +140,7 @@ class BulkMovesTest {
     redis.client().<String>getList(queue.keys().dlq(), StringCodec.INSTANCE).add(0, "{\"order\":");
     assertThat(queue.requeueReason("invalid")).isEqualTo(2);
     assertThat(queue.stats().dlq()).isEqualTo(2);
-    assertThat(queue.requeue("*")).isEqualTo(1);
+    assertThat(queue.requeueAll()).isEqualTo(1);
     assertThat(queue.stats().dlq()).isZero();
   }
 }

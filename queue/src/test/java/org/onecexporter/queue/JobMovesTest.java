@@ -224,7 +224,7 @@ class JobMovesTest {
         new Run("reap", "reap, 3 stalls", job -> queue.reap(3)),
         new Run("reap", "reap, 1 stall", job -> queue.reap(1)),
         new Run("requeue", "requeue one", job -> queue.requeue(ID)),
-        new Run("requeue", "requeue all", job -> queue.requeue("*")),
+        new Run("requeue", "requeue all", job -> queue.requeueAll()),
         new Run("requeue", "requeue reason", job -> queue.requeueReason("invalid")),
         new Run("requeue", "requeue orders", job -> queue.requeueOrders(List.of("5005", ID))),
         new Run("drop", "drop", job -> queue.dropFromDlq(ID)),

@@ -234,9 +234,12 @@ class JobQueueTest {
       queue.enqueue(id, "t");
       queue.deadLetter(claim(), "permanent", "no", 400, null);
     }
-    queue.requeue("*");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> queue.requeue("*"))
+        .as("'*' is not an order id").isInstanceOf(IllegalArgumentException.class);
+    assertThat(queue.stats().dlq()).isEqualTo(3);
+    queue.requeueAll();
     assertThat(queue.stats().ready()).isEqualTo(3);
-    assertThat(queue.requeue("*")).as("requeue all twice does not duplicate").isZero();
+    assertThat(queue.requeueAll()).as("requeue all twice does not duplicate").isZero();
     for (int i = 0; i < 3; i++) {
       queue.deadLetter(claim(), "permanent", "no", 400, null);
     }

@@ -8,7 +8,7 @@
 -- skip, so a DLQ of 50,000 never blocks Redis in one long call; new entries arrive at the head and do not move the
 -- oldest ones. Matched entries are marked in place (LSET) and removed with one LREM: one pass, not one per entry.
 -- Returns {requeued, kept (looked at, left in the list), looked at, the list's length before}.
--- From a shell: ops/requeue-dlq [order_id]
+-- From a shell: ops/requeue-dlq --all | <order_id>
 local len = redis.call('LLEN', KEYS[1])
 local skip = tonumber(ARGV[4] or '0') or 0
 local count = tonumber(ARGV[5] or '') or len
