@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,13 +14,13 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.OptionalLong;
 import org.onecexporter.enqueuer.EnqueueStatus;
 import org.onecexporter.enqueuer.InvoiceEnqueuer;
 import org.onecexporter.http.AuthFailures;
 import org.onecexporter.http.HardenedHttpServer;
 import org.onecexporter.http.HttpLimits;
+import org.onecexporter.http.Routes;
 import org.onecexporter.json.Json;
 import org.onecexporter.logging.LogSafe;
 import org.onecexporter.queue.OrderIds;
@@ -39,11 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class ConsoleServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
   private static final String JSON = "application/json; charset=utf-8";
-  private static final Pattern ORDER_ID = Pattern.compile("[1-9][0-9]{0,17}");
-  private static final Pattern ORDER_PAGE = Pattern.compile("/orders/([^/]+)/?");
-  private static final Pattern API_ORDER = Pattern.compile("/api/orders/([^/]+)");
-  private static final Pattern API_ORDER_EXPORT = Pattern.compile("/api/orders/([^/]+)/export");
-  private static final Pattern API_DLQ_REQUEUE_ONE = Pattern.compile("/api/dlq/([^/]{1,64})/requeue");
   private static final String REALM = "Basic realm=\"onec-exporter console\", charset=\"UTF-8\"";
   private static final Map<String, String> ASSETS = Map.of(
       "/assets/app.js", "text/javascript; charset=utf-8",
@@ -69,6 +63,7 @@ public final class ConsoleServer implements AutoCloseable {
   private final Map<String, String> assets = new HashMap<>();
   private final String shell;
   private final AuthFailures authFailures;
+  private final Routes<Role> routes;
 
   public ConsoleServer(ConsoleConfig config, OperationsData data, InvoiceEnqueuer enqueuer, MeterRegistry registry)
       throws IOException {
@@ -81,6 +76,7 @@ public final class ConsoleServer implements AutoCloseable {
     }
     this.shell = resource("/console/page.html");
     this.authFailures = new AuthFailures(authFailuresCounter(registry));
+    this.routes = routes();
     this.server = HardenedHttpServer.start("console", config.host(), config.port(), HttpLimits.console().withTrustedProxies(config.trustedProxies()),
         this::handle, registry);
   }
@@ -99,113 +95,225 @@ public final class ConsoleServer implements AutoCloseable {
     return server.port();
   }
 
-  private void handle(HardenedHttpServer.Exchange exchange) {
+  private void handle(HardenedHttpServer.Exchange exchange) throws Exception {
     String authorization = exchange.header("Authorization");
     // Too many wrong passwords from this address: refused unchecked for a while (see AuthFailures), unless these
     // are the credentials already accepted from it (the operator's signed-in browser).
     String seconds = authFailures.throttled(exchange.remoteAddress(), authorization);
     if (seconds != null) {
-      send(exchange, 429, JSON, "{\"error\":\"too many wrong passwords from this address: try again in " + seconds
-          + " s\"}", "Retry-After", seconds);
+      json(exchange, 429, error("too many wrong passwords from this address: try again in " + seconds + " s"),
+          "Retry-After", seconds);
       return;
     }
     Optional<Role> role = authenticate(authorization);
     if (role.isEmpty()) {
       authFailed(exchange);
-      send(exchange, 401, JSON, "{\"error\":\"sign in: user operator or viewer\"}", "WWW-Authenticate", REALM);
+      json(exchange, 401, error("sign in: user operator or viewer"), "WWW-Authenticate", REALM);
       return;
     }
     authFailures.accepted(exchange.remoteAddress(), AuthFailures.digest(authorization));
-    try {
-      route(exchange, role);
-    } catch (org.redisson.client.RedisException | QueueUnavailableException e) {
-      LOG.warn("console: Redis unavailable: {}", e.getMessage());
-      send(exchange, 503, JSON, "{\"error\":\"Redis unreachable\"}");
-    } catch (org.jdbi.v3.core.ConnectionException e) {
-      LOG.warn("console: PostgreSQL unavailable: {}", e.getMessage());
-      send(exchange, 503, JSON, "{\"error\":\"PostgreSQL unreachable\"}");
+    Optional<Routes.Match<Role>> match = routes.match(exchange);
+    if (match.isEmpty()) {
+      json(exchange, 404, error("not found"));
+      return;
     }
-  }
-
-  private void route(HardenedHttpServer.Exchange exchange, Optional<Role> role) {
-    String method = exchange.method();
-    String path = exchange.path();
-    Map<String, String> query = query(exchange.query());
-    switch (method) {
-      case "GET", "HEAD" -> get(exchange, role.get(), path, query);
-      case "POST" -> {
-        String refusal = crossSite(exchange);
-        if (refusal != null) {
-          send(exchange, 403, JSON, "{\"error\":\"" + refusal + "\"}");
-        } else if (role.get() != Role.OPERATOR) {
-          send(exchange, 403, JSON, "{\"error\":\"the viewer may look but not change anything\"}");
-        } else {
-          post(exchange, path, query);
+    switch (match.get()) {
+      case Routes.Match.WrongMethod<Role> wrong ->
+          json(exchange, 405, error("use " + wrong.allow()), "Allow", wrong.allow());
+      case Routes.Match.Found<Role> found -> {
+        if (exchange.method().equals("POST")) {
+          String refusal = crossSite(exchange);
+          if (refusal != null) {
+            json(exchange, 403, error(refusal));
+            return;
+          }
+          if (role.get() != Role.OPERATOR) {
+            json(exchange, 403, error("the viewer may look but not change anything"));
+            return;
+          }
+        }
+        try {
+          found.route().handle(found.call(), role.get());
+        } catch (org.redisson.client.RedisException | QueueUnavailableException e) {
+          LOG.warn("console: Redis unavailable: {}", e.getMessage());
+          json(exchange, 503, error("Redis unreachable"));
+        } catch (org.jdbi.v3.core.ConnectionException e) {
+          LOG.warn("console: PostgreSQL unavailable: {}", e.getMessage());
+          json(exchange, 503, error("PostgreSQL unreachable"));
         }
       }
-      default -> send(exchange, 405, JSON, "{\"error\":\"use GET or POST\"}", "Allow", "GET, HEAD, POST");
     }
   }
 
-  private void get(HardenedHttpServer.Exchange exchange, Role role, String path, Map<String, String> query) {
-    String asset = assets.get(path);
-    if (asset != null) {
-      send(exchange, 200, ASSETS.get(path), asset);
+  /** Every page, asset and API call of the console. */
+  private Routes<Role> routes() {
+    Routes<Role> table = new Routes<>();
+    for (Map.Entry<String, String> asset : ASSETS.entrySet()) {
+      String body = assets.get(asset.getKey());
+      table.get(asset.getKey(), (call, role) -> send(call.exchange(), 200, asset.getValue(), body));
+    }
+    table.get("/", (call, role) -> page(call, role, "overview", ""))
+        .get("/dlq", (call, role) -> page(call, role, "dlq", ""))
+        .get("/orders/{id}", (call, role) -> page(call, role, "order", call.path("id")))
+        .get("/orders/{id}/", (call, role) -> page(call, role, "order", call.path("id")))
+        .get("/search", this::searchPage)
+        .get("/api/search", this::search)
+        .get("/api/overview", this::overview)
+        .get("/api/dlq", this::dlq)
+        .get("/api/orders/{id}", this::order)
+        .post("/api/orders/{id}/export", this::exportOrder)
+        .post("/api/dlq/{id}/requeue", this::requeueOne)
+        .post("/api/dlq/requeue", this::requeueReason)
+        .post("/api/dlq/requeue-all", this::requeueAll);
+    return table;
+  }
+
+  private static ObjectNode error(String message) {
+    return Json.MAPPER.createObjectNode().put("error", message);
+  }
+
+  /** The search text, or empty after answering 400: a NUL reaches PostgreSQL as an invalid string (500). */
+  private static Optional<String> searchText(Routes.Call call) {
+    String q = call.query("q", "");
+    if (hasControl(q.strip())) {
+      json(call.exchange(), 400, error("the search may not contain control characters"));
+      return Optional.empty();
+    }
+    return Optional.of(q);
+  }
+
+  private void searchPage(Routes.Call call, Role role) {
+    Optional<String> q = searchText(call);
+    if (q.isEmpty()) {
       return;
     }
-    if (path.equals("/api/dlq/requeue-all") || path.equals("/api/dlq/requeue")) {
-      send(exchange, 405, JSON, "{\"error\":\"use POST\"}", "Allow", "POST");
-      return;
-    }
-    Matcher orderPage = ORDER_PAGE.matcher(path);
-    Matcher apiOrder = API_ORDER.matcher(path);
-    if (path.equals("/") || path.equals("/dlq") || orderPage.matches()) {
-      String page = path.equals("/") ? "overview" : path.equals("/dlq") ? "dlq" : "order";
-      String order = orderPage.matches() ? orderPage.group(1) : "";
-      page(exchange, role, page, order, query);
-    } else if ((path.equals("/search") || path.equals("/api/search"))
-        && hasControl(query.getOrDefault("q", "").strip())) {
-      // A NUL reaches PostgreSQL as an invalid string (500); no id or invoice number has a control character.
-      send(exchange, 400, JSON, "{\"error\":\"the search may not contain control characters\"}");
-    } else if (path.equals("/search")) {
-      String q = query.getOrDefault("q", "");
-      Optional<Long> found = data.find(q);
-      if (found.isPresent()) {
-        send(exchange, 302, "text/plain; charset=utf-8", "", "Location", "/orders/" + found.get());
-      } else {
-        page(exchange, role, "search", "", query);
-      }
-    } else if (path.equals("/api/overview")) {
-      ObjectNode overview = data.overview();
-      overview.putObject("user").put("name", role.name().toLowerCase(Locale.ROOT))
-          .put("can_change", role == Role.OPERATOR);
-      json(exchange, 200, overview);
-    } else if (path.equals("/api/dlq")) {
-      int limit = number(query.get("limit"), 50, 1, 1000);
-      // cursor: a position in the DLQ (0: the newest), as next_cursor answers; offset: its older name
-      int cursor = number(query.getOrDefault("cursor", query.get("offset")), 0, 0, Integer.MAX_VALUE);
-      json(exchange, 200, data.dlq(query.getOrDefault("reason", ""), limit, cursor));
-    } else if (path.equals("/api/search")) {
-      Optional<Long> found = data.find(query.getOrDefault("q", ""));
-      if (found.isPresent()) {
-        send(exchange, 200, JSON, "{\"order_id\":" + found.get() + "}");
-      } else {
-        send(exchange, 404, JSON, "{\"error\":\"no order with this id or invoice number\"}");
-      }
-    } else if (apiOrder.matches()) {
-      String id = apiOrder.group(1);
-      if (!ORDER_ID.matcher(id).matches()) {
-        send(exchange, 400, JSON, "{\"error\":\"order id must be a positive integer\"}");
-        return;
-      }
-      ObjectNode status = data.status(Long.parseLong(id));
-      if (status.get("order").isNull()) {
-        send(exchange, 404, JSON, "{\"order_id\":" + id + ",\"error\":\"order not found\"}");
-      } else {
-        json(exchange, 200, status);
-      }
+    Optional<Long> found = data.find(q.get());
+    if (found.isPresent()) {
+      send(call.exchange(), 302, "text/plain; charset=utf-8", "", "Location", "/orders/" + found.get());
     } else {
-      send(exchange, 404, JSON, "{\"error\":\"not found\"}");
+      page(call, role, "search", "");
+    }
+  }
+
+  private void search(Routes.Call call, Role role) {
+    Optional<String> q = searchText(call);
+    if (q.isEmpty()) {
+      return;
+    }
+    Optional<Long> found = data.find(q.get());
+    if (found.isPresent()) {
+      json(call.exchange(), 200, Json.MAPPER.createObjectNode().put("order_id", found.get()));
+    } else {
+      json(call.exchange(), 404, error("no order with this id or invoice number"));
+    }
+  }
+
+  private void overview(Routes.Call call, Role role) {
+    ObjectNode overview = data.overview();
+    overview.putObject("user").put("name", role.name().toLowerCase(Locale.ROOT))
+        .put("can_change", role == Role.OPERATOR);
+    json(call.exchange(), 200, overview);
+  }
+
+  private void dlq(Routes.Call call, Role role) {
+    int limit = number(call.query("limit", null), 50, 1, 1000);
+    // cursor: a position in the DLQ (0: the newest), as next_cursor answers; offset: its older name
+    int cursor = number(call.query("cursor", call.query("offset", null)), 0, 0, Integer.MAX_VALUE);
+    json(call.exchange(), 200, data.dlq(call.query("reason", ""), limit, cursor));
+  }
+
+  /** The order id of the path, or empty after answering 400. */
+  private static OptionalLong orderId(Routes.Call call) {
+    OptionalLong id = OrderIds.parse(call.path("id"));
+    if (id.isEmpty()) {
+      json(call.exchange(), 400, error(OrderIds.INVALID));
+    }
+    return id;
+  }
+
+  private void order(Routes.Call call, Role role) {
+    OptionalLong id = orderId(call);
+    if (id.isEmpty()) {
+      return;
+    }
+    ObjectNode status = data.status(id.getAsLong());
+    if (status.get("order").isNull()) {
+      json(call.exchange(), 404, Json.MAPPER.createObjectNode().put("order_id", id.getAsLong())
+          .put("error", "order not found"));
+    } else {
+      json(call.exchange(), 200, status);
+    }
+  }
+
+  private static String who(HardenedHttpServer.Exchange exchange) {
+    return "operator from " + LogSafe.text(exchange.remoteAddress(), 64);
+  }
+
+  private void requeueAll(Routes.Call call, Role role) {
+    HardenedHttpServer.Exchange exchange = call.exchange();
+    long n = data.queue().requeueAll();
+    LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
+        .log("console: {} requeued every DLQ entry ({})", who(exchange), n);
+    json(exchange, 200, Json.MAPPER.createObjectNode().put("requeued", n));
+  }
+
+  private void requeueReason(Routes.Call call, Role role) {
+    HardenedHttpServer.Exchange exchange = call.exchange();
+    String reason = call.query("reason", "");
+    if (reason.isEmpty() || reason.length() > 64) {
+      json(exchange, 400, error("say which reason: ?reason=exhausted"));
+      return;
+    }
+    long n = data.queue().requeueReason(reason);
+    LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
+        .log("console: {} requeued {} DLQ entr{} of reason {}", who(exchange), n, n == 1 ? "y" : "ies",
+            LogSafe.text(reason, 64));
+    json(exchange, 200, Json.MAPPER.createObjectNode().put("requeued", n));
+  }
+
+  private void requeueOne(Routes.Call call, Role role) {
+    HardenedHttpServer.Exchange exchange = call.exchange();
+    OptionalLong id = orderId(call);
+    if (id.isEmpty()) {
+      return;
+    }
+    long n = data.queue().requeue(Long.toString(id.getAsLong()));
+    LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
+        .log("console: {} requeued order {} from the DLQ ({})", who(exchange), id.getAsLong(), n);
+    ObjectNode answer = Json.MAPPER.createObjectNode().put("requeued", n);
+    if (n == 0) {
+      answer.put("error", "no DLQ entry for this order");
+    }
+    json(exchange, n == 0 ? 404 : 200, answer);
+  }
+
+  /** Queues a paid, unexported order through the enqueuer (the same code payment processors call). */
+  private void exportOrder(Routes.Call call, Role role) {
+    HardenedHttpServer.Exchange exchange = call.exchange();
+    OptionalLong id = orderId(call);
+    if (id.isEmpty()) {
+      return;
+    }
+    long orderId = id.getAsLong();
+    ObjectNode answer = Json.MAPPER.createObjectNode().put("order_id", orderId);
+    Optional<ObjectNode> order = data.order(orderId);
+    if (order.isEmpty()) {
+      json(exchange, 404, answer.put("status", "not_found"));
+    } else if (order.get().path("invoice_exported_to_1c").asBoolean()) {
+      json(exchange, 409, answer.put("status", "already_exported"));
+    } else if (!order.get().path("paid").asBoolean()) {
+      json(exchange, 409, answer.put("status", "not_paid"));
+    } else {
+      try {
+        EnqueueStatus status = enqueuer.enqueue(orderId);
+        boolean queued = status == EnqueueStatus.QUEUED;
+        LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
+            .log("console: {} asked for the export of order {}: {}", who(exchange), orderId,
+                queued ? "queued" : "already queued");
+        json(exchange, queued ? 202 : 200, answer.put("status", queued ? "queued" : "already_queued"));
+      } catch (QueueUnavailableException e) {
+        json(exchange, 503, answer.put("status", "unavailable").put("error", "Redis unreachable"));
+      }
     }
   }
 
@@ -218,73 +326,6 @@ public final class ConsoleServer implements AutoCloseable {
       }
     }
     return false;
-  }
-
-  private void post(HardenedHttpServer.Exchange exchange, String path, Map<String, String> query) {
-    String who = "operator from " + LogSafe.text(exchange.remoteAddress(), 64);
-    Matcher one = API_DLQ_REQUEUE_ONE.matcher(path);
-    Matcher export = API_ORDER_EXPORT.matcher(path);
-    if (path.equals("/api/dlq/requeue-all")) {
-      long n = data.queue().requeueAll();
-      LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
-          .log("console: {} requeued every DLQ entry ({})", who, n);
-      send(exchange, 200, JSON, "{\"requeued\":" + n + "}");
-    } else if (path.equals("/api/dlq/requeue")) {
-      String reason = query.getOrDefault("reason", "");
-      if (reason.isEmpty() || reason.length() > 64) {
-        send(exchange, 400, JSON, "{\"error\":\"say which reason: ?reason=exhausted\"}");
-        return;
-      }
-      long n = data.queue().requeueReason(reason);
-      LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
-          .log("console: {} requeued {} DLQ entr{} of reason {}", who, n, n == 1 ? "y" : "ies",
-              LogSafe.text(reason, 64));
-      send(exchange, 200, JSON, "{\"requeued\":" + n + "}");
-    } else if (one.matches()) {
-      String id = one.group(1);
-      if (!OrderIds.valid(id)) {
-        send(exchange, 400, JSON, "{\"error\":\"" + OrderIds.INVALID + "\"}");
-        return;
-      }
-      long n = data.queue().requeue(id);
-      LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
-          .log("console: {} requeued order {} from the DLQ ({})", who, LogSafe.id(id), n);
-      send(exchange, n == 0 ? 404 : 200, JSON, n == 0
-          ? "{\"requeued\":0,\"error\":\"no DLQ entry for this order\"}" : "{\"requeued\":" + n + "}");
-    } else if (export.matches()) {
-      exportOrder(exchange, export.group(1));
-    } else {
-      send(exchange, 404, JSON, "{\"error\":\"not found\"}");
-    }
-  }
-
-  /** Queues a paid, unexported order through the enqueuer (the same code payment processors call). */
-  private void exportOrder(HardenedHttpServer.Exchange exchange, String id) {
-    if (!ORDER_ID.matcher(id).matches()) {
-      send(exchange, 400, JSON, "{\"error\":\"order id must be a positive integer\"}");
-      return;
-    }
-    long orderId = Long.parseLong(id);
-    Optional<ObjectNode> order = data.order(orderId);
-    if (order.isEmpty()) {
-      send(exchange, 404, JSON, "{\"order_id\":" + id + ",\"status\":\"not_found\"}");
-    } else if (order.get().path("invoice_exported_to_1c").asBoolean()) {
-      send(exchange, 409, JSON, "{\"order_id\":" + id + ",\"status\":\"already_exported\"}");
-    } else if (!order.get().path("paid").asBoolean()) {
-      send(exchange, 409, JSON, "{\"order_id\":" + id + ",\"status\":\"not_paid\"}");
-    } else {
-      try {
-        EnqueueStatus status = enqueuer.enqueue(orderId);
-        boolean queued = status == EnqueueStatus.QUEUED;
-        LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
-            .log("console: operator from {} asked for the export of order {}: {}",
-                LogSafe.text(exchange.remoteAddress(), 64), orderId, queued ? "queued" : "already queued");
-        send(exchange, queued ? 202 : 200, JSON, "{\"order_id\":" + id + ",\"status\":\""
-            + (queued ? "queued" : "already_queued") + "\"}");
-      } catch (QueueUnavailableException e) {
-        send(exchange, 503, JSON, "{\"order_id\":" + id + ",\"status\":\"unavailable\",\"error\":\"Redis unreachable\"}");
-      }
-    }
   }
 
   /**
@@ -319,9 +360,9 @@ public final class ConsoleServer implements AutoCloseable {
     return null;
   }
 
-  private void page(HardenedHttpServer.Exchange exchange, Role role, String page, String order,
-      Map<String, String> query) {
-    String lang = query.get("lang");
+  private void page(Routes.Call call, Role role, String page, String order) {
+    HardenedHttpServer.Exchange exchange = call.exchange();
+    String lang = call.query("lang", null);
     String cookie = null;
     if ("ru".equals(lang) || "en".equals(lang)) {
       cookie = "lang=" + lang + "; Path=/; Max-Age=31536000; SameSite=Strict";
@@ -330,7 +371,7 @@ public final class ConsoleServer implements AutoCloseable {
     }
     String html = shell.replace("{{lang}}", lang).replace("{{page}}", page)
         .replace("{{order}}", escape(order)).replace("{{role}}", role.name().toLowerCase(Locale.ROOT))
-        .replace("{{q}}", escape(query.getOrDefault("q", "")));
+        .replace("{{q}}", escape(call.query("q", "")));
     if (cookie == null) {
       send(exchange, 200, "text/html; charset=utf-8", html);
     } else {
@@ -425,8 +466,8 @@ public final class ConsoleServer implements AutoCloseable {
     }
   }
 
-  private static void json(HardenedHttpServer.Exchange exchange, int status, ObjectNode body) {
-    send(exchange, status, JSON, Json.write(body));
+  private static void json(HardenedHttpServer.Exchange exchange, int status, ObjectNode body, String... headers) {
+    send(exchange, status, JSON, Json.write(body), headers);
   }
 
   private static void send(HardenedHttpServer.Exchange exchange, int status, String type, String body,
@@ -435,25 +476,6 @@ public final class ConsoleServer implements AutoCloseable {
     System.arraycopy(SECURITY_HEADERS, 0, all, 0, SECURITY_HEADERS.length);
     System.arraycopy(headers, 0, all, SECURITY_HEADERS.length, headers.length);
     exchange.respond(status, type, "HEAD".equals(exchange.method()) ? "" : body, all);
-  }
-
-  static Map<String, String> query(String raw) {
-    Map<String, String> result = new HashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return result;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String name = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      try {
-        result.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
-            URLDecoder.decode(value, StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException malformed) {
-        // a bad escape: ignore the parameter
-      }
-    }
-    return result;
   }
 
   private static int number(String value, int defaultValue, int min, int max) {

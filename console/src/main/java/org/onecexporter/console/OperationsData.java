@@ -19,6 +19,7 @@ import org.onecexporter.export.AttemptRecord;
 import org.onecexporter.history.AttemptHistoryRepository;
 import org.onecexporter.json.Json;
 import org.onecexporter.queue.JobQueue;
+import org.onecexporter.queue.OrderIds;
 
 /**
  * What the console and {@code onec-exporter status} show, read from PostgreSQL (orders, the attempt history) and
@@ -178,7 +179,7 @@ public final class OperationsData {
     if (q.isEmpty() || q.length() > 64) {
       return Optional.empty();
     }
-    if (q.matches("[1-9][0-9]{0,17}")) {
+    if (OrderIds.valid(q)) {
       long id = Long.parseLong(q);
       boolean exists = jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM orders WHERE id = :id)")
           .bind("id", id).mapTo(Boolean.class).one());

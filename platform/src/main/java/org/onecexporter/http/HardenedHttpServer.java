@@ -27,6 +27,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.onecexporter.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HardenedHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HardenedHttpServer.class);
+  private static final String JSON = "application/json; charset=utf-8";
 
   /** One request, as a handler sees it. */
   public interface Exchange {
@@ -296,8 +298,7 @@ public final class HardenedHttpServer implements AutoCloseable {
     Callback done = Callback.from(callback, finished);
     if (counted != null && counted.incrementAndGet() > limits.maxConnectionsPerAddress()) {
       addressLimited.increment();
-      write(response, done, 429, "application/json; charset=utf-8",
-          "{\"error\":\"too many requests in progress from this address\"}");
+      write(response, done, 429, JSON, error("too many requests in progress from this address"));
       return true;
     }
     long length = request.getLength();
@@ -306,8 +307,8 @@ public final class HardenedHttpServer implements AutoCloseable {
       bodyTooLarge.increment();
       // The body is never read: answer from the headers and close the connection instead of draining it.
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
-      write(response, done, 413, "application/json; charset=utf-8", "{\"error\":\"request body too large: at most "
-          + limits.maxBodyBytes() + " bytes, with a Content-Length\"}");
+      write(response, done, 413, JSON, error("request body too large: at most " + limits.maxBodyBytes()
+          + " bytes, with a Content-Length"));
       return true;
     }
     String scheme = request.getHttpURI().getScheme();
@@ -322,17 +323,21 @@ public final class HardenedHttpServer implements AutoCloseable {
     try {
       handler.handle(exchange);
       if (!exchange.answered) {
-        exchange.respond(500, "application/json; charset=utf-8", "{\"error\":\"no answer\"}");
+        exchange.respond(500, JSON, error("no answer"));
       }
     } catch (Exception | Error e) {
       LOG.warn("HTTP handler failed: {}", e.toString());
       if (!exchange.answered) {
-        exchange.respond(500, "application/json; charset=utf-8", "{\"error\":\"internal error\"}");
+        exchange.respond(500, JSON, error("internal error"));
       } else {
         done.failed(e);
       }
     }
     return true;
+  }
+
+  private static String error(String message) {
+    return Json.write(Json.MAPPER.createObjectNode().put("error", message));
   }
 
   private static void write(Response response, Callback callback, int status, String contentType, String body) {

@@ -1,5 +1,6 @@
 package org.onecexporter.ops;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
@@ -9,6 +10,8 @@ import java.util.function.BooleanSupplier;
 import org.onecexporter.config.ConfigException;
 import org.onecexporter.http.HardenedHttpServer;
 import org.onecexporter.http.HttpLimits;
+import org.onecexporter.http.Routes;
+import org.onecexporter.json.Json;
 
 /**
  * {@code /metrics} (Prometheus text), {@code /health/live} and {@code /health/ready} (every check passes) for a
@@ -49,7 +52,7 @@ public final class OpsHttpServer implements AutoCloseable {
   private static OpsHttpServer start(String portVariable, String host, int port, boolean searchUpwards,
       PrometheusMeterRegistry registry, Map<String, BooleanSupplier> readiness,
       java.util.function.Supplier<java.util.List<String>> warnings) throws IOException {
-    Map<String, BooleanSupplier> checks = new LinkedHashMap<>(readiness);
+    Routes<Void> routes = opsRoutes(new Routes<>(), registry, readiness, warnings);
     int last = searchUpwards ? port + 50 : port;
     for (int candidate = port; ; candidate++) {
       try {
@@ -57,8 +60,14 @@ public final class OpsHttpServer implements AutoCloseable {
             exchange -> {
               if (!allowedHost(exchange.header("Host"), ALLOWED_HOSTS)) {
                 exchange.respond(421, "text/plain; charset=utf-8", "not this host (set OPS_ALLOWED_HOSTS)");
-              } else if (!handleOpsPath(exchange, registry, checks, warnings)) {
-                exchange.respond(404, "text/plain; charset=utf-8", "GET /metrics, /health/live or /health/ready");
+                return;
+              }
+              switch (routes.match(exchange).orElse(null)) {
+                case null -> exchange.respond(404, "text/plain; charset=utf-8",
+                    "GET /metrics, /health/live or /health/ready");
+                case Routes.Match.WrongMethod<Void> wrong ->
+                    exchange.respond(405, "text/plain; charset=utf-8", "use " + wrong.allow(), "Allow", wrong.allow());
+                case Routes.Match.Found<Void> found -> found.route().handle(found.call(), null);
               }
             }, registry));
       } catch (BindException e) {
@@ -109,46 +118,41 @@ public final class OpsHttpServer implements AutoCloseable {
         || extra.contains(host);
   }
 
-  /** Handles the same three paths inside another server (the enqueuer's). */
-  public static boolean handleOpsPath(HardenedHttpServer.Exchange exchange, PrometheusMeterRegistry registry,
+  /** Adds {@code GET /metrics}, {@code /health/live} and {@code /health/ready} to {@code routes} (another server's). */
+  public static <C> Routes<C> opsRoutes(Routes<C> routes, PrometheusMeterRegistry registry,
       Map<String, BooleanSupplier> readiness) {
-    return handleOpsPath(exchange, registry, readiness, java.util.List::of);
+    return opsRoutes(routes, registry, readiness, java.util.List::of);
   }
 
   /** As above, with warnings in {@code /health/ready}. */
-  public static boolean handleOpsPath(HardenedHttpServer.Exchange exchange, PrometheusMeterRegistry registry,
+  public static <C> Routes<C> opsRoutes(Routes<C> routes, PrometheusMeterRegistry registry,
       Map<String, BooleanSupplier> readiness, java.util.function.Supplier<java.util.List<String>> warnings) {
-    if (!exchange.method().equals("GET")) {
-      return false;
-    }
-    switch (exchange.path()) {
-      case "/metrics" -> exchange.respond(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
-      case "/health/live" -> exchange.respond(200, "application/json", "{\"status\":\"up\"}");
-      case "/health/ready" -> {
-        StringBuilder body = new StringBuilder("{");
-        boolean ready = true;
-        for (Map.Entry<String, BooleanSupplier> check : readiness.entrySet()) {
-          boolean ok;
-          try {
-            ok = check.getValue().getAsBoolean();
-          } catch (RuntimeException e) {
-            ok = false;
+    Map<String, BooleanSupplier> checks = new LinkedHashMap<>(readiness);
+    return routes
+        .get("/metrics", (call, context) -> call.exchange().respond(200, "text/plain; version=0.0.4; charset=utf-8",
+            registry.scrape()))
+        .get("/health/live", (call, context) -> call.exchange().respond(200, "application/json",
+            Json.write(Json.MAPPER.createObjectNode().put("status", "up"))))
+        .get("/health/ready", (call, context) -> {
+          ObjectNode body = Json.MAPPER.createObjectNode();
+          boolean ready = true;
+          for (Map.Entry<String, BooleanSupplier> check : checks.entrySet()) {
+            boolean ok;
+            try {
+              ok = check.getValue().getAsBoolean();
+            } catch (RuntimeException e) {
+              ok = false;
+            }
+            ready &= ok;
+            body.put(check.getKey(), ok ? "up" : "down");
           }
-          ready &= ok;
-          body.append('"').append(check.getKey()).append("\":\"").append(ok ? "up" : "down").append("\",");
-        }
-        java.util.List<String> warned = warnings.get();
-        if (!warned.isEmpty()) {
-          body.append("\"warnings\":").append(org.onecexporter.json.Json.write(warned)).append(',');
-        }
-        body.append("\"status\":\"").append(ready ? "ready" : "not ready").append("\"}");
-        exchange.respond(ready ? 200 : 503, "application/json", body.toString());
-      }
-      default -> {
-        return false;
-      }
-    }
-    return true;
+          java.util.List<String> warned = warnings.get();
+          if (!warned.isEmpty()) {
+            body.set("warnings", Json.MAPPER.valueToTree(warned));
+          }
+          body.put("status", ready ? "ready" : "not ready");
+          call.exchange().respond(ready ? 200 : 503, "application/json", Json.write(body));
+        });
   }
 
   public int port() {

@@ -14,7 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -27,6 +26,7 @@ import org.onecexporter.export.RetrySchedule;
 import org.onecexporter.logging.LogSafe;
 import org.onecexporter.onec.ResponseClassifier;
 import org.onecexporter.queue.JobQueue;
+import org.onecexporter.queue.OrderIds;
 import org.onecexporter.queue.JobQueue.ClaimedJob;
 import org.onecexporter.queue.JobQueue.Health;
 import org.onecexporter.queue.JobQueue.HealthReport;
@@ -46,7 +46,6 @@ import org.slf4j.MDC;
  */
 public final class Worker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
-  private static final Pattern ORDER_ID = Pattern.compile("[1-9][0-9]{0,17}");
   private static final AttributeKey<Long> SPAN_ORDER_ID = AttributeKey.longKey("onec.order_id");
   private static final AttributeKey<Long> SPAN_ATTEMPT = AttributeKey.longKey("onec.attempt");
   private static final AttributeKey<Boolean> SPAN_PROBE = AttributeKey.booleanKey("onec.probe");
@@ -425,7 +424,7 @@ public final class Worker implements AutoCloseable {
 
   /** Handles one job; returns the next job for this slot when its ack leased one, else null. */
   private ClaimedJob handle(ClaimedJob job) {
-    if (!ORDER_ID.matcher(job.orderId()).matches()) {
+    if (!OrderIds.valid(job.orderId())) {
       releaseProbe(job);
       // The id is untrusted (pushed by hand, maybe 1 MB, maybe with newlines): capped and escaped everywhere.
       String error = "malformed job: '" + LogSafe.id(job.orderId()) + "' is not an order id";

@@ -3,20 +3,23 @@ package org.onecexporter.enqueuer.service;
 import org.onecexporter.enqueuer.EnqueueStatus;
 import org.onecexporter.enqueuer.InvoiceEnqueuer;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.onecexporter.http.AuthFailures;
 import org.onecexporter.http.HardenedHttpServer;
 import org.onecexporter.http.HttpLimits;
+import org.onecexporter.http.Routes;
+import org.onecexporter.json.Json;
 import org.onecexporter.logging.LogSafe;
 import org.onecexporter.ops.OpsHttpServer;
+import org.onecexporter.queue.OrderIds;
 import org.onecexporter.queue.QueueUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,87 +33,94 @@ import org.slf4j.LoggerFactory;
  */
 public final class EnqueuerHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EnqueuerHttpServer.class);
-  private static final Pattern ROUTE = Pattern.compile("/v1/orders/([^/]+)/invoice-export/?");
-  private static final Pattern ORDER_ID = Pattern.compile("[1-9][0-9]{0,17}");
+  private static final String JSON = "application/json; charset=utf-8";
 
   private final InvoiceEnqueuer enqueuer;
   private final byte[] token;
-  private final HardenedHttpServer server;
-  private final PrometheusMeterRegistry registry;
   private final AuthFailures authFailures;
+  private final Routes<Void> routes;
+  private HardenedHttpServer server;
 
-  public EnqueuerHttpServer(InvoiceEnqueuer enqueuer, String token, String host, int port) throws IOException {
-    this(enqueuer, token, host, port, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-  }
-
-  /** {@code registry} is the one the enqueuer records into; it is served on {@code /metrics}. */
-  public EnqueuerHttpServer(InvoiceEnqueuer enqueuer, String token, String host, int port,
-      PrometheusMeterRegistry registry) throws IOException {
-    this(enqueuer, token, host, port, registry, HttpLimits.enqueuer());
-  }
-
-  public EnqueuerHttpServer(InvoiceEnqueuer enqueuer, String token, String host, int port,
-      PrometheusMeterRegistry registry, HttpLimits limits) throws IOException {
+  private EnqueuerHttpServer(InvoiceEnqueuer enqueuer, String token, PrometheusMeterRegistry registry) {
     this.enqueuer = enqueuer;
-    this.registry = registry;
     this.token = token.getBytes(StandardCharsets.UTF_8);
     this.authFailures = new AuthFailures(Counter.builder("onec_enqueuer_auth_failures")
         .description("Enqueue requests refused for a missing or wrong bearer token").register(registry));
-    this.server = HardenedHttpServer.start("enqueuer", host, port, limits, this::handle, registry);
+    this.routes = OpsHttpServer.opsRoutes(new Routes<Void>(), registry, Map.of("redis", enqueuer::ready))
+        .post("/v1/orders/{id}/invoice-export", (call, none) -> enqueue(call))
+        .post("/v1/orders/{id}/invoice-export/", (call, none) -> enqueue(call));
   }
 
-  /** Kept for callers of the former API; the server is started by the constructor. */
-  public EnqueuerHttpServer start() {
-    return this;
+  /**
+   * Binds {@code host:port} with {@link HttpLimits#enqueuer()} and serves; {@code registry} is the one the enqueuer
+   * records into, served on {@code /metrics}.
+   */
+  public static EnqueuerHttpServer start(InvoiceEnqueuer enqueuer, String token, String host, int port,
+      PrometheusMeterRegistry registry) throws IOException {
+    return start(enqueuer, token, host, port, registry, HttpLimits.enqueuer());
+  }
+
+  /** As above with other limits (a trusted proxy, a smaller connection cap). */
+  public static EnqueuerHttpServer start(InvoiceEnqueuer enqueuer, String token, String host, int port,
+      PrometheusMeterRegistry registry, HttpLimits limits) throws IOException {
+    EnqueuerHttpServer result = new EnqueuerHttpServer(enqueuer, token, registry);
+    result.server = HardenedHttpServer.start("enqueuer", host, port, limits, result::handle, registry);
+    return result;
   }
 
   public int port() {
     return server.port();
   }
 
-  private void handle(HardenedHttpServer.Exchange exchange) {
-    if (OpsHttpServer.handleOpsPath(exchange, registry, Map.of("redis", enqueuer::ready))) {
+  private void handle(HardenedHttpServer.Exchange exchange) throws Exception {
+    Optional<Routes.Match<Void>> match = routes.match(exchange);
+    if (match.isEmpty()) {
+      send(exchange, 404, error("not found; POST /v1/orders/{id}/invoice-export"));
       return;
     }
-    Matcher route = ROUTE.matcher(exchange.path());
-    if (!route.matches()) {
-      send(exchange, 404, "{\"error\":\"not found; POST /v1/orders/{id}/invoice-export\"}");
-      return;
+    switch (match.get()) {
+      case Routes.Match.WrongMethod<Void> wrong ->
+          send(exchange, 405, error("use " + wrong.allow()), "Allow", wrong.allow());
+      case Routes.Match.Found<Void> found -> found.route().handle(found.call(), null);
     }
-    if (!exchange.method().equals("POST")) {
-      send(exchange, 405, "{\"error\":\"use POST\"}", "Allow", "POST");
-      return;
-    }
+  }
+
+  private void enqueue(Routes.Call call) {
+    HardenedHttpServer.Exchange exchange = call.exchange();
     String authorization = exchange.header("Authorization");
     // Too many wrong tokens from this address: refused unchecked for a while (see AuthFailures), unless this is the
     // token already accepted from it (the payment processor's own).
     String seconds = authFailures.throttled(exchange.remoteAddress(), authorization);
     if (seconds != null) {
-      send(exchange, 429, "{\"error\":\"too many wrong tokens from this address: try again in " + seconds + " s\"}",
+      send(exchange, 429, error("too many wrong tokens from this address: try again in " + seconds + " s"),
           "Retry-After", seconds);
       return;
     }
     if (!authorized(authorization)) {
       authFailed(exchange);
-      send(exchange, 401, "{\"error\":\"missing or wrong bearer token\"}", "WWW-Authenticate", "Bearer");
+      send(exchange, 401, error("missing or wrong bearer token"), "WWW-Authenticate", "Bearer");
       return;
     }
     authFailures.accepted(exchange.remoteAddress(), AuthFailures.digest(authorization));
-    String id = route.group(1);
-    if (!ORDER_ID.matcher(id).matches()) {
-      send(exchange, 400, "{\"error\":\"order id must be a positive integer\"}");
+    OptionalLong id = OrderIds.parse(call.path("id"));
+    if (id.isEmpty()) {
+      send(exchange, 400, error(OrderIds.INVALID));
       return;
     }
+    ObjectNode answer = Json.MAPPER.createObjectNode().put("order_id", id.getAsLong());
     try {
       // The caller's W3C trace context (validated by the library; an invalid one is ignored): the enqueue span
       // and, through the job, the worker's attempts and the call to 1C join the payment's trace.
-      EnqueueStatus status = enqueuer.enqueue(Long.parseLong(id), exchange.header("traceparent"));
+      EnqueueStatus status = enqueuer.enqueue(id.getAsLong(), exchange.header("traceparent"));
       boolean queued = status == EnqueueStatus.QUEUED;
-      send(exchange, queued ? 202 : 200, "{\"order_id\":" + id + ",\"status\":\""
-          + (queued ? "queued" : "already_queued") + "\"}");
+      send(exchange, queued ? 202 : 200, answer.put("status", queued ? "queued" : "already_queued"));
     } catch (QueueUnavailableException e) {
-      send(exchange, 503, "{\"order_id\":" + id + ",\"status\":\"unavailable\",\"error\":\"Redis unreachable\"}");
+      send(exchange, 503, answer.put("status", "unavailable").put("error", "Redis unreachable"));
     }
+  }
+
+  private static ObjectNode error(String message) {
+    return Json.MAPPER.createObjectNode().put("error", message);
   }
 
   /** {@code Bearer <token>}; the scheme is case-insensitive (RFC 7235), the token compared in constant time. */
@@ -139,8 +149,8 @@ public final class EnqueuerHttpServer implements AutoCloseable {
     }
   }
 
-  private static void send(HardenedHttpServer.Exchange exchange, int status, String json, String... headers) {
-    exchange.respond(status, "application/json; charset=utf-8", json, headers);
+  private static void send(HardenedHttpServer.Exchange exchange, int status, ObjectNode body, String... headers) {
+    exchange.respond(status, JSON, Json.write(body), headers);
   }
 
   @Override

@@ -58,8 +58,8 @@ public final class EnqueuerMain {
       enqueuer = InvoiceEnqueuer.fromEnv(env.asMap(), meters(registry));
       org.onecexporter.http.TrustedProxies proxies = org.onecexporter.http.TrustedProxies.parse(
           env.string(org.onecexporter.http.TrustedProxies.VARIABLE, ""));
-      server = new EnqueuerHttpServer(enqueuer, token, host, port, registry,
-          org.onecexporter.http.HttpLimits.enqueuer().withTrustedProxies(proxies)).start();
+      server = EnqueuerHttpServer.start(enqueuer, token, host, port, registry,
+          org.onecexporter.http.HttpLimits.enqueuer().withTrustedProxies(proxies));
       System.err.println("enqueuer listening on " + host + ":" + server.port()
           + ": POST /v1/orders/{id}/invoice-export, GET /metrics, /health/live, /health/ready");
     } catch (ConfigException | org.onecexporter.queue.QueueConfigException e) {

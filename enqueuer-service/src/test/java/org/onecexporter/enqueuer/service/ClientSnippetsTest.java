@@ -56,7 +56,7 @@ class ClientSnippetsTest {
     var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
         io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
     enqueuer = InvoiceEnqueuer.fromEnv(Map.of("REDIS_URL", redis.url(), "QUEUE_PREFIX", redis.prefix()), EnqueuerMain.meters(registry));
-    server = new EnqueuerHttpServer(enqueuer, TOKEN, "127.0.0.1", 0, registry).start();
+    server = EnqueuerHttpServer.start(enqueuer, TOKEN, "127.0.0.1", 0, registry);
   }
 
   @AfterEach

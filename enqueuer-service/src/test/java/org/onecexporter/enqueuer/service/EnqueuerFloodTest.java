@@ -62,7 +62,7 @@ class EnqueuerFloodTest {
     var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
         io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
     enqueuer = InvoiceEnqueuer.fromEnv(Map.of("REDIS_URL", redis.url(), "QUEUE_PREFIX", redis.prefix()), EnqueuerMain.meters(registry));
-    server = new EnqueuerHttpServer(enqueuer, TOKEN, "127.0.0.1", 0, registry,
+    server = EnqueuerHttpServer.start(enqueuer, TOKEN, "127.0.0.1", 0, registry,
         HttpLimits.enqueuer().withHeaderDeadline(HEADER_DEADLINE));
     for (int i = 0; i < 200; i++) {
       authorisedEnqueue(); // warm-up

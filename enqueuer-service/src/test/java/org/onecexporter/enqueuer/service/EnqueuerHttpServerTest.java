@@ -43,7 +43,7 @@ class EnqueuerHttpServerTest {
     var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
         io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
     enqueuer = InvoiceEnqueuer.fromEnv(Map.of("REDIS_URL", redis.url(), "QUEUE_PREFIX", redis.prefix()), EnqueuerMain.meters(registry));
-    server = new EnqueuerHttpServer(enqueuer, "s3cret", "127.0.0.1", 0, registry).start();
+    server = EnqueuerHttpServer.start(enqueuer, "s3cret", "127.0.0.1", 0, registry);
   }
 
   @Test
@@ -134,7 +134,8 @@ class EnqueuerHttpServerTest {
     }
     try (InvoiceEnqueuer down = InvoiceEnqueuer.fromEnv(Map.of(
             "REDIS_URL", "redis://127.0.0.1:" + closedPort, "QUEUE_PREFIX", redis.prefix()), InvoiceEnqueuer.Listener.NONE);
-        EnqueuerHttpServer downServer = new EnqueuerHttpServer(down, "s3cret", "127.0.0.1", 0).start()) {
+        EnqueuerHttpServer downServer = EnqueuerHttpServer.start(down, "s3cret", "127.0.0.1", 0,
+            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))) {
       long started = System.nanoTime();
       HttpResponse<String> response = post(downServer, "7", "s3cret");
       assertThat(response.statusCode()).isEqualTo(503);
