@@ -21,6 +21,9 @@ import org.onecexporter.queue.JobQueue;
  * fleet-wide already (read from Redis), so use max() on them, not sum().
  */
 public final class WorkerMetrics implements ExportObserver {
+  /** How a call to 1C ended, as {@code OneCExporter} names it. */
+  private static final String[] CALL_OUTCOMES =
+      {"exported", "exported_existing", "transient_failure", "permanent_failure", "not_configured"};
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer callDuration;
   private final Timer endToEnd;
@@ -29,6 +32,7 @@ public final class WorkerMetrics implements ExportObserver {
   private final Counter abandoned;
   private final Counter infraFailures;
   private final Map<String, Counter> exports = new ConcurrentHashMap<>();
+  private final Map<String, Counter> calls = new ConcurrentHashMap<>();
   private final Map<String, Counter> dlqMoves = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> queueSizes = new ConcurrentHashMap<>();
   private final AtomicLong oldestWaitingMillis = new AtomicLong();
@@ -76,6 +80,12 @@ public final class WorkerMetrics implements ExportObserver {
       exports.put(outcome, Counter.builder("onec_exports").tag("outcome", outcome)
           .description("Jobs finished, by outcome").register(registry));
     }
+    // Every call that reached the wire, by how it ended (a timeout or a refused connection is a transient_failure):
+    // registered at start, so a scraper tells "no call" (0) from "not counted here" (absent).
+    for (String outcome : CALL_OUTCOMES) {
+      calls.put(outcome, Counter.builder("onec_calls").tag("outcome", outcome)
+          .description("HTTP calls to 1C, by outcome").register(registry));
+    }
     for (String queue : new String[] {"ready", "delayed", "active", "dlq"}) {
       AtomicLong size = new AtomicLong();
       queueSizes.put(queue, size);
@@ -107,6 +117,8 @@ public final class WorkerMetrics implements ExportObserver {
   @Override
   public void callFinished(Duration duration, String outcome) {
     callDuration.record(duration);
+    calls.computeIfAbsent(outcome, o -> Counter.builder("onec_calls").tag("outcome", o)
+        .description("HTTP calls to 1C, by outcome").register(registry)).increment();
   }
 
   @Override
