@@ -79,6 +79,13 @@ class ConsoleApiTest {
     queue.deleteAll();
   }
 
+  /** What was logged so far: copied under the appender's lock, as the server's threads may be logging meanwhile. */
+  private java.util.List<String> logged() {
+    synchronized (logs) {
+      return logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+  }
+
   private record Answer(int status, String body, java.net.http.HttpHeaders headers) {
     JsonNode json() throws Exception {
       return Json.MAPPER.readTree(body);
@@ -126,7 +133,7 @@ class ConsoleApiTest {
     assertThat(call("POST", "/api/dlq/requeue?reason=x", "operator", "nope").status()).isEqualTo(401);
     assertThat(call("GET", "/api/overview", "Operator", OPERATOR_PASSWORD).status()).as("user names are exact")
         .isEqualTo(401);
-    assertThat(logs.list).map(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains("wrong-password-123")
+    assertThat(logged()).noneMatch(m -> m.contains("wrong-password-123")
         || m.contains(OPERATOR_PASSWORD) || m.contains(VIEWER_PASSWORD));
   }
 
@@ -153,7 +160,7 @@ class ConsoleApiTest {
     assertThat(callFrom("127.0.0.2", "operator", OPERATOR_PASSWORD).status())
         .as("the operator signed in from there keeps working").isEqualTo(200);
     assertThat(callFrom("127.0.0.3", "viewer", VIEWER_PASSWORD).status()).as("another address").isEqualTo(200);
-    assertThat(logs.list).map(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains("guess-"));
+    assertThat(logged()).noneMatch(m -> m.contains("guess-"));
   }
 
   @Test
@@ -269,7 +276,7 @@ class ConsoleApiTest {
     assertThat(operator("POST", "/api/dlq/9/requeue", "Origin", "https://" + self).status()).isEqualTo(403);
     assertThat(queue.job("9")).containsEntry("state", "dead");
     assertThat(operator("POST", "/api/dlq/9/requeue", "Origin", "http://" + self).status()).isEqualTo(200);
-    assertThat(logs.list).map(ILoggingEvent::getFormattedMessage)
+    assertThat(logged())
         .anyMatch(m -> m.contains("requeued order 9") && m.contains("operator") && m.contains("127.0.0.1"));
   }
 
@@ -435,7 +442,7 @@ class ConsoleApiTest {
     assertThat(all.status()).isEqualTo(200);
     assertThat(all.json().get("requeued").asInt()).isEqualTo(2);
     assertThat(DlqEntries.read(queue, 10)).isEmpty();
-    assertThat(logs.list).map(ILoggingEvent::getFormattedMessage)
+    assertThat(logged())
         .anyMatch(m -> m.contains("requeued every DLQ entry (2)") && m.contains("127.0.0.1"));
   }
 
