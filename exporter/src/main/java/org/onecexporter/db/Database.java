@@ -84,7 +84,16 @@ public final class Database implements AutoCloseable {
    * read and never altered.
    */
   public MigrateResult migrateLedger() {
-    return migrate(dataSource, "classpath:db/ledger/" + dialect.migrationFolder());
+    // The shop's database already holds the platform's tables: a baseline at version 0 lets Flyway start its
+    // history there (it refuses a non-empty schema otherwise), and V1 then adds our tables beside them.
+    return Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:db/ledger/" + dialect.migrationFolder())
+        .table("onec_exporter_schema_history")
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .load()
+        .migrate();
   }
 
   /** {@link #migrateLedger} when {@code ownLedger}, else {@link #migrate}. */
