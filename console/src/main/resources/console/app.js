@@ -41,24 +41,25 @@ const TEXT = {
     'where.not_paid': 'Not paid (status “{s}”): no invoice is made before payment.',
     'where.unknown_order': 'No such order.',
     'search.none': 'No order with id or invoice number “{q}”.',
-    'yes': 'yes', 'no': 'no', 'never': '—',
+    'yes': 'yes', 'no': 'no', 'never': '—', 'unit.s': 's', 'unit.ms': 'ms', 'f.jobLine': '{state}, attempts {n}',
+    'counter.dead_reason': 'to the DLQ: {r}',
   },
   ru: {
-    'nav.overview': 'Обзор', 'nav.dlq': 'Требуют внимания', 'search.placeholder': 'Номер заказа или счёта',
+    'nav.overview': 'Обзор', 'nav.dlq': 'Очередь ошибок', 'search.placeholder': 'Номер заказа или счёта',
     'search.go': 'Найти', 'role.operator': 'вы вошли как оператор', 'role.viewer': 'вы вошли как наблюдатель (только просмотр)',
     'confirm.cancel': 'Отмена', 'confirm.ok': 'Да, отправить снова',
     'overview.title': 'Обзор', 'updated': 'обновлено в {t}', 'loading': 'Загрузка…', 'error.load': 'Не удалось загрузить: {e}',
-    'q.ready': 'Ждут выгрузки', 'q.delayed': 'Ждут повтора', 'q.active': 'Выгружаются', 'q.dlq': 'Требуют внимания',
+    'q.ready': 'Ждут выгрузки', 'q.delayed': 'Ждут повтора', 'q.active': 'Выгружаются', 'q.dlq': 'В очереди ошибок (DLQ)',
     'q.oldest': 'Дольше всех ждёт', 'rates': 'За последние {m} минут', 'rate.exported': 'Счетов в минуту',
     'rate.attempts': 'Попытки по итогам', 'times': 'Время выгрузки (последние {m} минут, выгрузок: {n})',
     'times.job': 'от постановки до 1С', 'times.call': 'вызов 1С', 'onec': '1С', 'onec.ok': 'отвечает',
     'onec.paused': 'выгрузка приостановлена предохранителем с {t}', 'onec.down': 'не отвечает с {t}',
     'onec.not_configured': 'не настроена (в расширении не заполнена настройка) с {t}', 'onec.unknown': 'за сутки обращений не было',
-    'onec.last': 'последнее обращение {t}: {o}', 'workers': 'Обработчики за последние 30 с', 'workers.none': 'Ни один обработчик не запущен: счета не выгружаются.',
-    'w.id': 'Обработчик', 'w.seen': 'Был на связи', 'w.circuit': 'Предохранитель', 'w.busy': 'В работе', 'counters': 'Счётчики с начала работы',
-    'dlq.title': 'Требуют внимания', 'dlq.empty': 'Очередь ошибок пуста.', 'dlq.requeue': 'Отправить снова',
+    'onec.last': 'последнее обращение {t}: {o}', 'workers': 'Воркеры за последние 30 с', 'workers.none': 'Ни один воркер не запущен: счета не выгружаются.',
+    'w.id': 'Воркер', 'w.seen': 'Был на связи', 'w.circuit': 'Предохранитель', 'w.busy': 'В работе', 'counters': 'Счётчики с начала работы',
+    'dlq.title': 'Очередь ошибок (DLQ)', 'dlq.empty': 'Очередь ошибок пуста.', 'dlq.requeue': 'Отправить снова',
     'dlq.requeueAll': 'Отправить снова эти ({n})', 'dlq.requeueEvery': 'Отправить снова все записи ({n})',
-    'dlq.confirmEvery': 'Отправить снова все записи DLQ ({n}) с любой причиной? Делайте это, только когда устранены все причины.',
+    'dlq.confirmEvery': 'Отправить снова все записи очереди ошибок ({n}) с любой причиной? Делайте это, только когда устранены все причины.',
     'dlq.confirmOne': 'Отправить заказ {id} снова? Выгрузка начнётся сначала.',
     'dlq.confirmAll': 'Отправить снова все заказы ({n}) с причиной «{r}»? Делайте это, только когда причина устранена.',
     'dlq.done': 'Отправлено снова: {n}.', 'dlq.total': 'записей: {n}',
@@ -76,12 +77,13 @@ const TEXT = {
     'where.exported': 'Счёт в 1С: {inv}, документ {doc}, выгружен {t}.',
     'where.queued': 'Ждёт своей очереди на выгрузку.', 'where.exporting': 'Выгружается прямо сейчас.',
     'where.waiting_retry': 'Последняя попытка не удалась; следующая — {t}.',
-    'where.dlq': 'Не выгружен: заказ в списке «Требуют внимания» ({r}). Устраните причину и отправьте его снова.',
+    'where.dlq': 'Не выгружен: заказ в очереди ошибок ({r}). Устраните причину и отправьте его снова.',
     'where.not_queued': 'Оплачен, но ещё не в очереди: сверка поставит его в течение нескольких минут, или поставьте сейчас.',
     'where.not_paid': 'Не оплачен (статус «{s}»): до оплаты счёт не создаётся.',
     'where.unknown_order': 'Такого заказа нет.',
     'search.none': 'Заказ с номером или счётом «{q}» не найден.',
-    'yes': 'да', 'no': 'нет', 'never': '—',
+    'yes': 'да', 'no': 'нет', 'never': '—', 'unit.s': 'с', 'unit.ms': 'мс', 'f.jobLine': '{state}, попыток: {n}',
+    'counter.dead_reason': 'в очередь ошибок: {r}',
   },
 };
 
@@ -102,7 +104,7 @@ const REASONS = {
     invalid: 'По данным заказа счёт не составить (нет строк, неверный телефон, не сходятся суммы). Исправьте заказ и отправьте снова.',
     not_paid: 'Заказ не был оплачен в момент попытки. После оплаты отправьте снова (сверка делает это и сама).',
     not_found: 'Заказа не было в базе в момент попытки.',
-    stalled: 'Обработчики несколько раз падали во время выгрузки. Проверьте их и отправьте снова.',
+    stalled: 'Воркеры несколько раз падали во время выгрузки. Проверьте их и отправьте снова.',
     malformed: 'Это не номер заказа (добавлено вручную).',
     infrastructure: 'Наша собственная база или Redis раз за разом ошибались на этом заказе, пока не кончились INFRA_RETRY_DELAYS (представление без триггера, отозванные права, триггер). Исправьте (см. журнал воркера) и отправьте снова.',
   },
@@ -118,6 +120,86 @@ const OUTCOMES = {
     transient_failure: 'сбой 1С (будет повтор)', not_configured: '1С не настроена', not_called: 'не отправлен (сбой у нас)',
     record_failed: 'принят 1С, не записан' },
 };
+
+/** Names of the keys the API answers (docs/glossary.ru.md); a key without a name is shown as it is (data). */
+const NAMES = {
+  en: {
+    state: { ready: 'waiting', delayed: 'waiting for a retry', active: 'being exported', dead: 'in the DLQ' },
+    reason: { exhausted: 'retries ran out', refused_by_1c: 'refused by 1C', invalid: 'invalid order', not_paid: 'not paid',
+      not_found: 'no such order', stalled: 'workers died', malformed: 'not an order id', infrastructure: 'our side failed',
+      unreadable: 'unreadable entry' },
+    status: {},
+    circuit: { closed: 'closed', open: 'open', half_open: 'half-open' },
+    counter: { enqueued: 'queued', exported: 'exported', already_exported: 'already exported', retried: 'retries',
+      requeued: 'requeued', stalled: 'left by dead workers', abandoned: 'abandoned after a timeout', dead: 'to the DLQ',
+      rehomed: 'moved back to the queue', circuit_open: 'circuit opened', circuit_closed: 'circuit closed' },
+    exportStatus: { not_found: 'There is no such order.', already_exported: 'Already exported.',
+      not_paid: 'The order is not paid.', unavailable: 'Redis is unreachable.' },
+  },
+  ru: {
+    state: { ready: 'ждёт выгрузки', delayed: 'ждёт повтора', active: 'выгружается', dead: 'в очереди ошибок' },
+    reason: { exhausted: 'кончились повторы', refused_by_1c: '1С отказала', invalid: 'ошибка в заказе', not_paid: 'не оплачен',
+      not_found: 'нет такого заказа', stalled: 'воркеры падали', malformed: 'не номер заказа', infrastructure: 'сбой у нас',
+      unreadable: 'запись не читается' },
+    status: { new: 'новый', paid: 'оплачен', cancelled: 'отменён' },
+    circuit: { closed: 'замкнут', open: 'разомкнут', half_open: 'пробует' },
+    counter: { enqueued: 'поставлено в очередь', exported: 'выгружено', already_exported: 'уже были выгружены',
+      retried: 'повторов', requeued: 'отправлено снова', stalled: 'брошено упавшими воркерами',
+      abandoned: 'брошено по тайм-ауту', dead: 'в очередь ошибок', rehomed: 'возвращено в очередь',
+      circuit_open: 'предохранитель разомкнулся', circuit_closed: 'предохранитель замкнулся' },
+    exportStatus: { not_found: 'Такого заказа нет.', already_exported: 'Уже выгружен.', not_paid: 'Заказ не оплачен.',
+      unavailable: 'Redis недоступен.' },
+  },
+};
+
+function name(kind, key) {
+  return NAMES[lang][kind][key] ?? key;
+}
+
+function counterName(key) {
+  if (NAMES[lang].counter[key]) return NAMES[lang].counter[key];
+  if (key.startsWith('dead_')) return t('counter.dead_reason', { r: name('reason', key.slice(5)) });
+  return key;
+}
+
+/**
+ * The exporter's own messages (last_error, API errors) in the page's language, from the catalogue the server puts in
+ * the page (console/messages.json): each English template's {name} matches any text; {problems} is a "; " list whose
+ * items are translated one by one, {order_status} an order status. Text 1C wrote ({onec}) stays as 1C wrote it.
+ */
+const CATALOGUE = (() => {
+  try {
+    return JSON.parse(document.getElementById('messages').textContent).messages.map((m) => {
+      const names = [];
+      const source = m.en.split(/(\{[a-z_]+\})/).map((part) => {
+        const n = /^\{([a-z_]+)\}$/.exec(part);
+        if (!n) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(n[1]);
+        return n[1] === 'onec' ? '([\\s\\S]*)' : '([\\s\\S]*?)';
+      }).join('');
+      return { re: new RegExp('^' + source + '$'), names, m };
+    });
+  } catch (e) {
+    return [];
+  }
+})();
+
+function message(text) {
+  if (lang === 'en' || typeof text !== 'string') return text;
+  for (const c of CATALOGUE) {
+    const found = c.re.exec(text);
+    if (!found || !c.m[lang]) continue;
+    let out = c.m[lang];
+    c.names.forEach((n, i) => {
+      let value = found[i + 1];
+      if (n === 'problems') value = value.split('; ').map(message).join('; ');
+      else if (n === 'order_status') value = name('status', value);
+      out = out.replaceAll('{' + n + '}', value);
+    });
+    return out;
+  }
+  return text;
+}
 
 const root = document.documentElement;
 const lang = root.lang === 'ru' ? 'ru' : 'en';
@@ -169,9 +251,19 @@ function when(iso) {
   return isNaN(d) ? iso : d.toLocaleString(locale, { dateStyle: 'short', timeStyle: 'medium' });
 }
 
+/** A count or rate in the page's locale («1 234», «12,5»). */
+function num(n) {
+  return typeof n === 'number' ? n.toLocaleString(locale, { maximumFractionDigits: 1 }) : n ?? '—';
+}
+
+/** Milliseconds as the locale writes them: «489 мс», «7,1 с», «42 с» (a no-break space before the unit). */
 function ms(v) {
   if (v === null || v === undefined) return '—';
-  return v >= 1000 ? (v / 1000).toFixed(v >= 10000 ? 0 : 1) + ' s' : v + ' ms';
+  if (v < 1000) return Math.round(v).toLocaleString(locale) + '\u00a0' + t('unit.ms');
+  const seconds = v / 1000;
+  const digits = v >= 10000 ? 0 : 1;
+  return seconds.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }) + '\u00a0'
+    + t('unit.s');
 }
 
 function outcome(o) {
@@ -244,11 +336,11 @@ async function overview() {
   show(
     h('h1', null, t('overview.title'), h('span', { class: 'updated' }, t('updated', { t: new Date().toLocaleTimeString(locale) }))),
     h('div', { class: 'cards' },
-      card(t('q.ready'), q.ready, false, 'ready'), card(t('q.delayed'), q.delayed, false, 'delayed'),
-      card(t('q.active'), q.active, false, 'active'), card(t('q.dlq'), q.dlq, q.dlq > 0, 'dlq'),
+      card(t('q.ready'), num(q.ready), false, 'ready'), card(t('q.delayed'), num(q.delayed), false, 'delayed'),
+      card(t('q.active'), num(q.active), false, 'active'), card(t('q.dlq'), num(q.dlq), q.dlq > 0, 'dlq'),
       card(t('q.oldest'), o.oldest_waiting_seconds === null ? '—' : ms(Math.round(o.oldest_waiting_seconds * 1000)),
         o.oldest_waiting_seconds > 900, 'oldest'),
-      card(t('rate.exported'), o.rates.exported_per_minute, false, 'rate')),
+      card(t('rate.exported'), num(o.rates.exported_per_minute), false, 'rate')),
     h('h2', null, t('onec')),
     h('div', { class: 'panel' }, oneCBadge(o.onec), ' ',
       o.onec.last_call_at ? h('span', { class: 'muted' }, t('onec.last', { t: when(o.onec.last_call_at),
@@ -260,16 +352,16 @@ async function overview() {
       h('tr', null, h('td', null, t('times.call')), ...['p50', 'p95', 'p99'].map((p) => h('td', null, ms(times.onec_call_ms[p]))))),
     h('h2', null, t('rates', { m: o.rates.window_minutes }) + ': ' + t('rate.attempts')),
     h('div', { class: 'panel' }, attempts.length === 0 ? '—'
-      : attempts.map(([k, v]) => h('span', { class: 'badge ' + outcomeClass(k), style: null }, outcome(k) + ': ' + v, ' '))),
+      : attempts.map(([k, v]) => h('span', { class: 'badge ' + outcomeClass(k), style: null }, outcome(k) + ': ' + num(v), ' '))),
     h('h2', null, t('workers')),
     o.workers.length === 0 ? h('p', { class: 'flash bad' }, t('workers.none'))
       : h('table', { id: 'workers' },
         h('tr', null, h('th', null, t('w.id')), h('th', null, t('w.seen')), h('th', null, t('w.circuit')), h('th', null, t('w.busy'))),
         o.workers.map((w) => h('tr', null, h('td', null, w.id), h('td', null, when(w.seen_at)),
-          h('td', null, h('span', { class: 'badge ' + (w.circuit === 'closed' ? 'ok' : 'warn') }, w.circuit)),
+          h('td', null, h('span', { class: 'badge ' + (w.circuit === 'closed' ? 'ok' : 'warn') }, name('circuit', w.circuit))),
           h('td', null, w.in_flight + ' / ' + w.concurrency)))),
     h('h2', null, t('counters')),
-    h('div', { class: 'panel muted' }, Object.entries(o.counters).map(([k, v]) => k + ' ' + v).join(' · ') || '—'));
+    h('div', { class: 'panel muted' }, Object.entries(o.counters).map(([k, n]) => counterName(k) + ' ' + num(n)).join(' · ') || '—'));
 }
 
 // ---- DLQ ------------------------------------------------------------------------------------------------------
@@ -277,27 +369,27 @@ async function overview() {
 async function requeueOne(id) {
   if (!(await confirmAction(t('dlq.confirmOne', { id })))) return;
   const r = await api('/api/dlq/' + encodeURIComponent(id) + '/requeue', { method: 'POST' });
-  flash = { text: r.ok ? t('dlq.done', { n: r.body.requeued }) : (r.body && r.body.error) || String(r.status), bad: !r.ok };
+  flash = { text: r.ok ? t('dlq.done', { n: r.body.requeued }) : (r.body && message(r.body.error)) || String(r.status), bad: !r.ok };
   await render();
 }
 
 async function requeueEvery(n) {
-  if (!(await confirmAction(t('dlq.confirmEvery', { n })))) return;
+  if (!(await confirmAction(t('dlq.confirmEvery', { n: num(n) })))) return;
   const r = await api('/api/dlq/requeue-all', { method: 'POST' });
-  flash = { text: r.ok ? t('dlq.done', { n: r.body.requeued }) : (r.body && r.body.error) || String(r.status), bad: !r.ok };
+  flash = { text: r.ok ? t('dlq.done', { n: r.body.requeued }) : (r.body && message(r.body.error)) || String(r.status), bad: !r.ok };
   await render();
 }
 
 async function requeueReason(reason, n) {
-  if (!(await confirmAction(t('dlq.confirmAll', { n, r: reason })))) return;
+  if (!(await confirmAction(t('dlq.confirmAll', { n: num(n), r: name('reason', reason) })))) return;
   const r = await api('/api/dlq/requeue?reason=' + encodeURIComponent(reason), { method: 'POST' });
-  flash = { text: r.ok ? t('dlq.done', { n: r.body.requeued }) : (r.body && r.body.error) || String(r.status), bad: !r.ok };
+  flash = { text: r.ok ? t('dlq.done', { n: r.body.requeued }) : (r.body && message(r.body.error)) || String(r.status), bad: !r.ok };
   await render();
 }
 
 async function dlq() {
   const r = await api('/api/dlq?limit=1000');
-  if (!r.ok) return show(h('p', { class: 'flash bad' }, (r.body && r.body.error) || t('error.load', { e: r.status })));
+  if (!r.ok) return show(h('p', { class: 'flash bad' }, (r.body && message(r.body.error)) || t('error.load', { e: r.status })));
   const groups = new Map();
   for (const e of r.body.entries) {
     const reason = e.reason || 'unreadable';
@@ -312,9 +404,9 @@ async function dlq() {
   for (const [reason, entries] of groups) {
     const count = r.body.reasons[reason] ?? entries.length;
     sections.push(h('section', { class: 'reason', 'data-reason': reason },
-      h('div', { class: 'reason-head' }, h('h2', null, reason + ' (' + count + ')'),
+      h('div', { class: 'reason-head' }, h('h2', null, name('reason', reason) + ' (' + num(count) + ')'),
         canChange ? h('button', { class: 'requeue-reason', onclick: () => requeueReason(reason, count) },
-          t('dlq.requeueAll', { n: count })) : null),
+          t('dlq.requeueAll', { n: num(count) })) : null),
       h('p', { class: 'muted' }, REASONS[lang][reason] ?? ''),
       entries.length === 0 ? h('p', { class: 'muted' }, t('dlq.beyond')) : h('table', null,
         h('tr', null, h('th', null, t('col.order')), h('th', null, t('col.invoice')), h('th', null, t('col.attempts')),
@@ -322,19 +414,19 @@ async function dlq() {
         entries.map((e) => h('tr', { 'data-order': e.order_id },
           h('td', null, h('a', { href: '/orders/' + encodeURIComponent(e.order_id) }, v(e.order_id ?? '?'))),
           h('td', null, v(e.invoice_number) ?? '—'), h('td', null, e.attempts ?? ''),
-          h('td', { class: 'error' }, e.last_http_status ? 'HTTP ' + e.last_http_status + ': ' : '', v(e.last_error ?? e.raw ?? '')),
+          h('td', { class: 'error' }, e.last_http_status ? 'HTTP ' + e.last_http_status + ': ' : '', v(message(e.last_error ?? e.raw ?? ''))),
           h('td', null, when(e.dead_at)),
           canChange ? h('td', null, e.order_id ? h('button', { class: 'requeue', onclick: () => requeueOne(String(e.order_id)) },
             t('dlq.requeue')) : null) : null)))));
   }
   const partial = r.body.total > r.body.entries.length
-    ? h('p', { class: 'muted', id: 'dlq-partial' }, t('dlq.partial', { shown: r.body.entries.length, n: r.body.total }))
+    ? h('p', { class: 'muted', id: 'dlq-partial' }, t('dlq.partial', { shown: num(r.body.entries.length), n: num(r.body.total) }))
     : null;
   const every = canChange && r.body.total > 0
     ? h('p', null, h('button', { class: 'requeue-every', onclick: () => requeueEvery(r.body.total) },
-      t('dlq.requeueEvery', { n: r.body.total })))
+      t('dlq.requeueEvery', { n: num(r.body.total) })))
     : null;
-  show(h('h1', null, t('dlq.title'), h('span', { class: 'updated' }, t('dlq.total', { n: r.body.total }))), flashNode(),
+  show(h('h1', null, t('dlq.title'), h('span', { class: 'updated' }, t('dlq.total', { n: num(r.body.total) }))), flashNode(),
     partial, every, sections.length === 0 ? h('p', { class: 'panel', id: 'dlq-empty' }, t('dlq.empty')) : sections);
 }
 
@@ -342,7 +434,8 @@ async function dlq() {
 
 async function queueExport(id) {
   const r = await api('/api/orders/' + id + '/export', { method: 'POST' });
-  flash = { text: r.ok ? t('order.queued') : (r.body && (r.body.error || r.body.status)) || String(r.status), bad: !r.ok };
+  flash = { text: r.ok ? t('order.queued') : (r.body && (message(r.body.error) || name('exportStatus', r.body.status)))
+    || String(r.status), bad: !r.ok };
   await render();
 }
 
@@ -351,7 +444,7 @@ function answer(s) {
   const job = s.job || {};
   const text = tv('where.' + s.where, {
     inv: o.invoice_number, doc: o.onec_document_number || o.onec_document_id || '—', t: when(s.where === 'exported'
-      ? o.invoice_exported_at : job.due_at), r: job.reason || (s.dlq_entry && s.dlq_entry.reason) || '', s: o.status });
+      ? o.invoice_exported_at : job.due_at), r: name('reason', job.reason || (s.dlq_entry && s.dlq_entry.reason) || ''), s: name('status', o.status) });
   const cls = s.where === 'exported' ? 'ok' : s.where === 'dlq' || s.where === 'not_paid' ? 'bad' : 'warn';
   return h('div', { class: 'panel answer ' + cls, id: 'where', 'data-where': s.where }, text);
 }
@@ -361,17 +454,17 @@ function facts(s) {
   const job = s.job;
   const docs = [o.onec_document_number, o.onec_document_id].filter(Boolean);
   const rows = [
-    [t('f.status'), v(o.status)], [t('f.paid_at'), when(o.paid_at)], [t('f.invoice'), v(o.invoice_number) ?? '—'],
+    [t('f.status'), v(name('status', o.status))], [t('f.paid_at'), when(o.paid_at)], [t('f.invoice'), v(o.invoice_number) ?? '—'],
     [t('f.exported_at'), o.invoice_exported_to_1c ? when(o.invoice_exported_at) : t('no')],
     [t('f.doc'), docs.length ? docs.flatMap((x, i) => (i ? [' · ', v(x)] : [v(x)])) : '—'],
     [t('f.trace'), s.trace_id ? h('code', { id: 'trace-id', title: t('f.traceHint') }, s.trace_id) : '—'],
   ];
   if (job) {
-    rows.push([t('f.job'), job.state + ', ' + t('col.attempts').toLowerCase() + ' ' + (job.attempts ?? 0)]);
+    rows.push([t('f.job'), t('f.jobLine', { state: name('state', job.state), n: num(job.attempts ?? 0) })]);
     if (job.enqueued_at) rows.push([t('f.enqueued'), when(job.enqueued_at)]);
     if (job.due_at) rows.push([t('f.due'), when(job.due_at)]);
-    if (job.reason) rows.push([t('f.reason'), job.reason + (REASONS[lang][job.reason] ? ' — ' + REASONS[lang][job.reason] : '')]);
-    if (job.last_error) rows.push([t('f.lastError'), [job.last_http_status ? 'HTTP ' + job.last_http_status + ': ' : '', v(job.last_error)]]);
+    if (job.reason) rows.push([t('f.reason'), name('reason', job.reason) + (REASONS[lang][job.reason] ? ' — ' + REASONS[lang][job.reason] : '')]);
+    if (job.last_error) rows.push([t('f.lastError'), [job.last_http_status ? 'HTTP ' + job.last_http_status + ': ' : '', v(message(job.last_error))]]);
   }
   return h('div', { class: 'panel' }, h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])));
 }
@@ -386,7 +479,7 @@ function attemptsTable(list) {
       h('td', null, h('span', { class: 'badge ' + outcomeClass(a.outcome) }, outcome(a.outcome))),
       h('td', null, a.http_status ?? '—'), h('td', null, ms(a.duration_ms)), h('td', null, ms(a.permit_wait_ms)),
       h('td', { class: 'error' }, a.onec_document_number ? [v(a.invoice_number), ' → ', v(a.onec_document_number)]
-        : v(a.error ?? (a.invoice_number ?? ''))))));
+        : v(message(a.error) ?? (a.invoice_number ?? ''))))));
 }
 
 async function order() {

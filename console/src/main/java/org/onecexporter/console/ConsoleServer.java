@@ -74,7 +74,7 @@ public final class ConsoleServer implements AutoCloseable {
     for (String path : ASSETS.keySet()) {
       assets.put(path, resource("/console" + path.substring("/assets".length())));
     }
-    this.shell = resource("/console/page.html");
+    this.shell = resource("/console/page.html").replace("{{messages}}", messages());
     this.authFailures = new AuthFailures(authFailuresCounter(registry));
     this.routes = routes();
     this.server = HardenedHttpServer.start("console", config.host(), config.port(), HttpLimits.console().withTrustedProxies(config.trustedProxies()),
@@ -498,6 +498,24 @@ public final class ConsoleServer implements AutoCloseable {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * The message catalogue (console/messages.json: the exporter's own English texts and their Russian), checked and
+   * written compactly for the page's JSON data block; a '<' is escaped so that the block cannot be closed early.
+   */
+  static String messages() {
+    try {
+      com.fasterxml.jackson.databind.JsonNode catalogue = Json.MAPPER.readTree(resource("/console/messages.json"));
+      for (com.fasterxml.jackson.databind.JsonNode m : catalogue.path("messages")) {
+        if (!m.path("en").isTextual() || !m.path("ru").isTextual()) {
+          throw new IllegalStateException("console/messages.json: every message needs en and ru: " + m);
+        }
+      }
+      return Json.write(catalogue).replace("<", "\\u003c");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("console/messages.json is not JSON", e);
+    }
   }
 
   private static String resource(String name) {

@@ -447,6 +447,21 @@ class ConsoleApiTest {
   }
 
   @Test
+  void the_page_carries_the_message_catalogue_the_russian_page_shows_the_exporters_texts_with() throws Exception {
+    Answer page = viewer("GET", "/dlq?lang=ru");
+    java.util.regex.Matcher block = java.util.regex.Pattern
+        .compile("<script type=\"application/json\" id=\"messages\">(.*?)</script>", java.util.regex.Pattern.DOTALL)
+        .matcher(page.body());
+    assertThat(block.find()).as("the catalogue's data block").isTrue();
+    JsonNode catalogue = Json.MAPPER.readTree(block.group(1));
+    assertThat(catalogue.get("messages")).anySatisfy(m -> {
+      assertThat(m.get("en").asText()).isEqualTo("Order status is '{order_status}', expected 'paid'");
+      assertThat(m.get("ru").asText()).startsWith("Заказ не оплачен");
+    });
+    assertThat(block.group(1)).doesNotContain("<");
+  }
+
+  @Test
   void the_viewer_sees_everything_and_changes_nothing() throws Exception {
     deadLetter("9", "exhausted");
     aPaidOrder(10).insert(db.jdbi());
