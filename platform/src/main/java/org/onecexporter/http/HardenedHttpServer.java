@@ -194,17 +194,29 @@ public final class HardenedHttpServer implements AutoCloseable {
     HardenedHttpServer result = new HardenedHttpServer(name, host, port, limits, handler, registry);
     try {
       result.server.start();
-    } catch (IOException e) {
-      result.close();
-      throw e;
     } catch (Exception e) {
       result.close();
-      if (e.getCause() instanceof BindException bind) {
+      // Jetty 12 wraps the BindException in an IOException("Failed to bind to …"): callers look for the port
+      // being taken, so it is answered as such whatever the wrapping.
+      BindException bind = bindCause(e);
+      if (bind != null) {
         throw bind;
+      }
+      if (e instanceof IOException io) {
+        throw io;
       }
       throw new IOException("cannot start the HTTP server on " + host + ":" + port + ": " + e, e);
     }
     return result;
+  }
+
+  private static BindException bindCause(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof BindException bind) {
+        return bind;
+      }
+    }
+    return null;
   }
 
   public int port() {
