@@ -20,7 +20,7 @@ final class MigrateCommand implements Callable<Integer> {
   public Integer call() {
     DatabaseConfig config = DatabaseConfig.fromEnv(Env.system());
     boolean ownLedger = org.onecexporter.db.OrderSources.fromEnv(Env.system()).ownLedger();
-    try (Database database = new Database(config, 2)) {
+    try (Database database = Unreachable.checked(new Database(config, 2))) {
       MigrateResult result = database.migrate(ownLedger);
       spec.commandLine().getOut().printf("schema at version %s (%d migration(s) applied) in %s%n",
           result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion,

@@ -50,8 +50,9 @@ public final class OnecExporterCli implements Runnable {
         err.println("onec-exporter: configuration error: " + Redact.inText(e.getMessage()));
         return ExitCodes.USAGE;
       }
-      if (e instanceof org.redisson.client.RedisException || e instanceof org.jdbi.v3.core.ConnectionException) {
-        err.println("onec-exporter: unavailable: " + Redact.inText(e.getMessage()));
+      java.util.Optional<String> unreachable = Unreachable.line(e, org.onecexporter.config.Env.system());
+      if (unreachable.isPresent()) {
+        err.println("onec-exporter: " + Redact.inText(unreachable.get()));
         return ExitCodes.UNAVAILABLE;
       }
       err.println("onec-exporter: " + Redact.inText(e.toString()));

@@ -2,7 +2,6 @@ package org.onecexporter.cli;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.onecexporter.config.DatabaseConfig;
 import org.onecexporter.config.Env;
 import org.onecexporter.db.Database;
 import org.onecexporter.worker.Reconciler;
@@ -21,7 +20,7 @@ final class ReconcileCommand implements Callable<Integer> {
   public Integer call() {
     Env env = Env.system();
     Duration minAge = env.seconds("RECONCILE_MIN_AGE_SECONDS", Duration.ofSeconds(120), true);
-    try (Database db = new Database(DatabaseConfig.fromEnv(env), 2); QueueAccess access = new QueueAccess(env)) {
+    try (Database db = Unreachable.database(env, 2); QueueAccess access = new QueueAccess(env)) {
       org.onecexporter.db.OrderStore orders = new org.onecexporter.db.SqlOrderStore(db.jdbi(), db.dialect(),
           org.onecexporter.db.OrderSources.fromEnv(env));
       Reconciler.Report r = new Reconciler(orders,

@@ -3,7 +3,6 @@ package org.onecexporter.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import org.onecexporter.config.DatabaseConfig;
 import org.onecexporter.config.Env;
 import org.onecexporter.console.OperationsData;
 import org.onecexporter.db.Database;
@@ -16,7 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", description = {
     "Where is an order's invoice? One JSON document: the order (status, paid, flag, invoice number, 1C document),",
     "where it is now, its job (state, attempts, due time, last error) or DLQ entry, and its attempts, oldest first.",
-    "Exit 0 when the order exists, 3 when it does not."})
+    "Exit 0 when the order exists, 3 when it does not. With Redis unreachable it answers from PostgreSQL alone",
+    "(\"queue\":\"unknown: …\"): exit 0 for an exported order, 5 for another (where its job is, is unknown)."})
 final class StatusCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -27,16 +27,41 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Env env = Env.system();
-    try (Database database = new Database(DatabaseConfig.fromEnv(env), 2);
-        QueueAccess access = new QueueAccess(env)) {
-      ObjectNode status = new OperationsData(database.jdbi(), access.queue(), Clock.systemUTC()).status(orderId);
-      spec.commandLine().getOut().println(Json.write(status));
-      if (status.get("order").isNull()) {
-        spec.commandLine().getErr().printf("order %d does not exist%n", orderId);
-        return ExitCodes.REJECTED;
+    try (Database database = Unreachable.database(env, 2)) {
+      QueueAccess access;
+      try {
+        access = new QueueAccess(env);
+      } catch (RedisUnavailableException e) {
+        return answer(new OperationsData(database.jdbi(), null, Clock.systemUTC()).status(orderId, e.getMessage()),
+            e.getMessage());
       }
-      spec.commandLine().getErr().printf("order %d: %s%n", orderId, status.get("where").asText());
+      try (access) {
+        return answer(new OperationsData(database.jdbi(), access.queue(), Clock.systemUTC()).status(orderId), null);
+      }
+    }
+  }
+
+  /**
+   * Prints the document and one line; with Redis down ({@code redisDown}), an exported order is still a full answer
+   * (exit 0), any other's job is unknown (exit 5).
+   */
+  private int answer(ObjectNode status, String redisDown) {
+    spec.commandLine().getOut().println(Json.write(status));
+    var err = spec.commandLine().getErr();
+    if (status.get("order").isNull()) {
+      err.printf("order %d does not exist%n", orderId);
+      return ExitCodes.REJECTED;
+    }
+    String where = status.get("where").asText();
+    if (redisDown == null) {
+      err.printf("order %d: %s%n", orderId, where);
       return ExitCodes.OK;
     }
+    if (where.equals("exported")) {
+      err.printf("order %d: exported (its job is not shown: %s)%n", orderId, redisDown);
+      return ExitCodes.OK;
+    }
+    err.printf("order %d: not exported; where its job is, is unknown: %s%n", orderId, redisDown);
+    return ExitCodes.UNAVAILABLE;
   }
 }

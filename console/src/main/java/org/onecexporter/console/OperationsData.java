@@ -79,9 +79,28 @@ public final class OperationsData {
    * attempts oldest first. {@code order} is null when the order does not exist.
    */
   public ObjectNode status(long orderId) {
+    return status(orderId, null);
+  }
+
+  /**
+   * As {@link #status(long)} when Redis cannot be reached ({@code queueUnknown}: why, in one line; null when it
+   * can): what PostgreSQL knows, with {@code "queue":"unknown: …"}; {@code where} is {@code exported} when the flag
+   * is set, else {@code unknown} (the job could be queued, waiting, exporting or in the DLQ).
+   */
+  public ObjectNode status(long orderId, String queueUnknown) {
     ObjectNode doc = Json.MAPPER.createObjectNode().put("order_id", orderId);
     Optional<ObjectNode> order = order(orderId);
     doc.set("order", order.orElse(null));
+    if (queueUnknown != null) {
+      boolean exported = order.isPresent() && order.get().path("invoice_exported_to_1c").asBoolean();
+      doc.put("where", order.isEmpty() ? "unknown_order" : exported ? "exported" : "unknown");
+      doc.put("queue", "unknown: " + queueUnknown);
+      doc.putNull("job");
+      doc.putNull("dlq_entry");
+      ArrayNode attempts = attempts(orderId, doc);
+      doc.put("trace_id", traceId(attempts, null));
+      return doc;
+    }
     Map<String, String> job = queue.job(Long.toString(orderId));
     String state = job.get("state");
     doc.put("where", where(order.orElse(null), state));
@@ -104,6 +123,12 @@ public final class OperationsData {
     }
     JsonNode entry = "dead".equals(state) ? dlqEntry(Long.toString(orderId)) : null;
     doc.set("dlq_entry", entry == null ? null : withIsoTimes(entry));
+    ArrayNode attempts = attempts(orderId, doc);
+    doc.put("trace_id", traceId(attempts, job.get("traceparent")));
+    return doc;
+  }
+
+  private ArrayNode attempts(long orderId, ObjectNode doc) {
     ArrayNode attempts = doc.putArray("attempts");
     try {
       for (AttemptHistoryRepository.Entry e : new AttemptHistoryRepository(jdbi).forOrder(orderId,
@@ -113,8 +138,7 @@ public final class OperationsData {
     } catch (RuntimeException e) {
       doc.put("attempts_error", "attempt history unavailable: " + e.getMessage());
     }
-    doc.put("trace_id", traceId(attempts, job.get("traceparent")));
-    return doc;
+    return attempts;
   }
 
   /**

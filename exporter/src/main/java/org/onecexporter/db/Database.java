@@ -2,6 +2,7 @@ package org.onecexporter.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -15,12 +16,14 @@ import org.onecexporter.config.DatabaseConfig;
  * Connector/J, by the URL's scheme.
  */
 public final class Database implements AutoCloseable {
+  private final DatabaseConfig config;
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
   private final Dialect dialect;
 
   public Database(DatabaseConfig config, int maxConnections) {
     this.dialect = Dialect.ofUrl(config.jdbcUrl());
+    this.config = config;
     HikariConfig hikari = new HikariConfig();
     // MariaDB Connector/J takes jdbc:mysql: URLs only when told to (it leaves them to MySQL's own driver).
     hikari.setJdbcUrl(config.jdbcUrl().startsWith("jdbc:mysql:") ? withParam(config.jdbcUrl(), "permitMysqlScheme")
@@ -64,6 +67,57 @@ public final class Database implements AutoCloseable {
 
   public Jdbi jdbi() {
     return jdbi;
+  }
+
+  /**
+   * Opens one connection straight through the driver, outside the pool, bounded by {@code timeout}; throws
+   * {@link DatabaseUnavailableException} saying in one line which server and why ({@code database "x" does not
+   * exist}, {@code Connection refused}, {@code password authentication failed…}). The pool would only say "Connection
+   * is not available, request timed out after 10000ms", after its own timeout, with the cause at the end of a
+   * stack trace.
+   */
+  public void requireReachable(Duration timeout) {
+    java.util.Properties props = new java.util.Properties();
+    if (!config.user().isEmpty()) {
+      props.setProperty("user", config.user());
+    }
+    if (!config.password().isEmpty()) {
+      props.setProperty("password", config.password());
+    }
+    // PostgreSQL's driver counts seconds, MariaDB Connector/J milliseconds.
+    String bound = dialect == Dialect.POSTGRESQL ? Long.toString(Math.max(1, timeout.toSeconds()))
+        : Long.toString(timeout.toMillis());
+    for (String p : new String[] {"connectTimeout", "socketTimeout"}) {
+      props.setProperty(p, bound);
+    }
+    java.util.concurrent.CompletableFuture<Void> attempt = new java.util.concurrent.CompletableFuture<>();
+    Thread.ofVirtual().name("database-reachability").start(() -> {
+      try (java.sql.Connection ignored = java.sql.DriverManager.getConnection(dataSource.getJdbcUrl(), props)) {
+        attempt.complete(null);
+      } catch (Throwable e) {
+        attempt.completeExceptionally(e);
+      }
+    });
+    try {
+      attempt.get(timeout.toMillis() + 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new DatabaseUnavailableException(serverName(), target(), "no answer within " + timeout.toSeconds() + " s");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new DatabaseUnavailableException(serverName(), target(), org.onecexporter.logging.RootCause.oneLine(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DatabaseUnavailableException(serverName(), target(), "interrupted");
+    }
+  }
+
+  /** {@code PostgreSQL} or {@code MariaDB}, as an operator calls the server. */
+  public String serverName() {
+    return dialect == Dialect.POSTGRESQL ? "PostgreSQL" : "MariaDB";
+  }
+
+  /** The server and database, {@code host:port/name}, without the user, password or parameters. */
+  public String target() {
+    return config.jdbcUrl().replaceFirst("^jdbc:[a-z]+://", "").replaceFirst("[?;].*$", "");
   }
 
   public DataSource dataSource() {
