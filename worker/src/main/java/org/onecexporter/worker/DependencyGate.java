@@ -62,6 +62,8 @@ final class DependencyGate implements AutoCloseable {
   private final Map<Dependency, CompletableFuture<Boolean>> running = new EnumMap<>(Dependency.class);
   /** Dependencies that answered a probe at least once (the prober thread's own). */
   private final java.util.Set<Dependency> answeredOnce = java.util.EnumSet.noneOf(Dependency.class);
+  /** The same, for other threads (guarded by {@code lock}). */
+  private final java.util.Set<Dependency> everAnswered = java.util.EnumSet.noneOf(Dependency.class);
   private final ExecutorService probeThreads = Executors.newVirtualThreadPerTaskExecutor();
   private final Object lock = new Object();
   private volatile boolean closed;
@@ -96,6 +98,18 @@ final class DependencyGate implements AutoCloseable {
   boolean sick(Dependency dependency) {
     synchronized (lock) {
       return states.get(dependency) == State.SICK;
+    }
+  }
+
+  /**
+   * Whether {@code dependency} counts as ready ({@code /health/ready}): it answered a probe since the worker
+   * started and is not sick. A worker whose database never answered is not ready, even before its first probe
+   * gave up; one that answered is not made unready by a single failure being checked.
+   */
+  boolean ready(Dependency dependency) {
+    synchronized (lock) {
+      return states.get(dependency) != State.SICK
+          && (!probes.containsKey(dependency) || everAnswered.contains(dependency));
     }
   }
 
@@ -205,7 +219,7 @@ final class DependencyGate implements AutoCloseable {
     } catch (ExecutionException e) {
       running.remove(d);
       synchronized (lock) {
-        why.put(d, String.valueOf(e.getCause()));
+        why.put(d, org.onecexporter.logging.RootCause.oneLine(e.getCause()));
       }
       return false;
     } catch (InterruptedException e) {
@@ -218,6 +232,7 @@ final class DependencyGate implements AutoCloseable {
     synchronized (lock) {
       State before = states.get(d);
       if (ok) {
+        everAnswered.add(d);
         states.put(d, State.HEALTHY);
         boolean open = states.values().stream().allMatch(x -> x == State.HEALTHY);
         if (before == State.SICK) {

@@ -31,6 +31,7 @@ import org.onecexporter.queue.JobQueue.ClaimedJob;
 import org.onecexporter.queue.JobQueue.Health;
 import org.onecexporter.queue.JobQueue.HealthReport;
 import org.onecexporter.telemetry.Traces;
+import org.onecexporter.logging.RootCause;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -162,7 +163,7 @@ public final class Worker implements AutoCloseable {
   public Map<String, java.util.function.BooleanSupplier> readiness() {
     Map<String, java.util.function.BooleanSupplier> checks = new java.util.LinkedHashMap<>();
     for (DependencyGate.Dependency d : DependencyGate.Dependency.values()) {
-      checks.put(d.wire(), () -> !gate.sick(d));
+      checks.put(d.wire(), () -> gate.ready(d));
     }
     return checks;
   }
@@ -213,8 +214,26 @@ public final class Worker implements AutoCloseable {
         task.run();
       }
     } catch (RuntimeException e) {
-      LOG.warn("{} failed, next try in {} ms: {}", name, interval.toMillis(), e.toString());
+      if (redisFailure(e)) {
+        // Said once by the gate when the outage starts and once when it ends, not on every tick in between.
+        LOG.debug("{} failed on Redis, next try in {} ms: {}", name, interval.toMillis(), e.toString());
+        gate.suspect(DependencyGate.Dependency.REDIS, name + " failed: " + RootCause.oneLine(e));
+      } else {
+        LOG.warn("{} failed, next try in {} ms: {}", name, interval.toMillis(), e.toString());
+      }
     }
+  }
+
+  /** A failure of the Redis client (Redisson's exceptions, a queue found unavailable) anywhere in the chain. */
+  static boolean redisFailure(Throwable e) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 20; t = t.getCause() == t ? null : t.getCause(), depth++) {
+      if (t instanceof org.onecexporter.queue.QueueUnavailableException
+          || t.getClass().getName().startsWith("org.redisson.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** At most this many jobs are claimed in one script call. */
@@ -248,8 +267,12 @@ public final class Worker implements AutoCloseable {
         if (!running.get()) {
           break; // stopping: the claim was interrupted
         }
-        LOG.warn("claim failed, waiting {} ms: {}", backoff.toMillis(), e.toString());
-        gate.suspect(DependencyGate.Dependency.REDIS, "a claim failed: " + e);
+        if (redisFailure(e)) {
+          LOG.debug("claim failed, waiting {} ms: {}", backoff.toMillis(), e.toString());
+        } else {
+          LOG.warn("claim failed, waiting {} ms: {}", backoff.toMillis(), e.toString());
+        }
+        gate.suspect(DependencyGate.Dependency.REDIS, "a claim failed: " + RootCause.oneLine(e));
         sleep(backoff);
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         continue;

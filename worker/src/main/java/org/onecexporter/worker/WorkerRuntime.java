@@ -43,7 +43,8 @@ public final class WorkerRuntime implements AutoCloseable {
     WorkerMetrics metrics = new WorkerMetrics();
     ExporterRuntime exporter = ExporterRuntime.fromEnv(env, config.maxOneCCalls(), config.concurrency(),
         client -> new PermitGatedClient(client, queue, config.maxOneCCalls(), oneC.timeout(), metrics.callsInFlight()));
-    exporter.recordAttempts(config.workerId(), metrics.registry()); // the attempt history (issue 12)
+    exporter.recordAttempts(config.workerId(), metrics.registry());
+    checkDatabase(exporter.database(), config.workerId());
     Reconciler reconciler = new Reconciler(exporter.orders(), exporter.attemptHistory(), queue,
         config.reconcileMinAge())
         .pruningHistory(Duration.ofDays(env.integer("ATTEMPT_HISTORY_DAYS", 90, 1, 36_500)));
@@ -86,6 +87,20 @@ public final class WorkerRuntime implements AutoCloseable {
         + " evict job records and queue entries; set maxmemory-policy noeviction (ops/REDIS.md)";
     LOG.error("{}", warning, kv("redis_maxmemory_policy", policy.get()));
     return java.util.List.of(warning);
+  }
+
+  /**
+   * PostgreSQL out of reach at start-up (a wrong DATABASE_URL, a database that does not exist, a refused port) is
+   * said once, with its cause, in one line; the worker still starts: it stays not ready and claims nothing until
+   * its probe of the database answers (it may be a database started after the worker).
+   */
+  static void checkDatabase(org.onecexporter.db.Database database, String workerId) {
+    try {
+      database.requireReachable(Duration.ofSeconds(5));
+    } catch (org.onecexporter.db.DatabaseUnavailableException e) {
+      LOG.error("worker {}: {}; it takes no jobs and /health/ready says not ready until the database answers (checked"
+          + " every 2 s)", workerId, e.getMessage(), kv("worker", workerId), kv("dependency", "postgresql"));
+    }
   }
 
   /** Redis down at start-up: wait and try again with backoff instead of exiting into a crash loop. */

@@ -124,7 +124,8 @@ class SickWorkerTest {
     int pgPort = pg.getPort() == -1 ? 5432 : pg.getPort();
     try (FreezableProxy proxy = new FreezableProxy(pg.getHost(), pgPort)) {
       WorkerRuntime sick = start("sick", db.config().jdbcUrl().replace(":" + pgPort + "/", ":" + proxy.port() + "/"));
-      assertThat(readiness(sick)).isEqualTo(200);
+      // Ready once its first probes answered (a worker is not ready before its database has answered once).
+      await().atMost(Duration.ofSeconds(10)).until(() -> readiness(sick) == 200);
       emulator.latencyMillis(2500); // 1C takes its time: the call is in flight when the database freezes
       queue.enqueue("7", "test");
       await().atMost(Duration.ofSeconds(10)).until(() -> !emulator.received().isEmpty());
@@ -132,7 +133,7 @@ class SickWorkerTest {
       proxy.freeze(); // mid-call: 1C creates the invoice, the sick worker's database stops answering
       long frozenAt = System.nanoTime();
       emulator.latencyMillis(0);
-      assertThat(readiness(healthy)).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).until(() -> readiness(healthy) == 200);
 
       // The healthy worker exports the order within JOB_TIMEOUT + lease + a few seconds.
       await().atMost(Duration.ofSeconds(JOB_TIMEOUT_SECONDS + LEASE_SECONDS + 6)).until(() -> exported(7));
