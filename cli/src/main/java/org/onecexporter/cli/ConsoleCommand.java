@@ -7,8 +7,9 @@ import org.onecexporter.console.ConsoleRuntime;
 import picocli.CommandLine.Command;
 
 @Command(name = "console", description = {
-    "Runs the operations console until SIGTERM/SIGINT: http://CONSOLE_HOST:CONSOLE_PORT (127.0.0.1:8082),",
-    "user operator with CONSOLE_PASSWORD (required), read-only user viewer with CONSOLE_VIEWER_PASSWORD (optional).",
+    "Runs the operations console until SIGTERM/SIGINT.",
+    "Address: http://CONSOLE_HOST:CONSOLE_PORT (default 127.0.0.1:8082).",
+    "User operator with CONSOLE_PASSWORD (required); read-only user viewer with CONSOLE_VIEWER_PASSWORD (optional).",
     "Reads the workers' PostgreSQL and Redis (DATABASE_URL, REDIS_URL, QUEUE_PREFIX)."})
 final class ConsoleCommand implements Callable<Integer> {
   @Override

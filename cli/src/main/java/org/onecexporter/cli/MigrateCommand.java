@@ -10,8 +10,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "migrate", description = {
-    "Creates or updates the reference schema in DATABASE_URL (Flyway); with ORDER_SOURCE set to a platform,",
-    "only the exporter's own tables (ledger, invoice counters, attempt history) beside the platform's."})
+    "Creates or updates the reference schema in DATABASE_URL (Flyway).",
+    "With ORDER_SOURCE set to a platform, only the exporter's own tables (ledger, invoice counters, attempt",
+    "history) beside the platform's."})
 final class MigrateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

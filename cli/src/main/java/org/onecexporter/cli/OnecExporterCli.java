@@ -36,13 +36,28 @@ public final class OnecExporterCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    org.onecexporter.ops.TracingSetup.quietUnlessRequested(System.getenv());
     // UTF-8 whatever the locale: a systemd unit or a slim container runs with POSIX, and Cyrillic must survive.
     System.exit(run(args, new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
         new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
   }
 
+  /** {@code -h}/{@code --help} (and {@code -V}) on every subcommand, nested ones ({@code dlq list}) included. */
+  private static void helpOnEverySubcommand(CommandLine command) {
+    for (CommandLine sub : command.getSubcommands().values()) {
+      if (!(sub.getCommand() instanceof CommandLine.HelpCommand)
+          && sub.getCommandSpec().optionsMap().get("--help") == null) {
+        sub.getCommandSpec().mixinStandardHelpOptions(true);
+      }
+      helpOnEverySubcommand(sub);
+    }
+  }
+
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new OnecExporterCli());
+    helpOnEverySubcommand(cli);
+    // As wide as the terminal when it is wider than 80 columns; a line is never cut in the middle of a word.
+    cli.setUsageHelpAutoWidth(true);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

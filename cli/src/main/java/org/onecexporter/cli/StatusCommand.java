@@ -13,8 +13,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "status", description = {
-    "Where is an order's invoice? One JSON document: the order (status, paid, flag, invoice number, 1C document),",
-    "where it is now, its job (state, attempts, due time, last error) or DLQ entry, and its attempts, oldest first.",
+    "Where is an order's invoice: one JSON document.",
+    "The order (status, paid, flag, invoice number, 1C document), where it is now, its job (state, attempts, due",
+    "time, last error) or DLQ entry, and its attempts, oldest first.",
     "Exit 0 when the order exists, 3 when it does not. With Redis unreachable it answers from PostgreSQL alone",
     "(\"queue\":\"unknown: …\"): exit 0 for an exported order, 5 for another (where its job is, is unknown)."})
 final class StatusCommand implements Callable<Integer> {

@@ -80,7 +80,7 @@ public final class PiiMasker {
     boolean cut = result.length() > windowSize(max);
     String window = cut ? dropSplitValue(capped(result, windowSize(max))) : result;
     window = maskKnownWords(window, knownWords(known));
-    window = maskDigitRuns(window, knownPhoneDigits(known));
+    window = maskDigitRuns(window, knownPhoneDigits(known), documentNumbers(window, rootNumbers(text)));
     window = LogSafe.escape(maskEmails(window));
     return cut ? capped(window, max - 1) + "…" : cap(window, max);
   }
@@ -179,7 +179,7 @@ public final class PiiMasker {
    * a card number in groups, an account, two phones in a row), or one that holds this order's phone ({@code
    * phoneDigits}), becomes {@code ***} and its last two digits.
    */
-  private String maskDigitRuns(String text, String phoneDigits) {
+  private String maskDigitRuns(String text, String phoneDigits, java.util.BitSet documentNumbers) {
     StringBuilder out = null;
     int copied = 0;
     int i = 0;
@@ -213,7 +213,7 @@ public final class PiiMasker {
         }
       }
       int count = digits.length();
-      boolean phoneLike = count >= 10;
+      boolean phoneLike = count >= 10 && !documentNumbers.get(start);
       boolean known = phoneDigits != null && digits.indexOf(phoneDigits) >= 0;
       if (phoneLike || known) {
         if (out == null) {
@@ -226,6 +226,55 @@ public final class PiiMasker {
     }
     return out == null ? text : out.append(text, copied, n).toString();
   }
+
+  /**
+   * JSON string values of the fields that hold a document's number ({@code "number":"0000-000001"}, as 1C names
+   * its document; {@code document_number}, {@code invoice_number}): not personal data, and their 10 digits are not
+   * a phone. The characters of those values are set; a run of digits that starts there is masked only when it holds
+   * this order's own phone.
+   */
+  private static java.util.BitSet documentNumbers(String text, Set<String> rootNumbers) {
+    java.util.BitSet ranges = new java.util.BitSet();
+    if (rootNumbers.isEmpty()) {
+      return ranges;
+    }
+    java.util.regex.Matcher m = DOCUMENT_NUMBER_FIELD.matcher(text);
+    while (m.find()) {
+      if (rootNumbers.contains(m.group(1))) {
+        ranges.set(m.start(1), m.end(1));
+      }
+    }
+    return ranges;
+  }
+
+  /**
+   * The document-number fields of a JSON object answer's top level (1C's document), not of a nested object: a
+   * {@code "phone":{"number":…}} stays a phone.
+   */
+  private static Set<String> rootNumbers(String text) {
+    if (text.length() > MAX_PARSED_FOR_NUMBERS || !text.stripLeading().startsWith("{")) {
+      return Set.of();
+    }
+    try {
+      JsonNode root = Json.MAPPER.readTree(text);
+      Set<String> numbers = new java.util.HashSet<>();
+      for (String field : new String[] {"number", "document_number", "onec_document_number", "invoice_number"}) {
+        JsonNode value = root.get(field);
+        if (value != null && value.isTextual() && !value.asText().startsWith("+")) {
+          numbers.add(value.asText());
+        }
+      }
+      return numbers;
+    } catch (Exception notJson) {
+      return Set.of();
+    }
+  }
+
+  /** Answers longer than this are not parsed again for their document number (it is then masked like any run). */
+  private static final int MAX_PARSED_FOR_NUMBERS = 64 * 1024;
+
+  private static final java.util.regex.Pattern DOCUMENT_NUMBER_FIELD = java.util.regex.Pattern.compile(
+      "\"(?:number|document_number|onec_document_number|invoice_number)\"\\s*:\\s*\"([^\"\\\\]{1,64})\"");
 
   /**
    * E-mail addresses ({@code local@domain.tld}: up to {@value #MAX_EMAIL_LOCAL} characters before the {@code @},

@@ -14,6 +14,21 @@ public final class TracingSetup {
 
   private TracingSetup() {}
 
+  /** java.util.logging's logger of the OpenTelemetry API's global instance, held here so its level stays set. */
+  private static final java.util.logging.Logger GLOBAL_OPENTELEMETRY =
+      java.util.logging.Logger.getLogger("io.opentelemetry.api.GlobalOpenTelemetry");
+
+  /**
+   * Without tracing requested, the API's hint "AutoConfiguredOpenTelemetrySdk found on classpath but automatic
+   * configuration is disabled. To enable, run your JVM with -Dotel…" (INFO on stderr, from every process that has the
+   * SDK on its class path) is not printed: tracing is off by choice, and {@code OTEL_*} is how it is turned on.
+   */
+  public static void quietUnlessRequested(Map<String, String> env) {
+    if (!requested(env)) {
+      GLOBAL_OPENTELEMETRY.setLevel(java.util.logging.Level.WARNING);
+    }
+  }
+
   /** True when an {@code OTEL_*} variable is set to something and the SDK is not disabled. */
   public static boolean requested(Map<String, String> env) {
     // Set means set to something: compose files pass "${OTEL_...:-}" through as empty strings.
@@ -28,6 +43,7 @@ public final class TracingSetup {
    * @throws ConfigException when tracing is requested but the telemetry module is not on the class path
    */
   public static void configure(Map<String, String> env, String serviceName) {
+    quietUnlessRequested(env);
     if (!requested(env)) {
       return;
     }

@@ -20,6 +20,26 @@ class PiiMaskerTest {
   }
 
   @Test
+  void the_1c_document_number_is_kept_while_phones_beside_it_are_masked() {
+    String answer = "{\"id\":\"5f1c2d3e-0000-4000-8000-000000000001\",\"number\":\"0000-000001\","
+        + "\"comment\":\"звонить 8 916 123-45-67\",\"contact\":{\"phone\":{\"number\":\"89161234567\"}}}";
+
+    String logged = new PiiMasker(true).foreign(answer, List.of(), 1000);
+
+    assertThat(logged).contains("\"number\":\"0000-000001\"")
+        .doesNotContain("123-45-67", "89161234567")
+        .contains("***67");
+  }
+
+  @Test
+  void a_document_number_holding_this_orders_phone_is_still_masked() {
+    String answer = "{\"number\":\"9161234567\"}";
+
+    assertThat(new PiiMasker(true).foreign(answer, List.of("+7 916 123-45-67"), 1000))
+        .doesNotContain("9161234567").contains("***67");
+  }
+
+  @Test
   void log_pii_true_turns_masking_off() {
     assertThat(new PiiMasker(false).body(BODY)).isEqualTo(BODY);
   }

@@ -122,7 +122,7 @@ public final class Reconciler {
     Report report = new Report(ids.size(), queued, requeued, rehomed);
     pruneHistory();
     if (queued > 0 || requeued > 0 || rehomed > 0) {
-      LOG.warn("reconciler queued {} paid order(s) that had no job, requeued {} from the DLQ, re-homed {} job record(s)"
+      LOG.info("reconciler queued {} paid order(s) that had no job, requeued {} from the DLQ, re-homed {} job record(s)"
           + " whose queue entry had vanished", queued, requeued, rehomed, kv("candidates", ids.size()),
           kv("queued", queued), kv("requeued", requeued), kv("rehomed", rehomed), kv("order_cursor", next));
     } else {
