@@ -39,7 +39,7 @@ public final class DlqEntries {
 
   /**
    * The DLQ entry of a dead job, built from its record {@code P:job:<id>} the way the scripts build the entry
-   * (prelude.lua's dlq_entry), so that one order's entry is found without reading the list; null when the record
+   * (includes/dlq_entry.lua), so that one order's entry is found without reading the list; null when the record
    * is not a dead job's.
    */
   public static ObjectNode fromRecord(String orderId, Map<String, String> job) {

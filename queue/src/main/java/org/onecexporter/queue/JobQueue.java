@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.onecexporter.queue.Scripts.Script;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -26,25 +27,19 @@ public final class JobQueue {
   private final RedissonClient redis;
   private final QueueKeys keys;
   private final RScript script;
-  private final Map<String, String> scripts = new HashMap<>();
-  /** Script calls made (tests check that the bulk moves take few). */
-  final java.util.concurrent.atomic.LongAdder scriptCalls = new java.util.concurrent.atomic.LongAdder();
+  private final Scripts scripts;
 
-  /** Script calls this queue has made so far (tests: the bulk moves take few). */
+  /** Script calls this queue has made so far. */
   public long scriptCalls() {
-    return scriptCalls.sum();
+    return scripts.calls();
   }
 
   public JobQueue(RedissonClient redis, QueueKeys keys) {
     this.redis = redis;
     this.keys = keys;
     this.script = redis.getScript(StringCodec.INSTANCE);
-    this.enqueueWaitNanos = enqueueWait(redis) * 1_000_000;
-    String prelude = resource("prelude");
-    for (String name : List.of("enqueue", "enqueue_all", "claim", "extend", "ack", "ack_claim", "retry", "deadletter", "release", "abandon",
-        "reap", "requeue", "purge", "drop", "dlq_counts", "permit_acquire", "permit_release", "onec_health", "reconcile", "rehome")) {
-      scripts.put(name, withoutComments(prelude + resource(name)));
-    }
+    this.scripts = new Scripts(redis, keys.stats());
+    this.enqueueWaitNanos = RedisConnections.commandWait(redis) * 1_000_000;
   }
 
   public QueueKeys keys() {
@@ -65,7 +60,7 @@ public final class JobQueue {
     }
   }
 
-  /** Values per job in a claim answer (prelude.lua's claim_jobs): id, token, attempts, … traceparent. */
+  /** Values per job in a claim answer (includes/claim_jobs.lua): id, token, attempts, … traceparent. */
   private static final int CLAIM_FIELDS = 8;
 
   /**
@@ -215,8 +210,8 @@ public final class JobQueue {
     try {
       if (batch.size() == 1) {
         PendingEnqueue p = batch.get(0);
-        calls.add(evalAsync("enqueue", List.of(keys.ready(), keys.wake(), keys.stats()), keys.prefix(), p.orderId(),
-            p.source(), p.trace()).toCompletableFuture().whenComplete((r, e) -> {
+        calls.add(scripts.evalAsync(Script.ENQUEUE, List.of(keys.ready(), keys.wake(), keys.stats()), keys.prefix(),
+            p.orderId(), p.source(), p.trace(), scripts.newCall()).toCompletableFuture().whenComplete((r, e) -> {
               if (e != null) {
                 p.result().completeExceptionally(e);
               } else {
@@ -290,23 +285,6 @@ public final class JobQueue {
     }
   }
 
-  /** {@link #enqueueWaitNanos} in ms from the client's configuration: timeout × (1 + retries), retry pauses. */
-  private static long enqueueWait(RedissonClient redis) {
-    try {
-      org.redisson.config.Config config = redis.getConfig();
-      org.redisson.config.BaseConfig<?> base = config.isClusterConfig() ? config.useClusterServers()
-          : config.isSingleConfig() ? config.useSingleServer()
-          : config.isSentinelConfig() ? config.useSentinelServers() : null;
-      if (base != null) {
-        int attempts = 1 + Math.max(0, base.getRetryAttempts());
-        return (long) base.getTimeout() * attempts + 1000L * (attempts - 1) + 50;
-      }
-    } catch (RuntimeException e) {
-      // a client configured otherwise (tests): the default below
-    }
-    return 10_000;
-  }
-
   /** Order ids per script call of the bulk moves ({@link #enqueueAll}). */
   public static final int BULK_BATCH = 1000;
 
@@ -326,15 +304,16 @@ public final class JobQueue {
 
   /** One enqueue_all.lua call: ids with their traceparents ('' or null for none; {@code traces} null: none). */
   private CompletionStage<List<EnqueueResult>> enqueueAllAsync(List<String> ids, List<String> traces, String source) {
-    String[] args = new String[2 + ids.size() * 2];
+    String[] args = new String[3 + ids.size() * 2];
     args[0] = keys.prefix();
     args[1] = source;
+    args[2] = scripts.newCall();
     for (int i = 0; i < ids.size(); i++) {
       String trace = traces == null ? null : traces.get(i);
-      args[2 + 2 * i] = ids.get(i);
-      args[3 + 2 * i] = trace == null ? "" : trace;
+      args[3 + 2 * i] = ids.get(i);
+      args[4 + 2 * i] = trace == null ? "" : trace;
     }
-    return evalAsync("enqueue_all", List.of(keys.ready(), keys.wake(), keys.stats()), args).thenApply(r -> {
+    return scripts.evalAsync(Script.ENQUEUE_ALL, List.of(keys.ready(), keys.wake(), keys.stats()), args).thenApply(r -> {
       List<EnqueueResult> results = new ArrayList<>(r.size());
       for (Object o : r) {
         String answer = o.toString();
@@ -355,16 +334,9 @@ public final class JobQueue {
    * ({@link Empty}).
    */
   public ClaimResult claim(Duration lease, String worker, int max) {
-    return claim(UUID.randomUUID().toString(), lease, worker, max);
-  }
-
-  /**
-   * {@link #claim(Duration, String, int)} with the call's token given: it is also the request id that makes the
-   * script safe to resend (Redisson resends a script whose answer timed out): a second call with the same token
-   * answers the same jobs and leases nothing more.
-   */
-  ClaimResult claim(String token, Duration lease, String worker, int max) {
-    List<Object> r = eval("claim", List.of(keys.ready(), keys.delayed(), keys.active(), keys.wake(), keys.onecHealth()),
+    // The call's token is also its request id: a resent call answers the same jobs (claim.lua's Replay).
+    String token = UUID.randomUUID().toString();
+    List<Object> r = scripts.eval(Script.CLAIM, List.of(keys.ready(), keys.delayed(), keys.active(), keys.wake(), keys.onecHealth()),
         keys.prefix(), token, Long.toString(lease.toMillis()), worker, Integer.toString(max));
     String first = (String) r.get(0);
     if (first.isEmpty()) {
@@ -407,10 +379,10 @@ public final class JobQueue {
       args.add(job.orderId());
       args.add(job.token());
     }
-    List<Object> r = eval("extend", List.of(keys.active()), args.toArray(String[]::new));
+    List<Object> r = scripts.eval(Script.EXTEND, List.of(keys.active()), args.toArray(String[]::new));
     boolean[] result = new boolean[jobs.size()];
     for (int i = 0; i < result.length; i++) {
-      result[i] = number(r.get(i)) == 1;
+      result[i] = Scripts.move(r.get(i)) == MoveResult.DONE;
     }
     return result;
   }
@@ -437,15 +409,17 @@ public final class JobQueue {
 
   /** {@link #ackAll} without waiting: several ack calls can be on the wire at once. */
   public CompletionStage<boolean[]> ackAllAsync(List<Ack> acks) {
-    List<String> args = new ArrayList<>(1 + acks.size() * 4);
+    List<String> args = new ArrayList<>(3 + acks.size() * 4);
     args.add(keys.prefix());
+    args.add(scripts.newCall());
+    args.add(scripts.replayWindow());
     addAcks(args, acks);
-    return evalAsync("ack", List.of(keys.active(), keys.stats(), keys.exportTimes(), keys.onecHealth(), keys.wake()),
-        args.toArray(String[]::new))
+    return scripts.evalAsync(Script.ACK, List.of(keys.active(), keys.stats(), keys.exportTimes(), keys.onecHealth(),
+        keys.wake()), args.toArray(String[]::new))
         .thenApply(r -> {
           boolean[] result = new boolean[acks.size()];
           for (int i = 0; i < result.length; i++) {
-            result[i] = number(r.get(i)) == 1;
+            result[i] = Scripts.move(r.get(i)) == MoveResult.DONE;
           }
           return result;
         });
@@ -473,11 +447,7 @@ public final class JobQueue {
 
   /** {@link #ackAndClaim} without waiting. */
   public CompletionStage<AckClaim> ackAndClaimAsync(List<Ack> acks, Duration lease, String worker, int max) {
-    return ackAndClaimAsync(UUID.randomUUID().toString(), acks, lease, worker, max);
-  }
-
-  /** With the call's token given: safe to resend, like {@link #claim(String, Duration, String, int)}. */
-  CompletionStage<AckClaim> ackAndClaimAsync(String token, List<Ack> acks, Duration lease, String worker, int max) {
+    String token = UUID.randomUUID().toString();
     List<String> args = new ArrayList<>(5 + acks.size() * 4);
     args.add(keys.prefix());
     args.add(token);
@@ -485,12 +455,12 @@ public final class JobQueue {
     args.add(worker);
     args.add(Integer.toString(max));
     addAcks(args, acks);
-    return evalAsync("ack_claim", List.of(keys.active(), keys.stats(), keys.exportTimes(), keys.ready(),
+    return scripts.evalAsync(Script.ACK_CLAIM, List.of(keys.active(), keys.stats(), keys.exportTimes(), keys.ready(),
         keys.delayed(), keys.wake(), keys.onecHealth()), args.toArray(String[]::new)).thenApply(r -> {
           int n = (int) number(r.get(0));
           boolean[] acked = new boolean[n];
           for (int i = 0; i < n; i++) {
-            acked[i] = number(r.get(1 + i)) == 1;
+            acked[i] = Scripts.move(r.get(1 + i)) == MoveResult.DONE;
           }
           return new AckClaim(acked, claimedJobs(r, 1 + n));
         });
@@ -547,20 +517,20 @@ public final class JobQueue {
    */
   public boolean retryLater(ClaimedJob job, Duration delay, String error, int httpStatus, String invoiceNumber,
       boolean refund, boolean infra) {
-    return ok(eval("retry", List.of(keys.active(), keys.delayed(), keys.stats()), keys.prefix(), job.orderId(),
-        job.token(), Long.toString(delay.toMillis()), error, Integer.toString(httpStatus),
+    return done(scripts.eval(Script.RETRY, List.of(keys.active(), keys.delayed(), keys.stats()), keys.prefix(),
+        scripts.newCall(), scripts.replayWindow(), job.orderId(), job.token(), Long.toString(delay.toMillis()), error, Integer.toString(httpStatus),
         invoiceNumber == null ? "" : invoiceNumber, refund ? "1" : "0", infra ? "1" : "0"));
   }
 
   public boolean deadLetter(ClaimedJob job, String reason, String error, int httpStatus, String invoiceNumber) {
-    return ok(eval("deadletter", List.of(keys.active(), keys.dlq(), keys.stats()), keys.prefix(), job.orderId(),
-        job.token(), reason, error, Integer.toString(httpStatus), invoiceNumber == null ? "" : invoiceNumber));
+    return done(scripts.eval(Script.DEADLETTER, List.of(keys.active(), keys.dlq(), keys.stats()), keys.prefix(),
+        scripts.newCall(), scripts.replayWindow(), job.orderId(), job.token(), reason, error, Integer.toString(httpStatus), invoiceNumber == null ? "" : invoiceNumber));
   }
 
   /** Hands an unfinished job back to the front of the line without counting the attempt (shutdown). */
   public boolean release(ClaimedJob job) {
-    return ok(eval("release", List.of(keys.active(), keys.ready(), keys.wake()), keys.prefix(), job.orderId(),
-        job.token()));
+    return done(scripts.eval(Script.RELEASE, List.of(keys.active(), keys.ready(), keys.wake()), keys.prefix(),
+        scripts.newCall(), scripts.replayWindow(), job.orderId(), job.token()));
   }
 
   /** What {@link #abandon} did with the job. */
@@ -579,9 +549,10 @@ public final class JobQueue {
    * dead-letters the job as {@code infrastructure}; the attempt is not counted. Token-checked.
    */
   public Abandoned abandon(ClaimedJob job, Duration hold, int maxStalls, String workerId, String error) {
-    long r = number(eval("abandon", List.of(keys.active(), keys.delayed(), keys.dlq(), keys.stats()), keys.prefix(),
-        job.orderId(), job.token(), Long.toString(hold.toMillis()), Integer.toString(maxStalls), workerId, error));
-    return r == 1 ? Abandoned.HELD : r == 2 ? Abandoned.DEAD : Abandoned.GONE;
+    MoveResult r = Scripts.move(scripts.eval(Script.ABANDON, List.of(keys.active(), keys.delayed(), keys.dlq(),
+        keys.stats()), keys.prefix(), scripts.newCall(), scripts.replayWindow(), job.orderId(), job.token(),
+        Long.toString(hold.toMillis()), Integer.toString(maxStalls), workerId, error).get(0));
+    return r == MoveResult.HELD ? Abandoned.HELD : r == MoveResult.DEAD ? Abandoned.DEAD : Abandoned.GONE;
   }
 
   /** Whether Redis answers a command on the queue's slot (a worker's probe of its own connection). */
@@ -592,8 +563,8 @@ public final class JobQueue {
 
   /** Expired leases back to ready, or to the DLQ after {@code maxStalls} expiries. Returns how many moved. */
   public long reap(int maxStalls) {
-    return number(eval("reap", List.of(keys.active(), keys.ready(), keys.dlq(), keys.stats(), keys.wake()),
-        keys.prefix(), Integer.toString(maxStalls), "500"));
+    return number(scripts.eval(Script.REAP, List.of(keys.active(), keys.ready(), keys.dlq(), keys.stats(),
+        keys.wake()), keys.prefix(), scripts.newCall(), scripts.replayWindow(), Integer.toString(maxStalls), "500"));
   }
 
   /**
@@ -624,11 +595,13 @@ public final class JobQueue {
     if (orderIds.isEmpty()) {
       return List.of();
     }
-    List<String> args = new ArrayList<>(2 + orderIds.size());
+    List<String> args = new ArrayList<>(4 + orderIds.size());
     args.add(keys.prefix());
+    args.add(scripts.newCall());
+    args.add(scripts.replayWindow());
     args.add(source);
     args.addAll(orderIds);
-    List<Object> r = eval("reconcile", homeKeys(), args.toArray(String[]::new));
+    List<Object> r = scripts.eval(Script.RECONCILE, homeKeys(), args.toArray(String[]::new));
     return r.stream().map(a -> Reconciled.parse(a.toString())).toList();
   }
 
@@ -641,7 +614,8 @@ public final class JobQueue {
    * ready list or set).
    */
   public SweepStep sweep(String cursor, int count) {
-    List<Object> r = eval("rehome", homeKeys(), keys.prefix(), cursor, Integer.toString(count));
+    List<Object> r = scripts.eval(Script.REHOME, homeKeys(), keys.prefix(), scripts.newCall(), scripts.replayWindow(),
+        cursor, Integer.toString(count));
     return new SweepStep(r.get(0).toString(), number(r.get(1)), number(r.get(2)));
   }
 
@@ -735,10 +709,11 @@ public final class JobQueue {
     long looked = 0;
     long length = -1;
     while (true) {
-      List<String> args = new ArrayList<>(5 + orderIds.size());
-      args.addAll(List.of(keys.prefix(), target, reason, Long.toString(skip), Integer.toString(REQUEUE_BATCH)));
+      List<String> args = new ArrayList<>(7 + orderIds.size());
+      args.addAll(List.of(keys.prefix(), scripts.newCall(), scripts.replayWindow(), target, reason, Long.toString(skip),
+          Integer.toString(REQUEUE_BATCH)));
       args.addAll(orderIds);
-      List<Object> r = eval("requeue", List.of(keys.dlq(), keys.ready(), keys.wake(), keys.stats()),
+      List<Object> r = scripts.eval(Script.REQUEUE, List.of(keys.dlq(), keys.ready(), keys.wake(), keys.stats()),
           args.toArray(String[]::new));
       requeued += number(r.get(0));
       skip += number(r.get(1));
@@ -754,12 +729,14 @@ public final class JobQueue {
   }
 
   public long purgeDlq() {
-    return number(eval("purge", List.of(keys.dlq()), keys.prefix()));
+    return number(scripts.eval(Script.PURGE, List.of(keys.dlq()), keys.prefix(), scripts.newCall(),
+        scripts.replayWindow()));
   }
 
   /** Drops one order's DLQ entry and its dead job record, leaving the rest of the DLQ alone. Returns how many. */
   public long dropFromDlq(String orderId) {
-    return number(eval("drop", List.of(keys.dlq()), keys.prefix(), orderId));
+    return number(scripts.eval(Script.DROP, List.of(keys.dlq()), keys.prefix(), scripts.newCall(),
+        scripts.replayWindow(), orderId));
   }
 
   /** Blocks up to {@code timeout} for a wake-up (an enqueue, a retry due, a released job). */
@@ -815,10 +792,10 @@ public final class JobQueue {
    * probe ({@link ClaimedJob#probe()}), else null.
    */
   public Permit tryAcquirePermit(String permitId, int max, Duration lease, String probeToken) {
-    List<Object> r = eval("permit_acquire", List.of(keys.permits(), keys.onecHealth()), permitId,
+    List<Object> r = scripts.eval(Script.PERMIT_ACQUIRE, List.of(keys.permits(), keys.onecHealth()), permitId,
         Integer.toString(max), Long.toString(lease.toMillis()), probeToken == null ? "" : probeToken);
-    long status = number(r.get(0));
-    return new Permit(status == 1, status == -1, Duration.ofMillis(number(r.get(1))));
+    String status = r.get(0).toString();
+    return new Permit(status.equals("granted"), status.equals("onec_down"), Duration.ofMillis(number(r.get(1))));
   }
 
   /** What the fleet-wide 1C health says after a report: {@code refund}: do not count the attempt. */
@@ -842,11 +819,33 @@ public final class JobQueue {
    * probes fail) calls it, and the first answer marks it up.
    */
   public Health onecHealth(HealthReport report, ClaimedJob job, int threshold, Duration open, Duration maxOpen) {
-    List<Object> r = eval("onec_health", List.of(keys.onecHealth(), keys.stats(), keys.wake()),
-        report.name().toLowerCase(java.util.Locale.ROOT), job == null ? "" : job.token(),
+    List<Object> r = scripts.eval(Script.ONEC_HEALTH, List.of(keys.onecHealth(), keys.stats(), keys.wake()),
+        keys.prefix(), scripts.newCall(), scripts.replayWindow(), report.name().toLowerCase(java.util.Locale.ROOT), job == null ? "" : job.token(),
         Integer.toString(threshold), Long.toString(open.toMillis()), Long.toString(maxOpen.toMillis()),
         job == null ? "" : job.orderId());
     return new Health("down".equals(r.get(0)), number(r.get(1)) == 1, Duration.ofMillis(number(r.get(2))));
+  }
+
+  /**
+   * 1C's health as the fleet last recorded it ({@code P:onec_health}): {@code down} since when and the next probe,
+   * {@code probing} while the probe's job holds its lease, {@code failures}: the current streak of transient failures.
+   */
+  public record OneCHealth(boolean down, boolean probing, long downSinceMillis, long nextProbeAtMillis,
+      long failures) {}
+
+  /** Reads {@link OneCHealth} (one HGETALL). */
+  public OneCHealth onecHealthState() {
+    Map<String, String> h = redis.<String, String>getMap(keys.onecHealth(), StringCodec.INSTANCE).readAllMap();
+    return new OneCHealth("down".equals(h.get("state")), h.containsKey("probe"), longOr0(h.get("down_since")),
+        longOr0(h.get("next_probe_at")), longOr0(h.get("failures")));
+  }
+
+  private static long longOr0(String value) {
+    try {
+      return value == null ? 0 : Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   public void awaitPermit(Duration timeout) throws InterruptedException {
@@ -855,7 +854,7 @@ public final class JobQueue {
   }
 
   public void releasePermit(String permitId) {
-    eval("permit_release", List.of(keys.permits(), keys.permitsWake()), permitId);
+    scripts.eval(Script.PERMIT_RELEASE, List.of(keys.permits(), keys.permitsWake()), permitId);
   }
 
   /** Who runs a fleet-wide periodic task this interval: true for exactly one caller per interval. */
@@ -933,7 +932,7 @@ public final class JobQueue {
    * {@code unreadable}.
    */
   public Map<String, Long> dlqReasons() {
-    List<Object> flat = eval("dlq_counts", List.of(keys.dlq()), keys.prefix());
+    List<Object> flat = scripts.eval(Script.DLQ_COUNTS, List.of(keys.dlq()), keys.prefix());
     Map<String, Long> counts = new java.util.TreeMap<>();
     for (int i = 0; i + 1 < flat.size(); i += 2) {
       counts.put(flat.get(i).toString(), number(flat.get(i + 1)));
@@ -946,18 +945,6 @@ public final class JobQueue {
     return redis.getKeys().deleteByPattern(keys.prefix().replace("{", "\\{").replace("}", "\\}") + ":*");
   }
 
-  private CompletionStage<List<Object>> evalAsync(String name, List<String> keyList, String... args) {
-    scriptCalls.increment();
-    return script.<Object>evalAsync(keyList.get(0), RScript.Mode.READ_WRITE, scripts.get(name),
-        RScript.ReturnType.LIST, new ArrayList<Object>(keyList), (Object[]) args).thenApply(JobQueue::asList);
-  }
-
-  private List<Object> eval(String name, List<String> keyList, String... args) {
-    scriptCalls.increment();
-    return asList(script.eval(keyList.get(0), RScript.Mode.READ_WRITE, scripts.get(name),
-        RScript.ReturnType.LIST, new ArrayList<Object>(keyList), (Object[]) args));
-  }
-
   /** Waits for an async call as a synchronous one would: Redisson's exception, not a CompletionException. */
   private static <T> T join(CompletionStage<T> call) {
     try {
@@ -967,53 +954,15 @@ public final class JobQueue {
     }
   }
 
-  /** A script's answer as a list: a single value (a script returning a number) becomes a list of one. */
-  @SuppressWarnings("unchecked")
-  private static List<Object> asList(Object result) {
-    if (result instanceof List<?> list) {
-      return (List<Object>) list;
-    }
-    List<Object> single = new ArrayList<>();
-    single.add(result);
-    return single;
-  }
-
-
-  private static boolean ok(List<Object> result) {
-    return number(result.get(0)) == 1;
+  private static boolean done(List<Object> result) {
+    return Scripts.move(result.get(0)) == MoveResult.DONE;
   }
 
   private static long number(List<Object> result) {
-    return number(result.get(0));
+    return Scripts.number(result.get(0));
   }
 
   private static long number(Object value) {
-    return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString());
-  }
-
-  /**
-   * The script as sent to Redis: without its comment lines, so every call carries (and Redisson copies) a shorter,
-   * pure-ASCII text. The files keep the comments for whoever reads them.
-   */
-  static String withoutComments(String script) {
-    StringBuilder out = new StringBuilder(script.length());
-    for (String line : script.split("\n")) {
-      String trimmed = line.strip();
-      if (!trimmed.isEmpty() && !trimmed.startsWith("--")) {
-        out.append(line).append('\n');
-      }
-    }
-    return out.toString();
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = JobQueue.class.getResourceAsStream("redis/" + name + ".lua")) {
-      if (in == null) {
-        throw new IllegalStateException("missing script org/onecexporter/queue/redis/" + name + ".lua");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return Scripts.number(value);
   }
 }

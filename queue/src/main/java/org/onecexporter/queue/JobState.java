@@ -3,7 +3,7 @@ package org.onecexporter.queue;
 /**
  * Where a job is in its life: the {@code state} field of its record {@code P:job:<order_id>}, and the one structure
  * that holds its id while it has that state. {@link JobMoves} lists the moves between them and which script makes
- * each; the scripts name the states through the {@code STATE_*} constants of prelude.lua (JobMovesTest checks that
+ * each; the scripts name the states through the {@code STATE_*} constants of includes/states.lua (JobMovesTest checks that
  * they spell them as {@link #wire()} does).
  */
 public enum JobState {

@@ -90,4 +90,19 @@ public record QueueKeys(String prefix) {
   public String lock(String name) {
     return prefix + ":lock:" + name;
   }
+
+  /** HASH reason → how many DLQ entries have it, kept by every script that adds or removes an entry. */
+  public String dlqReasons() {
+    return prefix + ":dlq_reasons";
+  }
+
+  /** HASH worker id → its latest heartbeat (JSON), written by each worker every few seconds. */
+  public String workers() {
+    return prefix + ":workers";
+  }
+
+  /** STRING with PX: the answer of one script call, kept so that a resent call answers the same. */
+  public String reply(String call) {
+    return prefix + ":reply:" + call;
+  }
 }

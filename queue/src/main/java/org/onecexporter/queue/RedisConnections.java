@@ -251,4 +251,24 @@ public final class RedisConnections {
           + " not shown");
     }
   }
+
+  /**
+   * How long a command may take to answer on this client, retries included: timeout × (1 + retries), the pauses
+   * between them and a margin; 10 s for a client configured otherwise.
+   */
+  static long commandWait(RedissonClient redis) {
+    try {
+      Config config = redis.getConfig();
+      BaseConfig<?> base = config.isClusterConfig() ? config.useClusterServers()
+          : config.isSingleConfig() ? config.useSingleServer()
+          : config.isSentinelConfig() ? config.useSentinelServers() : null;
+      if (base != null) {
+        int attempts = 1 + Math.max(0, base.getRetryAttempts());
+        return (long) base.getTimeout() * attempts + 1000L * (attempts - 1) + 50;
+      }
+    } catch (RuntimeException e) {
+      // a client configured otherwise: the default below
+    }
+    return 10_000;
+  }
 }

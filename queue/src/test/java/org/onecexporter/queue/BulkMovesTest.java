@@ -34,9 +34,9 @@ class BulkMovesTest {
   }
 
   private long callsDuring(Runnable r) {
-    long before = queue.scriptCalls.sum();
+    long before = queue.scriptCalls();
     r.run();
-    return queue.scriptCalls.sum() - before;
+    return queue.scriptCalls() - before;
   }
 
   private List<String> ready() {

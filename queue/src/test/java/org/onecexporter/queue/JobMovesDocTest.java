@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The job's life is written down once ({@link JobState}, {@link JobMoves}); what shows it elsewhere is checked
- * against it: ops/REDIS.md's table, and the state names the Lua scripts use (prelude.lua's STATE_* constants, no
+ * against it: ops/REDIS.md's table, and the state names the Lua scripts use (includes/states.lua's STATE_* constants, no
  * state spelled as a literal in a script).
  */
 class JobMovesDocTest {
@@ -38,10 +38,10 @@ class JobMovesDocTest {
 
   @Test
   void the_scripts_name_the_states_as_the_code_does() {
-    String prelude = script("prelude");
+    String states = script("includes/states");
     Matcher m = Pattern.compile("(?m)^local (STATE_\\w+(?:, STATE_\\w+)*) = ('[^']*'(?:, '[^']*')*)$")
-        .matcher(prelude);
-    assertThat(m.find()).as("prelude.lua defines the STATE_* constants on one line").isTrue();
+        .matcher(states);
+    assertThat(m.find()).as("includes/states.lua defines the STATE_* constants on one line").isTrue();
     List<String> names = Arrays.asList(m.group(1).split(", "));
     List<String> values = Arrays.stream(m.group(2).split(", ")).map(v -> v.substring(1, v.length() - 1)).toList();
     List<String> expectedNames = new ArrayList<>();
@@ -59,7 +59,7 @@ class JobMovesDocTest {
   @Test
   void no_script_spells_a_state_as_a_literal() {
     List<String> scripts = new ArrayList<>(JobMoves.JOB_SCRIPTS);
-    scripts.add("prelude");
+    scripts.addAll(ScriptsTest.includes());
     List<String> found = new ArrayList<>();
     for (String name : scripts) {
       String[] lines = script(name).split("\n");

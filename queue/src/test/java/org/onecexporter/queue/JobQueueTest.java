@@ -148,7 +148,7 @@ class JobQueueTest {
 
   @Test
   void scripts_go_to_redis_without_their_comment_lines() {
-    String sent = JobQueue.withoutComments("-- what it does, with … non-ASCII\nlocal a = 1\n\n  -- indented\nreturn a\n");
+    String sent = Scripts.withoutComments("-- what it does, with … non-ASCII\nlocal a = 1\n\n  -- indented\nreturn a\n");
     assertThat(sent).isEqualTo("local a = 1\nreturn a\n");
     assertThat(sent.chars().allMatch(c -> c < 128)).isTrue();
   }

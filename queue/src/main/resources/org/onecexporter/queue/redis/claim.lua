@@ -1,12 +1,16 @@
--- claim: KEYS ready, delayed, active, wake, onec_health; ARGV prefix, token, lease_ms, worker, max (default 1)
--- Promotes due delayed jobs, takes up to max of the oldest ready ones, leases each to the caller's random token
--- (suffixed ':1', ':2', … per job) and counts the attempt. Returns {id, job_token, attempts, invoice_number,
--- enqueued_at, probe, infra_failures, traceparent} per job (claim_jobs in prelude.lua), or {'', ms until the next delayed job or -1} when none is ready. While the fleet knows 1C is down, only
--- the probe is leased (one job, once its time has come); otherwise {'', ms until the probe may go}.
--- Safe to replay: the same token answers the same jobs (claim_replay in prelude.lua).
-local replayed = claim_replay(ARGV[1], ARGV[2])
-if replayed then
-  return replayed
+-- claim: promotes due delayed jobs, leases up to max of the oldest ready ones to the caller (claim_jobs) and counts
+-- each attempt. While the fleet knows 1C is down, only the probe is leased (one job, once its time has come).
+-- KEYS: 1 ready, 2 delayed, 3 active, 4 wake, 5 onec_health
+-- ARGV: 1 prefix, 2 token (a fresh random id per call), 3 lease_ms, 4 worker, 5 max (default 1)
+-- Answers: {id, job_token, attempts, invoice_number, enqueued_at, probe, infra_failures, traceparent} per job |
+--   {'', ms until the next delayed job is due, or -1} when none is ready | {'', ms until the probe may go}
+-- Replay: the answer is kept under P:reply:<token> for the lease; a resent call answers the same jobs.
+--- @include "includes/now_ms"
+--- @include "includes/replay"
+--- @include "includes/claim_jobs"
+local replay = replayed(ARGV[1], ARGV[2])
+if replay then
+  return replay
 end
 local now = now_ms()
 local claimed, probe_wait = claim_jobs(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], ARGV[3], ARGV[4],
@@ -21,5 +25,4 @@ if #claimed == 0 then
   end
   return {'', '-1'}
 end
-claim_remember(ARGV[1], ARGV[2], claimed, ARGV[3])
-return claimed
+return remember(ARGV[1], ARGV[2], claimed, ARGV[3])

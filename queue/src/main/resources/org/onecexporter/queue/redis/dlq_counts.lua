@@ -1,7 +1,12 @@
--- DLQ entries by reason: KEYS dlq; ARGV prefix. Answers P:dlq_reasons as a flat list {reason, count, ...}. When
--- the counts do not add up to the list's length (a DLQ written before the counts were kept, or a list or hash edited
--- by hand), the list is counted first, 1,000 entries per LRANGE, and the counts replace what the hash held: a
--- one-off pass, after which every script that adds or removes an entry keeps them.
+-- dlq_counts: DLQ entries by reason, from P:dlq_reasons. When the counts do not add up to the list's length (a DLQ
+-- written before the counts were kept, or a list or hash edited by hand), the list is counted first, 1,000 entries
+-- per LRANGE, and the counts replace what the hash held: a one-off pass, after which every script that adds or
+-- removes an entry keeps them.
+-- KEYS: 1 dlq
+-- ARGV: 1 prefix
+-- Answers: {reason, count, ...}
+-- Replay: idempotent.
+--- @include "includes/dlq_reasons"
 local key = dlq_reasons_key(ARGV[1])
 local all = redis.call('HGETALL', key)
 local sum = 0

@@ -1,21 +1,31 @@
--- enqueue many: KEYS ready, wake, stats; ARGV prefix, source, then pairs of order id and traceparent ('' when none)
--- (JobQueue.enqueueAll sends up to 1,000 orders a call; concurrent single enqueues that share a client are sent
--- together this way too, each with its caller's traceparent). The same one-job-per-order rule as enqueue.lua, one
--- call for the batch instead of one round trip per order: an order with a ready, delayed, active or dead job is
--- left as it is (an id twice in the batch is queued once). Returns per id 'queued' or the state of the job it
--- already has.
+-- enqueue_all: enqueue.lua for many orders in one call (JobQueue.enqueueAll sends up to 1,000; concurrent single
+-- enqueues that share a client go together this way, each with its caller's traceparent). An id twice in the
+-- batch is queued once.
+-- KEYS: 1 ready, 2 wake, 3 stats
+-- ARGV: 1 prefix, 2 source, 3 call, then pairs: order_id, traceparent ('' when none)
+-- Answers: per id 'queued' or the state of the job it already has
+-- Replay: as enqueue.lua (the record keeps the call's id).
+--- @include "includes/now_ms"
+--- @include "includes/wake"
+--- @include "includes/job_key"
+--- @include "includes/new_job"
 local now = now_ms()
 local out = {}
 local queued = 0
-for i = 3, #ARGV, 2 do
+local seen = {}
+for i = 4, #ARGV, 2 do
   local id = ARGV[i]
-  local state = redis.call('HGET', job_key(ARGV[1], id), 'state')
-  if state then
-    out[#out + 1] = state
-  else
-    new_job(KEYS[1], ARGV[1], id, ARGV[2], now, ARGV[i + 1] or '')
+  local r = redis.call('HMGET', job_key(ARGV[1], id), 'state', 'enqueue_call')
+  local first = not seen[id]
+  seen[id] = true
+  if not r[1] then
+    new_job(KEYS[1], ARGV[1], id, ARGV[2], now, ARGV[i + 1] or '', ARGV[3])
     queued = queued + 1
     out[#out + 1] = 'queued'
+  elseif first and r[2] == ARGV[3] then
+    out[#out + 1] = 'queued'
+  else
+    out[#out + 1] = r[1]
   end
 end
 if queued > 0 then

@@ -1,8 +1,22 @@
--- reap: KEYS active, ready, dlq, stats, wake; ARGV prefix, max_stalls, batch
--- Jobs whose lease ran out (worker killed or stuck) go back to the front of the line; the max_stalls-th expiry
--- sends the job to the DLQ (WORKER_MAX_STALLS=3: back twice, dead-lettered on the third). The stalled attempt is not counted against the retry schedule.
+-- reap: jobs whose lease ran out (worker killed or stuck) go back to the front of the line; the max_stalls-th
+-- expiry sends the job to the DLQ as 'stalled' (WORKER_MAX_STALLS=3: back twice, dead-lettered on the third). The
+-- stalled attempt is not counted against the retry schedule.
+-- KEYS: 1 active, 2 ready, 3 dlq, 4 stats, 5 wake
+-- ARGV: 1 prefix, 2 call, 3 window_ms, 4 max_stalls, 5 batch (leases looked at per call)
+-- Answers: how many jobs moved
+-- Replay: the answer is kept under P:reply:<call> for window_ms when a job moved.
+--- @include "includes/states"
+--- @include "includes/now_ms"
+--- @include "includes/wake"
+--- @include "includes/job_key"
+--- @include "includes/replay"
+--- @include "includes/dead_letter"
+local replay = replayed(ARGV[1], ARGV[2])
+if replay then
+  return replay
+end
 local now = now_ms()
-local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[5]))
 local moved = 0
 for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[1], id)
@@ -10,7 +24,7 @@ for _, id in ipairs(expired) do
   local stalls = redis.call('HINCRBY', job, 'stalls', 1)
   redis.call('HDEL', job, 'token')
   redis.call('HINCRBY', KEYS[4], 'stalled', 1)
-  if stalls >= tonumber(ARGV[2]) then
+  if stalls >= tonumber(ARGV[4]) then
     dead_letter(ARGV[1], KEYS[3], KEYS[4], id, 'stalled',
       'lease expired ' .. stalls .. ' times: the worker was killed or stuck on this job', '0', '', now)
   else
@@ -20,5 +34,8 @@ for _, id in ipairs(expired) do
     wake(KEYS[5])
   end
   moved = moved + 1
+end
+if moved > 0 then
+  remember(ARGV[1], ARGV[2], moved, ARGV[3])
 end
 return moved

@@ -1,13 +1,26 @@
--- hand back (graceful shutdown): KEYS active, ready, wake; ARGV prefix, order_id, token.
--- The job goes to the front of the line and the unfinished attempt is not counted.
-local job = job_key(ARGV[1], ARGV[2])
-if redis.call('HGET', job, 'token') ~= ARGV[3] then
-  return 0
+-- release: hands a job back on shutdown, to the front of the line; the unfinished attempt is not counted.
+-- KEYS: 1 active, 2 ready, 3 wake
+-- ARGV: 1 prefix, 2 call, 3 window_ms, 4 order_id, 5 token
+-- Answers: 'done' | a lease_refusal code ('no_job', 'lease_lost')
+-- Replay: the answer is kept under P:reply:<call> for window_ms.
+--- @include "includes/states"
+--- @include "includes/wake"
+--- @include "includes/job_key"
+--- @include "includes/lease"
+--- @include "includes/replay"
+local replay = replayed(ARGV[1], ARGV[2])
+if replay then
+  return replay
 end
-redis.call('ZREM', KEYS[1], ARGV[2])
+local job = job_key(ARGV[1], ARGV[4])
+local refusal = lease_refusal(job, ARGV[5])
+if refusal then
+  return refusal
+end
+redis.call('ZREM', KEYS[1], ARGV[4])
 redis.call('HINCRBY', job, 'attempts', -1)
 redis.call('HSET', job, 'state', STATE_READY)
 redis.call('HDEL', job, 'token')
-redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('RPUSH', KEYS[2], ARGV[4])
 wake(KEYS[3])
-return 1
+return remember(ARGV[1], ARGV[2], 'done', ARGV[3])

@@ -1,23 +1,36 @@
--- requeue from the DLQ: KEYS dlq, ready, wake, stats; ARGV prefix, target, reason ('' or absent: any; else only
--- entries of it), skip (default 0), count (default: the whole list), then, for target '+', the order ids.
--- target: an order id, '*' (every entry) or '+' (the entries of the order ids from ARGV[6] on: the reconciler's
--- batch of orders whose payment came after their job ran).
+-- requeue: DLQ entries back to the ready list, attempts, stalls and failures on our side reset.
+-- KEYS: 1 dlq, 2 ready, 3 wake, 4 stats
+-- ARGV: 1 prefix, 2 call ('' by hand), 3 window_ms, 4 target: an order id, '*' (every entry) or '+' (the entries
+--   of the order ids from ARGV[8] on: the reconciler's orders whose payment came after their job ran), 5 reason
+--   ('' or absent: any; else only entries of it), 6 skip (default 0), 7 count (default: the whole list), then for
+--   target '+' the order ids
 -- Looks at up to count entries, oldest first, past the skip oldest ones (those an earlier call of the same requeue
--- looked at and left in the list), and puts the matching ones back to the ready list; attempts, stalls and failures
--- on our side are reset. JobQueue calls it once per 1,000 entries, each call passing on the entries left so far as
--- skip, so a DLQ of 50,000 never blocks Redis in one long call; new entries arrive at the head and do not move the
--- oldest ones. Matched entries are marked in place (LSET) and removed with one LREM: one pass, not one per entry.
--- Returns {requeued, kept (looked at, left in the list), looked at, the list's length before}.
+-- looked at and left in the list). JobQueue calls it once per 1,000 entries, each call passing on the entries left
+-- so far as skip, so a large DLQ never blocks Redis in one long call; new entries arrive at the head and do not move
+-- the oldest ones. Matched entries are marked in place (LSET) and removed with one LREM.
+-- Answers: {requeued, kept (looked at, left in the list), looked at, the list's length before}
+-- Replay: the answer is kept under P:reply:<call> for window_ms when an entry moved.
 -- From a shell: ops/requeue-dlq --all | <order_id>
+--- @include "includes/states"
+--- @include "includes/now_ms"
+--- @include "includes/wake"
+--- @include "includes/job_key"
+--- @include "includes/replay"
+--- @include "includes/dlq_entry_id"
+--- @include "includes/dlq_reasons"
+local replay = replayed(ARGV[1], ARGV[2])
+if replay then
+  return replay
+end
 local len = redis.call('LLEN', KEYS[1])
-local skip = tonumber(ARGV[4] or '0') or 0
-local count = tonumber(ARGV[5] or '') or len
-local target = ARGV[2]
-local reason_wanted = ARGV[3] or ''
+local skip = tonumber(ARGV[6] or '0') or 0
+local count = tonumber(ARGV[7] or '') or len
+local target = ARGV[4]
+local reason_wanted = ARGV[5] or ''
 local wanted = nil
 if target == '+' then
   wanted = {}
-  for i = 6, #ARGV do
+  for i = 8, #ARGV do
     wanted[ARGV[i]] = true
   end
 end
@@ -72,4 +85,8 @@ if requeued > 0 then
   wake(KEYS[3])
   redis.call('HINCRBY', KEYS[4], 'requeued', requeued)
 end
-return {requeued, #entries - removed, #entries, len}
+local answer = {requeued, #entries - removed, #entries, len}
+if removed > 0 then
+  remember(ARGV[1], ARGV[2], answer, ARGV[3])
+end
+return answer

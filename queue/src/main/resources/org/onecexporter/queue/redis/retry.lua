@@ -1,25 +1,39 @@
--- retry later: KEYS active, delayed, stats; ARGV prefix, order_id, token, delay_ms, error, http_status,
--- invoice_number, refund ('1': the attempt does not count, e.g. 1C was down for everyone), infra ('1': the failure
--- was on our side, PostgreSQL or Redis: counted in the record's infra_failures, which claim returns, so the worker
--- follows INFRA_RETRY_DELAYS and dead-letters the job as 'infrastructure' when they run out)
-local job = job_key(ARGV[1], ARGV[2])
-if redis.call('HGET', job, 'token') ~= ARGV[3] then
-  return 0
+-- retry: a failed attempt waits in 'delayed' for the schedule's delay; first and last error kept.
+-- KEYS: 1 active, 2 delayed, 3 stats
+-- ARGV: 1 prefix, 2 call, 3 window_ms, 4 order_id, 5 token, 6 delay_ms, 7 error, 8 http_status, 9 invoice_number,
+--   10 refund ('1': the attempt does not count, e.g. 1C was down for everyone), 11 infra ('1': the failure was on
+--   our side, PostgreSQL or Redis: counted in the record's infra_failures, which claim answers, so the worker
+--   follows INFRA_RETRY_DELAYS and dead-letters the job as 'infrastructure' when they run out)
+-- Answers: 'done' | a lease_refusal code ('no_job', 'lease_lost')
+-- Replay: the answer is kept under P:reply:<call> for window_ms.
+--- @include "includes/states"
+--- @include "includes/now_ms"
+--- @include "includes/job_key"
+--- @include "includes/lease"
+--- @include "includes/replay"
+local replay = replayed(ARGV[1], ARGV[2])
+if replay then
+  return replay
 end
-local due = now_ms() + tonumber(ARGV[4])
-redis.call('ZREM', KEYS[1], ARGV[2])
-redis.call('ZADD', KEYS[2], due, ARGV[2])
-redis.call('HSETNX', job, 'first_error', ARGV[5])
-redis.call('HSET', job, 'state', STATE_DELAYED, 'due_at', due, 'last_error', ARGV[5], 'last_http_status', ARGV[6])
-if ARGV[7] ~= '' then
-  redis.call('HSET', job, 'invoice_number', ARGV[7])
+local job = job_key(ARGV[1], ARGV[4])
+local refusal = lease_refusal(job, ARGV[5])
+if refusal then
+  return refusal
+end
+local due = now_ms() + tonumber(ARGV[6])
+redis.call('ZREM', KEYS[1], ARGV[4])
+redis.call('ZADD', KEYS[2], due, ARGV[4])
+redis.call('HSETNX', job, 'first_error', ARGV[7])
+redis.call('HSET', job, 'state', STATE_DELAYED, 'due_at', due, 'last_error', ARGV[7], 'last_http_status', ARGV[8])
+if ARGV[9] ~= '' then
+  redis.call('HSET', job, 'invoice_number', ARGV[9])
 end
 redis.call('HDEL', job, 'token')
-if ARGV[8] == '1' then
+if ARGV[10] == '1' then
   redis.call('HINCRBY', job, 'attempts', -1)
 end
-if ARGV[9] == '1' then
+if ARGV[11] == '1' then
   redis.call('HINCRBY', job, 'infra_failures', 1)
 end
 redis.call('HINCRBY', KEYS[3], 'retried', 1)
-return 1
+return remember(ARGV[1], ARGV[2], 'done', ARGV[3])
