@@ -4,12 +4,8 @@ import static org.onecexporter.json.Json.MAPPER;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -17,25 +13,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.onecexporter.config.DatabaseConfig;
 import org.onecexporter.config.Env;
-import org.onecexporter.config.OneCConfig;
-import org.onecexporter.db.Database;
-import org.onecexporter.domain.InvoiceBuilder;
-import org.onecexporter.export.OneCExporter;
-import org.onecexporter.export.RetrySchedule;
-import org.onecexporter.export.Sleeper;
-import org.onecexporter.logging.PiiMasker;
-import org.onecexporter.onec.HttpOneCClient;
-import org.onecexporter.queue.JobQueue;
-import org.onecexporter.queue.QueueKeys;
-import org.onecexporter.queue.RedisConnections;
 import org.onecexporter.export.AttemptResult;
 import org.onecexporter.export.ExportResult;
 import org.onecexporter.export.ExportStatus;
 import org.onecexporter.export.JobHandler;
+import org.onecexporter.export.RetrySchedule;
+import org.onecexporter.queue.JobQueue;
+import org.onecexporter.queue.RedisConnections;
+import org.onecexporter.queue.model.EnqueueResult;
+import org.onecexporter.queue.model.QueueKeys;
 import org.onecexporter.worker.Worker;
 import org.onecexporter.worker.WorkerConfig;
 import org.redisson.api.RedissonClient;
@@ -224,7 +212,7 @@ public final class BenchCommand implements Callable<Integer> {
       for (int k = i; k < Math.min(count, i + batch); k++) {
         ids.add(idPrefix + (k + 1));
       }
-      queued += queue.enqueueAll(ids, "bench").stream().filter(JobQueue.EnqueueResult::queued).count();
+      queued += queue.enqueueAll(ids, "bench").stream().filter(EnqueueResult::queued).count();
     }
     return queued;
   }

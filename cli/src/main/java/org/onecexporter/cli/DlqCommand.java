@@ -1,12 +1,12 @@
 package org.onecexporter.cli;
 
-import org.onecexporter.console.DlqEntries;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.onecexporter.config.Env;
+import org.onecexporter.console.DlqEntries;
 import org.onecexporter.json.Json;
 import org.onecexporter.logging.LogSafe;
 import org.onecexporter.queue.OrderIds;
@@ -44,7 +44,7 @@ final class DlqCommand implements Runnable {
         for (JsonNode entry : DlqEntries.read(access.queue(), limit)) {
           out.println(Json.write(entry));
         }
-        long length = access.queue().dlqLength();
+        long length = access.queue().deadLetters().length();
         spec.commandLine().getErr().printf("%d entr%s in the DLQ%n", length, length == 1 ? "y" : "ies");
       }
       return ExitCodes.OK;
@@ -101,7 +101,7 @@ final class DlqCommand implements Runnable {
             + LogSafe.id(orderId) + " (every entry: dlq requeue --all)");
       }
       try (QueueAccess access = new QueueAccess(Env.system())) {
-        long n = all ? access.queue().requeueAll() : access.queue().requeue(orderId);
+        long n = all ? access.queue().deadLetters().requeueAll() : access.queue().deadLetters().requeue(orderId);
         spec.commandLine().getOut().printf("{\"requeued\":%d}%n", n);
         return n == 0 && !all ? ExitCodes.REJECTED : ExitCodes.OK;
       }
@@ -119,7 +119,7 @@ final class DlqCommand implements Runnable {
     @Override
     public Integer call() {
       try (QueueAccess access = new QueueAccess(Env.system())) {
-        long n = access.queue().dropFromDlq(orderId);
+        long n = access.queue().deadLetters().drop(orderId);
         spec.commandLine().getOut().printf("{\"dropped\":%d}%n", n);
         if (n == 0) {
           spec.commandLine().getErr().printf("order %s has no DLQ entry%n", orderId);
@@ -141,7 +141,7 @@ final class DlqCommand implements Runnable {
     @Override
     public Integer call() {
       try (QueueAccess access = new QueueAccess(Env.system())) {
-        spec.commandLine().getOut().printf("{\"purged\":%d}%n", access.queue().purgeDlq());
+        spec.commandLine().getOut().printf("{\"purged\":%d}%n", access.queue().deadLetters().purge());
       }
       return ExitCodes.OK;
     }

@@ -3,7 +3,7 @@ package org.onecexporter.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.onecexporter.config.Env;
-import org.onecexporter.queue.JobQueue;
+import org.onecexporter.queue.model.EnqueueResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -23,10 +23,10 @@ final class EnqueueCommand implements Callable<Integer> {
   public Integer call() {
     try (QueueAccess access = new QueueAccess(Env.system())) {
       // One script call per 1,000 orders (enqueue_all.lua), the same one-job-per-order rule as a single enqueue.
-      List<JobQueue.EnqueueResult> results =
+      List<EnqueueResult> results =
           access.queue().enqueueAll(orderIds.stream().map(String::valueOf).toList(), "cli");
       for (int i = 0; i < orderIds.size(); i++) {
-        JobQueue.EnqueueResult r = results.get(i);
+        EnqueueResult r = results.get(i);
         spec.commandLine().getOut().printf("{\"order_id\":%d,\"status\":\"%s\",\"state\":\"%s\"}%n",
             orderIds.get(i), r.queued() ? "queued" : "already_queued", r.state());
       }

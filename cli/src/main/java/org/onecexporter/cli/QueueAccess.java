@@ -5,8 +5,8 @@ import org.onecexporter.config.Env;
 import org.onecexporter.logging.RootCause;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.QueueConfigException;
-import org.onecexporter.queue.QueueKeys;
 import org.onecexporter.queue.RedisConnections;
+import org.onecexporter.queue.model.QueueKeys;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 

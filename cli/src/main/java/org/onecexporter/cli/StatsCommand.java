@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
 import org.onecexporter.config.Env;
 import org.onecexporter.json.Json;
-import org.onecexporter.queue.JobQueue;
+import org.onecexporter.queue.admin.QueueStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -21,8 +21,8 @@ final class StatsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (QueueAccess access = new QueueAccess(Env.system())) {
-      JobQueue.Stats s = access.queue().stats();
-      JobQueue.Timings t = access.queue().timings(java.time.Duration.ofMinutes(windowMinutes));
+      QueueStats.Stats s = access.queue().stats();
+      QueueStats.Timings t = access.queue().queueStats().timings(java.time.Duration.ofMinutes(windowMinutes));
       ObjectNode out = Json.MAPPER.createObjectNode()
           .put("ready", s.ready()).put("delayed", s.delayed()).put("active", s.active()).put("dlq", s.dlq());
       if (s.oldestWaiting().isPresent()) {

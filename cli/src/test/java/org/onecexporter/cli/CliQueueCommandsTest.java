@@ -1,22 +1,24 @@
 package org.onecexporter.cli;
 
-import org.onecexporter.console.DlqEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.onecexporter.console.DlqEntries;
 import org.onecexporter.json.Json;
 import org.onecexporter.queue.JobQueue;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
+import org.onecexporter.testing.PostgresExtension;
 import org.onecexporter.testing.TestDatabase;
 
 /** The operator's queue commands, run as separate processes. */
@@ -58,7 +60,7 @@ class CliQueueCommandsTest {
         "{\"order_id\":12,\"status\":\"queued\",\"state\":\"ready\"}",
         "{\"order_id\":11,\"status\":\"already_queued\",\"state\":\"ready\"}");
 
-    JobQueue.ClaimedJob job = queue.claim(java.time.Duration.ofSeconds(30), "t").jobs().get(0);
+    ClaimedJob job = queue.claim(java.time.Duration.ofSeconds(30), "t", 1).jobs().get(0);
     queue.deadLetter(job, "refused_by_1c", "1C answered 400: articul ФР-1 not found", 400, "INV-2026-001");
 
     JsonNode stats = Json.MAPPER.readTree(CliProcess.run(env(), "stats").stdout());
@@ -97,7 +99,7 @@ class CliQueueCommandsTest {
     assertThat(CliProcess.run(env(), "dlq", "requeue", "11").stdout()).contains("{\"requeued\":1}");
     assertThat(queue.stats().ready()).isEqualTo(2);
 
-    job = queue.claim(java.time.Duration.ofSeconds(30), "t").jobs().get(0);
+    job = queue.claim(java.time.Duration.ofSeconds(30), "t", 1).jobs().get(0);
     queue.deadLetter(job, "invalid", "bad", 0, null);
     assertThat(CliProcess.run(env(), "dlq", "purge").exitCode()).as("needs --yes").isEqualTo(ExitCodes.USAGE);
     assertThat(CliProcess.run(env(), "dlq", "purge", "--yes").stdout()).contains("{\"purged\":1}");
@@ -124,7 +126,7 @@ class CliQueueCommandsTest {
 
     int dead = 0;
     while (dead < 2000) {
-      for (JobQueue.ClaimedJob job : queue.claim(java.time.Duration.ofSeconds(30), "t", 32).jobs()) {
+      for (ClaimedJob job : queue.claim(java.time.Duration.ofSeconds(30), "t", 32).jobs()) {
         queue.deadLetter(job, "exhausted", "1C answered 503", 503, null);
         dead++;
       }
@@ -140,9 +142,9 @@ class CliQueueCommandsTest {
   void dlq_drop_removes_one_entry_and_leaves_the_others() throws Exception {
     queue.enqueue("31", "enqueuer");
     queue.enqueue("32", "enqueuer");
-    JobQueue.ClaimedJob first = queue.claim(java.time.Duration.ofSeconds(30), "t").jobs().get(0);
+    ClaimedJob first = queue.claim(java.time.Duration.ofSeconds(30), "t", 1).jobs().get(0);
     queue.deadLetter(first, "not_paid", "Order status is 'new', expected 'paid'", 0, null);
-    JobQueue.ClaimedJob second = queue.claim(java.time.Duration.ofSeconds(30), "t").jobs().get(0);
+    ClaimedJob second = queue.claim(java.time.Duration.ofSeconds(30), "t", 1).jobs().get(0);
     queue.deadLetter(second, "invalid", "bad", 0, null);
 
     CliProcess.Result drop = CliProcess.run(env(), "dlq", "drop", "31");

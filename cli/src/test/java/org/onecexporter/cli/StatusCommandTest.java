@@ -16,10 +16,11 @@ import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.json.Json;
 import org.onecexporter.queue.JobQueue;
-import org.onecexporter.testing.EmulatorExtension;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
+import org.onecexporter.testing.EmulatorExtension;
+import org.onecexporter.testing.PostgresExtension;
 import org.onecexporter.testing.TestDatabase;
 
 /** {@code onec-exporter status <order_id>} and the attempts {@code export} leaves in the history, as processes. */
@@ -85,7 +86,7 @@ class StatusCommandTest {
     aPaidOrder(5).insert(db.jdbi());
     JobQueue queue = redis.queue();
     queue.enqueue("5", "enqueuer");
-    JobQueue.ClaimedJob job = queue.claim(Duration.ofSeconds(30), "w1").jobs().get(0);
+    ClaimedJob job = queue.claim(Duration.ofSeconds(30), "w1", 1).jobs().get(0);
     queue.deadLetter(job, "refused_by_1c", "1C answered 400: articul not found", 400, "INV-2026-007");
 
     CliProcess.Result status = CliProcess.run(env(), "status", "5");

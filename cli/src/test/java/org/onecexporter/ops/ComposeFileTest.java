@@ -22,7 +22,7 @@ import org.onecexporter.enqueuer.InvoiceEnqueuer;
 import org.onecexporter.ops.EnqueueMeters;
 import org.onecexporter.json.Json;
 import org.onecexporter.queue.LazyQueue;
-import org.onecexporter.queue.QueueKeys;
+import org.onecexporter.queue.model.QueueKeys;
 import org.onecexporter.worker.WorkerMetricsProbe;
 
 /**

@@ -15,8 +15,8 @@ import org.onecexporter.enqueuer.InvoiceEnqueuer;
 import org.onecexporter.ops.OpsHttpServer;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.LazyQueue;
-import org.onecexporter.queue.QueueKeys;
 import org.onecexporter.queue.RedisConnections;
+import org.onecexporter.queue.model.QueueKeys;
 import org.redisson.api.RedissonClient;
 
 /** The console and what it reads, built from the environment (the workers' DATABASE_URL, REDIS_URL, QUEUE_PREFIX). */

@@ -251,7 +251,7 @@ public final class ConsoleServer implements AutoCloseable {
 
   private void requeueAll(Routes.Call call, Role role) {
     HardenedHttpServer.Exchange exchange = call.exchange();
-    long n = data.queue().requeueAll();
+    long n = data.queue().deadLetters().requeueAll();
     LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
         .log("console: {} requeued every DLQ entry ({})", who(exchange), n);
     json(exchange, 200, Json.MAPPER.createObjectNode().put("requeued", n));
@@ -264,7 +264,7 @@ public final class ConsoleServer implements AutoCloseable {
       json(exchange, 400, error("say which reason: ?reason=exhausted"));
       return;
     }
-    long n = data.queue().requeueReason(reason);
+    long n = data.queue().deadLetters().requeueReason(reason);
     LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
         .log("console: {} requeued {} DLQ entr{} of reason {}", who(exchange), n, n == 1 ? "y" : "ies",
             LogSafe.text(reason, 64));
@@ -277,7 +277,7 @@ public final class ConsoleServer implements AutoCloseable {
     if (id.isEmpty()) {
       return;
     }
-    long n = data.queue().requeue(Long.toString(id.getAsLong()));
+    long n = data.queue().deadLetters().requeue(Long.toString(id.getAsLong()));
     LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
         .log("console: {} requeued order {} from the DLQ ({})", who(exchange), id.getAsLong(), n);
     ObjectNode answer = Json.MAPPER.createObjectNode().put("requeued", n);

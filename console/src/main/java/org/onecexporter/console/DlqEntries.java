@@ -22,7 +22,7 @@ public final class DlqEntries {
   /** Up to {@code count} entries from position {@code from} (0: the newest), in one bounded LRANGE. */
   public static List<JsonNode> read(JobQueue queue, long from, int count) {
     List<JsonNode> result = new ArrayList<>();
-    for (String entry : queue.dlqRaw(from, count)) {
+    for (String entry : queue.deadLetters().raw(from, count)) {
       result.add(parse(entry));
     }
     return result;

@@ -1,7 +1,5 @@
 package org.onecexporter.console;
 
-import org.onecexporter.queue.fleet.WorkerHeartbeats;
-import org.onecexporter.console.DlqEntries;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,6 +18,9 @@ import org.onecexporter.history.AttemptHistoryRepository;
 import org.onecexporter.json.Json;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.OrderIds;
+import org.onecexporter.queue.admin.QueueStats;
+import org.onecexporter.queue.fleet.OneCGate;
+import org.onecexporter.queue.fleet.WorkerHeartbeats;
 
 /**
  * What the console and {@code onec-exporter status} show, read from PostgreSQL (orders, the attempt history) and
@@ -235,14 +236,14 @@ public final class OperationsData {
   /**
    * {@code {"total", "reasons": {reason: count}, "entries": [...], "next_cursor"}}: up to {@code limit} entries of
    * {@code reason} (all when empty) from position {@code cursor} of the DLQ (0: the newest). The counts come from
-   * the counts the scripts keep ({@link JobQueue#dlqReasons()}); the entries from bounded LRANGEs only: without a
+   * the counts the scripts keep ({@code DeadLetters.reasons()}); the entries from bounded LRANGEs only: without a
    * reason exactly the page asked for, with one at most {@link #MAX_DLQ_SCAN} entries looked at per request.
    * {@code next_cursor} is where the next page starts (null at the end); entries dead-lettered meanwhile shift
    * positions, so a page may repeat an entry of the one before.
    */
   public ObjectNode dlq(String reason, int limit, long cursor) {
-    Map<String, Long> reasons = queue.dlqReasons();
-    long length = queue.dlqLength();
+    Map<String, Long> reasons = queue.deadLetters().reasons();
+    long length = queue.deadLetters().length();
     boolean any = reason == null || reason.isEmpty();
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("total", any ? length : reasons.getOrDefault(reason, 0L));
@@ -296,7 +297,7 @@ public final class OperationsData {
   /** Queue sizes, counters, percentiles, rates, 1C's state and the workers seen recently. */
   public ObjectNode overview() {
     ObjectNode out = Json.MAPPER.createObjectNode();
-    JobQueue.Stats s = queue.stats();
+    QueueStats.Stats s = queue.stats();
     out.putObject("queues").put("ready", s.ready()).put("delayed", s.delayed()).put("active", s.active())
         .put("dlq", s.dlq());
     if (s.oldestWaiting().isPresent()) {
@@ -306,7 +307,7 @@ public final class OperationsData {
     }
     ObjectNode counters = out.putObject("counters");
     s.counters().forEach(counters::put);
-    JobQueue.Timings t = queue.timings(RATE_WINDOW);
+    QueueStats.Timings t = queue.queueStats().timings(RATE_WINDOW);
     ObjectNode times = out.putObject("export_time");
     times.put("window_minutes", RATE_WINDOW.toMinutes()).put("exports", t.count());
     percentiles(times.putObject("queued_to_exported_ms"), t.jobP50(), t.jobP95(), t.jobP99());
@@ -327,7 +328,7 @@ public final class OperationsData {
       rates.put("attempts_error", "attempt history unavailable");
     }
 
-    List<WorkerHeartbeats.Seen> workers = WorkerHeartbeats.recent(queue.redis(), queue.keys(), clock);
+    List<WorkerHeartbeats.Seen> workers = queue.recentWorkers(clock);
     ArrayNode list = out.putArray("workers");
     for (WorkerHeartbeats.Seen w : workers) {
       list.addObject().put("id", w.workerId()).put("seen_at", Instant.ofEpochMilli(w.seenAtMillis()).toString())
@@ -346,11 +347,10 @@ public final class OperationsData {
   private ObjectNode oneCState(List<WorkerHeartbeats.Seen> workers) {
     ObjectNode state = Json.MAPPER.createObjectNode();
     // The fleet's own verdict first (P:onec_health, written by the workers' calls), then their heartbeats.
-    Map<String, String> health = queue.redis().<String, String>getMap(queue.keys().onecHealth(),
-        org.redisson.client.codec.StringCodec.INSTANCE).readAllMap();
-    long pausedSince = "down".equals(health.get("state")) ? parseLong(health.get("down_since")) : 0;
-    if (pausedSince > 0 && parseLong(health.get("next_probe_at")) > 0) {
-      state.put("next_probe_at", Instant.ofEpochMilli(parseLong(health.get("next_probe_at"))).toString());
+    OneCGate.State health = queue.oneC().state();
+    long pausedSince = health.down() ? health.downSinceMillis() : 0;
+    if (pausedSince > 0 && health.nextProbeAtMillis() > 0) {
+      state.put("next_probe_at", Instant.ofEpochMilli(health.nextProbeAtMillis()).toString());
     }
     if (pausedSince == 0) {
       pausedSince = workers.stream().filter(w -> !w.circuit().equals("CLOSED"))

@@ -1,6 +1,5 @@
 package org.onecexporter.console;
 
-import org.onecexporter.queue.fleet.WorkerHeartbeats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
@@ -33,9 +32,11 @@ import org.onecexporter.history.AttemptHistory;
 import org.onecexporter.json.Json;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.LazyQueue;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.queue.fleet.WorkerHeartbeats;
+import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
+import org.onecexporter.testing.PostgresExtension;
 import org.onecexporter.testing.TestDatabase;
 import org.slf4j.LoggerFactory;
 
@@ -116,7 +117,7 @@ class ConsoleApiTest {
 
   private void deadLetter(String orderId, String reason) {
     queue.enqueue(orderId, "enqueuer");
-    JobQueue.ClaimedJob job = queue.claim(Duration.ofSeconds(30), "w1").jobs().get(0);
+    ClaimedJob job = queue.claim(Duration.ofSeconds(30), "w1", 1).jobs().get(0);
     assertThat(job.orderId()).isEqualTo(orderId);
     queue.deadLetter(job, reason, "why " + orderId, reason.equals("exhausted") ? 502 : 0, null);
   }

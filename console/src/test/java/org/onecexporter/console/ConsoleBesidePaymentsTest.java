@@ -32,14 +32,15 @@ import org.onecexporter.enqueuer.EnqueueStatus;
 import org.onecexporter.enqueuer.InvoiceEnqueuer;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.LazyQueue;
+import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.PostgresExtension;
 import org.onecexporter.testing.TestDatabase;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.api.redisnode.RedisNode.InfoSection;
+import org.redisson.api.redisnode.RedisNodes;
 
 /**
  * The console never starves the payment path: with a DLQ of 50,000 entries, several viewers reading the DLQ page and
@@ -110,14 +111,14 @@ class ConsoleBesidePaymentsTest {
     for (int i = 1; i <= DEAD_ORDERS; i++) {
       aPaidOrder(i).insert(db.jdbi());
       queue.enqueue(Integer.toString(i), "enqueuer");
-      JobQueue.ClaimedJob job = queue.claim(Duration.ofSeconds(30), "w1").jobs().get(0);
+      ClaimedJob job = queue.claim(Duration.ofSeconds(30), "w1", 1).jobs().get(0);
       queue.deadLetter(job, "exhausted", "1C answered 502", 502, null);
     }
     assertThat(queue.stats().dlq()).isEqualTo(DLQ_SIZE + DEAD_ORDERS);
     // The entries above were pushed behind the scripts' backs, as a DLQ written before the counts by reason were
     // kept: the first read counts the list once (a one-off pass on upgrade), here before the measurement.
     long t0 = System.nanoTime();
-    assertThat(queue.dlqReasons()).containsEntry("exhausted", 33_334L + DEAD_ORDERS).containsEntry("invalid", 16_666L);
+    assertThat(queue.deadLetters().reasons()).containsEntry("exhausted", 33_334L + DEAD_ORDERS).containsEntry("invalid", 16_666L);
     System.out.printf("counting a DLQ of %d entries once took %d ms%n", DLQ_SIZE + DEAD_ORDERS,
         (System.nanoTime() - t0) / 1_000_000);
   }

@@ -3,12 +3,13 @@ package org.onecexporter.enqueuer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.LazyQueue;
 import org.onecexporter.queue.QueueConfigException;
-import org.onecexporter.queue.QueueKeys;
 import org.onecexporter.queue.QueueUnavailableException;
 import org.onecexporter.queue.RedisConnections;
+import org.onecexporter.queue.model.ClaimedJob;
+import org.onecexporter.queue.model.EnqueueResult;
+import org.onecexporter.queue.model.QueueKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,9 +116,9 @@ public final class InvoiceEnqueuer implements AutoCloseable {
       if (orderId <= 0) {
         throw new IllegalArgumentException("order id must be positive, got " + orderId);
       }
-      String outcome = CurrentTrace.enqueue(orderId, queue.keys().prefix(), JobQueue.validTraceparent(traceparent),
+      String outcome = CurrentTrace.enqueue(orderId, queue.keys().prefix(), ClaimedJob.validTraceparent(traceparent),
           trace -> {
-            JobQueue.EnqueueResult result;
+            EnqueueResult result;
             try {
               result = queue.get().enqueue(Long.toString(orderId), "enqueuer", trace);
             } catch (QueueUnavailableException e) {
@@ -177,7 +178,7 @@ public final class InvoiceEnqueuer implements AutoCloseable {
   /** Is Redis reachable now (for a readiness check)? */
   public boolean ready() {
     try {
-      queue.get().redis().getBucket(queue.keys().stats()).isExists();
+      queue.get().ping();
       return true;
     } catch (RuntimeException e) {
       return false;

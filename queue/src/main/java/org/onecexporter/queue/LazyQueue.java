@@ -2,6 +2,7 @@ package org.onecexporter.queue;
 
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.onecexporter.queue.model.QueueKeys;
 import org.redisson.api.RedissonClient;
 
 /**
@@ -13,6 +14,7 @@ public final class LazyQueue implements AutoCloseable {
   private final QueueKeys keys;
   private final long retryEveryNanos;
   private volatile JobQueue queue;
+  private RedissonClient client;
   private long lastTry = Long.MIN_VALUE / 2;
   private RuntimeException lastFailure;
 
@@ -44,7 +46,8 @@ public final class LazyQueue implements AutoCloseable {
       }
       lastTry = now;
       try {
-        queue = new JobQueue(connect.get(), keys);
+        client = connect.get();
+        queue = new JobQueue(client, keys);
         lastFailure = null;
         return queue;
       } catch (RuntimeException e) {
@@ -56,8 +59,9 @@ public final class LazyQueue implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (queue != null) {
-      queue.redis().shutdown();
+    if (client != null) {
+      client.shutdown();
+      client = null;
       queue = null;
     }
   }

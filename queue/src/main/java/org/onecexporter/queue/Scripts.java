@@ -15,17 +15,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.onecexporter.queue.model.MoveResult;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
 /**
  * The queue's Lua scripts ({@code redis/<script>.lua}, each naming the shared functions it needs as
- * {@code --- @include "includes/<function>"}), assembled once and sent by name; every script answer is read here.
+ * {@code --- @include "includes/<function>"}), assembled once and sent by name; the answer codes are read here.
+ * One instance per {@link JobQueue}, shared with the rooms it hands out (nobody else can make one).
  */
-final class Scripts {
+public final class Scripts {
   /** One file per move; {@link #file()} is its name under {@code redis/}. */
-  enum Script {
+  public enum Script {
     ENQUEUE, ENQUEUE_ALL, CLAIM, EXTEND, ACK, ACK_CLAIM, RETRY, DEADLETTER, RELEASE, ABANDON, REAP, REQUEUE, PURGE,
     DROP, DLQ_COUNTS, PERMIT_ACQUIRE, PERMIT_RELEASE, ONEC_HEALTH, RECONCILE, REHOME;
 
@@ -58,33 +60,34 @@ final class Scripts {
   }
 
   /** Script calls made so far. */
-  long calls() {
+  public long calls() {
     return calls.sum();
   }
 
   /** A fresh call id: this client's random prefix and a counter (unique across processes, cheap per call). */
-  String newCall() {
+  public String newCall() {
     return callPrefix + ':' + callCounter.incrementAndGet();
   }
 
-  String replayWindow() {
+  /** How long a move's answer is kept for a resent call, in ms (an ARGV of the scripts that keep one). */
+  public String replayWindow() {
     return Long.toString(replayWindowMillis);
   }
 
-  CompletionStage<List<Object>> evalAsync(Script name, List<String> keys, String... args) {
+  public CompletionStage<List<Object>> evalAsync(Script name, List<String> keys, String... args) {
     calls.increment();
     return script.<Object>evalAsync(hashKey, RScript.Mode.READ_WRITE, TEXTS.get(name), RScript.ReturnType.LIST,
         new ArrayList<Object>(keys), (Object[]) args).thenApply(Scripts::asList);
   }
 
-  List<Object> eval(Script name, List<String> keys, String... args) {
+  public List<Object> eval(Script name, List<String> keys, String... args) {
     calls.increment();
     return asList(script.eval(hashKey, RScript.Mode.READ_WRITE, TEXTS.get(name), RScript.ReturnType.LIST,
         new ArrayList<Object>(keys), (Object[]) args));
   }
 
   /** A token-checked move's answer ({@code done}, {@code held}, {@code dead_lettered} or a refusal code) as a result. */
-  static MoveResult move(Object answer) {
+  public static MoveResult move(Object answer) {
     return switch (answer.toString()) {
       case "done" -> MoveResult.DONE;
       case "held" -> MoveResult.HELD;
@@ -95,7 +98,7 @@ final class Scripts {
     };
   }
 
-  static long number(Object value) {
+  public static long number(Object value) {
     return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString());
   }
 

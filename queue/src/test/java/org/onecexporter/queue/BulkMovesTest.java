@@ -10,6 +10,9 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.onecexporter.queue.model.Ack;
+import org.onecexporter.queue.model.ClaimedJob;
+import org.onecexporter.queue.model.EnqueueResult;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.redisson.client.codec.StringCodec;
@@ -56,26 +59,26 @@ class BulkMovesTest {
     for (String id : ids(1, 100)) {
       queue.enqueue(id, "enqueuer"); // already queued: left as they are
     }
-    JobQueue.ClaimedJob active = queue.claim(LEASE, "w").jobs().get(0); // order 1, active
+    ClaimedJob active = queue.claim(LEASE, "w", 1).jobs().get(0); // order 1, active
     List<String> ids = ids(1, 2000);
     ids.set(1500, "1499"); // an id twice in one batch: queued once
-    List<JobQueue.EnqueueResult> results = new ArrayList<>();
+    List<EnqueueResult> results = new ArrayList<>();
     long calls = callsDuring(() -> results.addAll(queue.enqueueAll(ids, "cli")));
 
     assertThat(calls).isEqualTo(2);
     assertThat(results).hasSize(2000);
-    assertThat(results.get(0)).isEqualTo(new JobQueue.EnqueueResult(false, "active"));
-    assertThat(results.get(1)).isEqualTo(new JobQueue.EnqueueResult(false, "ready"));
-    assertThat(results.get(100)).isEqualTo(new JobQueue.EnqueueResult(true, "ready"));
-    assertThat(results.get(1498)).isEqualTo(new JobQueue.EnqueueResult(true, "ready"));
-    assertThat(results.get(1500)).isEqualTo(new JobQueue.EnqueueResult(false, "ready"));
-    assertThat(results.stream().filter(JobQueue.EnqueueResult::queued)).hasSize(1899); // 1999 distinct ids (1501 missing), 100 had jobs
+    assertThat(results.get(0)).isEqualTo(new EnqueueResult(false, "active"));
+    assertThat(results.get(1)).isEqualTo(new EnqueueResult(false, "ready"));
+    assertThat(results.get(100)).isEqualTo(new EnqueueResult(true, "ready"));
+    assertThat(results.get(1498)).isEqualTo(new EnqueueResult(true, "ready"));
+    assertThat(results.get(1500)).isEqualTo(new EnqueueResult(false, "ready"));
+    assertThat(results.stream().filter(EnqueueResult::queued)).hasSize(1899); // 1999 distinct ids (1501 missing), 100 had jobs
     List<String> ready = ready();
     assertThat(ready).hasSize(2000 - 1 - 1).doesNotHaveDuplicates().doesNotContain("1", "1501");
     assertThat(queue.job("1499")).containsEntry("state", "ready").containsEntry("source", "cli");
     assertThat(queue.job("50")).containsEntry("source", "enqueuer");
     assertThat(queue.stats().counters()).containsEntry("enqueued", 100L + 1899);
-    assertThat(queue.ack(active, "exported")).isTrue();
+    assertThat(queue.ackAll(List.of(new Ack(active, "exported", null)))[0]).isTrue();
     assertThat(queue.enqueueAll(List.of(), "cli")).isEmpty();
   }
 
@@ -84,7 +87,7 @@ class BulkMovesTest {
     queue.enqueueAll(ids(1, n), "test");
     int dead = 0;
     while (dead < n) {
-      for (JobQueue.ClaimedJob job : queue.claim(LEASE, "w", 32).jobs()) {
+      for (ClaimedJob job : queue.claim(LEASE, "w", 32).jobs()) {
         int id = Integer.parseInt(job.orderId());
         queue.deadLetter(job, id % 2 == 0 ? "exhausted" : "invalid", "failed", 0, null);
         dead++;
@@ -97,7 +100,7 @@ class BulkMovesTest {
   void requeue_by_reason_and_all_takes_one_call_per_thousand_entries() {
     deadJobs(2500);
     long[] n = new long[1];
-    long calls = callsDuring(() -> n[0] = queue.requeueReason("exhausted"));
+    long calls = callsDuring(() -> n[0] = queue.deadLetters().requeueReason("exhausted"));
     assertThat(n[0]).isEqualTo(1250);
     assertThat(calls).isEqualTo(3); // 2,500 entries looked at, 1,000 a call
     assertThat(queue.stats().dlq()).isEqualTo(1250);
@@ -106,9 +109,9 @@ class BulkMovesTest {
     assertThat(queue.job("2")).containsEntry("state", "ready").containsEntry("attempts", "0");
     assertThat(queue.job("3")).containsEntry("state", "dead");
     // Oldest first: the first dead job leaves the ready list first.
-    assertThat(queue.claim(LEASE, "w").jobs().get(0).orderId()).isEqualTo("2");
+    assertThat(queue.claim(LEASE, "w", 1).jobs().get(0).orderId()).isEqualTo("2");
 
-    calls = callsDuring(() -> n[0] = queue.requeueAll());
+    calls = callsDuring(() -> n[0] = queue.deadLetters().requeueAll());
     assertThat(n[0]).isEqualTo(1250);
     assertThat(calls).isEqualTo(2);
     assertThat(queue.stats().dlq()).isZero();
@@ -125,22 +128,22 @@ class BulkMovesTest {
     redis.client().<String>getList(queue.keys().dlq(), StringCodec.INSTANCE).add(0, entry);
     Set<String> wanted = new HashSet<>(List.of("7", "8", "1400", "99999"));
     long[] n = new long[1];
-    long calls = callsDuring(() -> n[0] = queue.requeueOrders(wanted));
+    long calls = callsDuring(() -> n[0] = queue.deadLetters().requeueOrders(wanted));
     assertThat(n[0]).isEqualTo(3);
     assertThat(calls).isEqualTo(2);
     assertThat(ready()).containsExactlyInAnyOrder("7", "8", "1400");
     assertThat(queue.stats().dlq()).isEqualTo(1497);
-    assertThat(queue.requeue("7")).isZero();
-    assertThat(queue.requeue("9")).isEqualTo(1);
+    assertThat(queue.deadLetters().requeue("7")).isZero();
+    assertThat(queue.deadLetters().requeue("9")).isEqualTo(1);
   }
 
   @Test
   void a_garbage_entry_is_removed_by_requeue_all_and_left_by_a_reason() {
     deadJobs(3);
     redis.client().<String>getList(queue.keys().dlq(), StringCodec.INSTANCE).add(0, "{\"order\":");
-    assertThat(queue.requeueReason("invalid")).isEqualTo(2);
+    assertThat(queue.deadLetters().requeueReason("invalid")).isEqualTo(2);
     assertThat(queue.stats().dlq()).isEqualTo(2);
-    assertThat(queue.requeueAll()).isEqualTo(1);
+    assertThat(queue.deadLetters().requeueAll()).isEqualTo(1);
     assertThat(queue.stats().dlq()).isZero();
   }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.onecexporter.queue.model.EnqueueResult;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.redisson.client.codec.StringCodec;
@@ -54,14 +55,14 @@ class CoalescedEnqueueTest {
   void a_lone_caller_sends_its_enqueue_at_once_in_one_call() {
     long before = queue.scriptCalls();
     assertThat(queue.enqueue("1", "enqueuer", trace(1)).queued()).isTrue();
-    assertThat(queue.enqueue("1", "enqueuer", trace(1))).isEqualTo(new JobQueue.EnqueueResult(false, "ready"));
+    assertThat(queue.enqueue("1", "enqueuer", trace(1))).isEqualTo(new EnqueueResult(false, "ready"));
     assertThat(queue.scriptCalls() - before).isEqualTo(2);
   }
 
   @Test
   void many_callers_share_calls_and_each_gets_its_own_answer_and_traceparent() throws Exception {
     // Every id is asked for by two threads (thread t and t + THREADS/2 send the same ids), one with a traceparent.
-    Map<String, List<JobQueue.EnqueueResult>> answers = new ConcurrentHashMap<>();
+    Map<String, List<EnqueueResult>> answers = new ConcurrentHashMap<>();
     CyclicBarrier start = new CyclicBarrier(THREADS);
     long before = queue.scriptCalls();
     try (ExecutorService pool = Executors.newFixedThreadPool(THREADS)) {
@@ -73,7 +74,7 @@ class CoalescedEnqueueTest {
           start.await();
           for (int i = 0; i < PER_THREAD; i++) {
             int id = 1 + lane * PER_THREAD + i;
-            JobQueue.EnqueueResult r = queue.enqueue(Integer.toString(id), traced ? "payment" : "cli",
+            EnqueueResult r = queue.enqueue(Integer.toString(id), traced ? "payment" : "cli",
                 traced ? trace(id) : null);
             answers.computeIfAbsent(Integer.toString(id), k -> java.util.Collections.synchronizedList(
                 new ArrayList<>())).add(r);
@@ -92,7 +93,7 @@ class CoalescedEnqueueTest {
     for (var e : answers.entrySet()) {
       // one caller queued it, the other found its job
       assertThat(e.getValue()).as(e.getKey()).hasSize(2)
-          .containsExactlyInAnyOrder(new JobQueue.EnqueueResult(true, "ready"), new JobQueue.EnqueueResult(false, "ready"));
+          .containsExactlyInAnyOrder(new EnqueueResult(true, "ready"), new EnqueueResult(false, "ready"));
     }
     List<String> ready = ready();
     assertThat(ready).hasSize(orders);
@@ -154,9 +155,9 @@ class CoalescedEnqueueTest {
 
   @Test
   void the_bulk_enqueue_records_no_traceparent_and_answers_per_id() {
-    List<JobQueue.EnqueueResult> r = queue.enqueueAll(List.of("5", "6", "5"), "cli");
-    assertThat(r).containsExactly(new JobQueue.EnqueueResult(true, "ready"), new JobQueue.EnqueueResult(true, "ready"),
-        new JobQueue.EnqueueResult(false, "ready"));
+    List<EnqueueResult> r = queue.enqueueAll(List.of("5", "6", "5"), "cli");
+    assertThat(r).containsExactly(new EnqueueResult(true, "ready"), new EnqueueResult(true, "ready"),
+        new EnqueueResult(false, "ready"));
     assertThat(queue.job("5")).doesNotContainKey("traceparent").containsEntry("source", "cli");
   }
 }

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.redisson.client.codec.StringCodec;
@@ -33,14 +34,14 @@ class DlqReasonsTest {
 
   private void deadLetter(String orderId, String reason) {
     queue.enqueue(orderId, "enqueuer");
-    JobQueue.ClaimedJob job = queue.claim(Duration.ofSeconds(30), "w1").jobs().get(0);
+    ClaimedJob job = queue.claim(Duration.ofSeconds(30), "w1", 1).jobs().get(0);
     assertThat(queue.deadLetter(job, reason, "why", 0, null)).isTrue();
   }
 
   /** What counting every entry of the list says (the reference the kept counts must equal). */
   private Map<String, Long> counted() {
     Map<String, Long> counts = new TreeMap<>();
-    for (String entry : queue.dlqRaw(0, 100_000)) {
+    for (String entry : queue.deadLetters().raw(0, 100_000)) {
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"reason\":\"([^\"]*)\"").matcher(entry);
       counts.merge(m.find() ? m.group(1) : "unreadable", 1L, Long::sum);
     }
@@ -54,26 +55,26 @@ class DlqReasonsTest {
     deadLetter("3", "invalid");
     deadLetter("4", "exhausted");
     deadLetter("5", "stalled");
-    assertThat(queue.dlqReasons()).isEqualTo(Map.of("exhausted", 3L, "invalid", 1L, "stalled", 1L))
+    assertThat(queue.deadLetters().reasons()).isEqualTo(Map.of("exhausted", 3L, "invalid", 1L, "stalled", 1L))
         .isEqualTo(counted());
 
-    assertThat(queue.requeue("2")).isEqualTo(1);
-    assertThat(queue.dlqReasons()).isEqualTo(Map.of("exhausted", 2L, "invalid", 1L, "stalled", 1L));
-    assertThat(queue.requeueReason("exhausted")).isEqualTo(2);
-    assertThat(queue.dlqReasons()).isEqualTo(Map.of("invalid", 1L, "stalled", 1L)).isEqualTo(counted());
-    assertThat(queue.dropFromDlq("3")).isEqualTo(1);
-    assertThat(queue.dlqReasons()).isEqualTo(Map.of("stalled", 1L)).isEqualTo(counted());
+    assertThat(queue.deadLetters().requeue("2")).isEqualTo(1);
+    assertThat(queue.deadLetters().reasons()).isEqualTo(Map.of("exhausted", 2L, "invalid", 1L, "stalled", 1L));
+    assertThat(queue.deadLetters().requeueReason("exhausted")).isEqualTo(2);
+    assertThat(queue.deadLetters().reasons()).isEqualTo(Map.of("invalid", 1L, "stalled", 1L)).isEqualTo(counted());
+    assertThat(queue.deadLetters().drop("3")).isEqualTo(1);
+    assertThat(queue.deadLetters().reasons()).isEqualTo(Map.of("stalled", 1L)).isEqualTo(counted());
 
     // A list deleted by hand: the counts no longer add up and are counted again; the reconciler's sweep puts the
     // dead record's entry back, and it is counted.
     redis.client().getList(queue.keys().dlq(), StringCodec.INSTANCE).delete();
-    assertThat(queue.dlqReasons()).isEmpty();
+    assertThat(queue.deadLetters().reasons()).isEmpty();
     String cursor = "0";
     do {
-      cursor = queue.sweep(cursor, 100).cursor();
+      cursor = queue.reconciliation().sweep(cursor, 100).cursor();
     } while (!cursor.equals("0"));
-    assertThat(queue.dlqLength()).isEqualTo(1);
-    assertThat(queue.dlqReasons()).isEqualTo(Map.of("stalled", 1L)).isEqualTo(counted());
+    assertThat(queue.deadLetters().length()).isEqualTo(1);
+    assertThat(queue.deadLetters().reasons()).isEqualTo(Map.of("stalled", 1L)).isEqualTo(counted());
   }
 
   @Test
@@ -83,15 +84,15 @@ class DlqReasonsTest {
     }
     redis.client().getList(queue.keys().dlq(), StringCodec.INSTANCE).add(0, "garbage pushed by hand");
     redis.client().getKeys().delete(queue.keys().prefix() + ":dlq_reasons");
-    assertThat(queue.dlqReasons()).isEqualTo(Map.of("exhausted", 2000L, "invalid", 500L, "unreadable", 1L))
+    assertThat(queue.deadLetters().reasons()).isEqualTo(Map.of("exhausted", 2000L, "invalid", 500L, "unreadable", 1L))
         .isEqualTo(counted());
     deadLetter("9001", "invalid");
-    assertThat(queue.dlqReasons()).containsEntry("invalid", 501L);
+    assertThat(queue.deadLetters().reasons()).containsEntry("invalid", 501L);
 
-    queue.purgeDlq();
-    assertThat(queue.dlqReasons()).isEmpty();
+    queue.deadLetters().purge();
+    assertThat(queue.deadLetters().reasons()).isEmpty();
     deadLetter("9002", "exhausted");
-    assertThat(queue.dlqReasons()).isEqualTo(Map.of("exhausted", 1L));
+    assertThat(queue.deadLetters().reasons()).isEqualTo(Map.of("exhausted", 1L));
   }
 
   /** A DLQ entry as deadletter.lua writes it, pushed directly (the counts do not see it: an older DLQ). */

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.onecexporter.queue.model.JobMoves;
+import org.onecexporter.queue.model.JobState;
 
 /**
  * The job's life is written down once ({@link JobState}, {@link JobMoves}); what shows it elsewhere is checked

@@ -13,7 +13,12 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.onecexporter.queue.JobMoves.Move;
+import org.onecexporter.queue.model.Ack;
+import org.onecexporter.queue.model.ClaimedJob;
+import org.onecexporter.queue.model.JobMoves;
+import org.onecexporter.queue.model.JobMoves.Move;
+import org.onecexporter.queue.model.JobState;
+import org.onecexporter.queue.model.QueueKeys;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.redisson.client.codec.StringCodec;
@@ -116,14 +121,14 @@ class JobMovesTest {
   }
 
   /** A starting situation; returns the job's lease when it has one, else a lease token that is not (any more) its. */
-  private final Map<String, java.util.function.Supplier<JobQueue.ClaimedJob>> starts = new LinkedHashMap<>();
+  private final Map<String, java.util.function.Supplier<ClaimedJob>> starts = new LinkedHashMap<>();
 
-  private JobQueue.ClaimedJob stale() {
-    return new JobQueue.ClaimedJob(ID, "stale:1", 1, null, 0);
+  private ClaimedJob stale() {
+    return new ClaimedJob(ID, "stale:1", 1, null, 0, false, 0, null);
   }
 
-  private JobQueue.ClaimedJob claimOwn(Duration lease) {
-    return queue.claim(lease, "w").jobs().get(0);
+  private ClaimedJob claimOwn(Duration lease) {
+    return queue.claim(lease, "w", 1).jobs().get(0);
   }
 
   private void defineStarts() {
@@ -144,7 +149,7 @@ class JobMovesTest {
     starts.put("delayed, due, another due job behind it", () -> {
       queue.enqueue(ID, "test");
       queue.enqueue("2002", "test");
-      List<JobQueue.ClaimedJob> both = queue.claim(LEASE, "w", 2).jobs();
+      List<ClaimedJob> both = queue.claim(LEASE, "w", 2).jobs();
       queue.retryLater(both.get(0), Duration.ZERO, "503", 503, null, false);
       sleep(3);
       queue.retryLater(both.get(1), Duration.ZERO, "503", 503, null, false);
@@ -161,7 +166,7 @@ class JobMovesTest {
     });
     starts.put("active, lease run out", () -> {
       queue.enqueue(ID, "test");
-      JobQueue.ClaimedJob job = claimOwn(Duration.ofMillis(1));
+      ClaimedJob job = claimOwn(Duration.ofMillis(1));
       sleep(5);
       return job;
     });
@@ -183,7 +188,7 @@ class JobMovesTest {
     });
     starts.put("active, set member gone", () -> {
       queue.enqueue(ID, "test");
-      JobQueue.ClaimedJob job = claimOwn(LEASE);
+      ClaimedJob job = claimOwn(LEASE);
       redis.client().getScoredSortedSet(queue.keys().active(), StringCodec.INSTANCE).remove(ID);
       return job;
     });
@@ -202,7 +207,7 @@ class JobMovesTest {
   }
 
   /** A script run: the script's name and what calls it, given the job's lease (or a stale one). */
-  record Run(String script, String how, Consumer<JobQueue.ClaimedJob> call) {}
+  record Run(String script, String how, Consumer<ClaimedJob> call) {}
 
   private List<Run> runs() {
     return List.of(
@@ -211,11 +216,11 @@ class JobMovesTest {
         new Run("claim", "claim 1", job -> queue.claim(LEASE, "w2", 1)),
         new Run("claim", "claim 8", job -> queue.claim(LEASE, "w2", 8)),
         new Run("ack_claim", "ack and claim 1",
-            job -> queue.ackAndClaim(List.of(new JobQueue.Ack(job, "exported", null)), LEASE, "w2", 1)),
+            job -> queue.ackAndClaim(List.of(new Ack(job, "exported", null)), LEASE, "w2", 1)),
         new Run("ack_claim", "claim 1 only", job -> queue.ackAndClaim(List.of(), LEASE, "w2", 1)),
-        new Run("ack", "ack exported", job -> queue.ack(job, "exported", Duration.ofMillis(5))),
-        new Run("ack", "ack already_exported", job -> queue.ack(job, "already_exported")),
-        new Run("extend", "extend", job -> queue.extend(job, LEASE)),
+        new Run("ack", "ack exported", job -> queue.ackAll(List.of(new Ack(job, "exported", Duration.ofMillis(5))))),
+        new Run("ack", "ack already_exported", job -> queue.ackAll(List.of(new Ack(job, "already_exported", null)))),
+        new Run("extend", "extend", job -> queue.extendAll(List.of(job), LEASE)),
         new Run("retry", "retry", job -> queue.retryLater(job, Duration.ofMinutes(1), "503", 503, null, false)),
         new Run("deadletter", "deadletter", job -> queue.deadLetter(job, "invalid", "bad", 0, null)),
         new Run("release", "release", job -> queue.release(job)),
@@ -223,17 +228,17 @@ class JobMovesTest {
         new Run("abandon", "abandon, 1 stall", job -> queue.abandon(job, Duration.ofSeconds(2), 1, "w1", "frozen")),
         new Run("reap", "reap, 3 stalls", job -> queue.reap(3)),
         new Run("reap", "reap, 1 stall", job -> queue.reap(1)),
-        new Run("requeue", "requeue one", job -> queue.requeue(ID)),
-        new Run("requeue", "requeue all", job -> queue.requeueAll()),
-        new Run("requeue", "requeue reason", job -> queue.requeueReason("invalid")),
-        new Run("requeue", "requeue orders", job -> queue.requeueOrders(List.of("5005", ID))),
-        new Run("drop", "drop", job -> queue.dropFromDlq(ID)),
-        new Run("purge", "purge", job -> queue.purgeDlq()),
-        new Run("reconcile", "reconcile", job -> queue.reconcileOrders(List.of(ID, "4004"), "reconciler")),
+        new Run("requeue", "requeue one", job -> queue.deadLetters().requeue(ID)),
+        new Run("requeue", "requeue all", job -> queue.deadLetters().requeueAll()),
+        new Run("requeue", "requeue reason", job -> queue.deadLetters().requeueReason("invalid")),
+        new Run("requeue", "requeue orders", job -> queue.deadLetters().requeueOrders(List.of("5005", ID))),
+        new Run("drop", "drop", job -> queue.deadLetters().drop(ID)),
+        new Run("purge", "purge", job -> queue.deadLetters().purge()),
+        new Run("reconcile", "reconcile", job -> queue.reconciliation().reconcileOrders(List.of(ID, "4004"), "reconciler")),
         new Run("rehome", "sweep", job -> {
           String cursor = "0";
           do {
-            cursor = queue.sweep(cursor, 100).cursor();
+            cursor = queue.reconciliation().sweep(cursor, 100).cursor();
           } while (!cursor.equals("0"));
         }));
   }
@@ -247,7 +252,7 @@ class JobMovesTest {
       scriptsRun.add(run.script());
       for (var start : starts.entrySet()) {
         queue.deleteAll();
-        JobQueue.ClaimedJob job = start.getValue().get();
+        ClaimedJob job = start.getValue().get();
         Seen before = seen();
         run.call().accept(job);
         Seen after = seen();

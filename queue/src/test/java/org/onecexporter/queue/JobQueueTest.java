@@ -13,6 +13,14 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.onecexporter.queue.admin.QueueStats;
+import org.onecexporter.queue.fleet.OneCGate;
+import org.onecexporter.queue.model.Abandoned;
+import org.onecexporter.queue.model.Ack;
+import org.onecexporter.queue.model.AckClaim;
+import org.onecexporter.queue.model.ClaimResult;
+import org.onecexporter.queue.model.ClaimedJob;
+import org.onecexporter.queue.model.EnqueueResult;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 
@@ -21,9 +29,11 @@ import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 class JobQueueTest {
   private static final Duration LEASE = Duration.ofSeconds(30);
   private final JobQueue queue;
+  private final org.redisson.api.RedissonClient client;
 
   JobQueueTest(TestRedis redis) {
     this.queue = redis.queue();
+    this.client = redis.client();
   }
 
   @BeforeEach
@@ -31,21 +41,21 @@ class JobQueueTest {
     queue.deleteAll();
   }
 
-  private JobQueue.ClaimedJob claim() {
-    JobQueue.ClaimResult r = queue.claim(LEASE, "test-worker");
-    assertThat(r).isInstanceOf(JobQueue.Jobs.class);
+  private ClaimedJob claim() {
+    ClaimResult r = queue.claim(LEASE, "test-worker", 1);
+    assertThat(r).isInstanceOf(ClaimResult.Jobs.class);
     assertThat(r.jobs()).hasSize(1);
     return r.jobs().get(0);
   }
 
   @Test
   void enqueue_is_once_per_order_while_the_job_lives() {
-    assertThat(queue.enqueue("1001", "test")).isEqualTo(new JobQueue.EnqueueResult(true, "ready"));
-    assertThat(queue.enqueue("1001", "test")).isEqualTo(new JobQueue.EnqueueResult(false, "ready"));
-    JobQueue.ClaimedJob job = claim();
-    assertThat(queue.enqueue("1001", "test")).isEqualTo(new JobQueue.EnqueueResult(false, "active"));
+    assertThat(queue.enqueue("1001", "test")).isEqualTo(new EnqueueResult(true, "ready"));
+    assertThat(queue.enqueue("1001", "test")).isEqualTo(new EnqueueResult(false, "ready"));
+    ClaimedJob job = claim();
+    assertThat(queue.enqueue("1001", "test")).isEqualTo(new EnqueueResult(false, "active"));
     queue.retryLater(job, Duration.ofMinutes(1), "503", 503, "INV-2026-001", false);
-    assertThat(queue.enqueue("1001", "test")).isEqualTo(new JobQueue.EnqueueResult(false, "delayed"));
+    assertThat(queue.enqueue("1001", "test")).isEqualTo(new EnqueueResult(false, "delayed"));
     assertThat(queue.stats().ready()).isZero();
     assertThat(queue.stats().delayed()).isEqualTo(1);
   }
@@ -54,13 +64,13 @@ class JobQueueTest {
   void concurrent_enqueues_of_one_order_make_one_job() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
-      List<Callable<JobQueue.EnqueueResult>> calls = new ArrayList<>();
+      List<Callable<EnqueueResult>> calls = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
         String source = i % 2 == 0 ? "enqueuer" : "reconciler";
         calls.add(() -> queue.enqueue("77", source));
       }
       long queued = 0;
-      for (Future<JobQueue.EnqueueResult> f : pool.invokeAll(calls)) {
+      for (Future<EnqueueResult> f : pool.invokeAll(calls)) {
         queued += f.get().queued() ? 1 : 0;
       }
       assertThat(queued).isEqualTo(1);
@@ -74,17 +84,17 @@ class JobQueueTest {
   void claim_is_fifo_counts_attempts_and_ack_forgets_the_job() {
     queue.enqueue("1", "t");
     queue.enqueue("2", "t");
-    JobQueue.ClaimedJob first = claim();
+    ClaimedJob first = claim();
     assertThat(first.orderId()).isEqualTo("1");
     assertThat(first.attempt()).isEqualTo(1);
     assertThat(first.enqueuedAtMillis()).isPositive();
     assertThat(queue.job("1")).containsEntry("state", "active").containsEntry("token", first.token());
 
-    assertThat(queue.ack(first, "exported")).isTrue();
+    assertThat(queue.ackAll(List.of(new Ack(first, "exported", null)))[0]).isTrue();
     assertThat(queue.job("1")).isEmpty();
     assertThat(queue.stats().counters()).containsEntry("exported", 1L);
     assertThat(claim().orderId()).isEqualTo("2");
-    assertThat(queue.claim(LEASE, "w")).isEqualTo(new JobQueue.Empty(java.util.Optional.empty()));
+    assertThat(queue.claim(LEASE, "w", 1)).isEqualTo(new ClaimResult.Empty(java.util.Optional.empty()));
   }
 
   @Test
@@ -92,22 +102,22 @@ class JobQueueTest {
     for (String id : List.of("301", "302", "303", "304", "305")) {
       queue.enqueue(id, "test");
     }
-    List<JobQueue.ClaimedJob> first = queue.claim(LEASE, "w", 2).jobs();
-    JobQueue.ClaimedJob stale = new JobQueue.ClaimedJob("303", "not-its-token", 1, null, 0);
+    List<ClaimedJob> first = queue.claim(LEASE, "w", 2).jobs();
+    ClaimedJob stale = new ClaimedJob("303", "not-its-token", 1, null, 0, false, 0, null);
 
-    JobQueue.AckClaim r = queue.ackAndClaim(List.of(new JobQueue.Ack(first.get(0), "exported", Duration.ofMillis(7)),
-        new JobQueue.Ack(first.get(1), "already_exported", null), new JobQueue.Ack(stale, "exported", null)),
+    AckClaim r = queue.ackAndClaim(List.of(new Ack(first.get(0), "exported", Duration.ofMillis(7)),
+        new Ack(first.get(1), "already_exported", null), new Ack(stale, "exported", null)),
         LEASE, "w", 2);
 
     assertThat(r.acked()).containsExactly(true, true, false);
-    assertThat(r.claimed()).extracting(JobQueue.ClaimedJob::orderId).containsExactly("303", "304");
-    assertThat(r.claimed()).extracting(JobQueue.ClaimedJob::attempt).containsOnly(1);
+    assertThat(r.claimed()).extracting(ClaimedJob::orderId).containsExactly("303", "304");
+    assertThat(r.claimed()).extracting(ClaimedJob::attempt).containsOnly(1);
     assertThat(r.claimed().get(0).token()).isNotEqualTo(r.claimed().get(1).token());
     assertThat(queue.stats().active()).as("the two new leases; the acked jobs are gone").isEqualTo(2);
     assertThat(queue.stats().ready()).isEqualTo(1);
-    assertThat(queue.ackAll(List.of(new JobQueue.Ack(r.claimed().get(0), "exported", null)))).containsExactly(true);
+    assertThat(queue.ackAll(List.of(new Ack(r.claimed().get(0), "exported", null)))).containsExactly(true);
 
-    JobQueue.AckClaim none = queue.ackAndClaim(List.of(new JobQueue.Ack(r.claimed().get(1), "exported", null)),
+    AckClaim none = queue.ackAndClaim(List.of(new Ack(r.claimed().get(1), "exported", null)),
         LEASE, "w", 0);
     assertThat(none.acked()).containsExactly(true);
     assertThat(none.claimed()).as("max 0 acks only").isEmpty();
@@ -118,29 +128,29 @@ class JobQueueTest {
   void an_abandoned_job_waits_out_the_hold_counts_a_stall_and_workers_abandoning_it_in_turn_end_in_the_dlq() {
     queue.enqueue("77", "t");
     Duration hold = Duration.ofMillis(400);
-    JobQueue.ClaimedJob first = queue.claim(LEASE, "w1", 1).jobs().get(0);
+    ClaimedJob first = queue.claim(LEASE, "w1", 1).jobs().get(0);
     assertThat(queue.abandon(first, hold, 3, "w1", "attempt ran past JOB_TIMEOUT_SECONDS"))
-        .isEqualTo(JobQueue.Abandoned.HELD);
-    assertThat(queue.abandon(first, hold, 3, "w1", "again")).as("token-checked").isEqualTo(JobQueue.Abandoned.GONE);
+        .isEqualTo(Abandoned.HELD);
+    assertThat(queue.abandon(first, hold, 3, "w1", "again")).as("token-checked").isEqualTo(Abandoned.GONE);
     // Not claimable during the hold, by anyone (a claim of the abandoning worker already on the wire included).
-    JobQueue.ClaimResult during = queue.claim(LEASE, "w1", 8);
-    assertThat(during).isInstanceOf(JobQueue.Empty.class);
-    assertThat(((JobQueue.Empty) during).nextDue()).hasValueSatisfying(d -> assertThat(d).isLessThanOrEqualTo(hold));
+    ClaimResult during = queue.claim(LEASE, "w1", 8);
+    assertThat(during).isInstanceOf(ClaimResult.Empty.class);
+    assertThat(((ClaimResult.Empty) during).nextDue()).hasValueSatisfying(d -> assertThat(d).isLessThanOrEqualTo(hold));
     sleep(hold.toMillis() + 50);
-    JobQueue.ClaimedJob second = queue.claim(LEASE, "w2", 1).jobs().get(0);
+    ClaimedJob second = queue.claim(LEASE, "w2", 1).jobs().get(0);
     assertThat(second.attempt()).as("the abandoned attempt is not counted").isEqualTo(1);
-    var record = queue.redis().<String, String>getMap(queue.keys().job("77"), org.redisson.client.codec.StringCodec.INSTANCE);
+    var record = client.<String, String>getMap(queue.keys().job("77"), org.redisson.client.codec.StringCodec.INSTANCE);
     assertThat(record.get("stalls")).isEqualTo("1");
     assertThat(record.get("abandoned_by")).isEqualTo("w1");
 
-    assertThat(queue.abandon(second, Duration.ZERO, 3, "w2", "frozen")).isEqualTo(JobQueue.Abandoned.HELD);
-    JobQueue.ClaimedJob third = queue.claim(LEASE, "w3", 1).jobs().get(0);
-    assertThat(queue.abandon(third, Duration.ZERO, 3, "w3", "frozen")).isEqualTo(JobQueue.Abandoned.DEAD);
-    assertThat(queue.claim(LEASE, "w4", 1)).isInstanceOf(JobQueue.Empty.class);
+    assertThat(queue.abandon(second, Duration.ZERO, 3, "w2", "frozen")).isEqualTo(Abandoned.HELD);
+    ClaimedJob third = queue.claim(LEASE, "w3", 1).jobs().get(0);
+    assertThat(queue.abandon(third, Duration.ZERO, 3, "w3", "frozen")).isEqualTo(Abandoned.DEAD);
+    assertThat(queue.claim(LEASE, "w4", 1)).isInstanceOf(ClaimResult.Empty.class);
     assertThat(queue.stats().dlq()).isEqualTo(1);
     assertThat(queue.stats().counters()).containsEntry("abandoned", 3L).containsEntry("dead_infrastructure", 1L);
-    assertThat(queue.dlqReasons()).isEqualTo(java.util.Map.of("infrastructure", 1L));
-    String entry = queue.redis().<String>getList(queue.keys().dlq(), org.redisson.client.codec.StringCodec.INSTANCE)
+    assertThat(queue.deadLetters().reasons()).isEqualTo(java.util.Map.of("infrastructure", 1L));
+    String entry = client.<String>getList(queue.keys().dlq(), org.redisson.client.codec.StringCodec.INSTANCE)
         .get(0);
     assertThat(entry).contains("\"reason\":\"infrastructure\"").contains("given up 3 times")
         .contains("\"stalls\":3");
@@ -156,37 +166,37 @@ class JobQueueTest {
   @Test
   void a_stale_token_can_neither_ack_retry_nor_dead_letter() {
     queue.enqueue("5", "t");
-    JobQueue.ClaimedJob stale = claim();
-    JobQueue.ClaimedJob forged = new JobQueue.ClaimedJob("5", "not-the-token", 1, null, 0);
+    ClaimedJob stale = claim();
+    ClaimedJob forged = new ClaimedJob("5", "not-the-token", 1, null, 0, false, 0, null);
 
-    assertThat(queue.ack(forged, "exported")).isFalse();
+    assertThat(queue.ackAll(List.of(new Ack(forged, "exported", null)))[0]).isFalse();
     assertThat(queue.retryLater(forged, Duration.ZERO, "x", 0, null, false)).isFalse();
     assertThat(queue.deadLetter(forged, "permanent", "x", 0, null)).isFalse();
-    assertThat(queue.extend(forged, LEASE)).isFalse();
+    assertThat(queue.extendAll(List.of(forged), LEASE)[0]).isFalse();
 
     // The lease runs out and another worker takes the job over: the first worker's token is dead.
-    queue.extend(stale, Duration.ofMillis(1));
+    queue.extendAll(List.of(stale), Duration.ofMillis(1));
     sleep(20);
     assertThat(queue.reap(3)).isEqualTo(1);
-    JobQueue.ClaimedJob taker = claim();
+    ClaimedJob taker = claim();
     assertThat(taker.token()).isNotEqualTo(stale.token());
-    assertThat(queue.ack(stale, "exported")).isFalse();
+    assertThat(queue.ackAll(List.of(new Ack(stale, "exported", null)))[0]).isFalse();
     assertThat(queue.deadLetter(stale, "permanent", "late", 0, null)).isFalse();
-    assertThat(queue.ack(taker, "exported")).isTrue();
+    assertThat(queue.ackAll(List.of(new Ack(taker, "exported", null)))[0]).isTrue();
     assertThat(queue.stats().dlq()).isZero();
   }
 
   @Test
   void retry_waits_in_the_delayed_set_until_due_by_the_redis_clock() {
     queue.enqueue("9", "t");
-    JobQueue.ClaimedJob job = claim();
+    ClaimedJob job = claim();
     assertThat(queue.retryLater(job, Duration.ofMillis(300), "1C answered 503", 503, "INV-2026-009", false)).isTrue();
 
-    JobQueue.ClaimResult early = queue.claim(LEASE, "w");
-    assertThat(early).isInstanceOfSatisfying(JobQueue.Empty.class,
+    ClaimResult early = queue.claim(LEASE, "w", 1);
+    assertThat(early).isInstanceOfSatisfying(ClaimResult.Empty.class,
         e -> assertThat(e.nextDue()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofMillis(300))));
     sleep(350);
-    JobQueue.ClaimedJob again = claim();
+    ClaimedJob again = claim();
     assertThat(again.orderId()).isEqualTo("9");
     assertThat(again.attempt()).isEqualTo(2);
     assertThat(again.invoiceNumber()).isEqualTo("INV-2026-009");
@@ -203,9 +213,9 @@ class JobQueueTest {
   @Test
   void dead_letter_keeps_everything_an_operator_needs_and_requeue_resets_attempts() {
     queue.enqueue("20", "t");
-    JobQueue.ClaimedJob first = claim();
+    ClaimedJob first = claim();
     queue.retryLater(first, Duration.ZERO, "1C answered 502", 502, "INV-2026-020", false);
-    JobQueue.ClaimedJob second = claim();
+    ClaimedJob second = claim();
     assertThat(queue.deadLetter(second, "exhausted", "1C answered 503", 503, "INV-2026-020")).isTrue();
 
     JsonNode entry = dlq(queue, 10).get(0);
@@ -218,11 +228,11 @@ class JobQueueTest {
     assertThat(entry.get("last_http_status").asInt()).isEqualTo(503);
     assertThat(entry.get("enqueued_at").asLong()).isPositive();
     assertThat(entry.get("dead_at").asLong()).isGreaterThanOrEqualTo(entry.get("enqueued_at").asLong());
-    assertThat(queue.enqueue("20", "reconciler")).isEqualTo(new JobQueue.EnqueueResult(false, "dead"));
+    assertThat(queue.enqueue("20", "reconciler")).isEqualTo(new EnqueueResult(false, "dead"));
 
-    assertThat(queue.requeue("20")).isEqualTo(1);
+    assertThat(queue.deadLetters().requeue("20")).isEqualTo(1);
     assertThat(queue.stats().dlq()).isZero();
-    JobQueue.ClaimedJob requeued = claim();
+    ClaimedJob requeued = claim();
     assertThat(requeued.orderId()).isEqualTo("20");
     assertThat(requeued.attempt()).isEqualTo(1);
     assertThat(requeued.invoiceNumber()).isEqualTo("INV-2026-020");
@@ -234,16 +244,16 @@ class JobQueueTest {
       queue.enqueue(id, "t");
       queue.deadLetter(claim(), "permanent", "no", 400, null);
     }
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> queue.requeue("*"))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> queue.deadLetters().requeue("*"))
         .as("'*' is not an order id").isInstanceOf(IllegalArgumentException.class);
     assertThat(queue.stats().dlq()).isEqualTo(3);
-    queue.requeueAll();
+    queue.deadLetters().requeueAll();
     assertThat(queue.stats().ready()).isEqualTo(3);
-    assertThat(queue.requeueAll()).as("requeue all twice does not duplicate").isZero();
+    assertThat(queue.deadLetters().requeueAll()).as("requeue all twice does not duplicate").isZero();
     for (int i = 0; i < 3; i++) {
       queue.deadLetter(claim(), "permanent", "no", 400, null);
     }
-    assertThat(queue.purgeDlq()).isEqualTo(3);
+    assertThat(queue.deadLetters().purge()).isEqualTo(3);
     assertThat(queue.job("31")).isEmpty();
     assertThat(queue.enqueue("31", "t").queued()).isTrue();
   }
@@ -252,14 +262,14 @@ class JobQueueTest {
   void expired_leases_return_to_ready_and_go_to_the_dlq_after_repeated_stalls() {
     queue.enqueue("40", "t");
     for (int stall = 1; stall <= 2; stall++) {
-      JobQueue.ClaimedJob job = claim();
+      ClaimedJob job = claim();
       assertThat(job.attempt()).as("a stalled attempt is not counted").isEqualTo(1);
-      queue.extend(job, Duration.ofMillis(1));
+      queue.extendAll(List.of(job), Duration.ofMillis(1));
       sleep(20);
       assertThat(queue.reap(3)).isEqualTo(1);
       assertThat(queue.stats().dlq()).as("expiry %d of 3: back in play", stall).isZero();
     }
-    queue.extend(claim(), Duration.ofMillis(1));
+    queue.extendAll(List.of(claim()), Duration.ofMillis(1));
     sleep(20);
     queue.reap(3);
     assertThat(queue.stats().dlq()).as("WORKER_MAX_STALLS=3: the third expiry dead-letters").isEqualTo(1);
@@ -268,16 +278,16 @@ class JobQueueTest {
 
   @Test
   void a_hand_pushed_job_is_claimed_and_tracked_and_duplicates_are_dropped() {
-    queue.redis().<String>getDeque(queue.keys().ready()).addFirst("garbage{");
-    JobQueue.ClaimedJob job = claim();
+    client.<String>getDeque(queue.keys().ready()).addFirst("garbage{");
+    ClaimedJob job = claim();
     assertThat(job.orderId()).isEqualTo("garbage{");
     assertThat(queue.job("garbage{")).containsEntry("source", "unknown");
 
     queue.enqueue("50", "t");
-    JobQueue.ClaimedJob active = claim();
-    queue.redis().<String>getDeque(queue.keys().ready()).addFirst("50");
-    assertThat(queue.claim(LEASE, "w")).isInstanceOf(JobQueue.Empty.class);
-    assertThat(queue.ack(active, "exported")).isTrue();
+    ClaimedJob active = claim();
+    client.<String>getDeque(queue.keys().ready()).addFirst("50");
+    assertThat(queue.claim(LEASE, "w", 1)).isInstanceOf(ClaimResult.Empty.class);
+    assertThat(queue.ackAll(List.of(new Ack(active, "exported", null)))[0]).isTrue();
   }
 
   @Test
@@ -289,19 +299,19 @@ class JobQueueTest {
 
   @Test
   void permits_cap_concurrent_calls_and_expire() {
-    assertThat(queue.tryAcquirePermit("a", 2, LEASE)).isEmpty();
-    assertThat(queue.tryAcquirePermit("b", 2, Duration.ofMillis(50))).isEmpty();
-    assertThat(queue.tryAcquirePermit("c", 2, LEASE)).isPresent();
+    assertThat(queue.oneC().tryAcquirePermit("a", 2, LEASE, null).granted()).isTrue();
+    assertThat(queue.oneC().tryAcquirePermit("b", 2, Duration.ofMillis(50), null).granted()).isTrue();
+    assertThat(queue.oneC().tryAcquirePermit("c", 2, LEASE, null).granted()).isFalse();
     sleep(80);
-    assertThat(queue.tryAcquirePermit("c", 2, LEASE)).as("b expired").isEmpty();
-    queue.releasePermit("a");
-    assertThat(queue.tryAcquirePermit("d", 2, LEASE)).isEmpty();
+    assertThat(queue.oneC().tryAcquirePermit("c", 2, LEASE, null).granted()).as("b expired").isTrue();
+    queue.oneC().releasePermit("a");
+    assertThat(queue.oneC().tryAcquirePermit("d", 2, LEASE, null).granted()).isTrue();
   }
 
   @Test
   void only_one_caller_gets_a_periodic_lock_per_interval() {
-    assertThat(queue.tryLock("reaper", Duration.ofSeconds(5), "w1")).isTrue();
-    assertThat(queue.tryLock("reaper", Duration.ofSeconds(5), "w2")).isFalse();
+    assertThat(queue.fleetLock().tryLock("reaper", Duration.ofSeconds(5), "w1")).isTrue();
+    assertThat(queue.fleetLock().tryLock("reaper", Duration.ofSeconds(5), "w2")).isFalse();
   }
 
   @Test
@@ -309,7 +319,7 @@ class JobQueueTest {
     queue.enqueue("70", "t");
     sleep(30);
     queue.enqueue("71", "t");
-    JobQueue.Stats stats = queue.stats();
+    QueueStats.Stats stats = queue.stats();
     assertThat(stats.ready()).isEqualTo(2);
     assertThat(stats.oldestWaiting()).hasValueSatisfying(d -> assertThat(d).isGreaterThanOrEqualTo(Duration.ofMillis(25)));
     assertThat(stats.counters()).containsEntry("enqueued", 2L);
@@ -329,37 +339,37 @@ class JobQueueTest {
     for (int id = 1; id <= 5; id++) {
       queue.enqueue(Integer.toString(id), "test");
     }
-    List<JobQueue.ClaimedJob> jobs = queue.claim(LEASE, "w", 3).jobs();
+    List<ClaimedJob> jobs = queue.claim(LEASE, "w", 3).jobs();
     // Two orders fail in a row: the first counts, the second does not look specific to its order.
-    assertThat(queue.onecHealth(JobQueue.HealthReport.FAIL, jobs.get(0), 3, open, open.multipliedBy(4)))
-        .isEqualTo(new JobQueue.Health(false, false, Duration.ZERO));
-    assertThat(queue.onecHealth(JobQueue.HealthReport.FAIL, jobs.get(1), 3, open, open.multipliedBy(4)).refund())
+    assertThat(queue.oneC().report(OneCGate.HealthReport.FAIL, jobs.get(0), 3, open, open.multipliedBy(4)))
+        .isEqualTo(new OneCGate.Health(false, false, Duration.ZERO));
+    assertThat(queue.oneC().report(OneCGate.HealthReport.FAIL, jobs.get(1), 3, open, open.multipliedBy(4)).refund())
         .isTrue();
-    JobQueue.Health down = queue.onecHealth(JobQueue.HealthReport.FAIL, jobs.get(2), 3, open, open.multipliedBy(4));
+    OneCGate.Health down = queue.oneC().report(OneCGate.HealthReport.FAIL, jobs.get(2), 3, open, open.multipliedBy(4));
     assertThat(down.down()).isTrue();
     assertThat(down.refund()).isTrue();
     assertThat(queue.stats().counters()).containsEntry("circuit_open", 1L);
 
     // Down: no claim, no permit, until the probe is due; then exactly one job, marked as the probe.
-    assertThat(queue.claim(LEASE, "w", 2)).isInstanceOf(JobQueue.Empty.class);
-    assertThat(queue.tryAcquirePermit("p1", 4, LEASE, null).oneCDown()).isTrue();
+    assertThat(queue.claim(LEASE, "w", 2)).isInstanceOf(ClaimResult.Empty.class);
+    assertThat(queue.oneC().tryAcquirePermit("p1", 4, LEASE, null).oneCDown()).isTrue();
     sleep(open.plusMillis(50));
-    List<JobQueue.ClaimedJob> probe = queue.claim(LEASE, "w", 2).jobs();
+    List<ClaimedJob> probe = queue.claim(LEASE, "w", 2).jobs();
     assertThat(probe).singleElement().satisfies(j -> assertThat(j.probe()).isTrue());
-    assertThat(queue.claim(LEASE, "w", 2)).as("one probe at a time").isInstanceOf(JobQueue.Empty.class);
-    assertThat(queue.tryAcquirePermit("p2", 4, LEASE, jobs.get(0).token()).oneCDown()).isTrue();
-    assertThat(queue.tryAcquirePermit("p3", 4, LEASE, probe.get(0).token()).granted()).isTrue();
+    assertThat(queue.claim(LEASE, "w", 2)).as("one probe at a time").isInstanceOf(ClaimResult.Empty.class);
+    assertThat(queue.oneC().tryAcquirePermit("p2", 4, LEASE, jobs.get(0).token()).oneCDown()).isTrue();
+    assertThat(queue.oneC().tryAcquirePermit("p3", 4, LEASE, probe.get(0).token()).granted()).isTrue();
 
     // The probe fails: the next one waits twice as long. Then a probe is answered: up, claims resume.
-    JobQueue.Health failed = queue.onecHealth(JobQueue.HealthReport.FAIL, probe.get(0), 3, open, open.multipliedBy(4));
+    OneCGate.Health failed = queue.oneC().report(OneCGate.HealthReport.FAIL, probe.get(0), 3, open, open.multipliedBy(4));
     assertThat(failed.down()).isTrue();
     assertThat(failed.untilProbe()).isGreaterThan(open.plusMillis(100));
     sleep(failed.untilProbe().plusMillis(50));
-    List<JobQueue.ClaimedJob> second = queue.claim(LEASE, "w", 2).jobs();
-    assertThat(queue.ackAll(List.of(new JobQueue.Ack(second.get(0), "exported", Duration.ofMillis(5))))[0]).isTrue();
+    List<ClaimedJob> second = queue.claim(LEASE, "w", 2).jobs();
+    assertThat(queue.ackAll(List.of(new Ack(second.get(0), "exported", Duration.ofMillis(5))))[0]).isTrue();
     assertThat(queue.stats().counters()).containsEntry("circuit_closed", 1L);
     queue.enqueue("6", "test");
-    assertThat(queue.claim(LEASE, "w", 2)).isInstanceOf(JobQueue.Jobs.class);
+    assertThat(queue.claim(LEASE, "w", 2)).isInstanceOf(ClaimResult.Jobs.class);
   }
 
   private static void sleep(Duration d) {
@@ -372,7 +382,7 @@ class JobQueueTest {
 
   private static List<JsonNode> dlq(JobQueue queue, int limit) {
     List<JsonNode> entries = new java.util.ArrayList<>();
-    for (String raw : queue.dlqRaw(limit)) {
+    for (String raw : queue.deadLetters().raw(0, limit)) {
       try {
         entries.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(raw));
       } catch (java.io.IOException e) {

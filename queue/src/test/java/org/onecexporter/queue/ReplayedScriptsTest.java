@@ -8,6 +8,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.onecexporter.queue.admin.Reconciliation;
+import org.onecexporter.queue.fleet.OneCGate;
+import org.onecexporter.queue.model.Abandoned;
+import org.onecexporter.queue.model.Ack;
+import org.onecexporter.queue.model.AckClaim;
+import org.onecexporter.queue.model.ClaimedJob;
+import org.onecexporter.queue.model.EnqueueResult;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.queue.testing.ReplayingProxy;
@@ -50,9 +57,9 @@ class ReplayedScriptsTest {
     direct.deleteAll();
   }
 
-  private JobQueue.ClaimedJob claimed(String orderId) {
+  private ClaimedJob claimed(String orderId) {
     direct.enqueue(orderId, "test");
-    return direct.claim(LEASE, "w").jobs().get(0);
+    return direct.claim(LEASE, "w", 1).jobs().get(0);
   }
 
   private long counter(String name) {
@@ -68,13 +75,13 @@ class ReplayedScriptsTest {
 
   @Test
   void a_replayed_enqueue_answers_queued() {
-    assertThat(replayed.enqueue("1", "test")).isEqualTo(new JobQueue.EnqueueResult(true, "ready"));
-    assertThat(replayed.enqueueAll(List.of("2", "3"), "test")).extracting(JobQueue.EnqueueResult::queued)
+    assertThat(replayed.enqueue("1", "test")).isEqualTo(new EnqueueResult(true, "ready"));
+    assertThat(replayed.enqueueAll(List.of("2", "3"), "test")).extracting(EnqueueResult::queued)
         .containsExactly(true, true);
     assertThat(direct.stats().ready()).isEqualTo(3);
     assertThat(counter("enqueued")).isEqualTo(3);
     assertThat(replayed.enqueue("1", "test")).as("a second call is no replay").isEqualTo(
-        new JobQueue.EnqueueResult(false, "ready"));
+        new EnqueueResult(false, "ready"));
   }
 
   @Test
@@ -82,8 +89,8 @@ class ReplayedScriptsTest {
     for (String id : List.of("1", "2", "3")) {
       direct.enqueue(id, "test");
     }
-    List<JobQueue.ClaimedJob> jobs = replayed.claim(LEASE, "w", 2).jobs();
-    assertThat(jobs).extracting(JobQueue.ClaimedJob::orderId).containsExactly("1", "2");
+    List<ClaimedJob> jobs = replayed.claim(LEASE, "w", 2).jobs();
+    assertThat(jobs).extracting(ClaimedJob::orderId).containsExactly("1", "2");
     assertThat(direct.stats().active()).as("no batch leased to nobody").isEqualTo(2);
     assertThat(direct.stats().ready()).isEqualTo(1);
     assertThat(direct.job("1")).containsEntry("attempts", "1").containsEntry("token", jobs.get(0).token());
@@ -91,20 +98,20 @@ class ReplayedScriptsTest {
 
   @Test
   void a_replayed_ack_answers_done_and_counts_once() {
-    JobQueue.ClaimedJob job = claimed("1");
-    assertThat(replayed.ack(job, "exported", Duration.ofMillis(5))).as("not 'taken over'").isTrue();
+    ClaimedJob job = claimed("1");
+    assertThat(replayed.ackAll(List.of(new Ack(job, "exported", Duration.ofMillis(5))))[0]).as("not 'taken over'").isTrue();
     assertThat(counter("exported")).isEqualTo(1);
-    assertThat(direct.timings(Duration.ofMinutes(1)).count()).isEqualTo(1);
+    assertThat(direct.queueStats().timings(Duration.ofMinutes(1)).count()).isEqualTo(1);
   }
 
   @Test
   void a_replayed_ack_and_claim_answers_done() {
-    JobQueue.ClaimedJob job = claimed("1");
+    ClaimedJob job = claimed("1");
     direct.enqueue("2", "test");
     direct.enqueue("3", "test");
-    JobQueue.AckClaim r = replayed.ackAndClaim(List.of(new JobQueue.Ack(job, "exported", null)), LEASE, "w", 1);
+    AckClaim r = replayed.ackAndClaim(List.of(new Ack(job, "exported", null)), LEASE, "w", 1);
     assertThat(r.acked()).containsExactly(true);
-    assertThat(r.claimed()).extracting(JobQueue.ClaimedJob::orderId).containsExactly("2");
+    assertThat(r.claimed()).extracting(ClaimedJob::orderId).containsExactly("2");
     assertThat(direct.job("2")).containsEntry("attempts", "1").containsEntry("token", r.claimed().get(0).token());
     assertThat(direct.stats().ready()).as("no second job leased").isEqualTo(1);
     assertThat(counter("exported")).isEqualTo(1);
@@ -112,7 +119,7 @@ class ReplayedScriptsTest {
 
   @Test
   void a_replayed_retry_answers_done_and_counts_once() {
-    JobQueue.ClaimedJob job = claimed("1");
+    ClaimedJob job = claimed("1");
     assertThat(replayed.retryLater(job, Duration.ofMinutes(1), "503", 503, null, false, true)).isTrue();
     assertThat(counter("retried")).isEqualTo(1);
     assertThat(direct.job("1")).containsEntry("infra_failures", "1").containsEntry("state", "delayed");
@@ -120,41 +127,41 @@ class ReplayedScriptsTest {
 
   @Test
   void a_replayed_dead_letter_answers_done_and_counts_once() {
-    JobQueue.ClaimedJob job = claimed("1");
+    ClaimedJob job = claimed("1");
     assertThat(replayed.deadLetter(job, "refused_by_1c", "400", 400, null)).as("not 'taken over'").isTrue();
     assertThat(counter("dead")).isEqualTo(1);
-    assertThat(direct.dlqLength()).isEqualTo(1);
-    assertThat(direct.dlqReasons()).containsEntry("refused_by_1c", 1L);
+    assertThat(direct.deadLetters().length()).isEqualTo(1);
+    assertThat(direct.deadLetters().reasons()).containsEntry("refused_by_1c", 1L);
   }
 
   @Test
   void a_replayed_release_answers_done() {
-    JobQueue.ClaimedJob job = claimed("1");
+    ClaimedJob job = claimed("1");
     assertThat(replayed.release(job)).isTrue();
     assertThat(direct.job("1")).containsEntry("attempts", "0").containsEntry("state", "ready");
   }
 
   @Test
   void a_replayed_abandon_answers_held_and_counts_one_stall() {
-    JobQueue.ClaimedJob job = claimed("1");
-    assertThat(replayed.abandon(job, Duration.ofSeconds(2), 3, "w", "frozen")).isEqualTo(JobQueue.Abandoned.HELD);
+    ClaimedJob job = claimed("1");
+    assertThat(replayed.abandon(job, Duration.ofSeconds(2), 3, "w", "frozen")).isEqualTo(Abandoned.HELD);
     assertThat(direct.job("1")).containsEntry("stalls", "1").containsEntry("attempts", "0");
     assertThat(counter("abandoned")).isEqualTo(1);
   }
 
   @Test
   void a_replayed_transient_failure_counts_once() {
-    JobQueue.ClaimedJob job = claimed("1");
-    JobQueue.Health h = replayed.onecHealth(JobQueue.HealthReport.FAIL, job, 2, Duration.ofSeconds(5),
+    ClaimedJob job = claimed("1");
+    OneCGate.Health h = replayed.oneC().report(OneCGate.HealthReport.FAIL, job, 2, Duration.ofSeconds(5),
         Duration.ofMinutes(1));
     assertThat(h.down()).as("one failure of a threshold of 2").isFalse();
-    assertThat(direct.onecHealthState().failures()).isEqualTo(1);
+    assertThat(direct.oneC().state().failures()).isEqualTo(1);
   }
 
   @Test
   void a_replayed_reap_answers_how_many_it_moved() throws Exception {
     direct.enqueue("1", "test");
-    direct.claim(Duration.ofMillis(1), "w");
+    direct.claim(Duration.ofMillis(1), "w", 1);
     Thread.sleep(20);
     assertThat(replayed.reap(3)).isEqualTo(1);
     assertThat(counter("stalled")).isEqualTo(1);
@@ -165,31 +172,31 @@ class ReplayedScriptsTest {
     for (String id : List.of("1", "2", "3", "4")) {
       direct.deadLetter(claimed(id), "exhausted", "503", 503, null);
     }
-    assertThat(replayed.requeue("1")).isEqualTo(1);
-    assertThat(replayed.requeueOrders(List.of("2"))).isEqualTo(1);
+    assertThat(replayed.deadLetters().requeue("1")).isEqualTo(1);
+    assertThat(replayed.deadLetters().requeueOrders(List.of("2"))).isEqualTo(1);
     assertThat(counter("requeued")).isEqualTo(2);
-    assertThat(replayed.dropFromDlq("3")).isEqualTo(1);
-    assertThat(replayed.purgeDlq()).isEqualTo(1);
-    assertThat(direct.dlqReasons()).isEmpty();
+    assertThat(replayed.deadLetters().drop("3")).isEqualTo(1);
+    assertThat(replayed.deadLetters().purge()).isEqualTo(1);
+    assertThat(direct.deadLetters().reasons()).isEmpty();
   }
 
   @Test
   void a_replayed_reconcile_answers_queued() {
-    assertThat(replayed.reconcileOrders(List.of("1"), "reconciler")).extracting(JobQueue.Reconciled::queued)
+    assertThat(replayed.reconciliation().reconcileOrders(List.of("1"), "reconciler")).extracting(Reconciliation.Reconciled::queued)
         .containsExactly(true);
     assertThat(counter("enqueued")).isEqualTo(1);
   }
 
   @Test
   void a_replayed_permit_request_is_granted() {
-    assertThat(replayed.tryAcquirePermit("p1", 1, LEASE)).isEmpty();
-    replayed.releasePermit("p1");
-    assertThat(replayed.tryAcquirePermit("p2", 1, LEASE)).isEmpty();
+    assertThat(replayed.oneC().tryAcquirePermit("p1", 1, LEASE, null).granted()).isTrue();
+    replayed.oneC().releasePermit("p1");
+    assertThat(replayed.oneC().tryAcquirePermit("p2", 1, LEASE, null).granted()).isTrue();
   }
 
   @Test
   void a_replayed_lease_renewal_answers_kept() {
-    JobQueue.ClaimedJob job = claimed("1");
+    ClaimedJob job = claimed("1");
     assertThat(replayed.extendAll(List.of(job), LEASE)).containsExactly(true);
   }
 }

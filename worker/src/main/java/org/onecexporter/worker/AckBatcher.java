@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.function.IntUnaryOperator;
 import org.onecexporter.queue.JobQueue;
-import org.onecexporter.queue.JobQueue.ClaimedJob;
+import org.onecexporter.queue.model.Ack;
+import org.onecexporter.queue.model.AckClaim;
+import org.onecexporter.queue.model.ClaimedJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +45,7 @@ final class AckBatcher implements AutoCloseable {
   /** Whether the job's lease still held when it was acked, and the next job for its slot (or null). */
   record Outcome(boolean acked, ClaimedJob next) {}
 
-  private record Pending(JobQueue.Ack ack, boolean wantsNext, CompletableFuture<Outcome> done) {}
+  private record Pending(Ack ack, boolean wantsNext, CompletableFuture<Outcome> done) {}
 
   private final JobQueue queue;
   private final Duration lease;
@@ -74,7 +76,7 @@ final class AckBatcher implements AutoCloseable {
    * Acks the job and, when {@code wantsNext}, may lease the next job for the caller's slot. Throws when Redis
    * failed (the lease brings the job back).
    */
-  Outcome ackAndNext(JobQueue.Ack ack, boolean wantsNext) {
+  Outcome ackAndNext(Ack ack, boolean wantsNext) {
     Pending mine = new Pending(ack, wantsNext, new CompletableFuture<>());
     List<Pending> batch = null;
     synchronized (lock) {
@@ -123,11 +125,11 @@ final class AckBatcher implements AutoCloseable {
       wanted += p.wantsNext() ? 1 : 0;
     }
     int reserved = wanted == 0 || !running ? 0 : Math.max(0, reserve.applyAsInt(wanted));
-    List<JobQueue.Ack> acks = batch.stream().map(Pending::ack).toList();
-    CompletionStage<JobQueue.AckClaim> call;
+    List<Ack> acks = batch.stream().map(Pending::ack).toList();
+    CompletionStage<AckClaim> call;
     try {
       call = reserved == 0
-          ? queue.ackAllAsync(acks).thenApply(acked -> new JobQueue.AckClaim(acked, List.of()))
+          ? queue.ackAllAsync(acks).thenApply(acked -> new AckClaim(acked, List.of()))
           : queue.ackAndClaimAsync(acks, lease, workerId, reserved);
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);

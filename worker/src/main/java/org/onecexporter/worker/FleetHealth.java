@@ -3,13 +3,12 @@ package org.onecexporter.worker;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.onecexporter.queue.JobQueue;
-import org.onecexporter.queue.JobQueue.ClaimedJob;
-import org.onecexporter.queue.JobQueue.Health;
-import org.onecexporter.queue.JobQueue.HealthReport;
-import org.redisson.client.codec.StringCodec;
+import org.onecexporter.queue.fleet.OneCGate;
+import org.onecexporter.queue.fleet.OneCGate.Health;
+import org.onecexporter.queue.fleet.OneCGate.HealthReport;
+import org.onecexporter.queue.model.ClaimedJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +66,7 @@ final class FleetHealth {
   /** Records how a call went; on a Redis failure, answers "up, count the attempt" (the schedule still bounds it). */
   Health report(HealthReport report, ClaimedJob job) {
     try {
-      Health health = queue.onecHealth(report, job, threshold, open, maxOpen);
+      Health health = queue.oneC().report(report, job, threshold, open, maxOpen);
       if (report != HealthReport.RELEASE) {
         view(health.down() ? CircuitState.OPEN : CircuitState.CLOSED);
       }
@@ -80,10 +79,8 @@ final class FleetHealth {
 
   /** Reads the fleet's state for the metrics: closed (up), open (down), half_open (down, a probe is calling). */
   void refresh() {
-    Map<String, String> h = queue.redis().<String, String>getMap(queue.keys().onecHealth(), StringCodec.INSTANCE)
-        .readAllMap();
-    view(!"down".equals(h.get("state")) ? CircuitState.CLOSED
-        : h.containsKey("probe") ? CircuitState.HALF_OPEN : CircuitState.OPEN);
+    OneCGate.State h = queue.oneC().state();
+    view(!h.down() ? CircuitState.CLOSED : h.probing() ? CircuitState.HALF_OPEN : CircuitState.OPEN);
   }
 
   private void view(CircuitState to) {

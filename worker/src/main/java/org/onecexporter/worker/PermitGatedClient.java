@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.onecexporter.onec.CallOutcome;
 import org.onecexporter.onec.OneCClient;
 import org.onecexporter.queue.JobQueue;
+import org.onecexporter.queue.fleet.OneCGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,7 +108,7 @@ public final class PermitGatedClient implements OneCClient {
     Permit permit = new Permit(UUID.randomUUID().toString(), System.nanoTime());
     String probe = FleetHealth.probeToken();
     while (true) {
-      JobQueue.Permit answer = queue.tryAcquirePermit(permit.id(), max, permitLease, probe);
+      OneCGate.Permit answer = queue.oneC().tryAcquirePermit(permit.id(), max, permitLease, probe);
       if (answer.granted()) {
         return permit;
       }
@@ -122,7 +123,7 @@ public final class PermitGatedClient implements OneCClient {
             + " s: the fleet-wide cap (ONEC_MAX_CONCURRENCY) is busy");
       }
       Duration wait = answer.retryIn();
-      queue.awaitPermit(wait.compareTo(Duration.ofSeconds(1)) < 0 ? wait : Duration.ofSeconds(1));
+      queue.oneC().awaitPermit(wait.compareTo(Duration.ofSeconds(1)) < 0 ? wait : Duration.ofSeconds(1));
     }
   }
 
@@ -162,7 +163,7 @@ public final class PermitGatedClient implements OneCClient {
 
   private void release(Permit permit) {
     try {
-      queue.releasePermit(permit.id());
+      queue.oneC().releasePermit(permit.id());
     } catch (RuntimeException e) {
       LOG.warn("could not release the 1C permit; it expires in {} s", permitLease.toSeconds());
     }

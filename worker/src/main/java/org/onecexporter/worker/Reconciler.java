@@ -12,7 +12,8 @@ import org.onecexporter.db.ReferenceSource;
 import org.onecexporter.db.SqlOrderStore;
 import org.onecexporter.history.AttemptHistoryRepository;
 import org.onecexporter.queue.JobQueue;
-import org.onecexporter.queue.JobState;
+import org.onecexporter.queue.admin.Reconciliation;
+import org.onecexporter.queue.model.JobState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +83,7 @@ public final class Reconciler {
   }
 
   public Report run() {
-    long after = parseCursor(queue.reconcileCursor("order_cursor", "0"));
+    long after = parseCursor(queue.reconciliation().cursor("order_cursor", "0"));
     List<Long> ids = new ArrayList<>(candidates(after, Long.MAX_VALUE, batch));
     long next;
     if (ids.size() == batch) {
@@ -102,10 +103,10 @@ public final class Reconciler {
     for (int from = 0; from < ids.size(); from += SCRIPT_BATCH) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + SCRIPT_BATCH)).stream()
           .map(String::valueOf).toList();
-      List<JobQueue.Reconciled> results = queue.reconcileOrders(chunk, "reconciler");
+      List<Reconciliation.Reconciled> results = queue.reconciliation().reconcileOrders(chunk, "reconciler");
       List<String> paidSinceDeath = new ArrayList<>();
       for (int i = 0; i < results.size(); i++) {
-        JobQueue.Reconciled result = results.get(i);
+        Reconciliation.Reconciled result = results.get(i);
         if (result.queued()) {
           queued++;
         } else if (result.rehomed()) {
@@ -115,9 +116,9 @@ public final class Reconciler {
         }
       }
       // One pass over the DLQ for the batch's orders whose payment came after their job ran, not one per order.
-      requeued += (int) queue.requeueOrders(paidSinceDeath);
+      requeued += (int) queue.deadLetters().requeueOrders(paidSinceDeath);
     }
-    queue.saveReconcileCursor("order_cursor", Long.toString(next));
+    queue.reconciliation().saveCursor("order_cursor", Long.toString(next));
     rehomed += sweep();
     Report report = new Report(ids.size(), queued, requeued, rehomed);
     pruneHistory();
@@ -138,17 +139,17 @@ public final class Reconciler {
 
   /** Goes on with the sweep over every job record (a SCAN cursor kept in Redis); returns how many were re-homed. */
   private int sweep() {
-    String cursor = queue.reconcileCursor("scan_cursor", "0");
+    String cursor = queue.reconciliation().cursor("scan_cursor", "0");
     int rehomed = 0;
     for (int step = 0; step < SWEEP_STEPS; step++) {
-      JobQueue.SweepStep s = queue.sweep(cursor, SWEEP_COUNT);
+      Reconciliation.SweepStep s = queue.reconciliation().sweep(cursor, SWEEP_COUNT);
       rehomed += (int) s.rehomed();
       cursor = s.cursor();
       if (cursor.equals("0")) {
         break;
       }
     }
-    queue.saveReconcileCursor("scan_cursor", cursor);
+    queue.reconciliation().saveCursor("scan_cursor", cursor);
     return rehomed;
   }
 

@@ -2,6 +2,11 @@ package org.onecexporter.worker;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -14,11 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.context.Scope;
 import org.onecexporter.export.AttemptResult;
 import org.onecexporter.export.ExportResult;
 import org.onecexporter.export.JobHandler;
@@ -27,9 +27,12 @@ import org.onecexporter.logging.LogSafe;
 import org.onecexporter.onec.ResponseClassifier;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.OrderIds;
-import org.onecexporter.queue.JobQueue.ClaimedJob;
-import org.onecexporter.queue.JobQueue.Health;
-import org.onecexporter.queue.JobQueue.HealthReport;
+import org.onecexporter.queue.fleet.OneCGate.Health;
+import org.onecexporter.queue.fleet.OneCGate.HealthReport;
+import org.onecexporter.queue.model.Abandoned;
+import org.onecexporter.queue.model.Ack;
+import org.onecexporter.queue.model.ClaimResult;
+import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.telemetry.Traces;
 import org.onecexporter.logging.RootCause;
 import org.slf4j.Logger;
@@ -210,7 +213,7 @@ public final class Worker implements AutoCloseable {
   /** A fleet-wide periodic task: the first worker to take the interval's lock runs it. Never throws. */
   private void periodic(String name, Duration interval, Runnable task) {
     try {
-      if (queue.tryLock(name, interval, config.workerId())) {
+      if (queue.fleetLock().tryLock(name, interval, config.workerId())) {
         task.run();
       }
     } catch (RuntimeException e) {
@@ -258,7 +261,7 @@ public final class Worker implements AutoCloseable {
         slots.release(permitted); // the gate closed while waiting for a slot (an attempt was just abandoned)
         continue;
       }
-      JobQueue.ClaimResult claim;
+      ClaimResult claim;
       try {
         claim = queue.claim(config.lease(), config.workerId(), permitted);
         backoff = Duration.ofMillis(100);
@@ -278,20 +281,20 @@ public final class Worker implements AutoCloseable {
         continue;
       }
       switch (claim) {
-        case JobQueue.Jobs claimed when !gate.open() -> {
+        case ClaimResult.Jobs claimed when !gate.open() -> {
           // The gate closed while the claim was on the wire: these jobs go straight back for another worker.
           for (ClaimedJob job : claimed.jobs()) {
             safely(() -> queue.release(job));
           }
           slots.release(permitted);
         }
-        case JobQueue.Jobs claimed -> {
+        case ClaimResult.Jobs claimed -> {
           for (ClaimedJob job : claimed.jobs()) {
             jobs.submit(() -> process(job));
           }
           slots.release(permitted - claimed.jobs().size());
         }
-        case JobQueue.Empty empty -> {
+        case ClaimResult.Empty empty -> {
           slots.release(permitted);
           Duration wait = empty.nextDue().filter(d -> d.compareTo(MAX_IDLE_WAIT) < 0).orElse(MAX_IDLE_WAIT);
           if (running.get()) {
@@ -386,7 +389,7 @@ public final class Worker implements AutoCloseable {
     gate.suspect("order " + attempt.job.orderId() + ": attempt past JOB_TIMEOUT_SECONDS");
     String error = "attempt abandoned by worker " + config.workerId() + " after " + config.jobTimeout().toSeconds()
         + " s (JOB_TIMEOUT_SECONDS): its database or network stopped answering";
-    JobQueue.Abandoned handedBack;
+    Abandoned handedBack;
     try {
       handedBack = queue.abandon(attempt.job, ABANDON_HOLD, config.maxStalls(), config.workerId(), error);
     } catch (RuntimeException e) {
@@ -394,14 +397,14 @@ public final class Worker implements AutoCloseable {
       gate.suspect(DependencyGate.Dependency.REDIS, "handing back an abandoned job failed: " + e);
     }
     LOG.error("order {}: attempt still running after {} s (JOB_TIMEOUT_SECONDS); abandoned, {}", attempt.job.orderId(),
-        config.jobTimeout().toSeconds(), handedBack == JobQueue.Abandoned.HELD
+        config.jobTimeout().toSeconds(), handedBack == Abandoned.HELD
             ? "the job is handed back for another worker in " + ABANDON_HOLD.toSeconds() + " s"
-            : handedBack == JobQueue.Abandoned.DEAD ? "the job went to the DLQ (infrastructure): given up "
+            : handedBack == Abandoned.DEAD ? "the job went to the DLQ (infrastructure): given up "
                 + config.maxStalls() + " times (WORKER_MAX_STALLS)"
-            : handedBack == JobQueue.Abandoned.GONE ? "the job had already finished or moved on"
+            : handedBack == Abandoned.GONE ? "the job had already finished or moved on"
             : "its lease is no longer renewed and another worker will take the job",
         kv("order_id", attempt.job.orderId()), kv("outcome", "abandoned"));
-    if (handedBack == JobQueue.Abandoned.DEAD) {
+    if (handedBack == Abandoned.DEAD) {
       metrics.deadLetter("infrastructure");
     }
     metrics.abandoned();
@@ -521,8 +524,8 @@ public final class Worker implements AutoCloseable {
     }
     metrics.export(r.status().wire());
     return switch (r.status()) {
-      case EXPORTED -> ackAndNext(new JobQueue.Ack(job, "exported", done.callDuration()));
-      case ALREADY_EXPORTED -> ackAndNext(new JobQueue.Ack(job, "already_exported", null));
+      case EXPORTED -> ackAndNext(new Ack(job, "exported", done.callDuration()));
+      case ALREADY_EXPORTED -> ackAndNext(new Ack(job, "already_exported", null));
       case REJECTED, FAILED -> {
         LOG.warn("order {} to the DLQ: {}", job.orderId(), r.error(), kv("order_id", job.orderId()),
             kv("invoice_number", r.invoiceNumber()), kv("attempt", job.attempt()), kv("outcome", "dead_letter"),
@@ -539,7 +542,7 @@ public final class Worker implements AutoCloseable {
   }
 
   /** Acks a finished job and returns the next one for its slot (leased in the same call), or null. */
-  private ClaimedJob ackAndNext(JobQueue.Ack ack) {
+  private ClaimedJob ackAndNext(Ack ack) {
     decide("acked");
     try {
       AckBatcher.Outcome outcome = acks.ackAndNext(ack, running.get() && !abandoned());

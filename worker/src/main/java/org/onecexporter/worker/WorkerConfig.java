@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
 import org.onecexporter.config.Env;
-import org.onecexporter.queue.QueueKeys;
+import org.onecexporter.queue.model.QueueKeys;
 
 /**
  * How a worker process runs. Built from the environment in one place; every bad value names its variable.

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.onecexporter.export.ExportObserver;
 import org.onecexporter.queue.JobQueue;
+import org.onecexporter.queue.admin.QueueStats;
 
 /**
  * A worker's Prometheus metrics. Per process: Prometheus sums them across the fleet; the queue gauges are
@@ -188,7 +189,7 @@ public final class WorkerMetrics implements ExportObserver {
 
   /** Refreshes the fleet-wide queue gauges from Redis. */
   void refresh(JobQueue queue) {
-    JobQueue.Stats stats = queue.stats();
+    QueueStats.Stats stats = queue.stats();
     queueSizes.get("ready").set(stats.ready());
     queueSizes.get("delayed").set(stats.delayed());
     queueSizes.get("active").set(stats.active());

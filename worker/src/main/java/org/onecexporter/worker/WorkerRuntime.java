@@ -3,12 +3,12 @@ package org.onecexporter.worker;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import java.time.Duration;
-import org.onecexporter.ExporterRuntime;
-import org.onecexporter.config.Env;
-import org.onecexporter.config.OneCConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.onecexporter.ExporterRuntime;
+import org.onecexporter.config.Env;
+import org.onecexporter.config.OneCConfig;
 import org.onecexporter.ops.OpsHttpServer;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.RedisConnections;
@@ -73,7 +73,7 @@ public final class WorkerRuntime implements AutoCloseable {
    * warnings and the gauge {@code onec_redis_eviction_unsafe}.
    */
   static java.util.List<String> evictionWarning(JobQueue queue, WorkerMetrics metrics) {
-    java.util.Optional<String> policy = queue.maxmemoryPolicy();
+    java.util.Optional<String> policy = queue.queueStats().maxmemoryPolicy();
     if (policy.isEmpty()) {
       LOG.warn("Redis refused CONFIG GET maxmemory-policy: make sure it is noeviction (ops/REDIS.md)");
       return java.util.List.of();

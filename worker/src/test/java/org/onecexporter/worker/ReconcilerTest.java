@@ -1,6 +1,5 @@
 package org.onecexporter.worker;
 
-import org.onecexporter.console.DlqEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
 
@@ -10,10 +9,13 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.onecexporter.console.DlqEntries;
 import org.onecexporter.queue.JobQueue;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.queue.model.ClaimResult;
+import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
+import org.onecexporter.testing.PostgresExtension;
 import org.onecexporter.testing.TestDatabase;
 import org.redisson.client.codec.StringCodec;
 
@@ -44,9 +46,9 @@ class ReconcilerTest {
   /** Enqueues, claims and dead-letters one order the way a worker does. */
   private void deadLetter(String orderId, String reason) {
     queue.enqueue(orderId, "test");
-    JobQueue.ClaimResult claimed = queue.claim(LEASE, "w");
-    assertThat(claimed).isInstanceOf(JobQueue.Jobs.class);
-    JobQueue.ClaimedJob job = claimed.jobs().get(0);
+    ClaimResult claimed = queue.claim(LEASE, "w", 1);
+    assertThat(claimed).isInstanceOf(ClaimResult.Jobs.class);
+    ClaimedJob job = claimed.jobs().get(0);
     assertThat(job.orderId()).isEqualTo(orderId);
     assertThat(queue.deadLetter(job, reason, "because " + reason, 0, null)).isTrue();
   }
@@ -65,7 +67,7 @@ class ReconcilerTest {
     deadLetter("{\"order\":", "malformed"); // an id whose JSON needs escapes
     redis.client().getKeys().delete(queue.keys().dlq()); // "DEL P:dlq" by an operator
 
-    assertThat(queue.requeue("1")).as("stranded: requeue finds nothing").isZero();
+    assertThat(queue.deadLetters().requeue("1")).as("stranded: requeue finds nothing").isZero();
     assertThat(queue.enqueue("1", "test").queued()).as("stranded: enqueue answers exists").isFalse();
 
     Reconciler.Report report = new Reconciler(db.jdbi(), queue, Duration.ZERO).run();
@@ -77,7 +79,7 @@ class ReconcilerTest {
     assertThat(entries).allSatisfy(e -> assertThat(e.get("last_error").asText()).startsWith("because "));
     assertThat(new Reconciler(db.jdbi(), queue, Duration.ZERO).run().rehomed()).as("idempotent").isZero();
     assertThat(queue.stats().dlq()).isEqualTo(4);
-    assertThat(queue.requeue("1")).as("an operator can requeue it again").isEqualTo(1);
+    assertThat(queue.deadLetters().requeue("1")).as("an operator can requeue it again").isEqualTo(1);
   }
 
   @Test
@@ -86,7 +88,7 @@ class ReconcilerTest {
     aPaidOrder(6).insert(db.jdbi());
     queue.enqueue("5", "test");
     queue.enqueue("6", "test");
-    JobQueue.ClaimedJob active = queue.claim(LEASE, "w").jobs().get(0);
+    ClaimedJob active = queue.claim(LEASE, "w", 1).jobs().get(0);
     assertThat(active.orderId()).isEqualTo("5");
     redis.client().getList(queue.keys().ready(), StringCodec.INSTANCE).remove("6"); // LREM: eviction, a hand
     redis.client().getScoredSortedSet(queue.keys().active(), StringCodec.INSTANCE).remove("5"); // ZREM
@@ -95,10 +97,10 @@ class ReconcilerTest {
 
     assertThat(report.rehomed()).isEqualTo(2);
     assertThat(readyList()).containsExactly("6");
-    assertThat(queue.extend(active, LEASE)).as("the live worker keeps its lease").isTrue();
+    assertThat(queue.extendAll(List.of(active), LEASE)[0]).as("the live worker keeps its lease").isTrue();
     assertThat(queue.stats().active()).isEqualTo(1);
-    JobQueue.ClaimResult next = queue.claim(LEASE, "w");
-    assertThat(next).isInstanceOf(JobQueue.Jobs.class);
+    ClaimResult next = queue.claim(LEASE, "w", 1);
+    assertThat(next).isInstanceOf(ClaimResult.Jobs.class);
     assertThat(next.jobs().get(0).orderId()).isEqualTo("6");
   }
 
@@ -124,7 +126,7 @@ class ReconcilerTest {
     assertThat(queue.job("12")).containsEntry("state", "ready");
     assertThat(queue.stats().dlq()).isEqualTo(10);
     // at the end the cursor wraps: the next run starts again from the oldest
-    assertThat(queue.reconcileCursor("order_cursor", "?")).isEqualTo("12");
+    assertThat(queue.reconciliation().cursor("order_cursor", "?")).isEqualTo("12");
     Reconciler.Report again = new Reconciler(db.jdbi(), queue, Duration.ZERO, batch).run();
     assertThat(again.candidates()).isEqualTo(batch);
     assertThat(again.queued()).isZero();
@@ -133,7 +135,7 @@ class ReconcilerTest {
   @Test
   void a_redis_that_may_evict_is_reported() {
     WorkerMetrics metrics = new WorkerMetrics();
-    String policy = queue.maxmemoryPolicy().orElse("unknown");
+    String policy = queue.queueStats().maxmemoryPolicy().orElse("unknown");
     List<String> warnings = WorkerRuntime.evictionWarning(queue, metrics);
     String scrape = metrics.registry().scrape();
     if (policy.equals("noeviction")) {

@@ -1,6 +1,5 @@
 package org.onecexporter.worker;
 
-import org.onecexporter.console.DlqEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
@@ -22,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.onecexporter.config.OneCConfig;
+import org.onecexporter.console.DlqEntries;
 import org.onecexporter.domain.InvoiceBuilder;
 import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
@@ -32,8 +32,8 @@ import org.onecexporter.export.Sleeper;
 import org.onecexporter.logging.PiiMasker;
 import org.onecexporter.onec.HttpOneCClient;
 import org.onecexporter.queue.JobQueue;
-import org.onecexporter.queue.QueueKeys;
 import org.onecexporter.queue.RedisConnections;
+import org.onecexporter.queue.model.QueueKeys;
 import org.onecexporter.testing.Exporters;
 import org.onecexporter.testing.PostgresExtension;
 import org.onecexporter.testing.TestDatabase;
@@ -121,11 +121,11 @@ class RedisClusterTest {
       assertThat(queue.stats().counters()).containsEntry("retried", 3L);
 
       assertThat(queue.enqueue("2", "test").queued()).isTrue();
-      assertThat(queue.requeue("1")).isEqualTo(1);
+      assertThat(queue.deadLetters().requeue("1")).isEqualTo(1);
       await().atMost(Duration.ofSeconds(15)).until(() -> queue.stats().counters().getOrDefault("exported", 0L) == 2);
       assertThat(emulator.invoices()).hasSize(2);
       assertThat(queue.stats().dlq()).isZero();
-      assertThat(queue.timings(Duration.ofMinutes(5)).count()).isEqualTo(2);
+      assertThat(queue.queueStats().timings(Duration.ofMinutes(5)).count()).isEqualTo(2);
     }
   }
 

@@ -24,9 +24,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.onecexporter.enqueuer.EnqueueStatus;
 import org.onecexporter.enqueuer.InvoiceEnqueuer;
 import org.onecexporter.queue.JobQueue;
-import org.onecexporter.queue.QueueKeys;
 import org.onecexporter.queue.QueueUnavailableException;
 import org.onecexporter.queue.RedisConnections;
+import org.onecexporter.queue.admin.QueueStats;
+import org.onecexporter.queue.model.Ack;
+import org.onecexporter.queue.model.ClaimResult;
+import org.onecexporter.queue.model.ClaimedJob;
+import org.onecexporter.queue.model.QueueKeys;
 import org.onecexporter.queue.testing.SentinelGroup;
 import org.onecexporter.testing.PostgresExtension;
 import org.onecexporter.testing.TestDatabase;
@@ -98,9 +102,9 @@ class RedisSentinelFailoverTest {
     AtomicLong consumerErrors = new AtomicLong();
     try (InvoiceEnqueuer enqueuer = InvoiceEnqueuer.fromEnv(env, InvoiceEnqueuer.Listener.NONE)) {
       group.command(group.primaryPort(), "CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
-      assertThat(queue.maxmemoryPolicy()).as("read from the primary").contains("allkeys-lru");
+      assertThat(queue.queueStats().maxmemoryPolicy()).as("read from the primary").contains("allkeys-lru");
       group.command(group.primaryPort(), "CONFIG", "SET", "maxmemory-policy", "noeviction");
-      assertThat(queue.maxmemoryPolicy()).contains("noeviction");
+      assertThat(queue.queueStats().maxmemoryPolicy()).contains("noeviction");
       assertThat(enqueuer.ready()).isTrue();
 
       Thread consumer = Thread.ofPlatform().name("consumer").start(() -> {
@@ -111,11 +115,11 @@ class RedisSentinelFailoverTest {
               queue.reap(100);
               lastReap = System.nanoTime();
             }
-            JobQueue.ClaimResult claimed = queue.claim(LEASE, "sentinel-test", 10);
+            ClaimResult claimed = queue.claim(LEASE, "sentinel-test", 10);
             if (claimed.jobs().isEmpty()) {
               Thread.sleep(10);
             }
-            for (JobQueue.ClaimedJob job : claimed.jobs()) {
+            for (ClaimedJob job : claimed.jobs()) {
               long id = Long.parseLong(job.orderId());
               Long acked = ackedAt.get(id);
               if (acked != null) {
@@ -175,7 +179,7 @@ class RedisSentinelFailoverTest {
           .isEqualTo(EnqueueStatus.QUEUED);
       assertThat(enqueuer.ready()).isTrue();
       group.command(group.replicaPort(), "CONFIG", "SET", "maxmemory-policy", "volatile-lru");
-      assertThat(queue.maxmemoryPolicy()).as("read from the new primary").contains("volatile-lru");
+      assertThat(queue.queueStats().maxmemoryPolicy()).as("read from the new primary").contains("volatile-lru");
       group.command(group.replicaPort(), "CONFIG", "SET", "maxmemory-policy", "noeviction");
 
       // Drain what the queue has; what is still unexported then is what the failover lost.
@@ -217,7 +221,7 @@ class RedisSentinelFailoverTest {
     try {
       JobQueue queue = new JobQueue(redis, new QueueKeys(prefix));
       queue.enqueue("41", "test");
-      JobQueue.ClaimedJob job = queue.claim(LEASE, "w").jobs().getFirst();
+      ClaimedJob job = queue.claim(LEASE, "w", 1).jobs().getFirst();
       assertThat(queue.deadLetter(job, "invalid", "a test", 0, null)).isTrue();
 
       ProcessBuilder requeue = new ProcessBuilder(
@@ -239,11 +243,11 @@ class RedisSentinelFailoverTest {
   }
 
   /** Acks, trying again while there is no primary; true when the ack was taken, false when the lease was lost. */
-  private static boolean ackUntilAnswered(JobQueue queue, JobQueue.ClaimedJob job, AtomicBoolean stop)
+  private static boolean ackUntilAnswered(JobQueue queue, ClaimedJob job, AtomicBoolean stop)
       throws InterruptedException {
     while (!stop.get()) {
       try {
-        return queue.ack(job, "exported");
+        return queue.ackAll(List.of(new Ack(job, "exported", null)))[0];
       } catch (RuntimeException e) {
         Thread.sleep(50);
       }
@@ -253,7 +257,7 @@ class RedisSentinelFailoverTest {
 
   private static boolean isEmpty(JobQueue queue) {
     try {
-      JobQueue.Stats stats = queue.stats();
+      QueueStats.Stats stats = queue.stats();
       return stats.ready() == 0 && stats.active() == 0 && stats.delayed() == 0;
     } catch (RuntimeException e) {
       return false;

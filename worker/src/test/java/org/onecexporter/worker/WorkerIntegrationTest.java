@@ -1,11 +1,9 @@
 package org.onecexporter.worker;
 
-import org.onecexporter.console.DlqEntries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.onecexporter.config.OneCConfig;
+import org.onecexporter.console.DlqEntries;
 import org.onecexporter.domain.InvoiceBuilder;
 import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
@@ -29,11 +28,12 @@ import org.onecexporter.export.Sleeper;
 import org.onecexporter.logging.PiiMasker;
 import org.onecexporter.onec.HttpOneCClient;
 import org.onecexporter.queue.JobQueue;
-import org.onecexporter.testing.Exporters;
-import org.onecexporter.testing.EmulatorExtension;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.queue.admin.QueueStats;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
+import org.onecexporter.testing.EmulatorExtension;
+import org.onecexporter.testing.Exporters;
+import org.onecexporter.testing.PostgresExtension;
 import org.onecexporter.testing.TestDatabase;
 
 /** Workers against real Redis, real PostgreSQL and the 1C emulator over HTTP. */
@@ -117,7 +117,7 @@ class WorkerIntegrationTest {
     assertThat(emulator.received()).hasSize(40);
     assertThat(queue.stats().counters()).containsEntry("exported", 40L);
     await().atMost(Duration.ofSeconds(5)).until(() -> queue.stats().active() == 0);
-    JobQueue.Timings timings = queue.timings(Duration.ofMinutes(5));
+    QueueStats.Timings timings = queue.queueStats().timings(Duration.ofMinutes(5));
     assertThat(timings.count()).isEqualTo(40);
     assertThat(timings.jobP95()).isPresent();
     assertThat(timings.callP99()).hasValueSatisfying(d -> assertThat(d).isLessThan(Duration.ofSeconds(2)));
@@ -225,7 +225,7 @@ class WorkerIntegrationTest {
         Fault.NOT_CONFIGURED, Fault.NOT_CONFIGURED, Fault.NOT_CONFIGURED));
     startWorker(config(2));
     queue.enqueue("50", "test");
-    var delayed = queue.redis().<String>getScoredSortedSet(queue.keys().delayed(),
+    var delayed = redis.client().<String>getScoredSortedSet(queue.keys().delayed(),
         org.redisson.client.codec.StringCodec.INSTANCE);
 
     for (int call = 1; call <= 6; call++) {
@@ -236,7 +236,7 @@ class WorkerIntegrationTest {
       assertThat(queue.stats().dlq()).isZero();
       // Time travel: make the retry due now and wake the idle worker.
       delayed.add(0, "50");
-      queue.redis().<String>getDeque(queue.keys().wake(), org.redisson.client.codec.StringCodec.INSTANCE).add("1");
+      redis.client().<String>getDeque(queue.keys().wake(), org.redisson.client.codec.StringCodec.INSTANCE).add("1");
     }
 
     await().atMost(Duration.ofSeconds(10)).until(() -> exported(50));
@@ -275,7 +275,7 @@ class WorkerIntegrationTest {
     aPaidOrder(20).status("new").insert(db.jdbi());
     aPaidOrder(21).insert(db.jdbi());
     startWorker(config(2));
-    queue.redis().<String>getDeque(queue.keys().ready()).addFirst("{\"order\": \"oops\"}");
+    redis.client().<String>getDeque(queue.keys().ready()).addFirst("{\"order\": \"oops\"}");
     queue.enqueue("999999", "test");
     queue.enqueue("20", "test");
     queue.enqueue("21", "test");

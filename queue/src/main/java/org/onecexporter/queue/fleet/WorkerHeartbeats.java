@@ -13,7 +13,7 @@ import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.onecexporter.queue.QueueKeys;
+import org.onecexporter.queue.model.QueueKeys;
 import org.redisson.api.RMap;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -54,7 +54,7 @@ public final class WorkerHeartbeats implements AutoCloseable {
 
   private WorkerHeartbeats(RedissonClient redis, QueueKeys keys, String workerId, Supplier<String> circuit,
       IntSupplier inFlight, int concurrency, Clock clock) {
-    this.map = redis.getMap(key(keys), StringCodec.INSTANCE);
+    this.map = redis.getMap(keys.workers(), StringCodec.INSTANCE);
     this.workerId = workerId;
     this.circuit = circuit;
     this.inFlight = inFlight;
@@ -62,10 +62,6 @@ public final class WorkerHeartbeats implements AutoCloseable {
     this.clock = clock;
     this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("heartbeat")
         .factory());
-  }
-
-  static String key(QueueKeys keys) {
-    return keys.prefix() + ":workers";
   }
 
   /** Starts publishing this worker's heartbeat; {@code circuit} names its breaker's state (CLOSED, OPEN, …). */
@@ -99,7 +95,7 @@ public final class WorkerHeartbeats implements AutoCloseable {
 
   /** The workers seen within {@link #RECENT}, by id; drops fields older than a day. */
   public static List<Seen> recent(RedissonClient redis, QueueKeys keys, Clock clock) {
-    RMap<String, String> map = redis.getMap(key(keys), StringCodec.INSTANCE);
+    RMap<String, String> map = redis.getMap(keys.workers(), StringCodec.INSTANCE);
     long now = clock.millis();
     List<Seen> seen = new ArrayList<>();
     for (Map.Entry<String, String> entry : map.readAllMap().entrySet()) {

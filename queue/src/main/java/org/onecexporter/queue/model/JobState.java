@@ -1,4 +1,4 @@
-package org.onecexporter.queue;
+package org.onecexporter.queue.model;
 
 /**
  * Where a job is in its life: the {@code state} field of its record {@code P:job:<order_id>}, and the one structure

@@ -1,6 +1,6 @@
-package org.onecexporter.queue;
+package org.onecexporter.queue.model;
 
-/** What a token-checked move did, or why it was refused (the scripts' answer codes, read in {@link Scripts}). */
+/** What a token-checked move did, or why it was refused (the scripts' answer codes, read in one place, {@code Scripts}). */
 public enum MoveResult {
   /** The move was made. */
   DONE,

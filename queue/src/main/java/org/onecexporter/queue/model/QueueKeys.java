@@ -1,5 +1,6 @@
-package org.onecexporter.queue;
+package org.onecexporter.queue.model;
 
+import org.onecexporter.queue.QueueConfigException;
 
 /**
  * The Redis key layout, all under one prefix holding a hash tag so every script touches one cluster slot.

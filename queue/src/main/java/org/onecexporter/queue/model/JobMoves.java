@@ -1,10 +1,10 @@
-package org.onecexporter.queue;
+package org.onecexporter.queue.model;
 
-import static org.onecexporter.queue.JobState.ACTIVE;
-import static org.onecexporter.queue.JobState.DEAD;
-import static org.onecexporter.queue.JobState.DELAYED;
-import static org.onecexporter.queue.JobState.NONE;
-import static org.onecexporter.queue.JobState.READY;
+import static org.onecexporter.queue.model.JobState.ACTIVE;
+import static org.onecexporter.queue.model.JobState.DEAD;
+import static org.onecexporter.queue.model.JobState.DELAYED;
+import static org.onecexporter.queue.model.JobState.NONE;
+import static org.onecexporter.queue.model.JobState.READY;
 
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,0 +1,131 @@
+package org.onecexporter.queue.admin;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.onecexporter.queue.model.QueueKeys;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.RedisNode;
+import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+
+/** What the queue holds and how fast it goes, for {@code onec-exporter stats}, the console and the metrics. */
+public final class QueueStats {
+  private final RedissonClient redis;
+  private final QueueKeys keys;
+
+  public QueueStats(RedissonClient redis, QueueKeys keys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  /** Sizes, oldest waiting job and counters. */
+  public record Stats(long ready, long delayed, long active, long dlq, Optional<Duration> oldestWaiting,
+      Map<String, Long> counters) {}
+
+  public Stats stats() {
+    long ready = redis.getList(keys.ready(), StringCodec.INSTANCE).size();
+    long delayed = redis.getScoredSortedSet(keys.delayed(), StringCodec.INSTANCE).size();
+    long active = redis.getScoredSortedSet(keys.active(), StringCodec.INSTANCE).size();
+    long dlq = redis.getList(keys.dlq(), StringCodec.INSTANCE).size();
+    Map<String, Long> counters = new TreeMap<>();
+    redis.<String, String>getMap(keys.stats(), StringCodec.INSTANCE).readAllMap()
+        .forEach((k, v) -> counters.put(k, Long.parseLong(v)));
+    return new Stats(ready, delayed, active, dlq, oldestWaiting(), counters);
+  }
+
+  private Optional<Duration> oldestWaiting() {
+    long now = redisTimeMillis();
+    long oldest = Long.MAX_VALUE;
+    String head = redis.<String>getList(keys.ready(), StringCodec.INSTANCE).get(-1);
+    if (head != null) {
+      oldest = Math.min(oldest, enqueuedAt(head));
+    }
+    var firstDelayed = redis.<String>getScoredSortedSet(keys.delayed(), StringCodec.INSTANCE).entryRange(0, 0);
+    for (var entry : firstDelayed) {
+      oldest = Math.min(oldest, enqueuedAt(entry.getValue()));
+    }
+    return oldest == Long.MAX_VALUE ? Optional.empty() : Optional.of(Duration.ofMillis(Math.max(0, now - oldest)));
+  }
+
+  private long enqueuedAt(String orderId) {
+    String value = redis.<String, String>getMap(keys.job(orderId), StringCodec.INSTANCE).get("enqueued_at");
+    return value == null ? Long.MAX_VALUE : Long.parseLong(value);
+  }
+
+  private long redisTimeMillis() {
+    List<Object> t = redis.getScript(StringCodec.INSTANCE).eval(keys.stats(), RScript.Mode.READ_ONLY,
+        "return redis.call('TIME')", RScript.ReturnType.LIST, List.of(keys.stats()));
+    return Long.parseLong(t.get(0).toString()) * 1000 + Long.parseLong(t.get(1).toString()) / 1000;
+  }
+
+  /** Percentiles of recent exports across the fleet (from the capped timing list). */
+  public record Timings(int count, Optional<Duration> jobP50, Optional<Duration> jobP95, Optional<Duration> jobP99,
+      Optional<Duration> callP50, Optional<Duration> callP95, Optional<Duration> callP99) {}
+
+  public Timings timings(Duration window) {
+    long since = redisTimeMillis() - window.toMillis();
+    List<Long> job = new ArrayList<>();
+    List<Long> call = new ArrayList<>();
+    for (String entry : redis.<String>getList(keys.exportTimes(), StringCodec.INSTANCE).readAll()) {
+      String[] parts = entry.split(" ");
+      try {
+        if (Long.parseLong(parts[0]) < since) {
+          break; // newest first: the rest is older
+        }
+        job.add(Long.parseLong(parts[1]));
+        if (parts.length > 2 && !parts[2].isEmpty()) {
+          call.add(Long.parseLong(parts[2]));
+        }
+      } catch (RuntimeException malformed) {
+        // a hand-written entry: skip it
+      }
+    }
+    return new Timings(job.size(), percentile(job, 50), percentile(job, 95), percentile(job, 99),
+        percentile(call, 50), percentile(call, 95), percentile(call, 99));
+  }
+
+  /** Nearest-rank percentile. */
+  static Optional<Duration> percentile(List<Long> values, int p) {
+    if (values.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Long> sorted = values.stream().sorted().toList();
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return Optional.of(Duration.ofMillis(sorted.get(Math.max(0, rank - 1))));
+  }
+
+  /**
+   * Redis' {@code maxmemory-policy} (on every master of a cluster, on the primary behind Sentinel; one that is not
+   * {@code noeviction} wins), or empty when the server refuses CONFIG (a managed Redis may). The replicas behind
+   * Sentinel are not asked (the client opens no connection to them): a promoted replica is read at the next start.
+   */
+  public Optional<String> maxmemoryPolicy() {
+    try {
+      List<RedisNode> nodes = new ArrayList<>();
+      Config config = redis.getConfig();
+      if (config.isSentinelConfig()) {
+        nodes.add(redis.getRedisNodes(RedisNodes.SENTINEL_MASTER_SLAVE).getMaster());
+      } else if (config.isClusterConfig()) {
+        nodes.addAll(redis.getRedisNodes(RedisNodes.CLUSTER).getMasters());
+      } else {
+        nodes.add(redis.getRedisNodes(RedisNodes.SINGLE).getInstance());
+      }
+      String found = null;
+      for (RedisNode node : nodes) {
+        String policy = node.getConfig("maxmemory-policy").get("maxmemory-policy");
+        if (policy != null && (found == null || !policy.equals("noeviction"))) {
+          found = policy;
+        }
+      }
+      return Optional.ofNullable(found);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package org.onecexporter.queue.admin;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.onecexporter.queue.Scripts;
+import org.onecexporter.queue.Scripts.Script;
+import org.onecexporter.queue.model.JobState;
+import org.onecexporter.queue.model.QueueKeys;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * The reconciler's moves: paid orders without a job get one, and job records whose structure entry vanished are
+ * put back (re-homed); its cursors live in Redis, so whichever worker runs next goes on.
+ */
+public final class Reconciliation {
+  private final RedissonClient redis;
+  private final QueueKeys keys;
+  private final Scripts scripts;
+
+  public Reconciliation(RedissonClient redis, QueueKeys keys, Scripts scripts) {
+    this.redis = redis;
+    this.keys = keys;
+    this.scripts = scripts;
+  }
+
+  /**
+   * What the batch found for one order: {@code queued} (it had no job), or the {@code state} of the job it has,
+   * {@code rehomed} when its structure entry had vanished and was put back; {@code reason}: a dead job's DLQ
+   * reason, else null.
+   */
+  public record Reconciled(boolean queued, boolean rehomed, JobState state, String reason) {
+    static Reconciled parse(String answer) {
+      if (answer.equals("queued")) {
+        return new Reconciled(true, false, JobState.READY, null);
+      }
+      if (answer.startsWith("rehomed:")) {
+        return new Reconciled(false, true, JobState.fromWire(answer.substring(8)), null);
+      }
+      if (answer.startsWith(JobState.DEAD.wire() + ":")) {
+        return new Reconciled(false, false, JobState.DEAD, answer.substring(JobState.DEAD.wire().length() + 1));
+      }
+      return new Reconciled(false, false, JobState.fromWire(answer), null);
+    }
+  }
+
+  /**
+   * The reconciler's batch: an order without a job record gets one; one with a record is checked where it lives
+   * and re-homed when its structure entry vanished. One script call for the batch (the reconciler sends 500).
+   */
+  public List<Reconciled> reconcileOrders(List<String> orderIds, String source) {
+    if (orderIds.isEmpty()) {
+      return List.of();
+    }
+    List<String> args = new ArrayList<>(4 + orderIds.size());
+    args.add(keys.prefix());
+    args.add(scripts.newCall());
+    args.add(scripts.replayWindow());
+    args.add(source);
+    args.addAll(orderIds);
+    List<Object> r = scripts.eval(Script.RECONCILE, homeKeys(), args.toArray(String[]::new));
+    return r.stream().map(a -> Reconciled.parse(a.toString())).toList();
+  }
+
+  /** One step of the sweep over every job record: where the SCAN goes on, records seen, re-homed. */
+  public record SweepStep(String cursor, long seen, long rehomed) {}
+
+  /**
+   * Checks up to about {@code count} job records from {@code cursor} on (a SCAN step, {@code "0"} to start) and
+   * re-homes those whose structure entry vanished (a dead one back into the DLQ list, any other back into its
+   * ready list or set).
+   */
+  public SweepStep sweep(String cursor, int count) {
+    List<Object> r = scripts.eval(Script.REHOME, homeKeys(), keys.prefix(), scripts.newCall(), scripts.replayWindow(),
+        cursor, Integer.toString(count));
+    return new SweepStep(r.get(0).toString(), Scripts.number(r.get(1)), Scripts.number(r.get(2)));
+  }
+
+  private List<String> homeKeys() {
+    return List.of(keys.ready(), keys.delayed(), keys.active(), keys.dlq(), keys.wake(), keys.stats());
+  }
+
+  /** The cursor {@code name} ({@code P:reconcile}), or the default when none was saved. */
+  public String cursor(String name, String defaultValue) {
+    String value = redis.<String, String>getMap(keys.reconcile(), StringCodec.INSTANCE).get(name);
+    return value == null ? defaultValue : value;
+  }
+
+  public void saveCursor(String name, String value) {
+    redis.<String, String>getMap(keys.reconcile(), StringCodec.INSTANCE).fastPut(name, value);
+  }
+}
