@@ -17,6 +17,8 @@ import org.redisson.client.codec.StringCodec;
 public final class DeadLetters {
   /** DLQ entries looked at per requeue.lua call. */
   static final int REQUEUE_BATCH = 1000;
+  /** DLQ entries dropped per purge.lua call. */
+  static final int PURGE_BATCH = 500;
   private final RedissonClient redis;
   private final QueueKeys keys;
   private final Scripts scripts;
@@ -90,10 +92,23 @@ public final class DeadLetters {
     }
   }
 
-  /** Empties the DLQ and drops the dead job records. Returns how many entries went. */
+  /**
+   * Empties the DLQ and drops the dead job records, oldest entries first, {@link #PURGE_BATCH} a call (each call
+   * short however large the DLQ; entries that arrive meanwhile are not waited for). Returns how many entries went.
+   */
   public long purge() {
-    return Scripts.number(scripts.eval(Script.PURGE, List.of(keys.dlq()), keys.prefix(), scripts.newCall(),
-        scripts.replayWindow()).get(0));
+    long target = length();
+    long purged = 0;
+    while (purged < target) {
+      List<Object> r = scripts.eval(Script.PURGE, List.of(keys.dlq()), keys.prefix(), scripts.newCall(),
+          scripts.replayWindow(), Long.toString(Math.min(PURGE_BATCH, target - purged)));
+      long dropped = Scripts.number(r.get(0));
+      purged += dropped;
+      if (dropped == 0 || Scripts.number(r.get(1)) == 0) {
+        return purged;
+      }
+    }
+    return purged;
   }
 
   /** Drops one order's DLQ entry and its dead job record, leaving the rest of the DLQ alone. Returns how many. */

@@ -1,26 +1,33 @@
--- purge: empties the DLQ and drops the dead job records.
+-- purge: empties the DLQ in bounded steps, oldest entries first: each call drops up to count entries and the dead
+-- job records they name, so that no call grows with the DLQ (DeadLetters.purge calls it until the entries the DLQ
+-- held when it started are gone; an enqueue between two calls waits for one step, not for the whole DLQ).
 -- KEYS: 1 dlq
--- ARGV: 1 prefix, 2 call, 3 window_ms
--- Answers: how many entries went
+-- ARGV: 1 prefix, 2 call, 3 window_ms, 4 count
+-- Answers: {entries dropped by this call, entries left}
 -- Replay: the answer is kept under P:reply:<call> for window_ms.
 --- @include "includes/states"
 --- @include "includes/job_key"
 --- @include "includes/replay"
+--- @include "includes/dlq_entry_id"
 --- @include "includes/dlq_reasons"
 local replay = replayed(ARGV[1], ARGV[2])
 if replay then
   return replay
 end
-local entries = redis.call('LRANGE', KEYS[1], 0, -1)
+local entries = redis.call('LRANGE', KEYS[1], -tonumber(ARGV[4]), -1)
 for _, entry in ipairs(entries) do
-  local ok, decoded = pcall(cjson.decode, entry)
-  if ok and type(decoded) == 'table' and decoded.order_id ~= nil then
-    local job = job_key(ARGV[1], tostring(decoded.order_id))
+  local id = dlq_entry_id(entry)
+  if id then
+    local job = job_key(ARGV[1], id)
     if redis.call('HGET', job, 'state') == STATE_DEAD then
       redis.call('DEL', job)
     end
   end
+  dlq_count(ARGV[1], dlq_entry_reason(entry), -1)
 end
-redis.call('DEL', KEYS[1])
-redis.call('DEL', dlq_reasons_key(ARGV[1]))
-return remember(ARGV[1], ARGV[2], #entries, ARGV[3])
+redis.call('LTRIM', KEYS[1], 0, -#entries - 1)
+local left = redis.call('LLEN', KEYS[1])
+if left == 0 then
+  redis.call('DEL', dlq_reasons_key(ARGV[1]))
+end
+return remember(ARGV[1], ARGV[2], {#entries, left}, ARGV[3])
