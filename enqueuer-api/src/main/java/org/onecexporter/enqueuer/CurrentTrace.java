@@ -26,6 +26,20 @@ final class CurrentTrace {
     String run(String traceparent);
   }
 
+  /** As {@link Body}, answering later: the stage's outcome or its failure ends the span. */
+  interface AsyncBody {
+    java.util.concurrent.CompletionStage<String> run(String traceparent);
+  }
+
+  /** As {@link #enqueue}, the span started on the caller's thread (its current context) and ended on completion. */
+  static java.util.concurrent.CompletionStage<String> enqueueAsync(long orderId, String queue, String explicitParent,
+      AsyncBody body) {
+    if (!OPENTELEMETRY) {
+      return body.run(explicitParent);
+    }
+    return Otel.enqueueAsync(orderId, queue, explicitParent, body);
+  }
+
   static String enqueue(long orderId, String queue, String explicitParent, Body body) {
     if (!OPENTELEMETRY) {
       return body.run(explicitParent);
@@ -57,23 +71,58 @@ final class CurrentTrace {
       }
     };
 
-    static String enqueue(long orderId, String queue, String explicitParent, Body body) {
+    private static Span start(long orderId, String queue, String explicitParent) {
       Context parent = explicitParent == null ? Context.current()
           : W3CTraceContextPropagator.getInstance().extract(Context.root(), explicitParent, FROM_STRING);
-      Span span = GlobalOpenTelemetry.getTracer("org.onecexporter.enqueuer")
+      return GlobalOpenTelemetry.getTracer("org.onecexporter.enqueuer")
           .spanBuilder("invoice-export enqueue").setSpanKind(SpanKind.PRODUCER).setParent(parent)
           .setAttribute("messaging.system", "redis").setAttribute("messaging.operation.type", "send")
           .setAttribute("messaging.destination.name", queue).setAttribute(ORDER_ID, orderId).startSpan();
-      Context context = parent.with(span);
+    }
+
+    /** The span's W3C context, what the job records (the explicit parent when the span records nothing). */
+    private static String recorded(Span span, String explicitParent) {
       StringBuilder recorded = new StringBuilder();
-      W3CTraceContextPropagator.getInstance().inject(context, recorded,
+      W3CTraceContextPropagator.getInstance().inject(Context.root().with(span), recorded,
           (carrier, key, value) -> {
             if ("traceparent".equals(key) && carrier != null) {
               carrier.append(value);
             }
           });
+      return recorded.isEmpty() ? explicitParent : recorded.toString();
+    }
+
+    static java.util.concurrent.CompletionStage<String> enqueueAsync(long orderId, String queue,
+        String explicitParent, AsyncBody body) {
+      Span span = start(orderId, queue, explicitParent);
+      java.util.concurrent.CompletionStage<String> outcome;
       try {
-        String outcome = body.run(recorded.isEmpty() ? explicitParent : recorded.toString());
+        outcome = body.run(recorded(span, explicitParent));
+      } catch (RuntimeException e) {
+        failed(span, e);
+        span.end();
+        throw e;
+      }
+      return outcome.whenComplete((value, e) -> {
+        if (e == null) {
+          span.setAttribute(OUTCOME, value);
+        } else {
+          failed(span, e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+              ? e.getCause() : e);
+        }
+        span.end();
+      });
+    }
+
+    private static void failed(Span span, Throwable e) {
+      span.setAttribute(OUTCOME, "failed");
+      span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+    }
+
+    static String enqueue(long orderId, String queue, String explicitParent, Body body) {
+      Span span = start(orderId, queue, explicitParent);
+      try {
+        String outcome = body.run(recorded(span, explicitParent));
         span.setAttribute(OUTCOME, outcome);
         return outcome;
       } catch (RuntimeException e) {

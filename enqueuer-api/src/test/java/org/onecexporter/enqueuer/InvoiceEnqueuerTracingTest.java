@@ -87,4 +87,24 @@ class InvoiceEnqueuerTracingTest {
         .extracting(s -> s.getAttributes().get(AttributeKey.stringKey("onec.enqueue.outcome")))
         .containsExactly("queued", "already_queued");
   }
+
+  @Test
+  void the_async_enqueue_span_is_a_child_of_the_payment_and_ends_with_the_answer(TestRedis redis) throws Exception {
+    Span payment = OTEL.getOpenTelemetry().getTracer("shop").spanBuilder("payment").startSpan();
+    java.util.concurrent.CompletableFuture<EnqueueStatus> answer;
+    try (Scope ignored = payment.makeCurrent()) {
+      answer = enqueuer.enqueueAsync(7005).toCompletableFuture();
+    } finally {
+      payment.end();
+    }
+    assertThat(answer.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(EnqueueStatus.QUEUED);
+    SpanData enqueue = OTEL.getSpans().stream()
+        .filter(s -> Long.valueOf(7005L).equals(s.getAttributes().get(AttributeKey.longKey("onec.order_id")))).findFirst().orElseThrow();
+    assertThat(enqueue.getKind()).isEqualTo(SpanKind.PRODUCER);
+    assertThat(enqueue.getParentSpanId()).isEqualTo(payment.getSpanContext().getSpanId());
+    assertThat(enqueue.getAttributes().get(AttributeKey.stringKey("onec.enqueue.outcome"))).isEqualTo("queued");
+    assertThat(redis.queue().job("7005")).containsEntry("traceparent",
+        "00-" + enqueue.getTraceId() + "-" + enqueue.getSpanId() + "-"
+            + enqueue.getSpanContext().getTraceFlags().asHex());
+  }
 }

@@ -66,6 +66,30 @@ final class EnqueueCoalescer {
 
   /** Queues one export (see the class comment); {@code trace}: a valid traceparent or null. */
   EnqueueResult enqueue(String orderId, String source, String trace) {
+    return await(send(orderId, source, trace));
+  }
+
+  /**
+   * As {@link #enqueue}, without waiting: the caller's thread only hands the enqueue over (to the wire, or to the
+   * next call when one is on the wire). The future completes on a Redis I/O thread or the watchdog's, at the latest
+   * at the client's command wait, exceptionally with a {@link QueueUnavailableException} when Redis failed.
+   */
+  CompletableFuture<EnqueueResult> enqueueAsync(String orderId, String source, String trace) {
+    CompletableFuture<EnqueueResult> answer = new CompletableFuture<>();
+    send(orderId, source, trace).whenComplete((r, e) -> {
+      if (e == null) {
+        answer.complete(r);
+      } else {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            ? e.getCause() : e;
+        answer.completeExceptionally(cause instanceof QueueUnavailableException ? cause
+            : new QueueUnavailableException("Redis unavailable: " + cause.getMessage(), cause));
+      }
+    });
+    return answer;
+  }
+
+  private CompletableFuture<EnqueueResult> send(String orderId, String source, String trace) {
     Pending mine = new Pending(orderId, source, trace == null ? "" : trace, System.nanoTime() + waitNanos,
         new CompletableFuture<>());
     watch(mine);
@@ -81,7 +105,7 @@ final class EnqueueCoalescer {
     if (lead) {
       send(List.of(mine));
     }
-    return await(mine.result());
+    return mine.result();
   }
 
   /** One enqueue_all.lua call: ids with their traceparents ('' or null for none; {@code traces} null: none). */

@@ -107,6 +107,15 @@ public final class JobQueue {
     return coalescer.enqueue(orderId, source, ClaimedJob.validTraceparent(traceparent));
   }
 
+  /**
+   * As {@link #enqueue(String, String, String)}, without waiting for Redis: the stage completes on a Redis I/O
+   * thread (callbacks must not block), at the latest after the client's command wait, exceptionally with a {@link
+   * QueueUnavailableException} when Redis failed or did not answer.
+   */
+  public CompletionStage<EnqueueResult> enqueueAsync(String orderId, String source, String traceparent) {
+    return coalescer.enqueueAsync(orderId, source, ClaimedJob.validTraceparent(traceparent));
+  }
+
   public EnqueueResult enqueue(String orderId, String source) {
     return enqueue(orderId, source, null);
   }

@@ -28,6 +28,11 @@ public final class LazyQueue implements AutoCloseable {
     return keys;
   }
 
+  /** The queue if connected already, else null; never connects nor waits (for callers that must not block). */
+  public JobQueue connected() {
+    return queue;
+  }
+
   /**
    * @throws QueueUnavailableException when Redis cannot be reached now
    */
