@@ -34,7 +34,7 @@ import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.emulator.Fault;
 import org.onecexporter.enqueuer.InvoiceEnqueuer;
 import org.onecexporter.enqueuer.service.EnqueuerHttpServer;
-import org.onecexporter.json.DlqEntries;
+import org.onecexporter.console.DlqEntries;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.QueueKeys;
 import org.onecexporter.queue.RedisConnections;
@@ -151,7 +151,10 @@ final class Demo implements AutoCloseable {
     String token = "demo-" + DemoOptions.randomHex(12);
     var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
         io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-    InvoiceEnqueuer enqueuer = InvoiceEnqueuer.fromEnv(shared, new org.onecexporter.ops.EnqueueMeters(registry));
+    // The enqueuer service's own metrics, as its main class records them.
+    var meters = new org.onecexporter.ops.EnqueueMeters(registry, java.util.Arrays.stream(
+        org.onecexporter.enqueuer.EnqueueStatus.values()).map(Enum::name).toList());
+    InvoiceEnqueuer enqueuer = InvoiceEnqueuer.fromEnv(shared, (status, nanos) -> meters.record(status.name(), nanos));
     toClose.push(enqueuer);
     EnqueuerHttpServer enqueuerServer;
     try {
