@@ -369,6 +369,9 @@ final class Demo implements AutoCloseable {
       return start.get(180, TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+      if (cause instanceof IllegalArgumentException) {
+        throw new Failure(cause.getMessage());
+      }
       throw new Failure(what + " did not start: " + cause + " (the embedded server's output is in " + logDir
           + "; DATABASE_URL/REDIS_URL point the demo at servers of yours)");
     } catch (java.util.concurrent.TimeoutException | InterruptedException e) {

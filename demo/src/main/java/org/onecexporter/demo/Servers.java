@@ -39,6 +39,10 @@ final class Servers {
     String url = env.get("DATABASE_URL");
     if (!embedded && url != null && !url.isBlank()) {
       DatabaseConfig parsed = DatabaseConfig.fromEnv(new org.onecexporter.config.Env(env));
+      if (!parsed.jdbcUrl().startsWith("jdbc:postgresql:")) {
+        throw new IllegalArgumentException("the demo runs on PostgreSQL and DATABASE_URL names another database ("
+            + org.onecexporter.config.Redact.url(parsed.jdbcUrl()) + "): unset it, or run ops/demo --embedded");
+      }
       return new Postgres(parsed.jdbcUrl(), parsed.user(), parsed.password(),
           "DATABASE_URL (" + org.onecexporter.config.Redact.url(parsed.jdbcUrl()) + ")", () -> { });
     }
