@@ -17,6 +17,9 @@ onec_jar() { # $1 = module directory name
     echo "$module: building the jar…" >&2
     (cd "$root" && ./mvnw -q -B -ntp -DskipTests -pl "$module" -am package) >&2 || return 1
     jar=$(ls "$root/$module"/target/"$module"-*-all.jar | head -n 1)
+    # Maven leaves a jar whose content did not change as it was: marked newer than the sources, it is not
+    # rebuilt on every call after a change elsewhere (another module's sources, which this jar does not hold).
+    touch "$jar"
   fi
   printf '%s\n' "$jar"
 }
