@@ -158,8 +158,7 @@ final class Demo implements AutoCloseable {
     toClose.push(enqueuer);
     EnqueuerHttpServer enqueuerServer;
     try {
-      enqueuerServer = new EnqueuerHttpServer(enqueuer, token, "127.0.0.1", options.enqueuerPort(), registry,
-          org.onecexporter.http.HttpLimits.enqueuer()).start();
+      enqueuerServer = EnqueuerHttpServer.start(enqueuer, token, "127.0.0.1", options.enqueuerPort(), registry);
     } catch (IOException e) {
       throw new Failure("the enqueuer cannot listen on 127.0.0.1:" + options.enqueuerPort() + " (" + e.getMessage()
           + "); set DEMO_ENQUEUER_PORT to a free port");
