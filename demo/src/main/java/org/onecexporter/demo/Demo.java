@@ -36,7 +36,8 @@ import org.onecexporter.enqueuer.InvoiceEnqueuer;
 import org.onecexporter.enqueuer.service.EnqueuerHttpServer;
 import org.onecexporter.console.DlqEntries;
 import org.onecexporter.queue.JobQueue;
-import org.onecexporter.queue.QueueKeys;
+import org.onecexporter.queue.admin.QueueStats;
+import org.onecexporter.queue.model.QueueKeys;
 import org.onecexporter.queue.RedisConnections;
 import org.redisson.api.RedissonClient;
 
@@ -223,7 +224,7 @@ final class Demo implements AutoCloseable {
     phase("payments");
 
     step("Progress");
-    JobQueue.Stats stats = queue.stats();
+    QueueStats.Stats stats = queue.stats();
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     String last = "";
     long lastPrinted = 0;
@@ -259,7 +260,7 @@ final class Demo implements AutoCloseable {
     long exported = database.jdbi().withHandle(h -> h.createQuery(
         "SELECT count(*) FROM orders WHERE invoice_exported_to_1c").mapTo(Long.class).one());
     int inOneC = emulator.invoices().size();
-    JobQueue.Timings t = queue.timings(Duration.ofMinutes(15));
+    QueueStats.Timings t = queue.queueStats().timings(Duration.ofMinutes(15));
     out.printf("  orders: %d; exported (flag set in PostgreSQL): %d; invoices in 1C: %d%n", orders, exported, inOneC);
     out.printf("  retried: %d; circuit opened: %d time(s); in the DLQ: %d%n", counter(stats, "retried"),
         counter(stats, "circuit_open"), stats.dlq());
@@ -355,7 +356,7 @@ final class Demo implements AutoCloseable {
     return (System.nanoTime() - since) / 1e9;
   }
 
-  private static long counter(JobQueue.Stats stats, String name) {
+  private static long counter(QueueStats.Stats stats, String name) {
     return stats.counters().getOrDefault(name, 0L);
   }
 
