@@ -185,6 +185,6 @@ class CliQueueCommandsTest {
     env.put("REDIS_URL", "redis://127.0.0.1:1");
     CliProcess.Result result = CliProcess.run(env, "stats");
     assertThat(result.exitCode()).isEqualTo(ExitCodes.UNAVAILABLE);
-    assertThat(result.stderr()).contains("unavailable");
+    assertThat(result.stderr()).contains("Redis unreachable at 127.0.0.1:1 (REDIS_URL)");
   }
 }
