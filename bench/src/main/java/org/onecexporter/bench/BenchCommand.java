@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.onecexporter.config.Env;
+import org.onecexporter.export.AttemptContext;
 import org.onecexporter.export.AttemptResult;
 import org.onecexporter.export.ExportResult;
 import org.onecexporter.export.ExportStatus;
@@ -159,8 +160,16 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private WorkerConfig noopConfig(JobQueue queue) {
-    return new WorkerConfig("bench-noop", queue.keys(), concurrency, 1, Duration.ofSeconds(30), 3,
-        1000, Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(5));
+    return WorkerConfig.builder("bench-noop", queue.keys())
+        .concurrency(concurrency)
+        .maxOneCCalls(1)
+        .lease(Duration.ofSeconds(30))
+        .circuitFailures(1000)
+        .circuitOpen(Duration.ofSeconds(5))
+        .reconcileInterval(Duration.ofHours(1))
+        .reconcileMinAge(Duration.ofHours(1))
+        .shutdownGrace(Duration.ofSeconds(5))
+        .build();
   }
 
   private static void awaitExported(RedissonClient redis, JobQueue queue, int count) throws InterruptedException {
@@ -324,7 +333,7 @@ public final class BenchCommand implements Callable<Integer> {
       fixture.insertPaidOrders(samples * 2);
       // Warm-up, unmeasured: a payment processor's JVM has long been warm when it enqueues. 10,000 enqueues, a
       // little spaced so that the compiler keeps up: with 1,000 the compiler was still at work during the samples
-      // (p99 1.4-2.5 ms against 0.6 ms after 10,000, same code; issue 15).
+      // (p99 1.4-2.5 ms against 0.6 ms after 10,000, same code).
       int warmup = 10_000;
       for (int i = 0; i < warmup; i++) {
         fixture.queue().enqueue("warmup-" + i, "payment");
@@ -390,8 +399,8 @@ public final class BenchCommand implements Callable<Integer> {
   /** Exports nothing: what is left is the queue's own cost. */
   static final class NoopHandler implements JobHandler {
     @Override
-    public AttemptResult attempt(long orderId, int attempt) {
-      return new AttemptResult.Done(new ExportResult(orderId, ExportStatus.EXPORTED, null, null, 0, null, 0,
+    public AttemptResult attempt(AttemptContext attempt) {
+      return new AttemptResult.Done(new ExportResult(attempt.orderId(), ExportStatus.EXPORTED, null, null, 0, null, 0,
           ExportResult.Reason.NONE), false);
     }
 

@@ -60,17 +60,26 @@ public final class BenchSupport {
           env.string("EMULATOR_USERNAME", "Администратор"), env.string("EMULATOR_PASSWORD", "пароль"),
           Duration.ofSeconds(60), RetrySchedule.DEFAULT.delays());
       exporter = new OneCExporter(database.jdbi(),
-          new PermitGatedClient(new HttpOneCClient(oneC, Math.max(cap, 4)), queue, cap, oneC.timeout()),
+          new PermitGatedClient(new HttpOneCClient(oneC, Math.max(cap, 4)), queue, cap, oneC.timeout(),
+              PermitGatedClient.MAX_PERMIT_WAIT, new java.util.concurrent.atomic.AtomicInteger()),
           new InvoiceBuilder(ZoneId.of("Europe/Moscow")), RetrySchedule.DEFAULT, Sleeper.REAL, Clock.systemUTC(),
           new PiiMasker(true), oneC.timeout());
-      // As in production: every attempt goes to the attempt history (issue 12), so its cost is in the figures.
+      // As in production: every attempt goes to the attempt history, so its cost is in the figures.
       history = withHistory ? new org.onecexporter.history.AttemptHistory(database.jdbi(), "bench",
           new io.micrometer.core.instrument.simple.SimpleMeterRegistry()) : null;
       if (history != null) {
         exporter.recordAttemptsTo(history);
       }
-      config = new WorkerConfig("bench", queue.keys(), concurrency, cap, Duration.ofSeconds(30), 3, 5,
-          Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(5));
+      config = WorkerConfig.builder("bench", queue.keys())
+          .concurrency(concurrency)
+          .maxOneCCalls(cap)
+          .lease(Duration.ofSeconds(30))
+          .circuitFailures(5)
+          .circuitOpen(Duration.ofSeconds(5))
+          .reconcileInterval(Duration.ofHours(1))
+          .reconcileMinAge(Duration.ofHours(1))
+          .shutdownGrace(Duration.ofSeconds(5))
+          .build();
     }
 
     public JobQueue queue() {

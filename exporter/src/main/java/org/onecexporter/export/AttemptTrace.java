@@ -43,6 +43,7 @@ final class AttemptTrace {
           case OUR_SIDE_BEFORE_THE_CALL -> "not_called";
           case OUR_SIDE_AFTER_THE_CALL -> "record_failed";
           case ONE_C_DOWN -> "onec_down";
+          case CAP_FULL -> "cap_full";
         };
         yield new AttemptRecord(orderId, retry.invoiceNumber(), attempt, started, finished, outcome,
             status(retry.httpStatus()), retry.reason(), documentId, documentNumber, permitWait,

@@ -22,9 +22,13 @@ public record ExportResult(
     @com.fasterxml.jackson.annotation.JsonIgnore int httpStatus,
     @com.fasterxml.jackson.annotation.JsonIgnore Reason reason) {
 
-  /** Why an export ended the way it did, for the queue's DLQ entry; not part of the printed JSON. */
+  /** Why an export ended the way it did: the DLQ entry's reason (its wire name); not part of the printed JSON. */
   public enum Reason {
-    NONE, NOT_FOUND, NOT_PAID, INVALID, REFUSED_BY_1C, EXHAUSTED, INTERRUPTED;
+    NONE, NOT_FOUND, NOT_PAID, INVALID, REFUSED_BY_1C, EXHAUSTED, INTERRUPTED,
+    /** The job's id is not an order id (pushed by hand): only a queue job can be malformed. */
+    MALFORMED,
+    /** Failures on our side (PostgreSQL, Redis) outlasted INFRA_RETRY_DELAYS, or the attempt kept stalling. */
+    INFRASTRUCTURE;
 
     public String wire() {
       return name().toLowerCase(java.util.Locale.ROOT);

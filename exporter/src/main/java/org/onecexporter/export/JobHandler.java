@@ -2,8 +2,8 @@ package org.onecexporter.export;
 
 /** What a worker does with one claimed order: {@link OneCExporter} in production, a no-op in benchmarks. */
 public interface JobHandler {
-  /** One attempt, numbered from 1. Never throws for a bad order or a failing 1C. */
-  AttemptResult attempt(long orderId, int attempt);
+  /** One attempt. Never throws for a bad order or a failing 1C. */
+  AttemptResult attempt(AttemptContext attempt);
 
   /** The retry schedule the worker applies to transient failures. */
   RetrySchedule schedule();

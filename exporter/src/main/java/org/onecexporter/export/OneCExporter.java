@@ -104,29 +104,32 @@ public final class OneCExporter implements JobHandler {
     return schedule;
   }
 
-  /** The direct path: attempts on the schedule until a final answer or the schedule runs out. */
+  /**
+   * The direct path: attempts until {@link FailurePolicy} (its command-line configuration: every failed try spends
+   * one of the schedule) says the export is done or over.
+   */
   public ExportResult exportInvoice(long orderId) {
+    FailurePolicy policy = new FailurePolicy(FailurePolicy.Config.direct(schedule));
     int calls = 0;
     for (int attempt = 1; ; attempt++) {
-      AttemptResult result = attempt(orderId, attempt);
-      switch (result) {
-        case AttemptResult.Done done -> {
-          return done.result().withAttempts(calls + (done.calledOneC() ? 1 : 0));
+      AttemptResult result = attempt(new AttemptContext(orderId, attempt, null));
+      calls += result.calledOneC() ? 1 : 0;
+      Decision decision = policy.decide(result, new FailurePolicy.Attempt(attempt, 0, false, false),
+          FailurePolicy.Fleet.NONE);
+      if (result instanceof AttemptResult.Done done) {
+        return done.result().withAttempts(calls); // acked or rejected: the attempt's own answer
+      }
+      AttemptResult.Retry retry = (AttemptResult.Retry) result;
+      switch (decision) {
+        case Decision.DeadLetter end -> {
+          LOG.warn("export failed after {} attempts: {}", attempt, retry.reason(),
+              kv("order_id", orderId), kv("invoice_number", retry.invoiceNumber()), kv("attempt", attempt),
+              kv("outcome", "failed"), kv("http_status", retry.httpStatus()));
+          return new ExportResult(orderId, end.status(), retry.invoiceNumber(), null, calls, retry.reason(),
+              retry.httpStatus(), end.reason());
         }
-        case AttemptResult.Retry retry -> {
-          calls += retry.calledOneC() ? 1 : 0;
-          Optional<Duration> delay = schedule.delayAfter(attempt);
-          if (delay.isEmpty()) {
-            LOG.warn("export failed after {} attempts: {}", attempt, retry.reason(),
-                kv("order_id", orderId), kv("invoice_number", retry.invoiceNumber()), kv("attempt", attempt),
-                kv("outcome", "failed"), kv("http_status", retry.httpStatus()));
-            return new ExportResult(orderId, ExportStatus.FAILED, retry.invoiceNumber(), null, calls,
-                retry.reason(), retry.httpStatus(), ExportResult.Reason.EXHAUSTED);
-          }
-          Duration wait = delay.get();
-          if (retry.retryAfter() != null && retry.retryAfter().compareTo(wait) > 0) {
-            wait = retry.retryAfter();
-          }
+        case Decision.Retry next -> {
+          Duration wait = next.delay();
           LOG.info("retrying in {} ms", wait.toMillis(), kv("order_id", orderId),
               kv("invoice_number", retry.invoiceNumber()), kv("attempt", attempt), kv("outcome", "retry"),
               kv("retry_in_ms", wait.toMillis()));
@@ -139,16 +142,21 @@ public final class OneCExporter implements JobHandler {
                 ExportResult.Reason.INTERRUPTED);
           }
         }
+        case Decision.Ack ack -> throw new IllegalStateException("a failed attempt acked: " + ack);
+        case Decision.Wait wait -> throw new IllegalStateException("the direct path holds no job to wait: " + wait);
+        case Decision.Release release -> throw new IllegalStateException("nothing to release on the direct path");
       }
     }
   }
 
-  /** One attempt, numbered {@code attempt} (1-based) for the logs. Never throws for a bad order or 1C. */
+  /** One attempt. Never throws for a bad order or 1C. */
   @Override
-  public AttemptResult attempt(long orderId, int attempt) {
+  public AttemptResult attempt(AttemptContext context) {
+    long orderId = context.orderId();
+    int attempt = context.number();
     Instant started = clock.instant();
     AttemptTrace trace = new AttemptTrace();
-    AttemptResult result = attempt(orderId, attempt, trace);
+    AttemptResult result = attempt(context, trace);
     AttemptRecord record = trace.toRecord(orderId, attempt, started, clock.instant(), result);
     describe(Span.current(), record);
     attemptLog.record(record);
@@ -181,13 +189,15 @@ public final class OneCExporter implements JobHandler {
     }
   }
 
-  private AttemptResult attempt(long orderId, int attempt, AttemptTrace trace) {
+  private AttemptResult attempt(AttemptContext context, AttemptTrace trace) {
+    long orderId = context.orderId();
+    int attempt = context.number();
     try (MDC.MDCCloseable a = MDC.putCloseable("order_id", Long.toString(orderId));
         MDC.MDCCloseable b = MDC.putCloseable("attempt", Integer.toString(attempt))) {
       try (OrderStore.Session session = orders.open()) {
         session.lock(orderId, lockTimeout, sessionIdleLimit);
         try {
-          return attemptLocked(session, orderId, attempt, trace);
+          return attemptLocked(session, context, trace);
         } finally {
           try {
             session.unlock(orderId);
@@ -207,7 +217,9 @@ public final class OneCExporter implements JobHandler {
     }
   }
 
-  private AttemptResult attemptLocked(OrderStore.Session session, long orderId, int attempt, AttemptTrace trace) {
+  private AttemptResult attemptLocked(OrderStore.Session session, AttemptContext context, AttemptTrace trace) {
+    long orderId = context.orderId();
+    int attempt = context.number();
     Optional<Order> found = session.find(orderId);
     if (found.isEmpty()) {
       return rejected(orderId, null, "Order " + orderId + " not found", ExportResult.Reason.NOT_FOUND);
@@ -241,19 +253,22 @@ public final class OneCExporter implements JobHandler {
     String body = Json.write(draft.withNumber(number));
 
     long sendStarted = System.nanoTime();
-    OneCClient.Exchange exchange = client.send(number, body);
+    OneCClient.Exchange exchange = client.send(number, body, context.probeToken());
     trace.sent(exchange, (System.nanoTime() - sendStarted) / 1_000_000);
     CallOutcome outcome = exchange.outcome();
     if (outcome instanceof CallOutcome.NotCalled notCalled) {
-      if (notCalled.oneCDown()) {
+      AttemptResult.Failed failed = switch (notCalled.why()) {
+        case ONE_C_DOWN -> AttemptResult.Failed.ONE_C_DOWN;
+        case CAP_FULL -> AttemptResult.Failed.CAP_FULL;
+        case OUR_SIDE -> AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL;
+      };
+      if (failed == AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL) {
+        LOG.warn("1C not called: {}", notCalled.reason(), kv("order_id", orderId), kv("invoice_number", number),
+            kv("attempt", attempt), kv("outcome", "not_called"));
+      } else {
         LOG.debug("1C not called: {}", notCalled.reason());
-        return new AttemptResult.Retry(orderId, number, notCalled.reason(), 0, notCalled.oneCDownFor(),
-            AttemptResult.Failed.ONE_C_DOWN);
       }
-      LOG.warn("1C not called: {}", notCalled.reason(), kv("order_id", orderId), kv("invoice_number", number),
-          kv("attempt", attempt), kv("outcome", "not_called"));
-      return new AttemptResult.Retry(orderId, number, notCalled.reason(), 0, null,
-          AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL);
+      return new AttemptResult.Retry(orderId, number, notCalled.reason(), 0, notCalled.retryIn(), failed);
     }
     String outcomeName = switch (outcome) {
       case CallOutcome.Success s -> s.existing() ? "exported_existing" : "exported";
@@ -275,8 +290,7 @@ public final class OneCExporter implements JobHandler {
           t.retryAfter(), AttemptResult.Failed.ONE_C);
       case CallOutcome.Permanent p -> new AttemptResult.Done(new ExportResult(orderId, ExportStatus.REJECTED, number,
           null, 0, p.reason(), p.httpStatus(), ExportResult.Reason.REFUSED_BY_1C), true);
-      case CallOutcome.NotCalled n -> new AttemptResult.Retry(orderId, number, n.reason(), 0, null,
-          AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL);
+      case CallOutcome.NotCalled n -> throw new IllegalStateException("handled above");
       case CallOutcome.NotConfigured n -> new AttemptResult.Retry(orderId, number, n.reason(), n.httpStatus(),
           n.retryAfter(), AttemptResult.Failed.ONE_C_NOT_CONFIGURED);
     };

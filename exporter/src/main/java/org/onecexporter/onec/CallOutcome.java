@@ -23,17 +23,22 @@ public sealed interface CallOutcome {
   record Permanent(int httpStatus, String reason) implements CallOutcome {}
 
   /**
-   * The call was not made: our side could not let it go (no fleet-wide 1C permit because Redis is unavailable,
-   * or the worker is stopping), or the whole fleet knows 1C is down ({@code oneCDownFor}: until the next probe).
+   * The call was not made, and why: {@code retryIn} is how long until it may be (the next probe), or null.
    */
-  record NotCalled(String reason, Duration oneCDownFor) implements CallOutcome {
-    public NotCalled(String reason) {
-      this(reason, null);
+  record NotCalled(String reason, Why why, Duration retryIn) implements CallOutcome {
+    /** Why a call was not made. */
+    public enum Why {
+      /** Our side could not let it go: no fleet-wide 1C permit because Redis is unavailable, or stopping. */
+      OUR_SIDE,
+      /** The whole fleet knows 1C is down and this call was not its probe. */
+      ONE_C_DOWN,
+      /** Every fleet-wide permit (ONEC_MAX_CONCURRENCY) stayed busy: back-pressure, nothing about 1C's health. */
+      CAP_FULL
     }
 
     /** The fleet knows 1C is down and this call was not its probe: nothing about our side either. */
     public boolean oneCDown() {
-      return oneCDownFor != null;
+      return why == Why.ONE_C_DOWN;
     }
 
     @Override

@@ -121,7 +121,7 @@ public final class HttpOneCClient implements OneCClient {
   }
 
   @Override
-  public Exchange send(String invoiceNumber, String jsonBody) {
+  public Exchange send(String invoiceNumber, String jsonBody, String probeToken) {
     HttpPost post = new HttpPost(config.invoicesUri());
     post.setHeader(HttpHeaders.AUTHORIZATION, authorization);
     post.setHeader("Idempotency-Key", invoiceNumber);

@@ -207,7 +207,7 @@ class OneCExporterTest {
         CREATE TRIGGER fail_first_flag BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION fail_first_flag();
         """));
     try {
-      AttemptResult first = exporter().attempt(32, 1);
+      AttemptResult first = exporter().attempt(new AttemptContext(32, 1, null));
 
       assertThat(first).isInstanceOfSatisfying(AttemptResult.Retry.class, retry -> {
         assertThat(retry.failed()).isEqualTo(AttemptResult.Failed.OUR_SIDE_AFTER_THE_CALL);
@@ -216,7 +216,7 @@ class OneCExporterTest {
       });
       assertThat(row(32).get("invoice_exported_to_1c")).isEqualTo(false);
 
-      AttemptResult second = exporter().attempt(32, 2);
+      AttemptResult second = exporter().attempt(new AttemptContext(32, 2, null));
 
       assertThat(second).isInstanceOfSatisfying(AttemptResult.Done.class,
           done -> assertThat(done.result().status()).isEqualTo(ExportStatus.EXPORTED));

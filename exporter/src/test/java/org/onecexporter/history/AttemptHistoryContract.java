@@ -90,8 +90,8 @@ abstract class AttemptHistoryContract {
     OneCExporter exporter = exporter();
     try (AttemptHistory history = new AttemptHistory(db.jdbi(), "worker-1", new SimpleMeterRegistry())) {
       exporter.recordAttemptsTo(history);
-      exporter.attempt(7, 3);
-      exporter.attempt(8, 1);
+      exporter.attempt(new org.onecexporter.export.AttemptContext(7, 3, null));
+      exporter.attempt(new org.onecexporter.export.AttemptContext(8, 1, null));
     }
     assertThat(attempts(7)).singleElement().satisfies(e -> {
       assertThat(e.attempt().outcome()).isEqualTo("rejected_invalid");

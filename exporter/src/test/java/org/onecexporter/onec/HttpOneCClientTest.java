@@ -84,7 +84,7 @@ class HttpOneCClientTest {
     server.stubFor(post(urlEqualTo(PATH)).willReturn(
         aResponse().withStatus(status).withHeader("Content-Type", contentType).withBody(body)));
 
-    CallOutcome outcome = client.send("INV-2026-001", "{}").outcome();
+    CallOutcome outcome = client.send("INV-2026-001", "{}", null).outcome();
 
     assertThat(outcome.httpStatus()).isEqualTo(status);
     switch (expected) {
@@ -103,7 +103,7 @@ class HttpOneCClientTest {
         .withHeader("Content-Type", "application/json")
         .withBody("{\"status\":\"error\",\"errors\":[\"articul ФР-1 not found\"]}" + " ".repeat(50) + "x".repeat(1000))));
 
-    CallOutcome.Permanent outcome = (CallOutcome.Permanent) client.send("INV-2026-001", "{}").outcome();
+    CallOutcome.Permanent outcome = (CallOutcome.Permanent) client.send("INV-2026-001", "{}", null).outcome();
 
     assertThat(outcome.reason()).startsWith("1C answered 400: {\"status\":\"error\",\"errors\":[\"articul ФР-1 not found\"]}")
         .hasSizeLessThan(400);
@@ -117,7 +117,7 @@ class HttpOneCClientTest {
     for (String tail : new String[] {"Покупатель Иванов Пётр", "тел +7 916 123-45-67"}) {
       String body = "x".repeat(300 - 14) + " " + tail + " " + "y".repeat(400);
       server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(400).withBody(body)));
-      CallOutcome.Permanent p = (CallOutcome.Permanent) client.send("INV-2026-001", customer).outcome();
+      CallOutcome.Permanent p = (CallOutcome.Permanent) client.send("INV-2026-001", customer, null).outcome();
       assertThat(p.reason()).startsWith(prefix).endsWith("…").doesNotContain("Ива", "916", "+7 9", "Покупатель И");
     }
   }
@@ -127,7 +127,7 @@ class HttpOneCClientTest {
     server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(503).withHeader("Retry-After", "300")
         .withBody("{\"status\":\"not_configured\",\"errors\":[\"buyer Иванов Пётр +79161234567: 1C requires X\"]}")));
     CallOutcome outcome = client.send("INV-2026-001",
-        "{\"customer\":{\"name\":\"Иванов Пётр\",\"phone\":\"+79161234567\"}}").outcome();
+        "{\"customer\":{\"name\":\"Иванов Пётр\",\"phone\":\"+79161234567\"}}", null).outcome();
     assertThat(outcome).isInstanceOfSatisfying(CallOutcome.NotConfigured.class,
         n -> assertThat(n.reason()).contains("not_configured").doesNotContain("Иванов", "9161234567"));
   }
@@ -141,7 +141,7 @@ class HttpOneCClientTest {
 
     long started = System.nanoTime();
     OneCClient.Exchange exchange = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> client.send(
-        "INV-2026-001", "{\"customer\":{\"name\":\"Мария Сидорова\",\"phone\":\"+79991234567\"}}"));
+        "INV-2026-001", "{\"customer\":{\"name\":\"Мария Сидорова\",\"phone\":\"+79991234567\"}}", null));
     long millis = (System.nanoTime() - started) / 1_000_000;
 
     assertThat(exchange.outcome()).isInstanceOfSatisfying(CallOutcome.Permanent.class, p -> assertThat(p.reason())
@@ -177,7 +177,7 @@ class HttpOneCClientTest {
           Duration.ofMillis(800), List.of());
       try (HttpOneCClient c = new HttpOneCClient(dripping, 1)) {
         long started = System.nanoTime();
-        OneCClient.Exchange exchange = c.send("INV-2026-001", "{}");
+        OneCClient.Exchange exchange = c.send("INV-2026-001", "{}", null);
         long millis = (System.nanoTime() - started) / 1_000_000;
 
         assertThat(exchange.outcome()).isInstanceOfSatisfying(CallOutcome.Transient.class,
@@ -194,7 +194,7 @@ class HttpOneCClientTest {
         .withHeader("Content-Type", "application/json")
         .withBody("{\"status\":\"created\",\"document_id\":\"6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b\",\"number\":\"0000-\u202e100000\"}")));
 
-    CallOutcome outcome = client.send("INV-2026-001", "{}").outcome();
+    CallOutcome outcome = client.send("INV-2026-001", "{}", null).outcome();
 
     assertThat(outcome).isInstanceOfSatisfying(CallOutcome.Transient.class, t -> assertThat(t.reason())
         .contains("not as the invoices contract says", "its number is not at most 11", "0000-\\u202e100000")
@@ -205,14 +205,14 @@ class HttpOneCClientTest {
   void wrong_credentials_say_which_variables_to_check() {
     server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(401)
         .withHeader("WWW-Authenticate", "Basic realm=\"1C:Enterprise 8.3\"")));
-    assertThat(((CallOutcome.Permanent) client.send("INV-2026-001", "{}").outcome()).reason())
+    assertThat(((CallOutcome.Permanent) client.send("INV-2026-001", "{}", null).outcome()).reason())
         .contains("ONEC_USERNAME", "ONEC_PASSWORD");
   }
 
   @Test
   void too_many_requests_carries_retry_after() {
     server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7")));
-    assertThat(client.send("INV-2026-001", "{}").outcome())
+    assertThat(client.send("INV-2026-001", "{}", null).outcome())
         .isEqualTo(new CallOutcome.Transient(429, "1C answered 429", Duration.ofSeconds(7)));
   }
 
@@ -221,7 +221,7 @@ class HttpOneCClientTest {
     server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(201)
         .withHeader("Content-Type", "application/json").withBody("{\"status\":\"created\"}")));
 
-    client.send("INV-2026-007", "{\"customer\":{\"name\":\"Иван\"}}");
+    client.send("INV-2026-007", "{\"customer\":{\"name\":\"Иван\"}}", null);
 
     // The bytes of base64(UTF-8("Администратор:пароль")), computed outside Java.
     server.verify(1, postRequestedFor(urlEqualTo(PATH))
@@ -234,11 +234,11 @@ class HttpOneCClientTest {
   @Test
   void connection_reset_and_empty_answers_are_transient() {
     server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-    assertThat(client.send("INV-2026-001", "{}").outcome()).isInstanceOfSatisfying(CallOutcome.Transient.class,
+    assertThat(client.send("INV-2026-001", "{}", null).outcome()).isInstanceOfSatisfying(CallOutcome.Transient.class,
         t -> assertThat(t.httpStatus()).isZero());
 
     server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withFault(Fault.EMPTY_RESPONSE)));
-    assertThat(client.send("INV-2026-001", "{}").outcome()).isInstanceOf(CallOutcome.Transient.class);
+    assertThat(client.send("INV-2026-001", "{}", null).outcome()).isInstanceOf(CallOutcome.Transient.class);
   }
 
   @Test
@@ -250,7 +250,7 @@ class HttpOneCClientTest {
     OneCConfig refused = Exporters.config("http://127.0.0.1:" + closedPort + "/unf", "u", "p", Duration.ofSeconds(2),
         List.of());
     try (HttpOneCClient c = new HttpOneCClient(refused, 1)) {
-      assertThat(c.send("INV-2026-001", "{}").outcome()).isInstanceOfSatisfying(CallOutcome.Transient.class,
+      assertThat(c.send("INV-2026-001", "{}", null).outcome()).isInstanceOfSatisfying(CallOutcome.Transient.class,
           t -> assertThat(t.reason()).contains("no answer from 1C"));
     }
   }
@@ -260,7 +260,7 @@ class HttpOneCClientTest {
     server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(201).withFixedDelay(3000)
         .withHeader("Content-Type", "application/json").withBody("{}")));
     try (HttpOneCClient c = new HttpOneCClient(config(Duration.ofMillis(300)), 1)) {
-      OneCClient.Exchange exchange = c.send("INV-2026-001", "{}");
+      OneCClient.Exchange exchange = c.send("INV-2026-001", "{}", null);
       assertThat(exchange.outcome()).isInstanceOfSatisfying(CallOutcome.Transient.class,
           t -> assertThat(t.reason()).contains("Timeout"));
       assertThat(exchange.durationMillis()).isBetween(250L, 2500L);

@@ -1,5 +1,8 @@
 package org.onecexporter.worker;
 
+import org.onecexporter.queue.model.ClaimedJob;
+import org.onecexporter.queue.model.AckClaim;
+import org.onecexporter.queue.model.Ack;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,12 +10,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
-import java.util.function.IntUnaryOperator;
+import java.util.function.BooleanSupplier;
 import org.onecexporter.queue.JobQueue;
-import org.onecexporter.queue.model.Ack;
-import org.onecexporter.queue.model.AckClaim;
-import org.onecexporter.queue.model.ClaimedJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,22 +22,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The same call leases the next jobs for the slots it frees (BullMQ's "move to finished and fetch next"):
  * a job thread that asks for one gets its successor with the ack and goes on with it, holding its slot, so a
- * busy worker needs no separate claim round trip. Successors are only taken with the worker's consent
- * ({@code reserve}: running, and a circuit-breaker permission for each).
+ * busy worker needs no separate claim round trip. Successors are only taken while the worker takes jobs
+ * ({@code takeSuccessors}: running, its own PostgreSQL and Redis answering); the script itself holds them back while
+ * 1C is down for the fleet.
  *
  * <p>{@value #MAX_IN_FLIGHT} batch is on the wire at a time: jobs that finish while it is out go in the next one,
- * sent as soon as it is answered. No thread of its own: a job thread that finds no batch on the
- * wire sends its ack (and whatever else waits) itself; when a batch is answered, the acks that arrived meanwhile go
- * out from the answer's callback. (A platform thread woken through a queue for every batch cost a thread hop per
- * ack; issue 15.)
+ * sent as soon as it is answered. No thread of its own: a job thread that finds no batch on the wire sends its ack
+ * (and whatever else waits) itself; when a batch is answered, the acks that arrived meanwhile go out from the
+ * answer's callback, so no ack pays a hop to another thread.
  */
 final class AckBatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AckBatcher.class);
   private static final int MAX_BATCH = 128;
   /**
-   * Batches on the wire at once. 1 measured best at every concurrency (no-op bench, issue 15: jobs/s +12 % at 10,
-   * +10 % at 50 and 200, process CPU per job -10 to -25 % against 2; 3 and 4 were worse still): bigger batches,
-   * fewer wake-ups.
+   * Batches on the wire at once. 1 measured best at every concurrency (no-op bench: jobs/s +12 % at 10, +10 % at 50
+   * and 200, process CPU per job -10 to -25 % against 2; 3 and 4 were worse still): bigger batches, fewer wake-ups.
    */
   private static final int MAX_IN_FLIGHT = 1;
 
@@ -50,8 +48,7 @@ final class AckBatcher implements AutoCloseable {
   private final JobQueue queue;
   private final Duration lease;
   private final String workerId;
-  private final IntUnaryOperator reserve;
-  private final IntConsumer unreserve;
+  private final BooleanSupplier takeSuccessors;
   private final Object lock = new Object();
   /** Acks waiting for a batch (guarded by {@link #lock}). */
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -59,17 +56,12 @@ final class AckBatcher implements AutoCloseable {
   private int onWire;
   private volatile boolean running = true;
 
-  /**
-   * @param reserve given how many successors are wanted, returns how many may be leased (and holds a
-   *     circuit-breaker permission for each)
-   * @param unreserve gives back the permissions of reserved successors that were not leased
-   */
-  AckBatcher(JobQueue queue, Duration lease, String workerId, IntUnaryOperator reserve, IntConsumer unreserve) {
+  /** @param takeSuccessors whether successors may be leased now (asked once per batch) */
+  AckBatcher(JobQueue queue, Duration lease, String workerId, BooleanSupplier takeSuccessors) {
     this.queue = queue;
     this.lease = lease;
     this.workerId = workerId;
-    this.reserve = reserve;
-    this.unreserve = unreserve;
+    this.takeSuccessors = takeSuccessors;
   }
 
   /**
@@ -124,7 +116,7 @@ final class AckBatcher implements AutoCloseable {
     for (Pending p : batch) {
       wanted += p.wantsNext() ? 1 : 0;
     }
-    int reserved = wanted == 0 || !running ? 0 : Math.max(0, reserve.applyAsInt(wanted));
+    int reserved = wanted == 0 || !running || !takeSuccessors.getAsBoolean() ? 0 : wanted;
     List<Ack> acks = batch.stream().map(Pending::ack).toList();
     CompletionStage<AckClaim> call;
     try {
@@ -136,12 +128,10 @@ final class AckBatcher implements AutoCloseable {
     }
     return call.handle((r, error) -> {
       if (error != null) {
-        unreserve.accept(reserved);
         LOG.warn("ack of {} job(s) failed; their leases will bring them back: {}", batch.size(), error.toString());
         batch.forEach(p -> p.done().completeExceptionally(error));
         return null;
       }
-      unreserve.accept(reserved - r.claimed().size());
       int given = 0;
       for (int i = 0; i < batch.size(); i++) {
         Pending p = batch.get(i);

@@ -150,6 +150,20 @@ final class DependencyGate implements AutoCloseable {
     }
   }
 
+  /**
+   * A queue move that must not kill the job's thread: a failed move is recovered by the lease running out, and this
+   * worker checks its Redis before taking new jobs. Answers whether the move happened.
+   */
+  boolean move(BooleanSupplier move) {
+    try {
+      return move.getAsBoolean();
+    } catch (RuntimeException e) {
+      LOG.warn("queue move failed (the lease will bring the job back): {}", e.toString());
+      suspect(Dependency.REDIS, "a queue move failed: " + e);
+      return false;
+    }
+  }
+
   private void probeLoop() {
     while (!closed) {
       // The due probes run side by side: one dependency that hangs does not delay the verdict on another.

@@ -1,14 +1,15 @@
 package org.onecexporter.worker;
 
+import org.onecexporter.queue.model.ClaimedJob;
+import org.onecexporter.queue.fleet.OneCGate;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import java.time.Duration;
+import org.onecexporter.export.FailurePolicy;
 import java.util.function.Consumer;
 import org.onecexporter.queue.JobQueue;
-import org.onecexporter.queue.fleet.OneCGate;
 import org.onecexporter.queue.fleet.OneCGate.Health;
 import org.onecexporter.queue.fleet.OneCGate.HealthReport;
-import org.onecexporter.queue.model.ClaimedJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 final class FleetHealth {
   private static final Logger LOG = LoggerFactory.getLogger(FleetHealth.class);
-  /** The job this thread is exporting, so the permit gate can tell the fleet's probe from any other call. */
-  private static final ThreadLocal<ClaimedJob> CURRENT = new ThreadLocal<>();
-
   private final JobQueue queue;
   private final int threshold;
   private final Duration open;
@@ -45,35 +43,35 @@ final class FleetHealth {
     this.onTransition = onTransition;
   }
 
-  static void exporting(ClaimedJob job) {
-    CURRENT.set(job);
-  }
-
-  static void done() {
-    CURRENT.remove();
-  }
-
-  /** The lease token of the job this thread exports when it is the fleet's probe, else null. */
-  static String probeToken() {
-    ClaimedJob job = CURRENT.get();
-    return job != null && job.probe() ? job.token() : null;
-  }
-
   CircuitState state() {
     return state;
   }
 
-  /** Records how a call went; on a Redis failure, answers "up, count the attempt" (the schedule still bounds it). */
-  Health report(HealthReport report, ClaimedJob job) {
+  /**
+   * Records what an attempt told of 1C (the one place where the policy's words become the script's); answers what
+   * the fleet's record says now. Nothing to record, or a Redis failure: {@link FailurePolicy.Fleet#NONE} ("count
+   * the attempt": the schedule still bounds it).
+   */
+  FailurePolicy.Fleet report(FailurePolicy.OneCReport report, ClaimedJob job) {
+    HealthReport wire = switch (report) {
+      case UP -> HealthReport.UP;
+      case FAILED -> HealthReport.FAIL;
+      case DOWN -> HealthReport.DOWN;
+      case NOT_CALLED -> job.probe() ? HealthReport.RELEASE : null; // another job may probe at once
+      case NONE -> null;
+    };
+    if (wire == null) {
+      return FailurePolicy.Fleet.NONE;
+    }
     try {
-      Health health = queue.oneC().report(report, job, threshold, open, maxOpen);
-      if (report != HealthReport.RELEASE) {
+      Health health = queue.oneC().report(wire, job, threshold, open, maxOpen);
+      if (wire != HealthReport.RELEASE) {
         view(health.down() ? CircuitState.OPEN : CircuitState.CLOSED);
       }
-      return health;
+      return new FailurePolicy.Fleet(health.down(), health.refund(), health.untilProbe());
     } catch (RuntimeException e) {
       LOG.warn("could not record 1C's health in Redis: {}", e.toString());
-      return new Health(false, false, Duration.ZERO);
+      return FailurePolicy.Fleet.NONE;
     }
   }
 

@@ -1,5 +1,6 @@
 package org.onecexporter.worker;
 
+import org.onecexporter.queue.fleet.OneCGate;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -8,7 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.onecexporter.onec.CallOutcome;
 import org.onecexporter.onec.OneCClient;
 import org.onecexporter.queue.JobQueue;
-import org.onecexporter.queue.fleet.OneCGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +24,15 @@ import org.slf4j.LoggerFactory;
  * (other workers get their turn) and long before its Redis lease (1C timeout + 30 s) could run out. Permits are
  * given back as soon as no call of this process is running or waiting.
  *
- * <p>While the fleet knows 1C is down ({@link FleetHealth}), Redis grants a permit only to the probe's call; any
- * other call is not made ({@link CallOutcome.NotCalled#oneCDown()}) and no permit is handed over.
+ * <p>While the fleet knows 1C is down ({@link FleetHealth}), Redis grants a permit only to the probe's call (the
+ * caller passes its job's token); any other call is not made ({@link CallOutcome.NotCalled.Why#ONE_C_DOWN}) and no
+ * permit is handed over. A cap that stays busy for a whole permit wait is back-pressure, not an outage: the call is
+ * not made ({@link CallOutcome.NotCalled.Why#CAP_FULL}) and nothing is said about 1C's health.
  */
 public final class PermitGatedClient implements OneCClient {
   static final Duration HAND_OFF_FOR = Duration.ofSeconds(1);
-  /** A call waits at most this long for a permit; then the job is handed back (JOB_TIMEOUT_SECONDS' margin). */
-  static final Duration MAX_PERMIT_WAIT = Duration.ofSeconds(30);
+  /** A call waits at most this long for a permit, then its job waits (within JOB_TIMEOUT_SECONDS' margin). */
+  public static final Duration MAX_PERMIT_WAIT = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(PermitGatedClient.class);
 
   private record Permit(String id, long acquiredNanos) {}
@@ -39,6 +41,7 @@ public final class PermitGatedClient implements OneCClient {
   private final JobQueue queue;
   private final int max;
   private final Duration permitLease;
+  private final Duration maxPermitWait;
   private final Semaphore local;
   private final AtomicInteger inFlight;
   /** Permits held in Redis and handed over, waiting for the call that takes the next local slot. */
@@ -46,81 +49,87 @@ public final class PermitGatedClient implements OneCClient {
   /** Until when (nanoTime) Redis last said 1C is down for the fleet: no hand-over meanwhile. */
   private volatile long downUntilNanos = System.nanoTime();
 
-  /** Redis refused the call: the fleet knows 1C is down and this is not the probe. */
-  private static final class OneCDown extends Exception {
-    final Duration untilProbe;
+  /** No permit for this call, and why. */
+  private static final class Refused extends Exception {
+    final CallOutcome.NotCalled notCalled;
 
-    OneCDown(Duration untilProbe, String reason) {
-      super(reason, null, false, false);
-      this.untilProbe = untilProbe;
+    Refused(CallOutcome.NotCalled notCalled) {
+      super(notCalled.reason(), null, false, false);
+      this.notCalled = notCalled;
     }
   }
 
-  public PermitGatedClient(OneCClient delegate, JobQueue queue, int max, Duration oneCTimeout) {
-    this(delegate, queue, max, oneCTimeout, new AtomicInteger());
-  }
-
-  PermitGatedClient(OneCClient delegate, JobQueue queue, int max, Duration oneCTimeout, AtomicInteger inFlight) {
+  /**
+   * @param max the fleet-wide cap (ONEC_MAX_CONCURRENCY)
+   * @param maxPermitWait how long a call waits for a permit before its job is told to wait ({@link #MAX_PERMIT_WAIT})
+   * @param inFlight counts the calls this process has in flight (a gauge)
+   */
+  public PermitGatedClient(OneCClient delegate, JobQueue queue, int max, Duration oneCTimeout, Duration maxPermitWait,
+      AtomicInteger inFlight) {
     this.inFlight = inFlight;
     this.delegate = delegate;
     this.queue = queue;
     this.max = max;
     this.permitLease = oneCTimeout.plusSeconds(30);
+    this.maxPermitWait = maxPermitWait;
     this.local = new Semaphore(max, true);
   }
 
   @Override
-  public Exchange send(String invoiceNumber, String jsonBody) {
+  public Exchange send(String invoiceNumber, String jsonBody, String probeToken) {
     try {
       local.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Exchange(new CallOutcome.NotCalled("interrupted while waiting for a 1C permit"), "", 0);
+      return notCalled(CallOutcome.NotCalled.Why.OUR_SIDE, "interrupted while waiting for a 1C permit", null);
     }
     Permit permit;
     try {
-      permit = FleetHealth.probeToken() != null || System.nanoTime() - downUntilNanos < 0 ? null : takeHandedOver();
+      permit = probeToken != null || System.nanoTime() - downUntilNanos < 0 ? null : takeHandedOver();
       if (permit == null) {
-        permit = acquire();
+        permit = acquire(probeToken);
       }
-    } catch (OneCDown down) {
+    } catch (Refused refused) {
       finish(null);
-      return new Exchange(new CallOutcome.NotCalled(down.getMessage(), down.untilProbe), "", 0);
+      return new Exchange(refused.notCalled, "", 0);
     } catch (InterruptedException e) {
       finish(null);
       Thread.currentThread().interrupt();
-      return new Exchange(new CallOutcome.NotCalled("interrupted while waiting for a 1C permit"), "", 0);
+      return notCalled(CallOutcome.NotCalled.Why.OUR_SIDE, "interrupted while waiting for a 1C permit", null);
     } catch (RuntimeException e) {
       finish(null);
-      return new Exchange(new CallOutcome.NotCalled("no 1C permit, Redis unavailable: " + e.getMessage()),
-          "", 0);
+      return notCalled(CallOutcome.NotCalled.Why.OUR_SIDE, "no 1C permit, Redis unavailable: " + e.getMessage(),
+          null);
     }
     inFlight.incrementAndGet();
     try {
-      return delegate.send(invoiceNumber, jsonBody);
+      return delegate.send(invoiceNumber, jsonBody, probeToken);
     } finally {
       inFlight.decrementAndGet();
       finish(permit);
     }
   }
 
-  private Permit acquire() throws InterruptedException, OneCDown {
+  private static Exchange notCalled(CallOutcome.NotCalled.Why why, String reason, Duration wait) {
+    return new Exchange(new CallOutcome.NotCalled(reason, why, wait), "", 0);
+  }
+
+  private Permit acquire(String probeToken) throws InterruptedException, Refused {
     Permit permit = new Permit(UUID.randomUUID().toString(), System.nanoTime());
-    String probe = FleetHealth.probeToken();
     while (true) {
-      OneCGate.Permit answer = queue.oneC().tryAcquirePermit(permit.id(), max, permitLease, probe);
+      OneCGate.Permit answer = queue.oneC().tryAcquirePermit(permit.id(), max, permitLease, probeToken);
       if (answer.granted()) {
         return permit;
       }
       if (answer.oneCDown()) {
         downUntilNanos = System.nanoTime() + answer.retryIn().toNanos();
-        throw new OneCDown(answer.retryIn(), "1C is down for the fleet; the next probe is due in "
-            + answer.retryIn().toMillis() + " ms");
+        throw new Refused(new CallOutcome.NotCalled("1C is down for the fleet; the next probe is due in "
+            + answer.retryIn().toMillis() + " ms", CallOutcome.NotCalled.Why.ONE_C_DOWN, answer.retryIn()));
       }
-      if (System.nanoTime() - permit.acquiredNanos() > MAX_PERMIT_WAIT.toNanos()) {
-        // The fleet-wide cap stayed busy: give the job back rather than hold its database session idle.
-        throw new OneCDown(Duration.ofSeconds(1), "no 1C permit within " + MAX_PERMIT_WAIT.toSeconds()
-            + " s: the fleet-wide cap (ONEC_MAX_CONCURRENCY) is busy");
+      if (System.nanoTime() - permit.acquiredNanos() > maxPermitWait.toNanos()) {
+        // The fleet-wide cap stayed busy: the job waits rather than hold its database session idle.
+        throw new Refused(new CallOutcome.NotCalled("no 1C permit within " + maxPermitWait.toMillis()
+            + " ms: the fleet-wide cap (ONEC_MAX_CONCURRENCY) is busy", CallOutcome.NotCalled.Why.CAP_FULL, null));
       }
       Duration wait = answer.retryIn();
       queue.oneC().awaitPermit(wait.compareTo(Duration.ofSeconds(1)) < 0 ? wait : Duration.ofSeconds(1));

@@ -42,7 +42,8 @@ public final class WorkerRuntime implements AutoCloseable {
     JobQueue queue = new JobQueue(redis, config.keys());
     WorkerMetrics metrics = new WorkerMetrics();
     ExporterRuntime exporter = ExporterRuntime.fromEnv(env, config.maxOneCCalls(), config.concurrency(),
-        client -> new PermitGatedClient(client, queue, config.maxOneCCalls(), oneC.timeout(), metrics.callsInFlight()));
+        client -> new PermitGatedClient(client, queue, config.maxOneCCalls(), oneC.timeout(),
+            PermitGatedClient.MAX_PERMIT_WAIT, metrics.callsInFlight()));
     exporter.recordAttempts(config.workerId(), metrics.registry());
     checkDatabase(exporter.database(), config.workerId());
     Reconciler reconciler = new Reconciler(exporter.orders(), exporter.attemptHistory(), queue,
@@ -52,7 +53,7 @@ public final class WorkerRuntime implements AutoCloseable {
     exporter.exporter().sessionIdleLimit(config.jobTimeout());
     // The worker's probe of its own database: SELECT 1 through its pool (bounded by the worker's probe timeout).
     Worker worker = new Worker(config, queue, exporter.exporter(), reconciler, metrics, () -> exporter.database()
-        .jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1);
+        .jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1, Worker.EXIT);
     boolean portGiven = env.optional("WORKER_HTTP_PORT").isPresent();
     int port = env.integer("WORKER_HTTP_PORT", 9090, 0, 65_535);
     // Answered from the worker's own probes, at once: a frozen database does not freeze /health/ready.

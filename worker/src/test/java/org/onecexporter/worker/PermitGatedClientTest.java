@@ -33,7 +33,7 @@ class PermitGatedClientTest {
     }
 
     @Override
-    public Exchange send(String invoiceNumber, String jsonBody) {
+    public Exchange send(String invoiceNumber, String jsonBody, String probeToken) {
       peak.accumulateAndGet(running.incrementAndGet(), Math::max);
       try {
         Thread.sleep(millis);
@@ -53,14 +53,16 @@ class PermitGatedClientTest {
   @Test
   void two_processes_sharing_the_cap_never_exceed_it_and_give_every_permit_back(TestRedis redis) throws Exception {
     SlowOneC oneC = new SlowOneC(20);
-    PermitGatedClient first = new PermitGatedClient(oneC, redis.queue(), 3, Duration.ofSeconds(5));
-    PermitGatedClient second = new PermitGatedClient(oneC, redis.queue(), 3, Duration.ofSeconds(5));
+    PermitGatedClient first = new PermitGatedClient(oneC, redis.queue(), 3, Duration.ofSeconds(5),
+        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
+    PermitGatedClient second = new PermitGatedClient(oneC, redis.queue(), 3, Duration.ofSeconds(5),
+        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
     ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     List<Future<OneCClient.Exchange>> results = new ArrayList<>();
     for (int i = 0; i < 120; i++) {
       PermitGatedClient client = i % 2 == 0 ? first : second;
       String number = "INV-2026-" + i;
-      results.add(pool.submit(() -> client.send(number, "{}")));
+      results.add(pool.submit(() -> client.send(number, "{}", null)));
     }
     for (Future<OneCClient.Exchange> result : results) {
       assertThat(result.get().outcome()).isInstanceOf(CallOutcome.Success.class);
@@ -76,9 +78,10 @@ class PermitGatedClientTest {
   @Test
   void a_lone_call_takes_and_returns_its_permit(TestRedis redis) {
     SlowOneC oneC = new SlowOneC(1);
-    PermitGatedClient client = new PermitGatedClient(oneC, redis.queue(), 1, Duration.ofSeconds(5));
+    PermitGatedClient client = new PermitGatedClient(oneC, redis.queue(), 1, Duration.ofSeconds(5),
+        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
     for (int i = 0; i < 5; i++) {
-      assertThat(client.send("INV-2026-90" + i, "{}").outcome()).isInstanceOf(CallOutcome.Success.class);
+      assertThat(client.send("INV-2026-90" + i, "{}", null).outcome()).isInstanceOf(CallOutcome.Success.class);
       assertThat(heldPermits(redis)).isZero();
     }
   }
@@ -89,12 +92,30 @@ class PermitGatedClientTest {
     var client = org.onecexporter.queue.RedisConnections.create(redis.url(), 2);
     var queue = new org.onecexporter.queue.JobQueue(client, redis.queue().keys());
     client.shutdown(); // Redis gone for this process
-    PermitGatedClient gated = new PermitGatedClient(oneC, queue, 2, Duration.ofSeconds(5));
+    PermitGatedClient gated = new PermitGatedClient(oneC, queue, 2, Duration.ofSeconds(5),
+        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
 
-    OneCClient.Exchange exchange = gated.send("INV-2026-999", "{}");
+    OneCClient.Exchange exchange = gated.send("INV-2026-999", "{}", null);
 
     assertThat(exchange.outcome()).isInstanceOfSatisfying(CallOutcome.NotCalled.class,
         n -> assertThat(n.reason()).startsWith("no 1C permit, Redis unavailable"));
+    assertThat(oneC.calls.get()).as("1C was not called").isZero();
+  }
+
+  @Test
+  void a_full_cap_is_back_pressure_not_1c_down(TestRedis redis) {
+    SlowOneC oneC = new SlowOneC(1);
+    // Another process holds every permit of the fleet-wide cap for longer than a call may wait.
+    redis.queue().oneC().tryAcquirePermit("held-elsewhere", 1, Duration.ofMinutes(1), null);
+    PermitGatedClient gated = new PermitGatedClient(oneC, redis.queue(), 1, Duration.ofSeconds(5),
+        Duration.ofMillis(300), new AtomicInteger());
+
+    OneCClient.Exchange exchange = gated.send("INV-2026-998", "{}", null);
+
+    assertThat(exchange.outcome()).isInstanceOfSatisfying(CallOutcome.NotCalled.class, n -> {
+      assertThat(n.oneCDown()).as("a busy cap says nothing about 1C's health").isFalse();
+      assertThat(n.reason()).contains("ONEC_MAX_CONCURRENCY");
+    });
     assertThat(oneC.calls.get()).as("1C was not called").isZero();
   }
 

@@ -106,10 +106,19 @@ class RedisClusterTest {
     List<Duration> schedule = List.of(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(100));
     OneCConfig oneC = Exporters.config(emulator.baseUrl(), EmulatorConfig.DEFAULT_USERNAME,
         EmulatorConfig.DEFAULT_PASSWORD, Duration.ofSeconds(2), schedule);
-    WorkerConfig config = new WorkerConfig("cluster-worker", queue.keys(), 4, 2, Duration.ofSeconds(5), 3, 10,
-        Duration.ofSeconds(1), Duration.ofHours(1), Duration.ZERO, Duration.ofSeconds(5));
+    WorkerConfig config = WorkerConfig.builder("cluster-worker", queue.keys())
+        .concurrency(4)
+        .maxOneCCalls(2)
+        .lease(Duration.ofSeconds(5))
+        .circuitFailures(10)
+        .circuitOpen(Duration.ofSeconds(1))
+        .reconcileInterval(Duration.ofHours(1))
+        .reconcileMinAge(Duration.ZERO)
+        .shutdownGrace(Duration.ofSeconds(5))
+        .build();
     OneCExporter exporter = new OneCExporter(db.jdbi(),
-        new PermitGatedClient(new HttpOneCClient(oneC, 4), queue, 2, oneC.timeout()),
+        new PermitGatedClient(new HttpOneCClient(oneC, 4), queue, 2, oneC.timeout(),
+            PermitGatedClient.MAX_PERMIT_WAIT, new java.util.concurrent.atomic.AtomicInteger()),
         new InvoiceBuilder(ZoneId.of("Europe/Moscow")), new RetrySchedule(schedule), Sleeper.REAL,
         Clock.systemUTC(), new PiiMasker(true), oneC.timeout());
     emulator.faults().script(List.of(Fault.ERROR_503, Fault.ERROR_503, Fault.ERROR_503, Fault.ERROR_503));

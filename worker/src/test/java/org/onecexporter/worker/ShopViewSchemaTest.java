@@ -125,12 +125,20 @@ class ShopViewSchemaTest {
   }
 
   private void startWorker(Jdbi jdbi) {
-    WorkerConfig config = new WorkerConfig("view-worker", queue.keys(), 2, 4, Duration.ofSeconds(2), 3, 3,
-        Duration.ofMillis(1500), Duration.ofHours(1), Duration.ZERO, Duration.ofSeconds(5))
-        .withInfraRetryDelays(INFRA_DELAYS);
+    WorkerConfig config = WorkerConfig.builder("view-worker", queue.keys())
+        .concurrency(2)
+        .lease(Duration.ofSeconds(2))
+        .circuitFailures(3)
+        .circuitOpen(Duration.ofMillis(1500))
+        .reconcileInterval(Duration.ofHours(1))
+        .reconcileMinAge(Duration.ZERO)
+        .shutdownGrace(Duration.ofSeconds(5))
+        .build().toBuilder()
+        .infraRetryDelays(INFRA_DELAYS).build();
     OneCConfig oneC = Exporters.config(emulator.baseUrl(), EmulatorConfig.DEFAULT_USERNAME,
         EmulatorConfig.DEFAULT_PASSWORD, Duration.ofSeconds(2), SCHEDULE);
-    PermitGatedClient client = new PermitGatedClient(new HttpOneCClient(oneC, 4), queue, 4, oneC.timeout());
+    PermitGatedClient client = new PermitGatedClient(new HttpOneCClient(oneC, 4), queue, 4, oneC.timeout(),
+        PermitGatedClient.MAX_PERMIT_WAIT, new java.util.concurrent.atomic.AtomicInteger());
     OneCExporter exporter = new OneCExporter(jdbi, client, new InvoiceBuilder(ZoneId.of("Europe/Moscow")),
         new RetrySchedule(SCHEDULE), Sleeper.REAL, Clock.systemUTC(), new PiiMasker(true), oneC.timeout());
     closeLater.add(new Worker(config, queue, exporter, null).start());

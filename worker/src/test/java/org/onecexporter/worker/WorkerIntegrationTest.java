@@ -67,8 +67,15 @@ class WorkerIntegrationTest {
   }
 
   private WorkerConfig config(int concurrency) {
-    return new WorkerConfig("test-worker-" + workers.size(), queue.keys(), concurrency, 4, Duration.ofSeconds(2), 3,
-        3, Duration.ofMillis(1500), Duration.ofHours(1), Duration.ZERO, Duration.ofSeconds(5));
+    return WorkerConfig.builder("test-worker-" + workers.size(), queue.keys())
+        .concurrency(concurrency)
+        .lease(Duration.ofSeconds(2))
+        .circuitFailures(3)
+        .circuitOpen(Duration.ofMillis(1500))
+        .reconcileInterval(Duration.ofHours(1))
+        .reconcileMinAge(Duration.ZERO)
+        .shutdownGrace(Duration.ofSeconds(5))
+        .build();
   }
 
   private Worker startWorker(WorkerConfig config) {
@@ -79,13 +86,14 @@ class WorkerIntegrationTest {
     OneCConfig oneC = Exporters.config(emulator.baseUrl(), EmulatorConfig.DEFAULT_USERNAME,
         EmulatorConfig.DEFAULT_PASSWORD, Duration.ofSeconds(2), SCHEDULE);
     PermitGatedClient client = new PermitGatedClient(new HttpOneCClient(oneC, 8), queue, config.maxOneCCalls(),
-        oneC.timeout());
+        oneC.timeout(), PermitGatedClient.MAX_PERMIT_WAIT, new java.util.concurrent.atomic.AtomicInteger());
     OneCExporter exporter = new OneCExporter(jdbi, client, new InvoiceBuilder(ZoneId.of("Europe/Moscow")),
         new RetrySchedule(SCHEDULE), Sleeper.REAL, Clock.systemUTC(), new PiiMasker(true), oneC.timeout())
         .sessionIdleLimit(config.jobTimeout());
     // Probing the worker's own database as WorkerRuntime does: through the connections its exports use.
     Worker worker = new Worker(config, queue, exporter, new Reconciler(db.jdbi(), queue, Duration.ZERO),
-        new WorkerMetrics(), () -> jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1)
+        new WorkerMetrics(), () -> jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1,
+        error -> {})
         .start();
     workers.add(worker);
     return worker;
@@ -182,8 +190,15 @@ class WorkerIntegrationTest {
     emulator.faults().script(List.of(Fault.ERROR_500, Fault.ERROR_502, Fault.ERROR_503, Fault.ERROR_500));
     WorkerConfig config = config(2);
     // A wider circuit so four failures of one order do not read as "1C is down".
-    startWorker(new WorkerConfig(config.workerId(), config.keys(), 2, 4, config.lease(), 3, 10, config.circuitOpen(),
-        config.reconcileInterval(), config.reconcileMinAge(), config.shutdownGrace()));
+    startWorker(WorkerConfig.builder(config.workerId(), config.keys())
+        .concurrency(2)
+        .lease(config.lease())
+        .circuitFailures(10)
+        .circuitOpen(config.circuitOpen())
+        .reconcileInterval(config.reconcileInterval())
+        .reconcileMinAge(config.reconcileMinAge())
+        .shutdownGrace(config.shutdownGrace())
+        .build());
     queue.enqueue("10", "test");
 
     await().atMost(Duration.ofSeconds(15)).until(() -> queue.stats().dlq() == 1);
@@ -357,16 +372,24 @@ class WorkerIntegrationTest {
             db.config().jdbcUrl().replace(":" + pg.getPort() + "/", ":" + proxy.port() + "/"), db.config().user(),
             db.config().password()), 4)) {
       emulator.latencyMillis(800);
-      WorkerConfig frozen = config(1).withJobTimeout(Duration.ofSeconds(3));
+      WorkerConfig frozen = config(1).toBuilder().jobTimeout(Duration.ofSeconds(3)).build();
       startWorker(frozen, viaProxy.jdbi());
       queue.enqueue("130", "test");
       await().atMost(Duration.ofSeconds(10)).until(() -> !emulator.received().isEmpty());
       proxy.freeze(); // mid-export: 1C is creating the invoice, the database stops answering
       long frozenAt = System.nanoTime();
-      WorkerConfig other = config(2).withJobTimeout(Duration.ofSeconds(3));
-      startWorker(new WorkerConfig("other", other.keys(), 2, 4, other.lease(), 3, 3, other.circuitOpen(),
-          other.reconcileInterval(), other.reconcileMinAge(), other.shutdownGrace(), other.jobTimeout(),
-          other.infraRetryDelays()));
+      WorkerConfig other = config(2).toBuilder().jobTimeout(Duration.ofSeconds(3)).build();
+      startWorker(WorkerConfig.builder("other", other.keys())
+          .concurrency(2)
+          .lease(other.lease())
+          .circuitFailures(3)
+          .circuitOpen(other.circuitOpen())
+          .reconcileInterval(other.reconcileInterval())
+          .reconcileMinAge(other.reconcileMinAge())
+          .shutdownGrace(other.shutdownGrace())
+          .jobTimeout(other.jobTimeout())
+          .infraRetryDelays(other.infraRetryDelays())
+          .build());
 
       await().atMost(Duration.ofSeconds(25)).until(() -> exported(130));
       System.out.printf("MEASURE frozen attempt: exported by another worker %d ms after the freeze%n",
@@ -440,11 +463,27 @@ class WorkerIntegrationTest {
     }
     emulator.latencyMillis(300);
     WorkerConfig base = config(8);
-    WorkerConfig capped = new WorkerConfig("cap", base.keys(), 8, 2, base.lease(), 3, 3, base.circuitOpen(),
-        base.reconcileInterval(), base.reconcileMinAge(), base.shutdownGrace());
+    WorkerConfig capped = WorkerConfig.builder("cap", base.keys())
+        .concurrency(8)
+        .maxOneCCalls(2)
+        .lease(base.lease())
+        .circuitFailures(3)
+        .circuitOpen(base.circuitOpen())
+        .reconcileInterval(base.reconcileInterval())
+        .reconcileMinAge(base.reconcileMinAge())
+        .shutdownGrace(base.shutdownGrace())
+        .build();
     startWorker(capped);
-    startWorker(new WorkerConfig("cap2", base.keys(), 8, 2, base.lease(), 3, 3, base.circuitOpen(),
-        base.reconcileInterval(), base.reconcileMinAge(), base.shutdownGrace()));
+    startWorker(WorkerConfig.builder("cap2", base.keys())
+        .concurrency(8)
+        .maxOneCCalls(2)
+        .lease(base.lease())
+        .circuitFailures(3)
+        .circuitOpen(base.circuitOpen())
+        .reconcileInterval(base.reconcileInterval())
+        .reconcileMinAge(base.reconcileMinAge())
+        .shutdownGrace(base.shutdownGrace())
+        .build());
     for (long id = 80; id < 92; id++) {
       queue.enqueue(Long.toString(id), "test");
     }

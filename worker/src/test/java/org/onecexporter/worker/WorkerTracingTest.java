@@ -96,10 +96,18 @@ class WorkerTracingTest {
 
     OneCConfig oneC = Exporters.config(emulator.baseUrl(), EmulatorConfig.DEFAULT_USERNAME,
         EmulatorConfig.DEFAULT_PASSWORD, Duration.ofSeconds(2), SCHEDULE);
-    WorkerConfig config = new WorkerConfig("trace-worker", queue.keys(), 2, 4, Duration.ofSeconds(2), 3, 3,
-        Duration.ofMillis(1500), Duration.ofHours(1), Duration.ZERO, Duration.ofSeconds(5));
+    WorkerConfig config = WorkerConfig.builder("trace-worker", queue.keys())
+        .concurrency(2)
+        .lease(Duration.ofSeconds(2))
+        .circuitFailures(3)
+        .circuitOpen(Duration.ofMillis(1500))
+        .reconcileInterval(Duration.ofHours(1))
+        .reconcileMinAge(Duration.ZERO)
+        .shutdownGrace(Duration.ofSeconds(5))
+        .build();
     OneCExporter exporter = new OneCExporter(db.jdbi(),
-        new PermitGatedClient(new HttpOneCClient(oneC, 4), queue, 4, oneC.timeout()),
+        new PermitGatedClient(new HttpOneCClient(oneC, 4), queue, 4, oneC.timeout(),
+            PermitGatedClient.MAX_PERMIT_WAIT, new java.util.concurrent.atomic.AtomicInteger()),
         new InvoiceBuilder(ZoneId.of("Europe/Moscow")), new RetrySchedule(SCHEDULE), Sleeper.REAL, Clock.systemUTC(),
         new PiiMasker(true), oneC.timeout());
     history = new AttemptHistory(db.jdbi(), "trace-worker", new SimpleMeterRegistry());

@@ -1,0 +1,87 @@
+package org.onecexporter.worker;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.onecexporter.logging.RootCause;
+import org.onecexporter.queue.JobQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fleet's periodic work, each run by one worker per interval (whichever takes the interval's lock): the reaper
+ * (expired leases back in play) and the reconciler (paid orders without a job). Beside them, every worker refreshes
+ * its gauges and its view of 1C's fleet-wide health.
+ */
+final class FleetTasks {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetTasks.class);
+  private static final Duration GAUGES_EVERY = Duration.ofSeconds(5);
+
+  private final WorkerConfig config;
+  private final JobQueue queue;
+  private final Reconciler reconciler;
+  private final WorkerMetrics metrics;
+  private final FleetHealth health;
+  private final DependencyGate gate;
+
+  /** @param reconciler null when this worker never reconciles (benchmarks) */
+  FleetTasks(WorkerConfig config, JobQueue queue, Reconciler reconciler, WorkerMetrics metrics, FleetHealth health,
+      DependencyGate gate) {
+    this.gate = gate;
+    this.config = config;
+    this.queue = queue;
+    this.reconciler = reconciler;
+    this.metrics = metrics;
+    this.health = health;
+  }
+
+  /** Schedules every task on {@code timers}; {@code guard} wraps each run (it handles what a task lets escape). */
+  void schedule(ScheduledExecutorService timers, java.util.function.UnaryOperator<Runnable> guard) {
+    long reapMillis = config.reapInterval().toMillis();
+    timers.scheduleWithFixedDelay(guard.apply(() -> periodic("reaper", config.reapInterval(), this::reap)),
+        reapMillis, reapMillis, TimeUnit.MILLISECONDS);
+    if (reconciler != null) {
+      long reconcileMillis = config.reconcileInterval().toMillis();
+      timers.scheduleWithFixedDelay(
+          guard.apply(() -> periodic("reconciler", config.reconcileInterval(), reconciler::run)),
+          Math.min(reconcileMillis, 5_000), reconcileMillis, TimeUnit.MILLISECONDS);
+    }
+    timers.scheduleWithFixedDelay(guard.apply(this::refreshGauges), 0, GAUGES_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void reap() {
+    long moved = queue.reap(config.maxStalls());
+    if (moved > 0) {
+      LOG.warn("reaper: {} job(s) whose lease ran out are back in play", moved, kv("reaped", moved));
+    }
+  }
+
+  private void refreshGauges() {
+    try {
+      metrics.refresh(queue);
+      health.refresh();
+    } catch (RuntimeException e) {
+      LOG.debug("queue gauges not refreshed", e);
+    }
+  }
+
+  /** A fleet-wide periodic task: the first worker to take the interval's lock runs it. Throws no exception. */
+  private void periodic(String name, Duration interval, Runnable task) {
+    try {
+      if (queue.fleetLock().tryLock(name, interval, config.workerId())) {
+        task.run();
+      }
+    } catch (RuntimeException e) {
+      if (Worker.redisFailure(e)) {
+        // Said once by the gate when the outage starts and once when it ends, not on every tick in between.
+        LOG.debug("{} failed on Redis, next try in {} ms: {}", name, interval.toMillis(), e.toString());
+        gate.suspect(DependencyGate.Dependency.REDIS, name + " failed: " + RootCause.oneLine(e));
+      } else {
+        LOG.warn("{} failed, next try in {} ms: {}", name, interval.toMillis(), e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,289 @@
+package org.onecexporter.worker;
+
+import org.onecexporter.queue.model.ClaimedJob;
+import org.onecexporter.queue.model.Ack;
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.onecexporter.export.AttemptContext;
+import org.onecexporter.export.AttemptResult;
+import org.onecexporter.export.Decision;
+import org.onecexporter.export.ExportResult;
+import org.onecexporter.export.FailurePolicy;
+import org.onecexporter.export.JobHandler;
+import org.onecexporter.logging.LogSafe;
+import org.onecexporter.queue.JobQueue;
+import org.onecexporter.queue.OrderIds;
+import org.onecexporter.telemetry.Traces;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs claimed jobs: one attempt each (in a span that continues the payment's trace), asks {@link FailurePolicy}
+ * what becomes of the job, and makes that queue move. A job's slot goes on to the successor leased with its ack
+ * (see {@link AckBatcher}) until an ack brings none.
+ */
+final class JobRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+  private static final AttributeKey<Long> SPAN_ORDER_ID = AttributeKey.longKey("onec.order_id");
+  private static final AttributeKey<Long> SPAN_ATTEMPT = AttributeKey.longKey("onec.attempt");
+  private static final AttributeKey<Boolean> SPAN_PROBE = AttributeKey.booleanKey("onec.probe");
+  /** What the worker did with the job after the attempt: acked, retry, dead_letter, released, waiting. */
+  private static final AttributeKey<String> SPAN_DECISION = AttributeKey.stringKey("onec.decision");
+
+  private final JobQueue queue;
+  private final JobHandler exporter;
+  private final FailurePolicy policy;
+  private final FleetHealth health;
+  private final LeaseKeeper leases;
+  private final AckBatcher acks;
+  private final DependencyGate gate;
+  private final WorkerMetrics metrics;
+  private final BooleanSupplier running;
+  private final Consumer<Duration> wakeWhenDue;
+  private final Consumer<Error> fatal;
+
+  /**
+   * @param running whether the worker still takes jobs (a stopping worker leases no successors)
+   * @param wakeWhenDue told of every retry this worker schedules, so its idle dispatcher claims it on time
+   * @param fatal told of an {@link Error}: the job is left as it is (its lease runs out) and the worker stops
+   */
+  JobRunner(JobQueue queue, JobHandler exporter, FailurePolicy policy, FleetHealth health, LeaseKeeper leases,
+      AckBatcher acks, DependencyGate gate, WorkerMetrics metrics, BooleanSupplier running,
+      Consumer<Duration> wakeWhenDue, Consumer<Error> fatal) {
+    this.queue = queue;
+    this.exporter = exporter;
+    this.policy = policy;
+    this.health = health;
+    this.leases = leases;
+    this.acks = acks;
+    this.gate = gate;
+    this.metrics = metrics;
+    this.running = running;
+    this.wakeWhenDue = wakeWhenDue;
+    this.fatal = fatal;
+  }
+
+  /** Runs {@code first} on {@code slot}, then each successor its ack leased; gives the slot back at the end. */
+  void run(ClaimedJob first, Slot slot) {
+    ClaimedJob job = first;
+    try {
+      while (job != null) {
+        LeaseKeeper.Attempt attempt = leases.begin(job, slot);
+        job = null;
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("order_id", LogSafe.id(attempt.job.orderId()))) {
+          job = handle(attempt);
+        } catch (RuntimeException e) {
+          // A bug or an unexpected failure on our side: the job waits like any failure of ours, and is counted.
+          Thread.interrupted();
+          LOG.error("unexpected failure on a job; it will be retried", e,
+              kv("order_id", LogSafe.id(attempt.job.orderId())));
+          settle(attempt, new AttemptResult.Retry(0, attempt.job.invoiceNumber(), "internal error: " + e, 0, null,
+              AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL));
+        } catch (Error e) {
+          // Out of memory, a stack overflow, a broken class: this process can no longer be trusted to move jobs.
+          // The job is left as it is; its lease runs out and another worker takes it.
+          fatal.accept(e);
+          throw e;
+        } finally {
+          leases.end(attempt);
+        }
+        if (job != null && !slot.held()) {
+          ClaimedJob unwanted = job; // the slot went back when this chain was abandoned: hand the successor back
+          gate.move(() -> queue.release(unwanted));
+          job = null;
+        }
+      }
+    } finally {
+      Thread.interrupted();
+      slot.giveBack();
+    }
+  }
+
+  /** One attempt; returns the next job for this slot when its ack leased one, else null. */
+  private ClaimedJob handle(LeaseKeeper.Attempt attempt) {
+    ClaimedJob job = attempt.job;
+    if (!OrderIds.valid(job.orderId())) {
+      health.report(FailurePolicy.OneCReport.NOT_CALLED, job);
+      // The id is untrusted (pushed by hand, maybe 1 MB, maybe with newlines): capped and escaped everywhere.
+      String error = "malformed job: '" + LogSafe.id(job.orderId()) + "' is not an order id";
+      return apply(attempt, new Decision.DeadLetter(ExportResult.Reason.MALFORMED), new Said(error, 0, null), false);
+    }
+    long orderId = Long.parseLong(job.orderId());
+    // One span per attempt, continuing the trace the enqueuer recorded with the job (the payment's); a new trace
+    // when there is none. A no-op unless the SDK is configured (Telemetry), apart from the trace id the attempt
+    // history keeps.
+    Span span = Traces.tracer().spanBuilder("invoice-export attempt").setSpanKind(SpanKind.CONSUMER)
+        .setParent(Traces.parent(job.traceparent()))
+        .setAttribute(SPAN_ORDER_ID, orderId).setAttribute(SPAN_ATTEMPT, (long) job.attempt())
+        .setAttribute("messaging.system", "redis").setAttribute("messaging.operation.type", "process")
+        .setAttribute("messaging.destination.name", queue.keys().prefix())
+        .setAttribute(SPAN_PROBE, job.probe()).startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      AttemptResult result = exporter.attempt(new AttemptContext(orderId, job.attempt(),
+          job.probe() ? job.token() : null));
+      if (attempt.abandoned) {
+        Thread.interrupted(); // the abandonment's interrupt must not fail the queue move below
+      }
+      return settle(attempt, result);
+    } catch (RuntimeException | Error e) {
+      span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  /** Reports what the attempt told of 1C, asks the policy, and makes its move. */
+  private ClaimedJob settle(LeaseKeeper.Attempt attempt, AttemptResult result) {
+    ClaimedJob job = attempt.job;
+    Said said = Said.of(result);
+    if (result instanceof AttemptResult.Done done) {
+      metrics.export(done.result().status().wire());
+    }
+    if (result instanceof AttemptResult.Retry retry && (retry.failed() == AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL
+        || retry.failed() == AttemptResult.Failed.OUR_SIDE_AFTER_THE_CALL)) {
+      metrics.infraFailure();
+      gate.suspect("order " + job.orderId() + " failed on our side");
+    }
+    FailurePolicy.Attempt where = new FailurePolicy.Attempt(job.attempt(), job.infraFailures(), job.probe(),
+        attempt.abandoned);
+    // An abandoned attempt's job was already handed back: what it saw of 1C is no longer this worker's to report.
+    FailurePolicy.Fleet fleet = attempt.abandoned && result instanceof AttemptResult.Retry ? FailurePolicy.Fleet.NONE
+        : health.report(FailurePolicy.report(result), job);
+    Decision decision = policy.decide(result, where, fleet);
+    boolean oneCFailed = result instanceof AttemptResult.Retry retry && retry.failed() == AttemptResult.Failed.ONE_C;
+    return apply(attempt, decision, said, oneCFailed);
+  }
+
+  /** What the attempt said, for the queue's job record and the logs. */
+  private record Said(String error, int httpStatus, String invoiceNumber) {
+    static Said of(AttemptResult result) {
+      return switch (result) {
+        case AttemptResult.Done done -> new Said(done.result().error(), done.result().httpStatus(),
+            done.result().invoiceNumber());
+        case AttemptResult.Retry retry -> new Said(retry.reason(), retry.httpStatus(), retry.invoiceNumber());
+      };
+    }
+  }
+
+  /** The decision as a queue move (token-checked: a job another worker took over is left alone). */
+  private ClaimedJob apply(LeaseKeeper.Attempt attempt, Decision decision, Said said, boolean oneCFailed) {
+    ClaimedJob job = attempt.job;
+    switch (decision) {
+      case Decision.Ack ack -> {
+        decide("acked");
+        return ackAndNext(new Ack(job, ack.status().wire(), ack.call()), attempt);
+      }
+      case Decision.DeadLetter dead -> {
+        String reason = dead.reason().wire();
+        LOG.warn("order {} to the DLQ after {} attempt(s) ({}): {}", job.orderId(), job.attempt(), reason,
+            said.error(), kv("order_id", job.orderId()), kv("invoice_number", said.invoiceNumber()),
+            kv("attempt", job.attempt()), kv("outcome", "dead_letter"), kv("reason", reason));
+        decide("dead_letter");
+        if (gate.move(() -> queue.deadLetter(job, reason, said.error(), said.httpStatus(), said.invoiceNumber()))) {
+          if (dead.reason() == ExportResult.Reason.MALFORMED || dead.reason() == ExportResult.Reason.EXHAUSTED
+              || dead.reason() == ExportResult.Reason.INFRASTRUCTURE) {
+            metrics.export(dead.status().wire()); // an export that ended here, without a final answer of its own
+          }
+          metrics.deadLetter(reason); // counted only when the move happened
+        } else {
+          warnTakenOver(job);
+        }
+      }
+      case Decision.Retry retry -> {
+        metrics.retry();
+        Duration wait = retry.delay();
+        LOG.info("order {} retry in {} ms", job.orderId(), wait.toMillis(), kv("order_id", job.orderId()),
+            kv("invoice_number", said.invoiceNumber()), kv("attempt", job.attempt()), kv("outcome", "retry"),
+            kv("retry_in_ms", wait.toMillis()));
+        decide("retry");
+        if (gate.move(() -> queue.retryLater(job, wait, said.error(), said.httpStatus(), said.invoiceNumber(),
+            false))) {
+          wakeWhenDue.accept(wait);
+        }
+      }
+      case Decision.Wait wait -> {
+        logWait(job, wait, said, oneCFailed);
+        decide("waiting");
+        boolean ourSide = wait.cause() == Decision.Cause.OUR_SIDE;
+        if (gate.move(() -> queue.retryLater(job, wait.delay(), said.error(), said.httpStatus(),
+            said.invoiceNumber(), true, ourSide)) && ourSide) {
+          wakeWhenDue.accept(wait.delay());
+        }
+      }
+      case Decision.Release release -> {
+        // Too late for the schedule: the job was handed back when the attempt was abandoned. Should that call
+        // have failed, hand it back now without counting anything (token-checked: otherwise nothing happens).
+        LOG.warn("order {}: the abandoned attempt ended", job.orderId(), kv("order_id", job.orderId()));
+        decide("released");
+        gate.move(() -> queue.release(job));
+      }
+    }
+    return null;
+  }
+
+  private void logWait(ClaimedJob job, Decision.Wait wait, Said said, boolean oneCFailed) {
+    long millis = wait.delay().toMillis();
+    switch (wait.cause()) {
+      case ONE_C_DOWN, ONE_C_FAILING -> {
+        if (oneCFailed) {
+          metrics.retry();
+          LOG.info("1C is failing for more than this order; order {} waits {} ms without spending an attempt",
+              job.orderId(), millis, kv("order_id", job.orderId()), kv("attempt", job.attempt()),
+              kv("outcome", "retry"), kv("onec_down", wait.cause() == Decision.Cause.ONE_C_DOWN));
+        } else {
+          LOG.info("1C is down for the fleet; order {} waits {} ms without spending an attempt", job.orderId(),
+              millis, kv("order_id", job.orderId()), kv("attempt", job.attempt()), kv("outcome", "retry"));
+        }
+      }
+      case CAP_FULL -> LOG.info("every 1C permit of the fleet stayed busy (ONEC_MAX_CONCURRENCY); order {} waits {}"
+          + " ms without spending an attempt", job.orderId(), millis, kv("order_id", job.orderId()),
+          kv("attempt", job.attempt()), kv("outcome", "retry"));
+      case ONE_C_NOT_CONFIGURED -> {
+        // Not the order's fault: every order would fail alike until an administrator acts. The alert on
+        // onec_not_configured calls a person.
+        metrics.notConfigured();
+        LOG.error("1C is not configured for the shop; order {} waits {} s without spending an attempt: {}",
+            job.orderId(), wait.delay().toSeconds(), said.error(), kv("order_id", job.orderId()),
+            kv("invoice_number", said.invoiceNumber()), kv("attempt", job.attempt()),
+            kv("outcome", "not_configured"));
+      }
+      case OUR_SIDE -> LOG.warn("order {} waits {} ms for our own infrastructure (failure {} on our side): {}",
+          job.orderId(), millis, job.infraFailures() + 1, said.error(), kv("order_id", job.orderId()),
+          kv("attempt", job.attempt()), kv("outcome", "retry"), kv("infra_failures", job.infraFailures() + 1));
+    }
+  }
+
+  /** Acks a finished job and returns the next one for its slot (leased in the same call), or null. */
+  private ClaimedJob ackAndNext(Ack ack, LeaseKeeper.Attempt attempt) {
+    try {
+      AckBatcher.Outcome outcome = acks.ackAndNext(ack, running.getAsBoolean() && !attempt.abandoned);
+      if (!outcome.acked()) {
+        warnTakenOver(ack.job());
+      }
+      return outcome.next();
+    } catch (RuntimeException e) {
+      LOG.warn("queue move failed (the lease will bring the job back): {}", e.toString());
+      gate.suspect(DependencyGate.Dependency.REDIS, "an ack failed: " + e);
+      return null;
+    }
+  }
+
+  private static void warnTakenOver(ClaimedJob job) {
+    LOG.warn("order {}: the lease was taken over before the result could be recorded", job.orderId());
+  }
+
+  /** What became of the job, on the attempt's span. */
+  private static void decide(String decision) {
+    Span.current().setAttribute(SPAN_DECISION, decision);
+  }
+}
