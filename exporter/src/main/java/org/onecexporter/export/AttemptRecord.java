@@ -6,7 +6,8 @@ import java.time.Instant;
  * One attempt of one export, as the attempt history keeps it (table {@code export_attempts}).
  *
  * @param outcome exported, already_exported, rejected_not_found, rejected_not_paid, rejected_invalid,
- *     rejected_refused_by_1c, transient_failure, not_configured, not_called (our side failed before the call),
+ *     rejected_refused_by_1c, transient_failure, not_configured (also 1C's 401 and 403: the exporter's credentials or
+ *     rights), not_called (our side failed before the call),
  *     onec_down (held back: 1C down for the fleet), cap_full (held back: every fleet-wide permit busy),
  *     record_failed (1C accepted, recording it in PostgreSQL failed)
  * @param httpStatus 1C's answer, null when 1C was not called or did not answer

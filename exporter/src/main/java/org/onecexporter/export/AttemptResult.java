@@ -28,7 +28,8 @@ public sealed interface AttemptResult {
       implements AttemptResult {
     @Override
     public boolean calledOneC() {
-      return failed == Failed.ONE_C || failed == Failed.OUR_SIDE_AFTER_THE_CALL || failed == Failed.ONE_C_NOT_CONFIGURED;
+      return failed == Failed.ONE_C || failed == Failed.OUR_SIDE_AFTER_THE_CALL || failed == Failed.ONE_C_NOT_CONFIGURED
+          || failed == Failed.ONE_C_ACCESS_REFUSED;
     }
   }
 
@@ -42,6 +43,8 @@ public sealed interface AttemptResult {
     OUR_SIDE_AFTER_THE_CALL,
     /** 1C answered that its extension is not configured: nobody's attempt, an administrator's task. */
     ONE_C_NOT_CONFIGURED,
+    /** 1C refused the exporter's credentials (401) or its user's rights (403): an administrator's task too. */
+    ONE_C_ACCESS_REFUSED,
     /** Not called: the fleet knows 1C is down and this job was not its probe ({@code retryAfter}: the next probe). */
     ONE_C_DOWN,
     /** Not called: every fleet-wide 1C permit stayed busy for the whole permit wait (back-pressure). */

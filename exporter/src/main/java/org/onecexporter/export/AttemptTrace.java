@@ -39,7 +39,7 @@ final class AttemptTrace {
       case AttemptResult.Retry retry -> {
         String outcome = switch (retry.failed()) {
           case ONE_C -> "transient_failure";
-          case ONE_C_NOT_CONFIGURED -> "not_configured";
+          case ONE_C_NOT_CONFIGURED, ONE_C_ACCESS_REFUSED -> "not_configured"; // both wait for an administrator
           case OUR_SIDE_BEFORE_THE_CALL -> "not_called";
           case OUR_SIDE_AFTER_THE_CALL -> "record_failed";
           case ONE_C_DOWN -> "onec_down";

@@ -58,8 +58,10 @@ public sealed interface Decision {
     ONE_C_DOWN,
     /** 1C failed this call, but it is failing for the whole fleet, not for this order. */
     ONE_C_FAILING,
-    /** 1C answered that its extension is not set up (or the exporter's user cannot use it): a person must act. */
+    /** 1C answered that its extension is not set up: a person must act. */
     ONE_C_NOT_CONFIGURED,
+    /** 1C refused the exporter's credentials (401) or its user's rights (403): a person must act. */
+    ONE_C_ACCESS_REFUSED,
     /** Every fleet-wide 1C permit (ONEC_MAX_CONCURRENCY) stayed busy: back-pressure, not an outage. */
     CAP_FULL,
     /** PostgreSQL, Redis or a bug on our side: counted apart (INFRA_RETRY_DELAYS), never against 1C's schedule. */

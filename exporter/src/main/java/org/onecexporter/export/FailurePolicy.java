@@ -17,7 +17,8 @@ import static org.onecexporter.onec.ResponseClassifier.MAX_RETRY_AFTER;
  *   <li>Exported or already exported: ack. Rejected (not found, not paid, invalid, refused by 1C): the DLQ.
  *   <li>An attempt that was abandoned meanwhile and failed: release (the job was already handed back).
  *   <li>Not this order's fault, so no attempt is spent: 1C down for the fleet (wait for the next probe), the
- *       fleet-wide permit cap busy (back-pressure), 1C not configured (wait for a person, never the DLQ), a failure
+ *       fleet-wide permit cap busy (back-pressure), 1C not configured or refusing the exporter's credentials (401)
+ *       or rights (403) (wait for a person, never the DLQ; on the command line a 401 or 403 ends at once), a failure
  *       on our side (waits on INFRA_RETRY_DELAYS, then the DLQ as {@code infrastructure}).
  *   <li>1C failed this call: when the fleet says it fails for everyone, wait without spending the attempt (a failed
  *       probe waits twice the probe interval, so that another job probes next); else retry on the schedule, at
@@ -121,7 +122,7 @@ public final class FailurePolicy {
       case AttemptResult.Done done -> OneCReport.UP;
       case AttemptResult.Retry retry -> switch (retry.failed()) {
         case ONE_C -> retry.httpStatus() == 403 ? OneCReport.DOWN : OneCReport.FAILED;
-        case ONE_C_NOT_CONFIGURED, OUR_SIDE_AFTER_THE_CALL -> OneCReport.UP;
+        case ONE_C_NOT_CONFIGURED, ONE_C_ACCESS_REFUSED, OUR_SIDE_AFTER_THE_CALL -> OneCReport.UP;
         case OUR_SIDE_BEFORE_THE_CALL, CAP_FULL -> OneCReport.NOT_CALLED;
         case ONE_C_DOWN -> OneCReport.NONE;
       };
@@ -136,6 +137,9 @@ public final class FailurePolicy {
         case REJECTED, FAILED -> new Decision.DeadLetter(done.result().reason());
       };
       case AttemptResult.Retry retry when attempt.abandoned() -> new Decision.Release();
+      case AttemptResult.Retry retry when !config.holdsJobs()
+          && retry.failed() == AttemptResult.Failed.ONE_C_ACCESS_REFUSED ->
+          new Decision.DeadLetter(ExportResult.Reason.REFUSED_BY_1C); // a person at the terminal: say it at once
       case AttemptResult.Retry retry when !config.holdsJobs() -> onSchedule(retry, attempt);
       case AttemptResult.Retry retry -> switch (retry.failed()) {
         case ONE_C_DOWN -> new Decision.Wait(retryAfter(retry).orElse(config.oneCDownWait()),
@@ -143,6 +147,7 @@ public final class FailurePolicy {
         case CAP_FULL -> new Decision.Wait(retryAfter(retry).orElse(CAP_FULL_WAIT), Decision.Cause.CAP_FULL);
         case ONE_C_NOT_CONFIGURED -> new Decision.Wait(retryAfter(retry).orElse(NOT_CONFIGURED_WAIT),
             Decision.Cause.ONE_C_NOT_CONFIGURED);
+        case ONE_C_ACCESS_REFUSED -> new Decision.Wait(NOT_CONFIGURED_WAIT, Decision.Cause.ONE_C_ACCESS_REFUSED);
         case OUR_SIDE_BEFORE_THE_CALL, OUR_SIDE_AFTER_THE_CALL -> ourSide(attempt);
         case ONE_C -> oneCFailed(retry, attempt, fleet);
       };

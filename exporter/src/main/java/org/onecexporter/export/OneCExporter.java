@@ -276,6 +276,7 @@ public final class OneCExporter implements JobHandler {
       case CallOutcome.Permanent p -> "permanent_failure";
       case CallOutcome.NotCalled n -> "not_called";
       case CallOutcome.NotConfigured n -> "not_configured";
+      case CallOutcome.AccessRefused a -> "access_refused";
     };
     LOG.info("1C answered {} in {} ms: {}", outcome.httpStatus(), exchange.durationMillis(), outcomeName,
         kv("order_id", orderId), kv("invoice_number", number), kv("attempt", attempt),
@@ -293,6 +294,8 @@ public final class OneCExporter implements JobHandler {
       case CallOutcome.NotCalled n -> throw new IllegalStateException("handled above");
       case CallOutcome.NotConfigured n -> new AttemptResult.Retry(orderId, number, n.reason(), n.httpStatus(),
           n.retryAfter(), AttemptResult.Failed.ONE_C_NOT_CONFIGURED);
+      case CallOutcome.AccessRefused a -> new AttemptResult.Retry(orderId, number, a.reason(), a.httpStatus(), null,
+          AttemptResult.Failed.ONE_C_ACCESS_REFUSED);
     };
   }
 

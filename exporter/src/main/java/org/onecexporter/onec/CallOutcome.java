@@ -19,6 +19,13 @@ public sealed interface CallOutcome {
    */
   record NotConfigured(int httpStatus, String reason, Duration retryAfter) implements CallOutcome {}
 
+  /**
+   * 1C refused the exporter itself, not the invoice: wrong credentials (401) or a 1C user without the rights the
+   * invoices service needs (403). Every order would be refused alike until an administrator fixes it: wait, alert,
+   * never dead-letter.
+   */
+  record AccessRefused(int httpStatus, String reason) implements CallOutcome {}
+
   /** Retrying cannot help: the request or the configuration is wrong, or 1C refused the invoice. */
   record Permanent(int httpStatus, String reason) implements CallOutcome {}
 

@@ -174,6 +174,8 @@ public final class HttpOneCClient implements OneCClient {
       case CallOutcome.Transient t ->
           new CallOutcome.Transient(t.httpStatus(), masker.foreign(t.reason(), known, MAX_REASON), t.retryAfter());
       case CallOutcome.Permanent p -> new CallOutcome.Permanent(p.httpStatus(), masker.foreign(p.reason(), known, MAX_REASON));
+      case CallOutcome.AccessRefused a ->
+          new CallOutcome.AccessRefused(a.httpStatus(), masker.foreign(a.reason(), known, MAX_REASON));
       case CallOutcome.NotConfigured n -> new CallOutcome.NotConfigured(n.httpStatus(),
           masker.foreign(n.reason(), known, MAX_REASON), n.retryAfter());
       default -> outcome;

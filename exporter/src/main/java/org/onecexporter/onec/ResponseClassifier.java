@@ -60,12 +60,12 @@ public final class ResponseClassifier {
           + describeBody(answer), answer.retryAfter().orElse(null));
     }
     if (status == 401) {
-      return new CallOutcome.Permanent(status,
+      return new CallOutcome.AccessRefused(status,
           "1C rejected the credentials (401): check ONEC_USERNAME and ONEC_PASSWORD" + describeBody(answer));
     }
     if (status == 403) {
-      return new CallOutcome.Permanent(status,
-          "1C user has no rights for the invoices service (403)" + describeBody(answer));
+      return new CallOutcome.AccessRefused(status, "1C user has no rights for the invoices service (403): check the"
+          + " roles and access groups of ONEC_USERNAME's user in 1C" + describeBody(answer));
     }
     if (status == 404) {
       return new CallOutcome.Permanent(status, "the invoices HTTP service was not found (404): check ONEC_BASE_URL,"

@@ -65,9 +65,9 @@ class HttpOneCClientTest {
         Arguments.of(409, "application/json", "{\"status\":\"conflict\"}", "permanent"),
         Arguments.of(409, "text/html", "<html>Версия веб-расширения не совпадает с версией сервера</html>", "permanent"),
         Arguments.of(400, "application/json", "{\"status\":\"error\",\"errors\":[\"articul ФР-1 not found\"]}", "permanent"),
-        Arguments.of(401, "text/plain", "", "permanent"),
+        Arguments.of(401, "text/plain", "", "access_refused"),
         Arguments.of(403, "application/json", LOCK_BODY, "transient"),
-        Arguments.of(403, "text/plain", "Нет прав на выполнение операции", "permanent"),
+        Arguments.of(403, "text/plain", "Нет прав на выполнение операции", "access_refused"),
         Arguments.of(404, "text/html", "<html>Not Found</html>", "permanent"),
         Arguments.of(406, "application/xml", "<exception><descr>Истекло время ожидания сеанса</descr></exception>", "transient"),
         Arguments.of(500, "text/plain", "Конфликт блокировок при выполнении транзакции", "transient"),
@@ -93,6 +93,7 @@ class HttpOneCClientTest {
           s -> assertThat(s.existing()).isTrue());
       case "transient" -> assertThat(outcome).isInstanceOf(CallOutcome.Transient.class);
       case "permanent" -> assertThat(outcome).isInstanceOf(CallOutcome.Permanent.class);
+      case "access_refused" -> assertThat(outcome).isInstanceOf(CallOutcome.AccessRefused.class);
       default -> throw new IllegalArgumentException(expected);
     }
   }
@@ -205,7 +206,7 @@ class HttpOneCClientTest {
   void wrong_credentials_say_which_variables_to_check() {
     server.stubFor(post(urlEqualTo(PATH)).willReturn(aResponse().withStatus(401)
         .withHeader("WWW-Authenticate", "Basic realm=\"1C:Enterprise 8.3\"")));
-    assertThat(((CallOutcome.Permanent) client.send("INV-2026-001", "{}", null).outcome()).reason())
+    assertThat(((CallOutcome.AccessRefused) client.send("INV-2026-001", "{}", null).outcome()).reason())
         .contains("ONEC_USERNAME", "ONEC_PASSWORD");
   }
 

@@ -23,6 +23,18 @@ class ResponseClassifierTest {
   }
 
   @Test
+  void wrong_credentials_and_missing_rights_refuse_the_exporter_not_the_order_and_say_what_to_check() {
+    CallOutcome credentials = ResponseClassifier.classify(new HttpAnswer(401, "text/plain", "", Optional.empty()));
+    CallOutcome rights = ResponseClassifier.classify(new HttpAnswer(403, JSON,
+        "{\"status\":\"access_denied\",\"errors\":[\"no right to add Счёт на оплату\"]}", Optional.empty()));
+
+    assertThat(credentials).isInstanceOfSatisfying(CallOutcome.AccessRefused.class,
+        a -> assertThat(a.reason()).contains("401").contains("ONEC_USERNAME").contains("ONEC_PASSWORD"));
+    assertThat(rights).isInstanceOfSatisfying(CallOutcome.AccessRefused.class,
+        a -> assertThat(a.reason()).contains("403").contains("rights").contains("access_denied"));
+  }
+
+  @Test
   void a_plain_503_page_stays_a_transient_failure() {
     CallOutcome outcome = ResponseClassifier.classify(new HttpAnswer(503, "text/html",
         "<html><body><h1>503 Service Unavailable</h1></body></html>", Optional.empty()));

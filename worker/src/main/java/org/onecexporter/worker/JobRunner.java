@@ -50,6 +50,9 @@ final class JobRunner {
   private final BooleanSupplier running;
   private final Consumer<Duration> wakeWhenDue;
   private final Consumer<Error> fatal;
+  /** What an administrator must fix before 1C takes invoices (its last answer said so), or null. */
+  private final java.util.concurrent.atomic.AtomicReference<String> oneCNeedsAdministrator =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   /**
    * @param running whether the worker still takes jobs (a stopping worker leases no successors)
@@ -160,6 +163,12 @@ final class JobRunner {
     FailurePolicy.Fleet fleet = attempt.abandoned && result instanceof AttemptResult.Retry ? FailurePolicy.Fleet.NONE
         : health.report(FailurePolicy.report(result), job);
     Decision decision = policy.decide(result, where, fleet);
+    if (decision instanceof Decision.Wait wait && (wait.cause() == Decision.Cause.ONE_C_NOT_CONFIGURED
+        || wait.cause() == Decision.Cause.ONE_C_ACCESS_REFUSED)) {
+      oneCNeedsAdministrator.set(said.error());
+    } else if (result instanceof AttemptResult.Done done && done.calledOneC()) {
+      oneCNeedsAdministrator.set(null); // 1C took or refused an invoice: it serves the exporter again
+    }
     boolean oneCFailed = result instanceof AttemptResult.Retry retry && retry.failed() == AttemptResult.Failed.ONE_C;
     return apply(attempt, decision, said, oneCFailed);
   }
@@ -257,10 +266,22 @@ final class JobRunner {
             kv("invoice_number", said.invoiceNumber()), kv("attempt", job.attempt()),
             kv("outcome", "not_configured"));
       }
+      case ONE_C_ACCESS_REFUSED -> {
+        metrics.notConfigured(); // the same alert: an administrator must act
+        LOG.error("1C refuses the exporter (401 or 403); order {} waits {} s without spending an attempt: {}",
+            job.orderId(), wait.delay().toSeconds(), said.error(), kv("order_id", job.orderId()),
+            kv("invoice_number", said.invoiceNumber()), kv("attempt", job.attempt()),
+            kv("outcome", "access_refused"), kv("http_status", said.httpStatus()));
+      }
       case OUR_SIDE -> LOG.warn("order {} waits {} ms for our own infrastructure (failure {} on our side): {}",
           job.orderId(), millis, job.infraFailures() + 1, said.error(), kv("order_id", job.orderId()),
           kv("attempt", job.attempt()), kv("outcome", "retry"), kv("infra_failures", job.infraFailures() + 1));
     }
+  }
+
+  /** What an administrator must fix before 1C takes invoices, as 1C's last answer to this worker said, or null. */
+  String oneCNeedsAdministrator() {
+    return oneCNeedsAdministrator.get();
   }
 
   /** Acks a finished job and returns the next one for its slot (leased in the same call), or null. */

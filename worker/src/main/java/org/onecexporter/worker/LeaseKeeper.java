@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.onecexporter.export.ExportResult;
 import org.onecexporter.queue.JobQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,7 +136,7 @@ final class LeaseKeeper {
             : "its lease is no longer renewed and another worker will take the job",
         kv("order_id", attempt.job.orderId()), kv("outcome", "abandoned"));
     if (handedBack == Abandoned.DEAD) {
-      metrics.deadLetter("infrastructure");
+      metrics.deadLetter(ExportResult.Reason.INFRASTRUCTURE.wire());
     }
     metrics.abandoned();
     attempt.thread.interrupt();

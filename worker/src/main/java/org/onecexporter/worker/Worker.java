@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -130,15 +131,25 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * The readiness checks of this worker's own dependencies ({@code redis}, {@code postgresql}): false while one is
-   * sick. Answered from the last probe, at once: a frozen dependency does not freeze {@code /health/ready}.
+   * The readiness checks: this worker's own dependencies ({@code redis}, {@code postgresql}), false while one is
+   * sick (answered from the last probe, at once: a frozen dependency does not freeze {@code /health/ready}); and
+   * {@code onec}, false while 1C's last answer said an administrator must act (not configured, wrong credentials,
+   * missing rights), which {@link #warnings()} then names.
    */
   public Map<String, BooleanSupplier> readiness() {
     Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
     for (DependencyGate.Dependency d : DependencyGate.Dependency.values()) {
       checks.put(d.wire(), () -> gate.ready(d));
     }
+    checks.put("onec", () -> runner.oneCNeedsAdministrator() == null);
     return checks;
+  }
+
+  /** What an operator must fix, in words, for {@code /health/ready}: empty when nothing. */
+  public List<String> warnings() {
+    String oneC = runner.oneCNeedsAdministrator();
+    return oneC == null ? List.of() : List.of("1C takes no invoices until an administrator acts; jobs wait, none goes"
+        + " to the DLQ: " + oneC);
   }
 
   public Worker start() {

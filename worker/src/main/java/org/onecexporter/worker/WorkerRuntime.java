@@ -58,9 +58,10 @@ public final class WorkerRuntime implements AutoCloseable {
     int port = env.integer("WORKER_HTTP_PORT", 9090, 0, 65_535);
     // Answered from the worker's own probes, at once: a frozen database does not freeze /health/ready.
     Map<String, BooleanSupplier> checks = new LinkedHashMap<>(worker.readiness());
-    java.util.List<String> warnings = evictionWarning(queue, metrics);
+    java.util.List<String> eviction = evictionWarning(queue, metrics);
     OpsHttpServer http = OpsHttpServer.start(env.string("WORKER_HTTP_HOST", "0.0.0.0"), port, !portGiven,
-        metrics.registry(), checks, () -> warnings);
+        metrics.registry(), checks, () -> java.util.stream.Stream.concat(eviction.stream(), worker.warnings().stream())
+            .toList());
     LOG.info("metrics and health on port {}: /metrics, /health/live, /health/ready", http.port());
     var heartbeats = org.onecexporter.queue.fleet.WorkerHeartbeats.publish(redis, config.keys(), config.workerId(),
         () -> worker.circuitState().name(), worker::inFlight, config.concurrency());

@@ -83,8 +83,12 @@ class WorkerIntegrationTest {
   }
 
   private Worker startWorker(WorkerConfig config, org.jdbi.v3.core.Jdbi jdbi) {
-    OneCConfig oneC = Exporters.config(emulator.baseUrl(), EmulatorConfig.DEFAULT_USERNAME,
-        EmulatorConfig.DEFAULT_PASSWORD, Duration.ofSeconds(2), SCHEDULE);
+    return startWorker(config, jdbi, EmulatorConfig.DEFAULT_PASSWORD);
+  }
+
+  private Worker startWorker(WorkerConfig config, org.jdbi.v3.core.Jdbi jdbi, String oneCPassword) {
+    OneCConfig oneC = Exporters.config(emulator.baseUrl(), EmulatorConfig.DEFAULT_USERNAME, oneCPassword,
+        Duration.ofSeconds(2), SCHEDULE);
     PermitGatedClient client = new PermitGatedClient(new HttpOneCClient(oneC, 8), queue, config.maxOneCCalls(),
         oneC.timeout(), PermitGatedClient.MAX_PERMIT_WAIT, new java.util.concurrent.atomic.AtomicInteger());
     OneCExporter exporter = new OneCExporter(jdbi, client, new InvoiceBuilder(ZoneId.of("Europe/Moscow")),
@@ -258,6 +262,27 @@ class WorkerIntegrationTest {
     assertThat(emulator.received()).hasSize(7);
     assertThat(emulator.invoices()).hasSize(1);
     assertThat(queue.stats().dlq()).isZero();
+  }
+
+  @Test
+  void wrong_1c_credentials_pause_the_job_instead_of_dead_lettering_it_and_readiness_says_what_to_check()
+      throws Exception {
+    aPaidOrder(55).insert(db.jdbi());
+    Worker worker = startWorker(config(2), db.jdbi(), "не тот пароль");
+    var delayed = redis.client().<String>getScoredSortedSet(queue.keys().delayed(),
+        org.redisson.client.codec.StringCodec.INSTANCE);
+    queue.enqueue("55", "test");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> delayed.contains("55") || queue.stats().dlq() > 0);
+    assertThat(queue.stats().dlq()).as("wrong credentials are no order's fault: nothing to the DLQ").isZero();
+    assertThat(delayed.getScore("55") - System.currentTimeMillis()).as("paused like not_configured")
+        .isGreaterThan(250_000);
+    try (org.onecexporter.ops.OpsHttpServer http = org.onecexporter.ops.OpsHttpServer.start("127.0.0.1", 0, false,
+        worker.metrics().registry(), worker.readiness(), worker::warnings)) {
+      assertThat(scrape(http.port(), "/health/ready")).contains("\"onec\":\"down\"", "\"status\":\"not ready\"",
+          "401", "ONEC_USERNAME", "ONEC_PASSWORD");
+      assertThat(scrape(http.port(), "/metrics")).as("the alert's counter").contains("onec_not_configured_total 1.0");
+    }
   }
 
   @Test
