@@ -63,6 +63,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "queue, queue-enqueue: threads enqueueing at once (BullMQ's side: adds in flight at once)")
   int producers;
 
+  @Option(names = "--api", defaultValue = "sync",
+      description = "queue-enqueue: sync (JobQueue.enqueue from --producers threads) or async (JobQueue.enqueueAsync "
+          + "from one thread with --producers in flight, as BullMQ's add is called)")
+  String api;
+
   @Option(names = "--batch", defaultValue = "1000",
       description = "enqueue-bulk: orders per JobQueue.enqueueAll call (BullMQ's side: jobs per addBulk)")
   int batch;
@@ -232,6 +237,11 @@ public final class BenchCommand implements Callable<Integer> {
    * is {@code bench enqueue-bulk}.
    */
   private ObjectNode enqueueOnly(Env env) throws Exception {
+    if (api.equals("async")) {
+      return enqueueOnlyAsync(env);
+    } else if (!api.equals("sync")) {
+      throw new IllegalArgumentException("--api must be sync or async");
+    }
     RedissonClient redis = RedisConnections.create(env.asMap(),
         producers + 8);
     JobQueue queue = new JobQueue(redis, new QueueKeys("{bench:enq:" + UUID.randomUUID().toString().substring(0, 8) + "}"));
@@ -251,6 +261,51 @@ public final class BenchCommand implements Callable<Integer> {
     } finally {
       queue.deleteAll();
       redis.shutdown();
+    }
+  }
+
+  /**
+   * Enqueue alone, asynchronously: {@code JobQueue.enqueueAsync} (under {@code InvoiceEnqueuer.enqueueAsync}) called
+   * from one thread that keeps {@code producers} enqueues in flight, as bench/bullmq/enqueue.mjs keeps its adds;
+   * concurrent calls share script calls as the synchronous ones do. Prints a {@code queue_enqueue} line with {@code
+   * "mode":"single-async"}.
+   */
+  private ObjectNode enqueueOnlyAsync(Env env) throws Exception {
+    RedissonClient redis = RedisConnections.create(env.asMap(), producers + 8);
+    JobQueue queue = new JobQueue(redis, new QueueKeys("{bench:enq:" + UUID.randomUUID().toString().substring(0, 8) + "}"));
+    try {
+      int warmup = Math.min(warmupJobs, jobs);
+      enqueueAllAsync(queue, "w", warmup);
+      RunMeter meter = RunMeter.start(redis);
+      long t0 = System.nanoTime();
+      enqueueAllAsync(queue, "", jobs);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      ObjectNode result = MAPPER.createObjectNode().put("bench", "queue_enqueue").put("impl", "onec-exporter")
+          .put("mode", "single-async").put("api", "JobQueue.enqueueAsync").put("jobs", jobs)
+          .put("in_flight", producers).put("warmup_jobs", warmup);
+      meter.stop(result, jobs);
+      return result.put("enqueue_per_s", Math.round(jobs / seconds));
+    } finally {
+      queue.deleteAll();
+      redis.shutdown();
+    }
+  }
+
+  private void enqueueAllAsync(JobQueue queue, String idPrefix, int count) throws InterruptedException {
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(producers);
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    for (int i = 0; i < count && failure.get() == null; i++) {
+      slots.acquire();
+      queue.enqueueAsync(idPrefix + (i + 1), "bench", null).whenComplete((r, e) -> {
+        if (e != null) {
+          failure.compareAndSet(null, e);
+        }
+        slots.release();
+      });
+    }
+    slots.acquire(producers);
+    if (failure.get() != null) {
+      throw new IllegalStateException("an enqueue failed", failure.get());
     }
   }
 
