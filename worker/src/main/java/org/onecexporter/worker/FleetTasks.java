@@ -79,9 +79,32 @@ final class FleetTasks {
         // Said once by the gate when the outage starts and once when it ends, not on every tick in between.
         LOG.debug("{} failed on Redis, next try in {} ms: {}", name, interval.toMillis(), e.toString());
         gate.suspect(DependencyGate.Dependency.REDIS, name + " failed: " + RootCause.oneLine(e));
+      } else if (databaseUnreachable(e)) {
+        // The same for the shop's database: the gate says when it is lost and when it answers again.
+        LOG.debug("{} failed on the database, next try in {} ms: {}", name, interval.toMillis(), e.toString());
+        gate.suspect(DependencyGate.Dependency.POSTGRESQL, name + " failed: " + RootCause.oneLine(e));
       } else {
-        LOG.warn("{} failed, next try in {} ms: {}", name, interval.toMillis(), e.toString());
+        LOG.warn("{} failed, next try in {} ms: {}", name, interval.toMillis(), RootCause.oneLine(e));
       }
     }
+  }
+
+  /**
+   * The database cannot be reached (SQLSTATE class 08, connection; 3D000, no such database; a pool that timed out
+   * waiting for a connection) — not a failing statement, which stays a warning.
+   */
+  static boolean databaseUnreachable(Throwable e) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 20; t = t.getCause() == t ? null : t.getCause(), depth++) {
+      if (t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof org.onecexporter.db.DatabaseUnavailableException) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().equals("3D000"))) {
+        return true;
+      }
+    }
+    return false;
   }
 }
