@@ -6,6 +6,9 @@ import java.util.concurrent.Callable;
 import org.onecexporter.config.Env;
 import org.onecexporter.console.OperationsData;
 import org.onecexporter.db.Database;
+import org.onecexporter.db.OrderSources;
+import org.onecexporter.db.OrderStore;
+import org.onecexporter.db.SqlOrderStore;
 import org.onecexporter.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,28 +19,31 @@ import picocli.CommandLine.Spec;
     "Where is an order's invoice: one JSON document.",
     "The order (status, paid, flag, invoice number, 1C document), where it is now, its job (state, attempts, due",
     "time, last error) or DLQ entry, and its attempts, oldest first.",
-    "Exit 0 when the order exists, 3 when it does not. With Redis unreachable it answers from PostgreSQL alone",
+    "The order is read as the workers read it (DATABASE_URL: PostgreSQL or MariaDB/MySQL; ORDER_SOURCE).",
+    "Exit 0 when the order exists, 3 when it does not. With Redis unreachable it answers from the database alone",
     "(\"queue\":\"unknown: …\"): exit 0 for an exported order, 5 for another (where its job is, is unknown)."})
 final class StatusCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Parameters(paramLabel = "<order_id>", description = "orders.id")
+  @Parameters(paramLabel = "<order_id>", description = "the shop's order id")
   long orderId;
 
   @Override
   public Integer call() {
     Env env = Env.system();
     try (Database database = Unreachable.database(env, 2)) {
+      OrderStore orders = new SqlOrderStore(database.jdbi(), database.dialect(),
+          OrderSources.fromEnv(env, database.dialect()));
       QueueAccess access;
       try {
         access = new QueueAccess(env);
       } catch (RedisUnavailableException e) {
-        return answer(new OperationsData(database.jdbi(), null, Clock.systemUTC()).status(orderId, e.getMessage()),
+        return answer(new OperationsData(database.jdbi(), orders, null, Clock.systemUTC()).status(orderId, e.getMessage()),
             e.getMessage());
       }
       try (access) {
-        return answer(new OperationsData(database.jdbi(), access.queue(), Clock.systemUTC()).status(orderId), null);
+        return answer(new OperationsData(database.jdbi(), orders, access.queue(), Clock.systemUTC()).status(orderId), null);
       }
     }
   }

@@ -56,7 +56,9 @@ public final class ConsoleRuntime implements AutoCloseable {
       // The same enqueuer payment processors use, on the console's Redis connection.
       InvoiceEnqueuer enqueuer = new InvoiceEnqueuer(new LazyQueue(() -> redis, keys, Duration.ofSeconds(1)),
           enqueueMeters(registry));
-      OperationsData data = new OperationsData(database.jdbi(), queue, Clock.systemUTC());
+      OperationsData data = new OperationsData(database.jdbi(), new org.onecexporter.db.SqlOrderStore(database.jdbi(),
+          database.dialect(), org.onecexporter.db.OrderSources.fromEnv(env, database.dialect())), queue,
+          Clock.systemUTC());
       server = new ConsoleServer(config, data, enqueuer, registry);
       Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
       checks.put("redis", () -> {

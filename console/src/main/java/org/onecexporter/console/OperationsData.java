@@ -3,7 +3,6 @@ package org.onecexporter.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
+import org.onecexporter.db.Dialect;
+import org.onecexporter.db.OrderStore;
+import org.onecexporter.db.ReferenceSource;
+import org.onecexporter.db.SqlOrderStore;
 import org.onecexporter.export.AttemptRecord;
 import org.onecexporter.history.AttemptHistoryRepository;
 import org.onecexporter.json.Json;
@@ -23,7 +26,8 @@ import org.onecexporter.queue.fleet.OneCGate;
 import org.onecexporter.queue.fleet.WorkerHeartbeats;
 
 /**
- * What the console and {@code onec-exporter status} show, read from PostgreSQL (orders, the attempt history) and
+ * What the console and {@code onec-exporter status} show, read from the shop's database (the order through the
+ * {@link OrderStore}, so on PostgreSQL or MariaDB/MySQL and with any {@code ORDER_SOURCE}; the attempt history) and
  * Redis (the job, the DLQ, the counters, the workers' heartbeats). Read-only except the two requeue moves.
  */
 public final class OperationsData {
@@ -39,11 +43,19 @@ public final class OperationsData {
   private static final Duration RATE_WINDOW = Duration.ofMinutes(15);
 
   private final Jdbi jdbi;
+  private final OrderStore orders;
   private final JobQueue queue;
   private final Clock clock;
 
+  /** Over the reference schema in the database behind {@code jdbi}. */
   public OperationsData(Jdbi jdbi, JobQueue queue, Clock clock) {
+    this(jdbi, new SqlOrderStore(jdbi, ReferenceSource.INSTANCE), queue, clock);
+  }
+
+  /** The orders read through {@code orders}; the attempt history from the database behind {@code jdbi}. */
+  public OperationsData(Jdbi jdbi, OrderStore orders, JobQueue queue, Clock clock) {
     this.jdbi = jdbi;
+    this.orders = orders;
     this.queue = queue;
     this.clock = clock;
   }
@@ -54,25 +66,36 @@ public final class OperationsData {
 
   /** The order as the exporter sees it, without personal data; empty when there is no such order. */
   public Optional<ObjectNode> order(long orderId) {
-    return jdbi.withHandle(h -> h.createQuery("""
-            SELECT status, paid_at, invoice_exported_to_1c, invoice_number, invoice_exported_at, total_amount,
-                   onec_document_id, onec_document_number
-              FROM orders WHERE id = :id""")
-        .bind("id", orderId)
-        .map((rs, ctx) -> {
-          ObjectNode o = Json.MAPPER.createObjectNode();
-          o.put("status", rs.getString("status"));
-          o.put("paid", "paid".equals(rs.getString("status")));
-          o.put("paid_at", iso(rs.getTimestamp("paid_at")));
-          o.put("invoice_exported_to_1c", rs.getBoolean("invoice_exported_to_1c"));
-          o.put("invoice_number", rs.getString("invoice_number"));
-          o.put("invoice_exported_at", iso(rs.getTimestamp("invoice_exported_at")));
-          o.put("total_amount", rs.getBigDecimal("total_amount"));
-          o.put("onec_document_id", rs.getString("onec_document_id"));
-          o.put("onec_document_number", rs.getString("onec_document_number"));
-          return o;
-        })
-        .findOne());
+    return reachable(() -> orders.state(orderId)).map(s -> {
+      ObjectNode o = Json.MAPPER.createObjectNode();
+      o.put("status", s.status());
+      o.put("paid", s.paid());
+      o.put("paid_at", iso(s.paidAt()));
+      o.put("invoice_exported_to_1c", s.invoiceExported());
+      o.put("invoice_number", s.invoiceNumber());
+      o.put("invoice_exported_at", iso(s.invoiceExportedAt()));
+      o.put("total_amount", s.totalAmount());
+      o.put("onec_document_id", s.documentId());
+      o.put("onec_document_number", s.documentNumber());
+      return o;
+    });
+  }
+
+  /**
+   * {@code read}'s answer; a database that cannot be reached is reported as such (a {@code ConnectionException},
+   * which the console answers with 503), not as a failed query.
+   */
+  private static <T> T reachable(java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (OrderStore.StoreException e) {
+      for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+        if (t instanceof org.jdbi.v3.core.ConnectionException unreachable) {
+          throw unreachable;
+        }
+      }
+      throw e;
+    }
   }
 
   /**
@@ -206,16 +229,12 @@ public final class OperationsData {
     }
     if (OrderIds.valid(q)) {
       long id = Long.parseLong(q);
-      boolean exists = jdbi.withHandle(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM orders WHERE id = :id)")
-          .bind("id", id).mapTo(Boolean.class).one());
-      if (exists) {
+      if (reachable(() -> orders.state(id)).isPresent()) {
         return Optional.of(id);
       }
     }
     String number = q.toUpperCase(Locale.ROOT);
-    Optional<Long> byOrder = jdbi.withHandle(h -> h.createQuery(
-            "SELECT id FROM orders WHERE upper(invoice_number) = :n LIMIT 1")
-        .bind("n", number).mapTo(Long.class).findOne());
+    Optional<Long> byOrder = reachable(() -> orders.orderOfInvoice(number));
     if (byOrder.isPresent()) {
       return byOrder;
     }
@@ -318,10 +337,11 @@ public final class OperationsData {
     rates.put("exported_per_minute", Math.round(t.count() * 10.0 / RATE_WINDOW.toMinutes()) / 10.0);
     ObjectNode attempts = rates.putObject("attempts");
     try {
+      Dialect d = orders.dialect();
       jdbi.useHandle(h -> h.createQuery("""
               SELECT outcome, count(*) AS n FROM export_attempts
-               WHERE finished_at > now() - make_interval(secs => :secs) GROUP BY outcome ORDER BY outcome""")
-          .bind("secs", (double) RATE_WINDOW.toSeconds())
+               WHERE finished_at > %s GROUP BY outcome ORDER BY outcome""".formatted(d.agoMicros("age_us")))
+          .bind("age_us", RATE_WINDOW.toNanos() / 1000)
           .map((rs, ctx) -> attempts.put(rs.getString("outcome"), rs.getLong("n")))
           .list());
     } catch (RuntimeException e) {
@@ -358,12 +378,14 @@ public final class OperationsData {
     }
     List<Object[]> calls;
     try {
+      Dialect d = orders.dialect();
       calls = jdbi.withHandle(h -> h.createQuery("""
               SELECT outcome, finished_at, http_status, error FROM export_attempts
                WHERE outcome IN ('exported', 'rejected_refused_by_1c', 'transient_failure', 'not_configured')
-                 AND finished_at > now() - interval '1 day'
-               ORDER BY finished_at DESC LIMIT 200""")
-          .map((rs, ctx) -> new Object[] {rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getObject(3),
+                 AND finished_at > %s
+               ORDER BY finished_at DESC LIMIT 200""".formatted(d.agoMicros("age_us")))
+          .bind("age_us", Duration.ofDays(1).toNanos() / 1000)
+          .map((rs, ctx) -> new Object[] {rs.getString(1), d.instant(rs, "finished_at"), rs.getObject(3),
               rs.getString(4)})
           .list());
     } catch (RuntimeException e) {
@@ -428,8 +450,8 @@ public final class OperationsData {
     }
   }
 
-  private static String iso(Timestamp t) {
-    return t == null ? null : t.toInstant().toString();
+  private static String iso(Instant t) {
+    return t == null ? null : t.toString();
   }
 
   private static String millis(String value) {

@@ -79,7 +79,7 @@ public enum Dialect {
   }
 
   /** SQL for "now minus {@code :age_us} microseconds" on the database's clock. */
-  String agoMicros(String param) {
+  public String agoMicros(String param) {
     return this == POSTGRESQL
         ? "now() - make_interval(secs => :" + param + " / 1000000.0)"
         : "UTC_TIMESTAMP(6) - INTERVAL :" + param + " MICROSECOND";

@@ -1,5 +1,6 @@
 package org.onecexporter.db;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,8 +29,26 @@ public interface OrderStore {
    */
   List<Long> candidates(long after, long upTo, int limit, Duration minAge);
 
+  /**
+   * What the shop and the exporter's records say about an order, read only and without personal data (for
+   * {@code status} and the console); empty when the shop has no such order.
+   */
+  Optional<OrderState> state(long orderId);
+
+  /** The order carrying {@code invoiceNumber} (letter case ignored), if any. */
+  Optional<Long> orderOfInvoice(String invoiceNumber);
+
   /** The database it runs on. */
   Dialect dialect();
+
+  /**
+   * An order as {@link #state} reads it. {@code status}: the reference schema's own column; with a platform preset
+   * {@code paid} when the platform considers the order paid, else the platform's status as the refusal quotes it.
+   * {@code totalAmount}, {@code paidAt} and the invoice and 1C fields may be null.
+   */
+  record OrderState(long id, String status, boolean paid, Instant paidAt, boolean invoiceExported,
+      String invoiceNumber, Instant invoiceExportedAt, BigDecimal totalAmount, String documentId,
+      String documentNumber) {}
 
   /** One export attempt's connection. Not thread-safe; close it to give the connection back (and its lock). */
   interface Session extends AutoCloseable {

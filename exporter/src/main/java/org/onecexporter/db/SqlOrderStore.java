@@ -77,6 +77,63 @@ public final class SqlOrderStore implements OrderStore {
     }
   }
 
+  @Override
+  public Optional<OrderState> state(long orderId) {
+    try {
+      Dialect d = dialect.get();
+      return jdbi.withHandle(h -> {
+        if (!source.ownLedger()) {
+          return h.createQuery("""
+                  SELECT id, status, paid_at, invoice_exported_to_1c, invoice_number, invoice_exported_at,
+                         total_amount, onec_document_id, onec_document_number
+                    FROM orders WHERE id = :id""")
+              .bind("id", orderId)
+              .map((rs, ctx) -> new OrderState(rs.getLong("id"), rs.getString("status"),
+                  Order.STATUS_PAID.equals(rs.getString("status")), d.instant(rs, "paid_at"),
+                  rs.getBoolean("invoice_exported_to_1c"), rs.getString("invoice_number"),
+                  d.instant(rs, "invoice_exported_at"), rs.getBigDecimal("total_amount"),
+                  rs.getString("onec_document_id"), rs.getString("onec_document_number")))
+              .findOne();
+        }
+        Optional<Order> order = source.read(h, d, orderId);
+        if (order.isEmpty()) {
+          return Optional.<OrderState>empty();
+        }
+        Order o = order.get();
+        OrderState unrecorded = new OrderState(o.id(), o.status(), Order.STATUS_PAID.equals(o.status()), o.paidAt(),
+            false, null, null, o.totalAmount(), null, null);
+        return Optional.of(h.createQuery("""
+                SELECT invoice_exported_to_1c, invoice_number, invoice_exported_at, onec_document_id,
+                       onec_document_number
+                  FROM onec_exporter_ledger WHERE order_id = :id""")
+            .bind("id", orderId)
+            .map((rs, ctx) -> new OrderState(o.id(), o.status(), unrecorded.paid(), o.paidAt(),
+                rs.getBoolean("invoice_exported_to_1c"), rs.getString("invoice_number"),
+                d.instant(rs, "invoice_exported_at"), o.totalAmount(), rs.getString("onec_document_id"),
+                rs.getString("onec_document_number")))
+            .findOne()
+            .orElse(unrecorded));
+      });
+    } catch (RuntimeException e) {
+      throw SafeSqlErrors.wrap("reading the order's state", e);
+    }
+  }
+
+  @Override
+  public Optional<Long> orderOfInvoice(String invoiceNumber) {
+    String table = source.ownLedger() ? "onec_exporter_ledger" : "orders";
+    String key = source.ownLedger() ? "order_id" : "id";
+    try {
+      return jdbi.withHandle(h -> h.createQuery(
+              "SELECT " + key + " FROM " + table + " WHERE upper(invoice_number) = :n LIMIT 1")
+          .bind("n", invoiceNumber.toUpperCase(java.util.Locale.ROOT))
+          .mapTo(Long.class)
+          .findOne());
+    } catch (RuntimeException e) {
+      throw SafeSqlErrors.wrap("finding the order of an invoice number", e);
+    }
+  }
+
   private final class JdbcSession implements Session {
     private final Handle handle;
     private final Dialect d;

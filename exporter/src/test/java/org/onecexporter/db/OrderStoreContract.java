@@ -278,6 +278,48 @@ abstract class OrderStoreContract {
     }
   }
 
+  @Test
+  void the_state_of_an_order_says_status_paid_invoice_and_1c_document_and_nothing_for_a_missing_one() {
+    aPaidOrder(21).totalAmount("245168").customer(NAME, PHONE, "Москва").insert(db.jdbi());
+    aPaidOrder(22).status("new").paidAt(null).insert(db.jdbi());
+    Instant at = Instant.parse("2026-02-13T09:05:00.123456Z");
+    String number;
+    try (OrderStore.Session s = store.open()) {
+      number = s.assignInvoiceNumber(21, 2026);
+      s.markExported(21, number, at, "b7f1-guid", "00000000042");
+    }
+
+    OrderStore.OrderState exported = store.state(21).orElseThrow();
+    assertThat(exported).isEqualTo(new OrderStore.OrderState(21, "paid", true,
+        Instant.parse("2026-02-13T09:00:00Z"), true, number, at, exported.totalAmount(), "b7f1-guid", "00000000042"));
+    assertThat(exported.totalAmount()).isEqualByComparingTo("245168");
+    assertThat(exported.toString()).as("no personal data").doesNotContain(NAME).doesNotContain(PHONE);
+
+    OrderStore.OrderState unpaid = store.state(22).orElseThrow();
+    assertThat(unpaid.status()).isEqualTo("new");
+    assertThat(unpaid.paid()).isFalse();
+    assertThat(unpaid.paidAt()).isNull();
+    assertThat(unpaid.invoiceExported()).isFalse();
+    assertThat(unpaid.invoiceNumber()).isNull();
+    assertThat(unpaid.documentId()).isNull();
+
+    assertThat(store.state(23)).isEmpty();
+  }
+
+  @Test
+  void an_order_is_found_by_its_invoice_number_whatever_the_letter_case() {
+    aPaidOrder(31).insert(db.jdbi());
+    aPaidOrder(32).insert(db.jdbi());
+    String number;
+    try (OrderStore.Session s = store.open()) {
+      s.assignInvoiceNumber(31, 2026);
+      number = s.assignInvoiceNumber(32, 2026);
+    }
+    assertThat(store.orderOfInvoice(number)).contains(32L);
+    assertThat(store.orderOfInvoice(number.toLowerCase(java.util.Locale.ROOT))).contains(32L);
+    assertThat(store.orderOfInvoice("INV-1999-1")).isEmpty();
+  }
+
   private static String num(long n) {
     return org.onecexporter.domain.InvoiceNumbers.format(2026, n);
   }

@@ -10,7 +10,7 @@ import org.jdbi.v3.core.Jdbi;
  * its billing and shipping addresses, its operational data (payment date, shipping and discount totals), and
  * order items (line items, shipping, coupon) with their meta. Times are GMT, as in the *_gmt columns.
  */
-final class WooCommerceWriter {
+public final class WooCommerceWriter {
   record Line(String name, long productId, long variationId, int qty, String subtotal, String total, String tax) {}
 
   private final long id;
@@ -33,7 +33,7 @@ final class WooCommerceWriter {
   }
 
   /** A paid order as WooCommerce writes it: 2 kettles, a red mug with 20% tax, coupon 10%, courier 300. */
-  static WooCommerceWriter aPaidOrder(long id) {
+  public static WooCommerceWriter aPaidOrder(long id) {
     return new WooCommerceWriter(id);
   }
 
@@ -42,7 +42,7 @@ final class WooCommerceWriter {
     return this;
   }
 
-  WooCommerceWriter notPaid() {
+  public WooCommerceWriter notPaid() {
     this.status = "wc-pending";
     this.datePaidGmt = null;
     return this;
@@ -73,7 +73,7 @@ final class WooCommerceWriter {
   }
 
   /** The catalogue's SKUs, as wc_product_meta_lookup keeps them. */
-  static void products(Jdbi jdbi, String p) {
+  public static void products(Jdbi jdbi, String p) {
     jdbi.useHandle(h -> {
       h.execute("INSERT INTO " + p + "wc_product_meta_lookup (product_id, sku, min_price, max_price, stock_status)"
           + " VALUES (11, 'CH-100', 1500, 1500, 'instock'), (21, 'KR', 450, 450, 'instock'),"
@@ -81,7 +81,7 @@ final class WooCommerceWriter {
     });
   }
 
-  long insert(Jdbi jdbi, String p) {
+  public long insert(Jdbi jdbi, String p) {
     jdbi.useTransaction(h -> {
       h.createUpdate("INSERT INTO " + p + "wc_orders (id, status, currency, type, tax_amount, total_amount,"
               + " customer_id, billing_email, date_created_gmt, date_updated_gmt, parent_order_id, payment_method,"
