@@ -17,6 +17,7 @@ COPY worker/pom.xml worker/
 COPY console/pom.xml console/
 COPY cli/pom.xml cli/
 COPY bench/pom.xml bench/
+COPY demo/pom.xml demo/
 COPY onec-extension/pom.xml onec-extension/
 # Maven reads every module of the reactor, even those -pl leaves out; only the shipped ones need their sources.
 COPY queue/src queue/src
@@ -29,7 +30,7 @@ COPY enqueuer-service/src enqueuer-service/src
 COPY worker/src worker/src
 COPY console/src console/src
 COPY cli/src cli/src
-# Only the modules that ship (onec-extension holds the 1C side and its checks, bench the benchmarks).
+# Only the modules that ship (onec-extension holds the 1C side and its checks, bench the benchmarks, demo ops/demo).
 RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -q -DskipTests -pl cli,enqueuer-service,telemetry,onec-emulator -am package
 
 FROM eclipse-temurin:21-jre AS runtime

@@ -76,8 +76,8 @@ class ComposeFileTest {
       String module = modules.group(1);
       assertThat(dockerfile).as("Maven reads every reactor module's pom").contains(
           "COPY " + module + "/pom.xml " + module + "/");
-      if (!Set.of("bench", "onec-extension").contains(module)) {
-        // -am builds what the shipped modules need: every module but the benchmarks and the 1C side.
+      if (!Set.of("bench", "demo", "onec-extension").contains(module)) {
+        // -am builds what the shipped modules need: every module but the benchmarks, the demo and the 1C side.
         assertThat(dockerfile).as("the sources of " + module).contains("COPY " + module + "/src " + module + "/src");
       }
     }
