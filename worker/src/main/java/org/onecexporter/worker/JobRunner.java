@@ -194,8 +194,8 @@ final class JobRunner {
       }
       case Decision.DeadLetter dead -> {
         String reason = dead.reason().wire();
-        LOG.warn("order {} to the DLQ after {} attempt(s) ({}): {}", job.orderId(), job.attempt(), reason,
-            said.error(), kv("order_id", job.orderId()), kv("invoice_number", said.invoiceNumber()),
+        LOG.warn("order {} to the DLQ after {} attempt(s) ({}): {}", LogSafe.id(job.orderId()), job.attempt(), reason,
+            said.error(), kv("order_id", LogSafe.id(job.orderId())), kv("invoice_number", said.invoiceNumber()),
             kv("attempt", job.attempt()), kv("outcome", "dead_letter"), kv("reason", reason));
         decide("dead_letter");
         if (gate.move(() -> queue.deadLetter(job, reason, said.error(), said.httpStatus(), said.invoiceNumber()))) {
@@ -211,7 +211,7 @@ final class JobRunner {
       case Decision.Retry retry -> {
         metrics.retry();
         Duration wait = retry.delay();
-        LOG.info("order {} retry in {} ms", job.orderId(), wait.toMillis(), kv("order_id", job.orderId()),
+        LOG.info("order {} retry in {} ms", LogSafe.id(job.orderId()), wait.toMillis(), kv("order_id", LogSafe.id(job.orderId())),
             kv("invoice_number", said.invoiceNumber()), kv("attempt", job.attempt()), kv("outcome", "retry"),
             kv("retry_in_ms", wait.toMillis()));
         decide("retry");
@@ -232,7 +232,7 @@ final class JobRunner {
       case Decision.Release release -> {
         // Too late for the schedule: the job was handed back when the attempt was abandoned. Should that call
         // have failed, hand it back now without counting anything (token-checked: otherwise nothing happens).
-        LOG.warn("order {}: the abandoned attempt ended", job.orderId(), kv("order_id", job.orderId()));
+        LOG.warn("order {}: the abandoned attempt ended", LogSafe.id(job.orderId()), kv("order_id", LogSafe.id(job.orderId())));
         decide("released");
         gate.move(() -> queue.release(job));
       }
@@ -247,34 +247,34 @@ final class JobRunner {
         if (oneCFailed) {
           metrics.retry();
           LOG.info("1C is failing for more than this order; order {} waits {} ms without spending an attempt",
-              job.orderId(), millis, kv("order_id", job.orderId()), kv("attempt", job.attempt()),
+              LogSafe.id(job.orderId()), millis, kv("order_id", LogSafe.id(job.orderId())), kv("attempt", job.attempt()),
               kv("outcome", "retry"), kv("onec_down", wait.cause() == Decision.Cause.ONE_C_DOWN));
         } else {
-          LOG.info("1C is down for the fleet; order {} waits {} ms without spending an attempt", job.orderId(),
-              millis, kv("order_id", job.orderId()), kv("attempt", job.attempt()), kv("outcome", "retry"));
+          LOG.info("1C is down for the fleet; order {} waits {} ms without spending an attempt", LogSafe.id(job.orderId()),
+              millis, kv("order_id", LogSafe.id(job.orderId())), kv("attempt", job.attempt()), kv("outcome", "retry"));
         }
       }
       case CAP_FULL -> LOG.info("every 1C permit of the fleet stayed busy (ONEC_MAX_CONCURRENCY); order {} waits {}"
-          + " ms without spending an attempt", job.orderId(), millis, kv("order_id", job.orderId()),
+          + " ms without spending an attempt", LogSafe.id(job.orderId()), millis, kv("order_id", LogSafe.id(job.orderId())),
           kv("attempt", job.attempt()), kv("outcome", "retry"));
       case ONE_C_NOT_CONFIGURED -> {
         // Not the order's fault: every order would fail alike until an administrator acts. The alert on
         // onec_not_configured calls a person.
         metrics.notConfigured();
         LOG.error("1C is not configured for the shop; order {} waits {} s without spending an attempt: {}",
-            job.orderId(), wait.delay().toSeconds(), said.error(), kv("order_id", job.orderId()),
+            LogSafe.id(job.orderId()), wait.delay().toSeconds(), said.error(), kv("order_id", LogSafe.id(job.orderId())),
             kv("invoice_number", said.invoiceNumber()), kv("attempt", job.attempt()),
             kv("outcome", "not_configured"));
       }
       case ONE_C_ACCESS_REFUSED -> {
         metrics.notConfigured(); // the same alert: an administrator must act
         LOG.error("1C refuses the exporter (401 or 403); order {} waits {} s without spending an attempt: {}",
-            job.orderId(), wait.delay().toSeconds(), said.error(), kv("order_id", job.orderId()),
+            LogSafe.id(job.orderId()), wait.delay().toSeconds(), said.error(), kv("order_id", LogSafe.id(job.orderId())),
             kv("invoice_number", said.invoiceNumber()), kv("attempt", job.attempt()),
             kv("outcome", "access_refused"), kv("http_status", said.httpStatus()));
       }
       case OUR_SIDE -> LOG.warn("order {} waits {} ms for our own infrastructure (failure {} on our side): {}",
-          job.orderId(), millis, job.infraFailures() + 1, said.error(), kv("order_id", job.orderId()),
+          LogSafe.id(job.orderId()), millis, job.infraFailures() + 1, said.error(), kv("order_id", LogSafe.id(job.orderId())),
           kv("attempt", job.attempt()), kv("outcome", "retry"), kv("infra_failures", job.infraFailures() + 1));
     }
   }
@@ -300,7 +300,7 @@ final class JobRunner {
   }
 
   private static void warnTakenOver(ClaimedJob job) {
-    LOG.warn("order {}: the lease was taken over before the result could be recorded", job.orderId());
+    LOG.warn("order {}: the lease was taken over before the result could be recorded", LogSafe.id(job.orderId()));
   }
 
   /** What became of the job, on the attempt's span. */
