@@ -159,6 +159,7 @@ public final class ConsoleServer implements AutoCloseable {
         .get("/search", this::searchPage)
         .get("/api/search", this::search)
         .get("/api/overview", this::overview)
+        .get("/api/charts", this::charts)
         .get("/api/dlq", this::dlq)
         .get("/api/orders/{id}", this::order)
         .post("/api/orders/{id}/export", this::exportOrder)
@@ -213,6 +214,16 @@ public final class ConsoleServer implements AutoCloseable {
     overview.putObject("user").put("name", role.name().toLowerCase(Locale.ROOT))
         .put("can_change", role == Role.OPERATOR);
     json(call.exchange(), 200, overview);
+  }
+
+  /** {@code ?hours=} 1, 3 (the default), 6, 12 or 24; anything else is refused, so every answer is a kept one. */
+  private void charts(Routes.Call call, Role role) {
+    String hours = call.query("hours", Integer.toString(Charts.DEFAULT_HOURS));
+    if (!hours.matches("\\d{1,2}") || !Charts.WINDOWS_HOURS.contains(Integer.parseInt(hours))) {
+      json(call.exchange(), 400, error("hours: one of " + Charts.WINDOWS_HOURS));
+      return;
+    }
+    json(call.exchange(), 200, data.charts(Integer.parseInt(hours)));
   }
 
   private void dlq(Routes.Call call, Role role) {

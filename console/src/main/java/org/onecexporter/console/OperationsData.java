@@ -46,6 +46,7 @@ public final class OperationsData {
   private final OrderStore orders;
   private final JobQueue queue;
   private final Clock clock;
+  private final Charts charts;
 
   /** Over the reference schema in the database behind {@code jdbi}. */
   public OperationsData(Jdbi jdbi, JobQueue queue, Clock clock) {
@@ -58,6 +59,7 @@ public final class OperationsData {
     this.orders = orders;
     this.queue = queue;
     this.clock = clock;
+    this.charts = new Charts(jdbi, orders::dialect, queue, clock);
   }
 
   public JobQueue queue() {
@@ -311,6 +313,11 @@ public final class OperationsData {
       }
     }
     return copy;
+  }
+
+  /** The overview's charts of the last {@code hours} (one of {@link Charts#WINDOWS_HOURS}); see {@link Charts}. */
+  public ObjectNode charts(int hours) {
+    return charts.last(hours);
   }
 
   /** Queue sizes, counters, percentiles, rates, 1C's state and the workers seen recently. */

@@ -90,8 +90,59 @@ public final class QueueStats {
         percentile(call, 50), percentile(call, 95), percentile(call, 99));
   }
 
+  /**
+   * One export from the capped timing list ({@code P:export_times}, the newest 10,000 exports the workers acked):
+   * when it was acked (Redis time), queued → acked, and the 1C call (null when none was timed).
+   */
+  public record ExportTime(long doneAtMillis, long queuedToDoneMillis, Long callMillis) {}
+
+  /**
+   * The exports of a window, newest first; {@code complete} unless the read stopped at the list's cap inside the
+   * window (the list no longer holds the window's older exports).
+   */
+  public record ExportTimes(List<ExportTime> entries, boolean complete) {}
+
+  /** Entries per LRANGE when reading the timing list for a time window. */
+  private static final int TIMES_CHUNK = 1_000;
+  /** The list's cap (ack_jobs' LTRIM): no read goes further, whatever a hand-made list holds. */
+  static final int TIMES_CAP = 10_000;
+
+  /**
+   * The exports acked in [{@code fromMillis}, {@code toMillis}): read {@value #TIMES_CHUNK} entries
+   * at a time from the newest and stopped at the first one older than {@code fromMillis}, so a short window costs
+   * a short read; at most {@value #TIMES_CAP} entries in any case. Hand-written entries that do not parse are
+   * skipped.
+   */
+  public ExportTimes exportTimes(long fromMillis, long toMillis) {
+    List<ExportTime> out = new ArrayList<>();
+    var list = redis.<String>getList(keys.exportTimes(), StringCodec.INSTANCE);
+    for (int start = 0; start < TIMES_CAP; start += TIMES_CHUNK) {
+      List<String> chunk = list.range(start, Math.min(start + TIMES_CHUNK, TIMES_CAP) - 1);
+      for (String entry : chunk) {
+        String[] parts = entry.split(" ");
+        try {
+          long doneAt = Long.parseLong(parts[0]);
+          if (doneAt < fromMillis) {
+            return new ExportTimes(out, true); // newest first: the rest is older
+          }
+          if (doneAt >= toMillis) {
+            continue;
+          }
+          Long call = parts.length > 2 && !parts[2].isEmpty() ? Long.valueOf(parts[2]) : null;
+          out.add(new ExportTime(doneAt, Long.parseLong(parts[1]), call));
+        } catch (RuntimeException malformed) {
+          // a hand-written entry: skip it
+        }
+      }
+      if (chunk.size() < TIMES_CHUNK) {
+        return new ExportTimes(out, true); // the list's end
+      }
+    }
+    return new ExportTimes(out, false);
+  }
+
   /** Nearest-rank percentile. */
-  static Optional<Duration> percentile(List<Long> values, int p) {
+  public static Optional<Duration> percentile(List<Long> values, int p) {
     if (values.isEmpty()) {
       return Optional.empty();
     }
