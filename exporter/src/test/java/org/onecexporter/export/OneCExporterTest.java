@@ -13,17 +13,18 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.onecexporter.db.Dialect;
 import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.emulator.Fault;
-import org.onecexporter.testing.Exporters;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.EmulatorExtension;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.Exporters;
 import org.onecexporter.testing.RecordingSleeper;
 import org.onecexporter.testing.TestDatabase;
 
-/** The direct export against real PostgreSQL and the 1C emulator over real HTTP. */
-@ExtendWith({PostgresExtension.class, EmulatorExtension.class})
+/** The direct export against real PostgreSQL (MariaDB: {@link OneCExporterOnMariaDbTest}) and the 1C emulator over real HTTP. */
+@ExtendWith({DatabaseExtension.class, EmulatorExtension.class})
 class OneCExporterTest {
   private static final List<Duration> SHORT = List.of(Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(10));
   private final EmulatorServer emulator;
@@ -194,18 +195,31 @@ class OneCExporterTest {
   @Test
   void when_recording_fails_after_1c_accepted_the_retry_says_our_side_failed_and_the_next_attempt_finishes() {
     aPaidOrder(32).insert(db.jdbi());
-    // PostgreSQL refuses the first flag update only (a sequence is not rolled back with the failed statement).
-    db.jdbi().useHandle(h -> h.execute("""
-        CREATE SEQUENCE flag_failures;
-        CREATE FUNCTION fail_first_flag() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF NEW.invoice_exported_to_1c AND nextval('flag_failures') = 1 THEN
-            RAISE EXCEPTION USING ERRCODE = 'disk_full', MESSAGE = 'could not extend file: No space left on device';
-          END IF;
-          RETURN NEW;
-        END $$;
-        CREATE TRIGGER fail_first_flag BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION fail_first_flag();
-        """));
+    // The database refuses the first flag update only (a sequence is not rolled back with the failed statement).
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      db.jdbi().useHandle(h -> h.execute("""
+          CREATE SEQUENCE flag_failures;
+          CREATE FUNCTION fail_first_flag() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF NEW.invoice_exported_to_1c AND nextval('flag_failures') = 1 THEN
+              RAISE EXCEPTION USING ERRCODE = 'disk_full', MESSAGE = 'could not extend file: No space left on device';
+            END IF;
+            RETURN NEW;
+          END $$;
+          CREATE TRIGGER fail_first_flag BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION fail_first_flag();
+          """));
+    } else {
+      db.jdbi().useHandle(h -> {
+        h.execute("CREATE SEQUENCE flag_failures");
+        h.execute("""
+            CREATE TRIGGER fail_first_flag BEFORE UPDATE ON orders FOR EACH ROW
+            BEGIN
+              IF NEW.invoice_exported_to_1c AND NEXTVAL(flag_failures) = 1 THEN
+                SIGNAL SQLSTATE '53100' SET MESSAGE_TEXT = 'could not extend file: No space left on device';
+              END IF;
+            END""");
+      });
+    }
     try {
       AttemptResult first = exporter().attempt(new AttemptContext(32, 1, null));
 
@@ -224,8 +238,14 @@ class OneCExporterTest {
       assertThat(emulator.invoices()).as("1C answered the repeat with the same document").hasSize(1);
       assertThat(emulator.counter("existing")).isEqualTo(1);
     } finally {
-      db.jdbi().useHandle(h -> h.execute(
-          "DROP TRIGGER fail_first_flag ON orders; DROP FUNCTION fail_first_flag(); DROP SEQUENCE flag_failures"));
+      db.jdbi().useHandle(h -> {
+        if (db.dialect() == Dialect.POSTGRESQL) {
+          h.execute("DROP TRIGGER fail_first_flag ON orders; DROP FUNCTION fail_first_flag(); DROP SEQUENCE flag_failures");
+        } else {
+          h.execute("DROP TRIGGER fail_first_flag");
+          h.execute("DROP SEQUENCE flag_failures");
+        }
+      });
     }
   }
 
