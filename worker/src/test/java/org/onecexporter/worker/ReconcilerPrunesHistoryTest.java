@@ -3,23 +3,28 @@ package org.onecexporter.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.TestDatabase;
 
-/** The reconciler's run also deletes attempt history older than ATTEMPT_HISTORY_DAYS (issue 12). */
-@ExtendWith({PostgresExtension.class, RedisExtension.class})
+/** The reconciler's run also deletes attempt history older than ATTEMPT_HISTORY_DAYS (issue 12), on both databases. */
+@ExtendWith({DatabaseExtension.class, RedisExtension.class})
 class ReconcilerPrunesHistoryTest {
   @Test
   void a_reconciler_run_deletes_attempts_older_than_the_retention_and_keeps_the_rest(TestDatabase db,
       TestRedis redis) {
-    db.jdbi().useHandle(h -> h.execute("""
-        INSERT INTO export_attempts (order_id, attempt, actor, started_at, finished_at, outcome)
-        SELECT g, 1, 'w', now() - make_interval(days => g), now() - make_interval(days => g), 'exported'
-          FROM generate_series(1, 10) g"""));
+    Instant now = Instant.now();
+    db.jdbi().useHandle(h -> {
+      for (int days = 1; days <= 10; days++) {
+        Object at = db.dialect().timestamp(now.minus(Duration.ofDays(days)));
+        h.createUpdate("INSERT INTO export_attempts (order_id, attempt, actor, started_at, finished_at, outcome)"
+            + " VALUES (:id, 1, 'w', :at, :at, 'exported')").bind("id", days).bind("at", at).execute();
+      }
+    });
 
     new Reconciler(db.jdbi(), redis.queue(), Duration.ofMinutes(2)).pruningHistory(Duration.ofDays(7)).run();
 

@@ -15,7 +15,7 @@ import org.onecexporter.queue.model.ClaimResult;
 import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
 import org.redisson.client.codec.StringCodec;
 
@@ -24,7 +24,7 @@ import org.redisson.client.codec.StringCodec;
  * (issue 11, item 4), and the candidates are walked with a cursor across runs so that orders sitting in the DLQ for
  * good never hide a newer order whose enqueue was lost (item 5).
  */
-@ExtendWith({PostgresExtension.class, RedisExtension.class})
+@ExtendWith({DatabaseExtension.class, RedisExtension.class})
 class ReconcilerTest {
   private static final Duration LEASE = Duration.ofSeconds(30);
   private final TestDatabase db;

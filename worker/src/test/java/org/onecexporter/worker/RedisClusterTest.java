@@ -42,6 +42,9 @@ import org.redisson.api.RedissonClient;
 /**
  * The queue on a real 3-master Redis Cluster: redis-server processes on loopback ports, started and stopped here.
  * Every key carries the {@code {hash tag}}, so every script runs on one node.
+ *
+ * <p>PostgreSQL only: the test is about Redis's topology; the order store under it is the one the other worker
+ * tests run on both databases.
  */
 @ExtendWith(PostgresExtension.class)
 class RedisClusterTest {

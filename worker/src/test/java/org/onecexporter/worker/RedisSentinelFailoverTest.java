@@ -46,6 +46,9 @@ import org.redisson.api.RedissonClient;
  * same clients enqueue, claim and ack again; an ack is only ever undone when it was among the last writes before
  * the kill (asynchronous replication); and the reconciler then finds every paid order whose job the failover lost,
  * so every order ends up exported.
+ *
+ * <p>PostgreSQL only: the test is about Redis's failover; the order store and the reconciler under it run on both
+ * databases in WorkerIntegrationTest and ReconcilerTest and their OnMariaDb subclasses.
  */
 @ExtendWith(PostgresExtension.class)
 class RedisSentinelFailoverTest {

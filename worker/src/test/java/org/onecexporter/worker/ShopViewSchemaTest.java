@@ -44,6 +44,10 @@ import org.onecexporter.testing.TestDatabase;
  * changed so the test has schemas of its own), over a shop's own tables; a worker exports an order through the
  * views. Without the block's INSTEAD OF UPDATE trigger every export fails on our side, and the job ends in the DLQ
  * as {@code infrastructure} once INFRA_RETRY_DELAYS run out, instead of being retried forever.
+ *
+ * <p>PostgreSQL only: the README block it runs is PostgreSQL's (schemas on the search path, views with a plpgsql
+ * INSTEAD OF trigger); on MariaDB/MySQL a shop of another layout uses ORDER_SOURCE=sql and our ledger, tested in
+ * ConfiguredSqlSourceTest.
  */
 @ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
 class ShopViewSchemaTest {

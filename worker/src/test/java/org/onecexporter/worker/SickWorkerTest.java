@@ -18,21 +18,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.onecexporter.config.Env;
+import org.onecexporter.db.Dialect;
 import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.EmulatorExtension;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
 
 /**
- * Two workers as an operator runs them (each its own Redis and PostgreSQL connections and ops port, built from the
- * environment), one of them reaching PostgreSQL through a TCP proxy whose traffic freezes while that worker's 1C
+ * Two workers as an operator runs them (each its own Redis and database connections and ops port, built from the
+ * environment), one of them reaching the database (PostgreSQL, or MariaDB in {@link SickWorkerOnMariaDbTest}) through a TCP proxy whose traffic freezes while that worker's 1C
  * call is in flight: the sick worker steps aside and the healthy one exports the order.
  */
-@ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
+@ExtendWith({DatabaseExtension.class, RedisExtension.class, EmulatorExtension.class})
 class SickWorkerTest {
   private static final int JOB_TIMEOUT_SECONDS = 5;
   private static final int LEASE_SECONDS = 2;
@@ -55,18 +56,34 @@ class SickWorkerTest {
     db.truncate();
     queue.deleteAll();
     // Counts every time an order's flag goes from unset to set: "exported once" in the shop's own terms.
-    db.jdbi().useHandle(h -> h.execute("""
-        CREATE TABLE IF NOT EXISTS flag_sets (order_id bigint NOT NULL, at timestamptz NOT NULL DEFAULT now());
-        TRUNCATE flag_sets;
-        CREATE OR REPLACE FUNCTION count_flag_set() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          INSERT INTO flag_sets (order_id) VALUES (NEW.id);
-          RETURN NEW;
-        END $$;
-        DROP TRIGGER IF EXISTS count_flag_set ON orders;
-        CREATE TRIGGER count_flag_set AFTER UPDATE ON orders FOR EACH ROW
-          WHEN (NEW.invoice_exported_to_1c AND NOT OLD.invoice_exported_to_1c) EXECUTE FUNCTION count_flag_set();
-        """));
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      db.jdbi().useHandle(h -> h.execute("""
+          CREATE TABLE IF NOT EXISTS flag_sets (order_id bigint NOT NULL, at timestamptz NOT NULL DEFAULT now());
+          TRUNCATE flag_sets;
+          CREATE OR REPLACE FUNCTION count_flag_set() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            INSERT INTO flag_sets (order_id) VALUES (NEW.id);
+            RETURN NEW;
+          END $$;
+          DROP TRIGGER IF EXISTS count_flag_set ON orders;
+          CREATE TRIGGER count_flag_set AFTER UPDATE ON orders FOR EACH ROW
+            WHEN (NEW.invoice_exported_to_1c AND NOT OLD.invoice_exported_to_1c) EXECUTE FUNCTION count_flag_set();
+          """));
+      return;
+    }
+    db.jdbi().useHandle(h -> {
+      h.execute("CREATE TABLE IF NOT EXISTS flag_sets (order_id bigint NOT NULL,"
+          + " at timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6))");
+      h.execute("DELETE FROM flag_sets");
+      h.execute("DROP TRIGGER IF EXISTS count_flag_set");
+      h.execute("""
+          CREATE TRIGGER count_flag_set AFTER UPDATE ON orders FOR EACH ROW
+          BEGIN
+            IF NEW.invoice_exported_to_1c AND NOT OLD.invoice_exported_to_1c THEN
+              INSERT INTO flag_sets (order_id) VALUES (NEW.id);
+            END IF;
+          END""");
+    });
   }
 
   @AfterEach

@@ -33,11 +33,11 @@ import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.EmulatorExtension;
 import org.onecexporter.testing.Exporters;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
 
 /** Workers against real Redis, real PostgreSQL and the 1C emulator over HTTP. */
-@ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
+@ExtendWith({DatabaseExtension.class, RedisExtension.class, EmulatorExtension.class})
 class WorkerIntegrationTest {
   private static final List<Duration> SCHEDULE =
       List.of(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(600));

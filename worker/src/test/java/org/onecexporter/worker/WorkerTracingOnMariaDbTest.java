@@ -1,0 +1,14 @@
+package org.onecexporter.worker;
+
+import org.onecexporter.emulator.EmulatorServer;
+import org.onecexporter.queue.testing.RedisExtension.TestRedis;
+import org.onecexporter.testing.OnMariaDb;
+import org.onecexporter.testing.TestDatabase;
+
+/** {@link WorkerTracingTest} on MariaDB/MySQL. */
+@OnMariaDb
+class WorkerTracingOnMariaDbTest extends WorkerTracingTest {
+  WorkerTracingOnMariaDbTest(TestDatabase db, TestRedis redis, EmulatorServer emulator) {
+    super(db, redis, emulator);
+  }
+}
