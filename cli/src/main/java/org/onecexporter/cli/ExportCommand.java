@@ -27,6 +27,7 @@ final class ExportCommand implements Callable<Integer> {
     try (ExporterRuntime runtime = ExporterRuntime.fromEnv(Env.system(), 1)
         .recordAttempts("cli", new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
       runtime.database().requireReachable(Unreachable.DATABASE_CHECK);
+      runtime.orders().requireTables();
       ExportResult result = runtime.exporter().exportInvoice(orderId);
       spec.commandLine().getOut().println(Json.write(result));
       spec.commandLine().getErr().println(humanLine(result));

@@ -61,7 +61,8 @@ public final class OnecExporterCli implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof ConfigException || e instanceof org.onecexporter.queue.QueueConfigException) {
+      if (e instanceof ConfigException || e instanceof org.onecexporter.queue.QueueConfigException
+          || e instanceof org.onecexporter.db.MissingTablesException) {
         err.println("onec-exporter: configuration error: " + Redact.inText(e.getMessage()));
         return ExitCodes.USAGE;
       }

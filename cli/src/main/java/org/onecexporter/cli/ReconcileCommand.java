@@ -23,6 +23,7 @@ final class ReconcileCommand implements Callable<Integer> {
     try (Database db = Unreachable.database(env, 2); QueueAccess access = new QueueAccess(env)) {
       org.onecexporter.db.OrderStore orders = new org.onecexporter.db.SqlOrderStore(db.jdbi(), db.dialect(),
           org.onecexporter.db.OrderSources.fromEnv(env));
+      orders.requireTables();
       Reconciler.Report r = new Reconciler(orders,
           new org.onecexporter.history.AttemptHistoryRepository(db.jdbi(), db.dialect()), access.queue(), minAge).run();
       spec.commandLine().getOut().printf("{\"candidates\":%d,\"queued\":%d,\"requeued_from_dlq\":%d}%n",

@@ -35,6 +35,7 @@ final class StatusCommand implements Callable<Integer> {
     try (Database database = Unreachable.database(env, 2)) {
       OrderStore orders = new SqlOrderStore(database.jdbi(), database.dialect(),
           OrderSources.fromEnv(env, database.dialect()));
+      orders.requireTables();
       QueueAccess access;
       try {
         access = new QueueAccess(env);

@@ -144,6 +144,33 @@ class WorkerOutagesTest {
   }
 
   @Test
+  void a_worker_on_a_database_without_the_order_tables_says_why_is_not_ready_and_claims_nothing() throws Exception {
+    redis.queue().enqueue("1", "test");
+    String bare = db.schema() + "_bare";
+    db.jdbi().useHandle(h -> h.execute("CREATE SCHEMA IF NOT EXISTS " + bare));
+    try {
+      Process worker = startWorker("bare", Map.of("DATABASE_URL",
+          db.config().jdbcUrl().replace("currentSchema=" + db.schema(), "currentSchema=" + bare)));
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> port("bare") > 0
+          && !linesWith(text("bare"), "\"orders\" does not exist").isEmpty() || !worker.isAlive());
+      assertThat(worker.isAlive()).as(text("bare")).isTrue();
+      assertThat(linesWith(text("bare"), "\"orders\" does not exist")).as(text("bare")).singleElement().asString()
+          .contains("onec-exporter migrate", "ORDER_SOURCE=reference");
+      HttpResponse<String> ready = ready(port("bare"));
+      assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+
+      Thread.sleep(12_000); // a few of the 2 s re-checks: still nothing claimed, nothing dead-lettered
+      assertThat(worker.isAlive()).isTrue();
+      assertThat(redis.queue().job("1")).containsEntry("state", "ready");
+      assertThat(redis.queue().stats().active()).isZero();
+      assertThat(text("bare")).doesNotContain("Exception", "\tat ");
+    } finally {
+      db.jdbi().useHandle(h -> h.execute("DROP SCHEMA IF EXISTS " + bare + " CASCADE"));
+    }
+  }
+
+  @Test
   void a_redis_outage_is_logged_once_when_it_starts_and_once_when_it_ends() throws Exception {
     aPaidOrder(7).insert(db.jdbi());
     URI redisUri = URI.create(redis.url());

@@ -38,6 +38,12 @@ public interface OrderStore {
   /** The order carrying {@code invoiceNumber} (letter case ignored), if any. */
   Optional<Long> orderOfInvoice(String invoiceNumber);
 
+  /**
+   * Throws {@link MissingTablesException} when a table this store reads is not in the database; reads no row.
+   * Commands call it before their work, workers in their readiness probe.
+   */
+  void requireTables();
+
   /** The database it runs on. */
   Dialect dialect();
 

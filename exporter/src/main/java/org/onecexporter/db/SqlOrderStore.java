@@ -47,6 +47,35 @@ public final class SqlOrderStore implements OrderStore {
     return dialect.get();
   }
 
+  /**
+   * Reads no row, but touches every table the source reads (and our ledger when the source keeps one): a database
+   * without them throws {@link MissingTablesException} saying what to do, at start-up rather than once per order.
+   */
+  @Override
+  public void requireTables() {
+    try {
+      Dialect d = dialect.get();
+      jdbi.useHandle(h -> {
+        source.read(h, d, -1L);
+        if (source.ownLedger()) {
+          h.createQuery("SELECT order_id FROM onec_exporter_ledger WHERE 1 = 0").mapTo(Long.class).list();
+        }
+      });
+    } catch (RuntimeException e) {
+      if (!MissingTablesException.isMissingTable(e)) {
+        throw SafeSqlErrors.wrap("checking the order tables", e);
+      }
+      String advice = source == ReferenceSource.INSTANCE
+          ? "create them with 'onec-exporter migrate', or point"
+              + " DATABASE_URL at the shop's database and set ORDER_SOURCE to its platform (docs/shops.md)"
+          : "check DATABASE_URL (database, schema), SHOP_TABLE_PREFIX, and run 'onec-exporter migrate' for the"
+              + " exporter's own ledger table (docs/shops.md)";
+      throw new MissingTablesException("the order tables are not in this database: " + SafeSqlErrors.describe(e)
+          + "; ORDER_SOURCE=" + source.name() + (source == ReferenceSource.INSTANCE ? " (the default)" : "") + ": "
+          + advice, e);
+    }
+  }
+
   @Override
   public Session open() {
     Dialect d;

@@ -233,7 +233,9 @@ final class DependencyGate implements AutoCloseable {
     } catch (ExecutionException e) {
       running.remove(d);
       synchronized (lock) {
-        why.put(d, org.onecexporter.logging.RootCause.oneLine(e.getCause()));
+        // A database without the order tables answers: its own message says which table and what to do.
+        why.put(d, e.getCause() instanceof org.onecexporter.db.MissingTablesException missing ? missing.getMessage()
+            : org.onecexporter.logging.RootCause.oneLine(e.getCause()));
       }
       return false;
     } catch (InterruptedException e) {
@@ -263,8 +265,10 @@ final class DependencyGate implements AutoCloseable {
       } else if (before != State.SICK) {
         states.put(d, State.SICK);
         sickSince.put(d, System.nanoTime());
-        LOG.error("worker {} is sick: its {} does not answer ({}); it takes no new jobs, hands back what it gives up,"
-            + " and checks again every {} s", workerId, d.wire(), why.get(d), timings.sickInterval().toSeconds(),
+        LOG.error("worker {} is sick: its {} {} ({}); it takes no new jobs, hands back what it gives up,"
+            + " and checks again every {} s", workerId, d.wire(),
+            String.valueOf(why.get(d)).startsWith("the order tables") ? "is not usable" : "does not answer", why.get(d),
+            timings.sickInterval().toSeconds(),
             kv("worker", workerId), kv("dependency", d.wire()), kv("worker_sick", true));
       }
     }

@@ -51,9 +51,13 @@ public final class WorkerRuntime implements AutoCloseable {
         .pruningHistory(Duration.ofDays(env.integer("ATTEMPT_HISTORY_DAYS", 90, 1, 36_500)));
     // A frozen attempt's session (and the order lock it holds) ends when the worker gives the attempt up.
     exporter.exporter().sessionIdleLimit(config.jobTimeout());
-    // The worker's probe of its own database: SELECT 1 through its pool (bounded by the worker's probe timeout).
-    Worker worker = new Worker(config, queue, exporter.exporter(), reconciler, metrics, () -> exporter.database()
-        .jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1, Worker.EXIT);
+    // The worker's probe of its own database through its pool (bounded by the worker's probe timeout): it answers,
+    // and holds the tables ORDER_SOURCE reads; a database without them keeps the worker not ready, saying why,
+    // instead of failing every order it claims.
+    Worker worker = new Worker(config, queue, exporter.exporter(), reconciler, metrics, () -> {
+      exporter.orders().requireTables();
+      return true;
+    }, Worker.EXIT);
     boolean portGiven = env.optional("WORKER_HTTP_PORT").isPresent();
     int port = env.integer("WORKER_HTTP_PORT", 9090, 0, 65_535);
     // Answered from the worker's own probes, at once: a frozen database does not freeze /health/ready.
