@@ -97,6 +97,8 @@ const REASONS = {
     stalled: 'Workers died while exporting it several times. Check the workers, then requeue.',
     malformed: 'Not an order id (pushed by hand).',
     infrastructure: 'Our own database or Redis kept failing on this order until INFRA_RETRY_DELAYS ran out (a view that cannot be updated, a revoked privilege, a trigger). Fix it (see the worker log), then requeue.',
+    invoice_has_documents: 'The order was refunded or cancelled, but its invoice in 1C has documents based on it (a payment, a shipment): 1C left the invoice as it was. The accountant decides: handle the return in 1C (a refund, a return of goods) and mark the invoice there, or unpost the payment or shipment and requeue.',
+    invoice_not_found: 'The order was refunded or cancelled, but 1C has no invoice for its invoice number: nothing to mark. Check in 1C (the invoice may have been deleted there), then delete the entry.',
   },
   ru: {
     exhausted: '1С не отвечала, пока не кончились повторы (1С недоступна, сеть). Когда 1С снова отвечает — отправьте снова.',
@@ -107,6 +109,8 @@ const REASONS = {
     stalled: 'Воркеры несколько раз падали во время выгрузки. Проверьте их и отправьте снова.',
     malformed: 'Это не номер заказа (добавлено вручную).',
     infrastructure: 'Наша собственная база или Redis раз за разом ошибались на этом заказе, пока не кончились INFRA_RETRY_DELAYS (представление без триггера, отозванные права, триггер). Исправьте (см. журнал воркера) и отправьте снова.',
+    invoice_has_documents: 'Заказ возвращён или отменён, но на основании его счёта в 1С уже есть документы (оплата, отгрузка): 1С оставила счёт как есть. Решает бухгалтер: оформить возврат в 1С (возврат денег, возврат товара) и пометить счёт на удаление там же или отменить проведение оплаты или отгрузки и отправить снова.',
+    invoice_not_found: 'Заказ возвращён или отменён, но в 1С нет счёта с его номером: помечать нечего. Проверьте в 1С (счёт могли удалить), затем удалите запись.',
   },
 };
 
@@ -127,7 +131,8 @@ const NAMES = {
     state: { ready: 'waiting', delayed: 'waiting for a retry', active: 'being exported', dead: 'in the DLQ' },
     reason: { exhausted: 'retries ran out', refused_by_1c: 'refused by 1C', invalid: 'invalid order', not_paid: 'not paid',
       not_found: 'no such order', stalled: 'workers died', malformed: 'not an order id', infrastructure: 'our side failed',
-      unreadable: 'unreadable entry' },
+      unreadable: 'unreadable entry', invoice_has_documents: 'invoice has documents in 1C',
+      invoice_not_found: 'no invoice in 1C' },
     status: {},
     circuit: { closed: 'closed', open: 'open', half_open: 'half-open' },
     counter: { enqueued: 'queued', exported: 'exported', already_exported: 'already exported', retried: 'retries',
@@ -140,7 +145,8 @@ const NAMES = {
     state: { ready: 'ждёт выгрузки', delayed: 'ждёт повтора', active: 'выгружается', dead: 'в очереди ошибок' },
     reason: { exhausted: 'кончились повторы', refused_by_1c: '1С отказала', invalid: 'ошибка в заказе', not_paid: 'не оплачен',
       not_found: 'нет такого заказа', stalled: 'воркеры падали', malformed: 'не номер заказа', infrastructure: 'сбой у нас',
-      unreadable: 'запись не читается' },
+      unreadable: 'запись не читается', invoice_has_documents: 'по счёту есть документы в 1С',
+      invoice_not_found: 'счёта нет в 1С' },
     status: { new: 'новый', paid: 'оплачен', cancelled: 'отменён' },
     circuit: { closed: 'замкнут', open: 'разомкнут', half_open: 'пробует' },
     counter: { enqueued: 'поставлено в очередь', exported: 'выгружено', already_exported: 'уже были выгружены',

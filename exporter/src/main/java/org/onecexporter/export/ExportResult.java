@@ -28,7 +28,20 @@ public record ExportResult(
     /** The job's id is not an order id (pushed by hand): only a queue job can be malformed. */
     MALFORMED,
     /** Failures on our side (PostgreSQL, Redis) outlasted INFRA_RETRY_DELAYS, or the attempt kept stalling. */
-    INFRASTRUCTURE;
+    INFRASTRUCTURE,
+    /** A cancellation: 1C has no invoice for the order's invoice number. */
+    INVOICE_NOT_FOUND,
+    /** A cancellation: the invoice has documents based on it in 1C (a payment, a shipment); the accountant decides. */
+    INVOICE_HAS_DOCUMENTS;
+
+    /** The DLQ reason of 1C's permanent refusal. */
+    public static Reason of(org.onecexporter.onec.CallOutcome.Refusal refusal) {
+      return switch (refusal) {
+        case REFUSED -> REFUSED_BY_1C;
+        case INVOICE_NOT_FOUND -> INVOICE_NOT_FOUND;
+        case INVOICE_HAS_DOCUMENTS -> INVOICE_HAS_DOCUMENTS;
+      };
+    }
 
     public String wire() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -7,7 +7,10 @@ public sealed interface CallOutcome {
   /** HTTP status of the answer, or 0 when there was none (connection refused, timeout, dropped). */
   int httpStatus();
 
-  /** 1C created the invoice, or already had it ({@code existing}). */
+  /**
+   * 1C created the invoice, or already had it ({@code existing}); for a cancellation: 1C marked the invoice for
+   * deletion, or it was marked already ({@code existing}: the answer {@code already_cancelled}).
+   */
   record Success(int httpStatus, String documentId, String documentNumber, boolean existing) implements CallOutcome {}
 
   /** Worth retrying: 1C or the way to it is down, busy, locked or slow. */
@@ -26,8 +29,33 @@ public sealed interface CallOutcome {
    */
   record AccessRefused(int httpStatus, String reason) implements CallOutcome {}
 
-  /** Retrying cannot help: the request or the configuration is wrong, or 1C refused the invoice. */
-  record Permanent(int httpStatus, String reason) implements CallOutcome {}
+  /**
+   * Retrying cannot help: the request or the configuration is wrong, or 1C refused the invoice; {@code refusal} says
+   * which refusal, for a DLQ reason of its own.
+   */
+  record Permanent(int httpStatus, String reason, Refusal refusal) implements CallOutcome {
+    public Permanent {
+      java.util.Objects.requireNonNull(refusal);
+    }
+
+    /** A refusal with no reason of its own ({@link Refusal#REFUSED}). */
+    public Permanent(int httpStatus, String reason) {
+      this(httpStatus, reason, Refusal.REFUSED);
+    }
+  }
+
+  /** Which permanent refusal 1C gave. */
+  enum Refusal {
+    /** Any refusal of the request or of the invoice (the DLQ's {@code refused_by_1c}). */
+    REFUSED,
+    /** A cancellation of an invoice number 1C never made an invoice for ({@code not_found}). */
+    INVOICE_NOT_FOUND,
+    /**
+     * A cancellation of an invoice that has documents based on it in 1C (a payment, a shipment): 1C left the
+     * invoice as it was, the accountant decides ({@code has_based_documents}).
+     */
+    INVOICE_HAS_DOCUMENTS
+  }
 
   /**
    * The call was not made, and why: {@code retryIn} is how long until it may be (the next probe), or null.

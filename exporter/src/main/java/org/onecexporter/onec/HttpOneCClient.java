@@ -37,6 +37,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 import org.onecexporter.config.OneCConfig;
+import org.onecexporter.domain.InvoiceNumbers;
 import org.onecexporter.telemetry.Traces;
 import org.onecexporter.json.Json;
 import org.onecexporter.logging.PiiMasker;
@@ -122,16 +123,78 @@ public final class HttpOneCClient implements OneCClient {
 
   @Override
   public Exchange send(String invoiceNumber, String jsonBody, String probeToken) {
-    HttpPost post = new HttpPost(config.invoicesUri());
+    return post(config.invoicesUri(), invoicesUrl, invoiceNumber, invoiceNumber, jsonBody, customerValues(jsonBody),
+        ResponseClassifier::classify);
+  }
+
+  @Override
+  public Exchange cancel(String invoiceNumber, String reason, String probeToken) {
+    Optional<String> problem = InvoiceNumbers.problem(invoiceNumber);
+    if (invoiceNumber == null || problem.isPresent()) {
+      return new Exchange(new CallOutcome.Permanent(0, "not sent to 1C: "
+          + problem.orElse("no invoice number to cancel")), "", 0);
+    }
+    String tail = "/" + pathSegment(invoiceNumber) + "/cancel";
+    URI uri = URI.create(config.invoicesUri() + tail);
+    com.fasterxml.jackson.databind.node.ObjectNode body = Json.MAPPER.createObjectNode();
+    if (reason != null && !reason.isBlank()) {
+      body.put("reason", cutReason(reason.strip()));
+    }
+    // A key of its own: a proxy that replays answers by Idempotency-Key must not answer the cancellation with the
+    // invoice's creation.
+    return post(uri, invoicesUrl + tail, invoiceNumber, invoiceNumber + "/cancel", body.toString(), List.of(),
+        ResponseClassifier::classifyCancel);
+  }
+
+  /** The contract's bound on a cancellation's reason (the register keeps String(200)). */
+  public static final int MAX_CANCEL_REASON = 200;
+
+  private static String cutReason(String reason) {
+    if (reason.length() <= MAX_CANCEL_REASON) {
+      return reason;
+    }
+    int end = MAX_CANCEL_REASON - 1;
+    if (Character.isHighSurrogate(reason.charAt(end - 1))) {
+      end--;
+    }
+    return reason.substring(0, end) + "…";
+  }
+
+  /** {@code value} as one URL path segment: UTF-8, everything but RFC 3986's unreserved characters escaped. */
+  static String pathSegment(String value) {
+    StringBuilder out = new StringBuilder(value.length());
+    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+          || c == '~' || (c == '.' && !value.chars().allMatch(ch -> ch == '.'))) {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * One POST to 1C, classified by {@code classifier}: the same auth, timeouts, size bound, trace span and masking
+   * for every method of the service.
+   *
+   * @param spanUrl the URL for the span, without credentials or query
+   * @param known this order's customer values as we sent them, masked wherever 1C quotes them back
+   */
+  private Exchange post(URI uri, String spanUrl, String invoiceNumber, String idempotencyKey, String jsonBody,
+      List<String> known, java.util.function.Function<HttpAnswer, CallOutcome> classifier) {
+    HttpPost post = new HttpPost(uri);
     post.setHeader(HttpHeaders.AUTHORIZATION, authorization);
-    post.setHeader("Idempotency-Key", invoiceNumber);
+    post.setHeader("Idempotency-Key", idempotencyKey);
     post.setHeader(HttpHeaders.ACCEPT, "application/json");
     post.setEntity(new StringEntity(jsonBody, ContentType.create("application/json", StandardCharsets.UTF_8)));
     // A CLIENT span for the call (under the attempt's span), its context sent as traceparent: 1C ignores it,
     // a proxy or an APM agent in front of 1C can join the trace.
     Span span = Traces.tracer().spanBuilder("POST").setSpanKind(SpanKind.CLIENT)
-        .setAttribute(HTTP_METHOD, "POST").setAttribute(URL_FULL, invoicesUrl)
-        .setAttribute(SERVER_ADDRESS, config.invoicesUri().getHost())
+        .setAttribute(HTTP_METHOD, "POST").setAttribute(URL_FULL, spanUrl)
+        .setAttribute(SERVER_ADDRESS, uri.getHost())
         .setAttribute(INVOICE_NUMBER, invoiceNumber).startSpan();
     long started = System.nanoTime();
     try (Scope ignored = span.makeCurrent()) {
@@ -148,12 +211,11 @@ public final class HttpOneCClient implements OneCClient {
         abort.cancel(false);
       }
       long millis = (System.nanoTime() - started) / 1_000_000;
-      List<String> known = customerValues(jsonBody);
       span.setAttribute(HTTP_STATUS, (long) answer.status());
       if (answer.status() >= 400) {
         span.setStatus(StatusCode.ERROR);
       }
-      return new Exchange(masked(ResponseClassifier.classify(answer), known),
+      return new Exchange(masked(classifier.apply(answer), known),
           masker.foreign(answer.body(), known, MAX_KEPT_BODY), millis);
     } catch (IOException | RuntimeException e) {
       long millis = (System.nanoTime() - started) / 1_000_000;
@@ -173,7 +235,8 @@ public final class HttpOneCClient implements OneCClient {
     return switch (outcome) {
       case CallOutcome.Transient t ->
           new CallOutcome.Transient(t.httpStatus(), masker.foreign(t.reason(), known, MAX_REASON), t.retryAfter());
-      case CallOutcome.Permanent p -> new CallOutcome.Permanent(p.httpStatus(), masker.foreign(p.reason(), known, MAX_REASON));
+      case CallOutcome.Permanent p ->
+          new CallOutcome.Permanent(p.httpStatus(), masker.foreign(p.reason(), known, MAX_REASON), p.refusal());
       case CallOutcome.AccessRefused a ->
           new CallOutcome.AccessRefused(a.httpStatus(), masker.foreign(a.reason(), known, MAX_REASON));
       case CallOutcome.NotConfigured n -> new CallOutcome.NotConfigured(n.httpStatus(),

@@ -1,12 +1,25 @@
 package org.onecexporter.onec;
 
-/** Sends one invoice to 1C, once. Retrying is the caller's decision. */
+/** Sends one invoice to 1C, or cancels one, once per call. Retrying is the caller's decision. */
 public interface OneCClient extends AutoCloseable {
   /**
    * @param probeToken the lease token of the job when it is the fleet's probe of a 1C that is down, else null; a
    *     client that does not gate calls fleet-wide ignores it
    */
   Exchange send(String invoiceNumber, String jsonBody, String probeToken);
+
+  /**
+   * Asks 1C to cancel the invoice it made for {@code invoiceNumber}: {@code POST <invoices>/<number>/cancel}, which
+   * marks the «Счёт на оплату» for deletion. {@link CallOutcome.Success} when 1C marked it ({@code existing}
+   * false) or had marked it before ({@code already_cancelled}, {@code existing} true); {@link
+   * CallOutcome.Permanent} with {@link CallOutcome.Refusal#INVOICE_NOT_FOUND} when 1C has no invoice for the
+   * number and {@link CallOutcome.Refusal#INVOICE_HAS_DOCUMENTS} when documents are based on it; every other answer
+   * classified as for {@link #send}.
+   *
+   * @param reason why, for the register and the document's comment in 1C (no personal data); null or blank for none
+   * @param probeToken as for {@link #send}
+   */
+  Exchange cancel(String invoiceNumber, String reason, String probeToken);
 
   /** The outcome plus what was said on the wire, for the attempt's log line. */
   record Exchange(CallOutcome outcome, String responseBody, long durationMillis) {}

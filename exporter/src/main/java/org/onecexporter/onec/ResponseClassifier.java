@@ -78,6 +78,55 @@ public final class ResponseClassifier {
     return new CallOutcome.Permanent(status, "1C answered " + status + describeBody(answer));
   }
 
+  /**
+   * An answer to {@code POST <invoices>/<number>/cancel}: 200 {@code cancelled} or {@code already_cancelled} is
+   * success (the document's id and number held to the contract as for a created invoice); 404 {@code not_found} and
+   * 409 {@code has_based_documents} are refusals with a DLQ reason of their own; any other 2xx is not success (an
+   * answer that does not say the invoice is marked never counts as marked); a 409 is never "exists" here; the rest
+   * reads as for the create call.
+   */
+  public static CallOutcome classifyCancel(HttpAnswer answer) {
+    int status = answer.status();
+    JsonNode json = parseObject(answer.body());
+    String bodyStatus = json == null ? null : text(json, "status");
+    String said = bodyStatus == null ? "" : bodyStatus.toLowerCase(Locale.ROOT);
+    if (status >= 200 && status < 300) {
+      if (json == null) {
+        return classify(answer); // the 2xx without JSON: the HTML page of a wrong path, a proxy page
+      }
+      if (said.equals("cancelled") || said.equals("already_cancelled")) {
+        CallOutcome read = success(status, json, answer);
+        return read instanceof CallOutcome.Success s
+            ? new CallOutcome.Success(status, s.documentId(), s.documentNumber(), said.equals("already_cancelled"))
+            : read;
+      }
+      if (Set.of("error", "failed", "rejected").contains(said)) {
+        return new CallOutcome.Permanent(status, "1C answered " + status + " with status '" + bodyStatus + "'"
+            + describeBody(answer));
+      }
+      return new CallOutcome.Transient(status, "1C answered " + status + " to the cancellation without saying the"
+          + " invoice is marked (status 'cancelled' or 'already_cancelled')" + describeBody(answer), null);
+    }
+    if (status == 404 && said.equals("not_found")) {
+      return new CallOutcome.Permanent(status, "1C has no invoice for this number to cancel (404 not_found)"
+          + describeBody(answer), CallOutcome.Refusal.INVOICE_NOT_FOUND);
+    }
+    if (status == 409 && said.equals("has_based_documents")) {
+      return new CallOutcome.Permanent(status, "1C did not cancel the invoice: documents are based on it (a payment,"
+          + " a shipment); the accountant decides (409 has_based_documents)" + describeBody(answer),
+          CallOutcome.Refusal.INVOICE_HAS_DOCUMENTS);
+    }
+    if (status == 409) {
+      return new CallOutcome.Permanent(status, "1C answered 409" + describeBody(answer));
+    }
+    if (status == 404) {
+      return new CallOutcome.Permanent(status, "the cancel method of the invoices HTTP service was not found (404):"
+          + " check ONEC_BASE_URL, ONEC_INVOICES_ENDPOINT and that the 1C extension is a version with"
+          + " POST /hs/invoices/{number}/cancel" + describeBody(answer));
+    }
+    return classify(answer);
+  }
+
   /** A failure without an answer: connection refused or reset, timeout, dropped connection. */
   public static CallOutcome noAnswer(Exception e) {
     String kind = e.getClass().getSimpleName();

@@ -29,9 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Answers like the 1C:UNF {@code invoices} HTTP service would: UTF-8 Basic auth, strict contract validation,
  * idempotency by invoice number, 1C-like document ids and numbers, plus fault injection for tests and demos.
  *
- * <p>Routes: {@code POST|GET <publication>/hs/invoices}; control under {@code /_emulator/}: {@code invoices}
- * (listing), {@code faults} (POST a plan, DELETE to clear), {@code reset}, {@code stats}, {@code health}; any
- * other GET answers 200 with an HTML page, as a publication root does.
+ * <p>Routes: {@code POST|GET <publication>/hs/invoices}, {@code POST <publication>/hs/invoices/<number>/cancel}
+ * (marks the invoice for deletion, as the extension's second method does); control under {@code /_emulator/}:
+ * {@code invoices} (listing), {@code invoices/<number>} (one invoice: its deletion mark, cancellation, documents
+ * based on it), {@code based-documents} (POST {@code {"invoice_number":…,"type":"ПоступлениеНаСчет"}} to say a
+ * document is based on an invoice, DELETE to clear), {@code faults} (POST a plan, DELETE to clear), {@code reset},
+ * {@code stats}, {@code health}; any other GET answers 200 with an HTML page, as a publication root does.
  */
 public final class EmulatorServer implements AutoCloseable {
   static final String SESSION_LOCK_TEXT =
@@ -55,7 +58,35 @@ public final class EmulatorServer implements AutoCloseable {
    * One POST to the invoices service as it arrived: when, for which invoice number, with which fault, and the
    * W3C {@code traceparent} header it carried (null when none; a real 1C ignores it, the tests read it).
    */
-  public record ReceivedRequest(Instant at, String invoiceNumber, Fault fault, String traceparent) {}
+  public record ReceivedRequest(Instant at, String invoiceNumber, Fault fault, String traceparent, Operation operation) {}
+
+  /** Which method of the invoices service a request called. */
+  public enum Operation {
+    CREATE, CANCEL;
+
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** An invoice marked for deletion by a cancellation: when (the first time) and why. */
+  public record Cancellation(Instant at, String reason) {}
+
+  /** A document based on an invoice in 1C (a payment, a shipment): its metadata name, number and date. */
+  public record BasedDocument(String type, String number, java.time.LocalDate date) {}
+
+  /** The most a cancellation's reason may hold (the extension's register keeps String(200)). */
+  public static final int MAX_CANCEL_REASON = 200;
+  private static final java.util.regex.Pattern CANCEL_PATH =
+      java.util.regex.Pattern.compile(".*/hs/invoices/([^/]*)/cancel/?");
+  private static final java.util.regex.Pattern INVOICE_NUMBER =
+      java.util.regex.Pattern.compile("INV-[0-9]{4}-[0-9]{3,41}|TEST-[A-Z0-9-]{1,45}");
+
+  private final Map<String, Cancellation> cancellations = new ConcurrentHashMap<>();
+  private final Map<String, List<BasedDocument>> basedDocuments = new ConcurrentHashMap<>();
+  /** Cancellations and documents based on invoices change under this lock, so a check and its mark are one step. */
+  private final Object marks = new Object();
+  private final AtomicLong basedCounter = new AtomicLong();
 
   private final java.util.List<ReceivedRequest> received = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicInteger concurrent = new java.util.concurrent.atomic.AtomicInteger();
@@ -118,7 +149,43 @@ public final class EmulatorServer implements AutoCloseable {
     return List.copyOf(received);
   }
 
+  /** The cancellation of this invoice, if 1C marked it for deletion. */
+  public java.util.Optional<Cancellation> cancellation(String invoiceNumber) {
+    return java.util.Optional.ofNullable(cancellations.get(invoiceNumber));
+  }
+
+  /** Whether the invoice made for this number is marked for deletion. */
+  public boolean deletionMarked(String invoiceNumber) {
+    return cancellations.containsKey(invoiceNumber);
+  }
+
+  /**
+   * Says that a document of {@code type} (e.g. {@code ПоступлениеНаСчет}, a payment; {@code РасходнаяНакладная}, a
+   * shipment) is based on the invoice: its cancellation is then refused ({@code has_based_documents}).
+   *
+   * @return false when no invoice was made for this number
+   */
+  public boolean addBasedDocument(String invoiceNumber, String type) {
+    synchronized (marks) {
+      if (!invoices.containsKey(invoiceNumber)) {
+        return false;
+      }
+      basedDocuments.computeIfAbsent(invoiceNumber, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+          .add(new BasedDocument(type, String.format("0000-%06d", basedCounter.incrementAndGet()),
+              java.time.LocalDate.now(java.time.ZoneOffset.UTC)));
+      return true;
+    }
+  }
+
+  public List<BasedDocument> basedDocuments(String invoiceNumber) {
+    return List.copyOf(basedDocuments.getOrDefault(invoiceNumber, List.of()));
+  }
+
   public void reset() {
+    synchronized (marks) {
+      cancellations.clear();
+      basedDocuments.clear();
+    }
     received.clear();
     maxConcurrent.set(0);
     invoices.clear();
@@ -159,7 +226,11 @@ public final class EmulatorServer implements AutoCloseable {
         }
         control(exchange, method, action, body);
       } else if (path.endsWith("/hs/invoices") || path.endsWith("/hs/invoices/")) {
-        service(exchange, method, body);
+        service(exchange, method, body, null);
+      } else if (CANCEL_PATH.matcher(exchange.getRequestURI().getRawPath()).matches()) {
+        java.util.regex.Matcher m = CANCEL_PATH.matcher(exchange.getRequestURI().getRawPath());
+        m.matches();
+        service(exchange, method, body, m.group(1));
       } else if (method.equals("GET")) {
         send(exchange, 200, "text/html; charset=utf-8", webClientPage());
       } else {
@@ -171,11 +242,12 @@ public final class EmulatorServer implements AutoCloseable {
     }
   }
 
-  private void service(HttpExchange exchange, String method, byte[] body) throws IOException {
+  /** @param cancelNumber the raw (URL-encoded) invoice number of a cancellation, null for the create method */
+  private void service(HttpExchange exchange, String method, byte[] body, String cancelNumber) throws IOException {
     int now = concurrent.incrementAndGet();
     maxConcurrent.accumulateAndGet(now, Math::max);
     try {
-      serviceCounted(exchange, method, body);
+      serviceCounted(exchange, method, body, cancelNumber);
     } finally {
       concurrent.decrementAndGet();
     }
@@ -186,7 +258,8 @@ public final class EmulatorServer implements AutoCloseable {
     return maxConcurrent.get();
   }
 
-  private void serviceCounted(HttpExchange exchange, String method, byte[] body) throws IOException {
+  private void serviceCounted(HttpExchange exchange, String method, byte[] body, String cancelNumber)
+      throws IOException {
     count("requests");
     if (!authorized(exchange)) {
       count("unauthorized");
@@ -194,7 +267,7 @@ public final class EmulatorServer implements AutoCloseable {
       send(exchange, 401, "text/plain; charset=utf-8", "");
       return;
     }
-    if (method.equals("GET")) {
+    if (method.equals("GET") && cancelNumber == null) {
       send(exchange, 200, "application/json; charset=utf-8", json(listing()));
       return;
     }
@@ -204,95 +277,23 @@ public final class EmulatorServer implements AutoCloseable {
     }
     Fault fault = faults.next();
     String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
-    received.add(new ReceivedRequest(Instant.now(), invoiceNumberOf(body), fault,
-        traceparent == null || traceparent.length() > 64 ? null : traceparent));
+    String decodedNumber = cancelNumber == null ? null : percentDecoded(cancelNumber);
+    received.add(new ReceivedRequest(Instant.now(),
+        cancelNumber == null ? invoiceNumberOf(body) : decodedNumber == null ? "" : decodedNumber, fault,
+        traceparent == null || traceparent.length() > 64 ? null : traceparent,
+        cancelNumber == null ? Operation.CREATE : Operation.CANCEL));
     // The answer leaves latency_ms after the request arrived, the emulator's own work included, as from a 1C
     // server whose response time is latency_ms.
     long answerAt = (long) exchange.getAttribute(ARRIVED) + latencyMillis * 1_000_000;
     if (fault != Fault.NONE) {
       count("fault_" + fault.wire());
     }
-    switch (fault) {
-      case ERROR_500 -> {
-        answer(exchange, answerAt, 500, "text/plain; charset=utf-8", "{Документ.СчетНаОплату.МодульОбъекта(42)}: Конфликт блокировок"
-            + " при выполнении транзакции: Превышено максимальное время ожидания предоставления блокировки");
-        return;
-      }
-      case ERROR_502 -> {
-        answer(exchange, answerAt, 502, "text/html; charset=utf-8", "<html><body><h1>502 Bad Gateway</h1></body></html>");
-        return;
-      }
-      case ERROR_503 -> {
-        answer(exchange, answerAt, 503, "text/html; charset=utf-8",
-            "<html><body><h1>503 Service Unavailable</h1></body></html>");
-        return;
-      }
-      case NOT_CONFIGURED -> {
-        exchange.getResponseHeaders().set("Retry-After", "300");
-        ObjectNode notConfigured = JSON.createObjectNode().put("status", "not_configured");
-        notConfigured.putArray("errors").add("settings: the delivery item («Услуга доставки») is not set");
-        answer(exchange, answerAt, 503, "application/json; charset=utf-8", json(notConfigured));
-        return;
-      }
-      case VAT_OUTDATED -> {
-        refusal(exchange, answerAt, 503, "not_configured", "vat: the general VAT rate in 1C for the invoice date is"
-            + " 20 %, the law sets 22 % from 2026-01-01: update UNF to a release that knows the rate");
-        return;
-      }
-      case PERIOD_CLOSED -> {
-        refusal(exchange, answerAt, 422, "period_closed", "date: the invoice date lies in a period closed for"
-            + " changes in 1C (даты запрета изменения) for the organisation of the invoice");
-        return;
-      }
-      case ACCESS_DENIED -> {
-        refusal(exchange, answerAt, 403, "access_denied", "rights: the service's 1C user lacks «Добавление» on"
-            + " Справочник.Контрагенты (the access group profile in the extension's README)");
-        return;
-      }
-      case HUGE_400 -> {
-        JsonNode customer = requestOrEmpty(body).path("customer");
-        ObjectNode huge = JSON.createObjectNode().put("status", "error");
-        huge.putArray("errors").add("Покупатель " + customer.path("name").asText("") + " "
-            + customer.path("phone").asText("") + " " + "A".repeat(1 << 20));
-        answer(exchange, answerAt, 400, "application/json; charset=utf-8", json(huge));
-        return;
-      }
-      case NOT_FILLABLE -> {
-        refusal(exchange, answerAt, 400, "error", "items[0]: 1C requires ЕдиницаИзмерения on the line (check the"
-            + " product card)");
-        return;
-      }
-      case ERROR_429 -> {
-        exchange.getResponseHeaders().set("Retry-After", "1");
-        answer(exchange, answerAt, 429, "text/plain; charset=utf-8", "Too Many Requests");
-        return;
-      }
-      case SESSION_TIMEOUT_406 -> {
-        answer(exchange, answerAt, 406, "application/xml; charset=utf-8",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><exception><descr>Истекло время ожидания сеанса</descr></exception>");
-        return;
-      }
-      case LOCKED_403 -> {
-        ObjectNode locked = JSON.createObjectNode().put("reason", 403).put("descr", SESSION_LOCK_TEXT);
-        answer(exchange, answerAt, 403, "application/json; charset=utf-8", json(locked));
-        return;
-      }
-      case HTML_200 -> {
-        answer(exchange, answerAt, 200, "text/html; charset=utf-8", webClientPage());
-        return;
-      }
-      case HANG -> {
-        sleepUntil(answerAt);
-        sleep(hangMillis);
-        return; // closing without an answer drops the connection
-      }
-      case DROP -> {
-        sleepUntil(answerAt);
-        return;
-      }
-      default -> {
-        // handled below
-      }
+    if (answeredByFault(exchange, fault, answerAt, body, cancelNumber != null)) {
+      return;
+    }
+    if (cancelNumber != null) {
+      cancel(exchange, answerAt, fault, decodedNumber, body);
+      return;
     }
 
     if (body.length > InvoiceValidator.MAX_BODY_BYTES) {
@@ -341,6 +342,217 @@ public final class EmulatorServer implements AutoCloseable {
     answer(exchange, answerAt, created[0] ? 201 : 200, "application/json; charset=utf-8", json(answer));
   }
 
+  /**
+   * Answers the request as {@code fault} says, if it says anything before the method's own work (the faults that
+   * commit first are left to the method); true when answered.
+   */
+  private boolean answeredByFault(HttpExchange exchange, Fault fault, long answerAt, byte[] body, boolean cancel)
+      throws IOException {
+    if (cancel && (fault == Fault.NOT_FILLABLE || fault == Fault.VAT_OUTDATED || fault == Fault.NOT_CONFIGURED)) {
+      return false; // the cancel method reads no products, VAT or settings: it never answers these
+    }
+    switch (fault) {
+      case ERROR_500 -> {
+        answer(exchange, answerAt, 500, "text/plain; charset=utf-8", "{Документ.СчетНаОплату.МодульОбъекта(42)}: Конфликт блокировок"
+            + " при выполнении транзакции: Превышено максимальное время ожидания предоставления блокировки");
+        return true;
+      }
+      case ERROR_502 -> {
+        answer(exchange, answerAt, 502, "text/html; charset=utf-8", "<html><body><h1>502 Bad Gateway</h1></body></html>");
+        return true;
+      }
+      case ERROR_503 -> {
+        answer(exchange, answerAt, 503, "text/html; charset=utf-8",
+            "<html><body><h1>503 Service Unavailable</h1></body></html>");
+        return true;
+      }
+      case NOT_CONFIGURED -> {
+        exchange.getResponseHeaders().set("Retry-After", "300");
+        ObjectNode notConfigured = JSON.createObjectNode().put("status", "not_configured");
+        notConfigured.putArray("errors").add("settings: the delivery item («Услуга доставки») is not set");
+        answer(exchange, answerAt, 503, "application/json; charset=utf-8", json(notConfigured));
+        return true;
+      }
+      case VAT_OUTDATED -> {
+        refusal(exchange, answerAt, 503, "not_configured", "vat: the general VAT rate in 1C for the invoice date is"
+            + " 20 %, the law sets 22 % from 2026-01-01: update UNF to a release that knows the rate");
+        return true;
+      }
+      case PERIOD_CLOSED -> {
+        refusal(exchange, answerAt, 422, "period_closed", "date: the invoice date lies in a period closed for"
+            + " changes in 1C (даты запрета изменения) for the organisation of the invoice");
+        return true;
+      }
+      case ACCESS_DENIED -> {
+        refusal(exchange, answerAt, 403, "access_denied", cancel
+            ? "rights: the service's 1C user lacks «Изменение» on Документ.СчетНаОплату (the access group profile in"
+                + " the extension's README)"
+            : "rights: the service's 1C user lacks «Добавление» on Справочник.Контрагенты (the access group profile"
+                + " in the extension's README)");
+        return true;
+      }
+      case HUGE_400 -> {
+        JsonNode customer = requestOrEmpty(body).path("customer");
+        ObjectNode huge = JSON.createObjectNode().put("status", "error");
+        huge.putArray("errors").add("Покупатель " + customer.path("name").asText("") + " "
+            + customer.path("phone").asText("") + " " + "A".repeat(1 << 20));
+        answer(exchange, answerAt, 400, "application/json; charset=utf-8", json(huge));
+        return true;
+      }
+      case NOT_FILLABLE -> {
+        refusal(exchange, answerAt, 400, "error", "items[0]: 1C requires ЕдиницаИзмерения on the line (check the"
+            + " product card)");
+        return true;
+      }
+      case ERROR_429 -> {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        answer(exchange, answerAt, 429, "text/plain; charset=utf-8", "Too Many Requests");
+        return true;
+      }
+      case SESSION_TIMEOUT_406 -> {
+        answer(exchange, answerAt, 406, "application/xml; charset=utf-8",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><exception><descr>Истекло время ожидания сеанса</descr></exception>");
+        return true;
+      }
+      case LOCKED_403 -> {
+        ObjectNode locked = JSON.createObjectNode().put("reason", 403).put("descr", SESSION_LOCK_TEXT);
+        answer(exchange, answerAt, 403, "application/json; charset=utf-8", json(locked));
+        return true;
+      }
+      case HTML_200 -> {
+        answer(exchange, answerAt, 200, "text/html; charset=utf-8", webClientPage());
+        return true;
+      }
+      case HANG -> {
+        sleepUntil(answerAt);
+        sleep(hangMillis);
+        return true; // closing without an answer drops the connection
+      }
+      case DROP -> {
+        sleepUntil(answerAt);
+        return true;
+      }
+      default -> {
+        return false; // answered by the method itself
+      }
+    }
+  }
+
+  /**
+   * The cancel method: marks the invoice made for {@code invoiceNumber} for deletion, once. A repeat answers {@code
+   * already_cancelled} with the first cancellation's time; no invoice: 404 {@code not_found}; a document based on
+   * it: 409 {@code has_based_documents}, the invoice left as it is.
+   */
+  private void cancel(HttpExchange exchange, long answerAt, Fault fault, String invoiceNumber, byte[] body)
+      throws IOException {
+    if (invoiceNumber == null || !INVOICE_NUMBER.matcher(invoiceNumber).matches()) {
+      count("rejected");
+      answer(exchange, answerAt, 400, "application/json; charset=utf-8", json(errors(List.of("invoice_number: the"
+          + " path must carry an invoice number the contract allows (INV-YYYY-NNN or TEST-…), URL-encoded"))));
+      return;
+    }
+    String reason = null;
+    String text = new String(body, StandardCharsets.UTF_8).strip();
+    if (!text.isEmpty()) {
+      JsonNode request;
+      try {
+        request = JSON.readTree(text);
+      } catch (IOException e) {
+        request = null;
+      }
+      if (request == null || !request.isObject()) {
+        count("rejected");
+        answer(exchange, answerAt, 400, "application/json; charset=utf-8",
+            json(errors(List.of("body must be empty or a JSON object"))));
+        return;
+      }
+      JsonNode given = request.get("reason");
+      if (given != null && !given.isNull()) {
+        if (!given.isTextual() || given.asText().length() > MAX_CANCEL_REASON) {
+          count("rejected");
+          answer(exchange, answerAt, 400, "application/json; charset=utf-8", json(errors(List.of(
+              "reason: must be a string of at most " + MAX_CANCEL_REASON + " characters"))));
+          return;
+        }
+        reason = given.asText();
+      }
+    }
+    int status;
+    ObjectNode answer;
+    synchronized (marks) {
+      StoredInvoice invoice = invoices.get(invoiceNumber);
+      Cancellation before = cancellations.get(invoiceNumber);
+      List<BasedDocument> based = basedDocuments.getOrDefault(invoiceNumber, List.of());
+      if (invoice == null) {
+        count("cancel_not_found");
+        answer(exchange, answerAt, 404, "application/json; charset=utf-8", json(errors("not_found", List.of(
+            "invoice_number: 1C has no invoice made by this service for this number"))));
+        return;
+      }
+      if (before == null && !based.isEmpty()) {
+        count("cancel_refused");
+        ObjectNode refused = errors("has_based_documents", List.of("documents: " + based.size()
+            + " document(s) in 1C are based on this invoice (" + String.join(", ", based.stream()
+                .map(d -> d.type() + " " + d.number() + " of " + d.date()).toList())
+            + "); the invoice is left as it is, the accountant decides"));
+        ArrayNode documents = refused.putArray("documents");
+        based.forEach(d -> documents.addObject().put("type", d.type()).put("number", d.number())
+            .put("date", d.date().toString()));
+        answer(exchange, answerAt, 409, "application/json; charset=utf-8", json(refused));
+        return;
+      }
+      Cancellation cancellation = before != null ? before
+          : new Cancellation(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), reason);
+      cancellations.putIfAbsent(invoiceNumber, cancellation);
+      count(before == null ? "cancelled" : "already_cancelled");
+      status = 200;
+      answer = JSON.createObjectNode()
+          .put("status", before == null ? "cancelled" : "already_cancelled")
+          .put("already_cancelled", before != null)
+          .put("invoice_number", invoiceNumber)
+          .put("document_id", invoice.documentId())
+          .put("number", invoice.number())
+          .put("cancelled_at", cancellation.at().toString());
+    }
+    if (fault == Fault.COMMIT_THEN_DROP) {
+      sleepUntil(answerAt);
+      return;
+    }
+    if (fault == Fault.COMMIT_THEN_HANG) {
+      sleepUntil(answerAt);
+      sleep(hangMillis);
+    }
+    answer(exchange, answerAt, status, "application/json; charset=utf-8", json(answer));
+  }
+
+  /** A URL path segment's percent-escapes decoded as UTF-8 ({@code +} stays a plus); null when malformed. */
+  static String percentDecoded(String raw) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= raw.length()) {
+          return null;
+        }
+        int hi = Character.digit(raw.charAt(i + 1), 16);
+        int lo = Character.digit(raw.charAt(i + 2), 16);
+        if (hi < 0 || lo < 0) {
+          return null;
+        }
+        out.write(hi * 16 + lo);
+        i += 2;
+      } else {
+        out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+    try {
+      return decoder.decode(java.nio.ByteBuffer.wrap(out.toByteArray())).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return null;
+    }
+  }
+
   /** An answer of the extension's run-time refusals: {"status": status, "errors": [error]}; 503 adds Retry-After. */
   private void refusal(HttpExchange exchange, long answerAt, int httpStatus, String status, String error)
       throws IOException {
@@ -353,13 +565,47 @@ public final class EmulatorServer implements AutoCloseable {
   }
 
   private void control(HttpExchange exchange, String method, String action, byte[] body) throws IOException {
+    if (action.startsWith("invoices/")) {
+      String raw = exchange.getRequestURI().getRawPath();
+      String number = percentDecoded(raw.substring(raw.lastIndexOf('/') + 1));
+      StoredInvoice invoice = number == null ? null : invoices.get(number);
+      if (invoice == null) {
+        send(exchange, 404, "application/json", "{\"status\":\"not_found\"}");
+      } else {
+        send(exchange, 200, "application/json; charset=utf-8", json(describe(invoice)));
+      }
+      return;
+    }
     switch (action) {
+      case "based-documents" -> {
+        if (method.equals("DELETE")) {
+          synchronized (marks) {
+            basedDocuments.clear();
+          }
+        } else if (method.equals("POST")) {
+          JsonNode request = requestOrEmpty(body);
+          String number = request.path("invoice_number").asText("");
+          if (!addBasedDocument(number, request.path("type").asText("ПоступлениеНаСчет"))) {
+            send(exchange, 404, "application/json", json(errors("not_found", List.of("invoice_number: no invoice"
+                + " was made for this number"))));
+            return;
+          }
+        }
+        ObjectNode all = JSON.createObjectNode();
+        basedDocuments.forEach((number, list) -> {
+          ArrayNode documents = all.putArray(number);
+          list.forEach(d -> documents.addObject().put("type", d.type()).put("number", d.number())
+              .put("date", d.date().toString()));
+        });
+        send(exchange, 200, "application/json; charset=utf-8", json(all));
+      }
       case "health" -> send(exchange, 200, "application/json", "{\"status\":\"ok\"}");
       case "invoices" -> send(exchange, 200, "application/json; charset=utf-8", json(listing()));
       case "received" -> {
         ArrayNode list = JSON.createArrayNode();
         for (ReceivedRequest r : received) {
-          list.addObject().put("invoice_number", r.invoiceNumber()).put("at_micros",
+          list.addObject().put("invoice_number", r.invoiceNumber()).put("operation", r.operation().wire())
+              .put("at_micros",
               r.at().getEpochSecond() * 1_000_000 + r.at().getNano() / 1_000).put("fault", r.fault().wire())
               .put("traceparent", r.traceparent());
         }
@@ -369,6 +615,7 @@ public final class EmulatorServer implements AutoCloseable {
         ObjectNode stats = JSON.createObjectNode();
         counters.forEach((k, v) -> stats.put(k, v.get()));
         stats.put("invoices", invoices.size());
+        stats.put("deletion_marked", cancellations.size());
         send(exchange, 200, "application/json", json(stats));
       }
       case "reset" -> {
@@ -464,13 +711,35 @@ public final class EmulatorServer implements AutoCloseable {
           .put("number", invoice.number())
           .put("created_at", invoice.createdAt().toString())
           .put("date", invoice.request().path("date").asText())
+          .put("deletion_mark", cancellations.containsKey(invoice.invoiceNumber()))
           .set("total", invoice.request().get("total"));
     }
     return root;
   }
 
+  /** One invoice with its deletion mark, its cancellation and the documents based on it. */
+  private ObjectNode describe(StoredInvoice invoice) {
+    ObjectNode node = JSON.createObjectNode()
+        .put("invoice_number", invoice.invoiceNumber())
+        .put("document_id", invoice.documentId())
+        .put("number", invoice.number())
+        .put("created_at", invoice.createdAt().toString());
+    Cancellation cancellation = cancellations.get(invoice.invoiceNumber());
+    node.put("deletion_mark", cancellation != null);
+    node.put("cancelled_at", cancellation == null ? null : cancellation.at().toString());
+    node.put("cancel_reason", cancellation == null ? null : cancellation.reason());
+    ArrayNode based = node.putArray("based_documents");
+    basedDocuments(invoice.invoiceNumber()).forEach(d -> based.addObject().put("type", d.type())
+        .put("number", d.number()).put("date", d.date().toString()));
+    return node;
+  }
+
   private static ObjectNode errors(List<String> problems) {
-    ObjectNode node = JSON.createObjectNode().put("status", "error");
+    return errors("error", problems);
+  }
+
+  private static ObjectNode errors(String status, List<String> problems) {
+    ObjectNode node = JSON.createObjectNode().put("status", status);
     ArrayNode errors = node.putArray("errors");
     problems.forEach(errors::add);
     return node;

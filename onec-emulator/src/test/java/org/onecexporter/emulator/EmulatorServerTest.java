@@ -186,4 +186,118 @@ class EmulatorServerTest {
         .contains("\"script\":[\"error_503\"]", "\"latency_ms\":5");
     assertThat(post(VALID).statusCode()).isEqualTo(503);
   }
+
+  private static HttpResponse<String> cancel(String rawNumber, String body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/hs/invoices/" + rawNumber + "/cancel"))
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((EmulatorConfig.DEFAULT_USERNAME + ":"
+            + EmulatorConfig.DEFAULT_PASSWORD).getBytes(StandardCharsets.UTF_8)))
+        .header("Content-Type", "application/json; charset=utf-8")
+        .timeout(Duration.ofSeconds(5))
+        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  private static HttpResponse<String> control(String method, String action, String body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/_emulator/" + action))
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((EmulatorConfig.DEFAULT_USERNAME + ":"
+            + EmulatorConfig.DEFAULT_PASSWORD).getBytes(StandardCharsets.UTF_8)))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void a_cancellation_marks_the_invoice_once_and_a_repeat_says_already_cancelled() throws Exception {
+    post(VALID);
+    String documentId = server.invoices().get(0).documentId();
+
+    HttpResponse<String> first = cancel("INV-2026-001", "{\"reason\": \"refunded\"}");
+    HttpResponse<String> repeat = cancel("INV%2D2026%2D001", "");
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(first.body()).contains("\"status\":\"cancelled\"", "\"already_cancelled\":false", documentId)
+        .containsPattern("\"cancelled_at\":\"\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z\"");
+    assertThat(repeat.statusCode()).isEqualTo(200);
+    assertThat(repeat.body()).contains("\"status\":\"already_cancelled\"", "\"already_cancelled\":true", documentId);
+    assertThat(server.deletionMarked("INV-2026-001")).isTrue();
+    assertThat(server.cancellation("INV-2026-001")).hasValueSatisfying(c -> assertThat(c.reason()).isEqualTo("refunded"));
+    assertThat(server.counter("cancelled")).isEqualTo(1);
+    assertThat(server.counter("already_cancelled")).isEqualTo(1);
+    assertThat(server.received()).extracting(EmulatorServer.ReceivedRequest::operation)
+        .containsExactly(EmulatorServer.Operation.CREATE, EmulatorServer.Operation.CANCEL,
+            EmulatorServer.Operation.CANCEL);
+    assertThat(server.received().get(2).invoiceNumber()).as("the number decoded from the path").isEqualTo("INV-2026-001");
+
+    HttpResponse<String> state = control("GET", "invoices/INV-2026-001", null);
+    assertThat(state.body()).contains("\"deletion_mark\":true", "\"cancel_reason\":\"refunded\"");
+    assertThat(control("GET", "invoices", null).body()).contains("\"deletion_mark\":true");
+  }
+
+  @Test
+  void concurrent_cancellations_of_one_invoice_mark_it_once() throws Exception {
+    post(VALID);
+    List<java.util.concurrent.Future<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 8; i++) {
+        calls.add(pool.submit(() -> cancel("INV-2026-001", "{}")));
+      }
+    }
+    List<String> statuses = new java.util.ArrayList<>();
+    for (var call : calls) {
+      statuses.add(call.get().body().replaceAll(".*\"status\":\"(\\w+)\".*", "$1"));
+    }
+    assertThat(statuses).containsOnlyOnce("cancelled").filteredOn("already_cancelled"::equals).hasSize(7);
+  }
+
+  @Test
+  void nothing_to_cancel_is_not_found_and_a_document_based_on_the_invoice_refuses_the_cancellation() throws Exception {
+    HttpResponse<String> none = cancel("INV-2026-404", "");
+    assertThat(none.statusCode()).isEqualTo(404);
+    assertThat(none.body()).contains("\"status\":\"not_found\"", "invoice_number: 1C has no invoice");
+
+    post(VALID);
+    assertThat(control("POST", "based-documents", "{\"invoice_number\":\"INV-2026-404\"}").statusCode())
+        .as("no invoice to base a document on").isEqualTo(404);
+    assertThat(control("POST", "based-documents",
+        "{\"invoice_number\":\"INV-2026-001\",\"type\":\"ПоступлениеНаСчет\"}").statusCode()).isEqualTo(200);
+
+    HttpResponse<String> refused = cancel("INV-2026-001", "{\"reason\":\"refunded\"}");
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.body()).contains("\"status\":\"has_based_documents\"", "ПоступлениеНаСчет",
+        "the accountant decides");
+    assertThat(server.deletionMarked("INV-2026-001")).as("the invoice is left as it was").isFalse();
+
+    control("DELETE", "based-documents", null);
+    assertThat(cancel("INV-2026-001", "").statusCode()).as("once the payment is gone").isEqualTo(200);
+    assertThat(server.deletionMarked("INV-2026-001")).isTrue();
+  }
+
+  @Test
+  void a_cancellation_outside_the_contract_is_refused_and_marks_nothing() throws Exception {
+    post(VALID);
+    assertThat(cancel("%D0%A1%D0%A7-1", "").statusCode()).as("not an invoice number").isEqualTo(400);
+    assertThat(cancel("INV-2026-001", "[1]").statusCode()).as("not an object").isEqualTo(400);
+    assertThat(cancel("INV-2026-001", "{\"reason\": 5}").statusCode()).isEqualTo(400);
+    HttpResponse<String> tooLong = cancel("INV-2026-001", "{\"reason\": \"" + "x".repeat(201) + "\"}");
+    assertThat(tooLong.statusCode()).isEqualTo(400);
+    assertThat(tooLong.body()).contains("reason: must be a string of at most 200 characters");
+    assertThat(server.deletionMarked("INV-2026-001")).isFalse();
+  }
+
+  @Test
+  void faults_apply_to_cancellations_and_commit_then_drop_marks_without_an_answer() throws Exception {
+    post(VALID);
+    server.faults().script(List.of(Fault.ERROR_503, Fault.NOT_FILLABLE, Fault.COMMIT_THEN_DROP));
+
+    assertThat(cancel("INV-2026-001", "").statusCode()).isEqualTo(503);
+    assertThat(server.deletionMarked("INV-2026-001")).isFalse();
+    HttpResponse<String> notForCancel = cancel("INV-2026-001", "");
+    assertThat(notForCancel.statusCode()).as("a fault of the create method only").isEqualTo(200);
+    server.reset();
+    post(VALID);
+    server.faults().script(List.of(Fault.COMMIT_THEN_DROP));
+    assertThatThrownBy(() -> cancel("INV-2026-001", "")).isInstanceOf(IOException.class);
+    assertThat(server.deletionMarked("INV-2026-001")).isTrue();
+    assertThat(cancel("INV-2026-001", "").body()).contains("\"status\":\"already_cancelled\"");
+  }
 }

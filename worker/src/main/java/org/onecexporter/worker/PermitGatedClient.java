@@ -77,6 +77,16 @@ public final class PermitGatedClient implements OneCClient {
 
   @Override
   public Exchange send(String invoiceNumber, String jsonBody, String probeToken) {
+    return gated(probeToken, () -> delegate.send(invoiceNumber, jsonBody, probeToken));
+  }
+
+  /** A cancellation is a 1C session like any call: it takes a permit of the same fleet-wide cap. */
+  @Override
+  public Exchange cancel(String invoiceNumber, String reason, String probeToken) {
+    return gated(probeToken, () -> delegate.cancel(invoiceNumber, reason, probeToken));
+  }
+
+  private Exchange gated(String probeToken, java.util.function.Supplier<Exchange> call) {
     try {
       local.acquire();
     } catch (InterruptedException e) {
@@ -103,7 +113,7 @@ public final class PermitGatedClient implements OneCClient {
     }
     inFlight.incrementAndGet();
     try {
-      return delegate.send(invoiceNumber, jsonBody, probeToken);
+      return call.get();
     } finally {
       inFlight.decrementAndGet();
       finish(permit);

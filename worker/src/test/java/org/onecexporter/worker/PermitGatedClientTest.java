@@ -47,6 +47,11 @@ class PermitGatedClientTest {
     }
 
     @Override
+    public Exchange cancel(String invoiceNumber, String reason, String probeToken) {
+      return send(invoiceNumber, "{}", probeToken);
+    }
+
+    @Override
     public void close() {}
   }
 
@@ -62,7 +67,9 @@ class PermitGatedClientTest {
     for (int i = 0; i < 120; i++) {
       PermitGatedClient client = i % 2 == 0 ? first : second;
       String number = "INV-2026-" + i;
-      results.add(pool.submit(() -> client.send(number, "{}", null)));
+      // Every third call a cancellation: it takes a permit of the same cap.
+      boolean cancel = i % 3 == 0;
+      results.add(pool.submit(() -> cancel ? client.cancel(number, "refunded", null) : client.send(number, "{}", null)));
     }
     for (Future<OneCClient.Exchange> result : results) {
       assertThat(result.get().outcome()).isInstanceOf(CallOutcome.Success.class);
