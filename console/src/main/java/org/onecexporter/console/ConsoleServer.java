@@ -138,8 +138,9 @@ public final class ConsoleServer implements AutoCloseable {
           LOG.warn("console: Redis unavailable: {}", e.getMessage());
           json(exchange, 503, error("Redis unreachable"));
         } catch (org.jdbi.v3.core.ConnectionException e) {
-          LOG.warn("console: PostgreSQL unavailable: {}", e.getMessage());
-          json(exchange, 503, error("PostgreSQL unreachable"));
+          String server = data.serverName();
+          LOG.warn("console: {} unavailable: {}", server, e.getMessage());
+          json(exchange, 503, error(server + " unreachable"));
         }
       }
     }

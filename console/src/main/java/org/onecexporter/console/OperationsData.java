@@ -66,6 +66,18 @@ public final class OperationsData {
     return queue;
   }
 
+  /**
+   * The shop database's server as an operator calls it ({@code PostgreSQL}, {@code MariaDB}), for the console's
+   * "unreachable" answer; {@code database} when the order store only learns it from a connection and none came.
+   */
+  public String serverName() {
+    try {
+      return orders.dialect().serverName();
+    } catch (RuntimeException unknown) {
+      return "database";
+    }
+  }
+
   /** The order as the exporter sees it, without personal data; empty when there is no such order. */
   public Optional<ObjectNode> order(long orderId) {
     return reachable(() -> orders.state(orderId)).map(s -> {

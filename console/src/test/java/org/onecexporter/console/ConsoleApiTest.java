@@ -26,6 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.onecexporter.config.ConfigException;
 import org.onecexporter.config.Env;
+import org.onecexporter.db.Dialect;
+import org.onecexporter.db.ReferenceSource;
+import org.onecexporter.db.SqlOrderStore;
 import org.onecexporter.enqueuer.InvoiceEnqueuer;
 import org.onecexporter.export.AttemptRecord;
 import org.onecexporter.history.AttemptHistory;
@@ -36,12 +39,15 @@ import org.onecexporter.queue.fleet.WorkerHeartbeats;
 import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
 import org.slf4j.LoggerFactory;
 
-/** The console's JSON API against real PostgreSQL and Redis: every endpoint, the auth and cross-site rules. */
-@ExtendWith({PostgresExtension.class, RedisExtension.class})
+/**
+ * The console's JSON API against real PostgreSQL (MariaDB: {@link ConsoleApiOnMariaDbTest}) and Redis: every endpoint,
+ * the auth and cross-site rules.
+ */
+@ExtendWith({DatabaseExtension.class, RedisExtension.class})
 class ConsoleApiTest {
   private static final String OPERATOR_PASSWORD = "operator-secret-Пароль-1";
   private static final String VIEWER_PASSWORD = "viewer-secret-2";
@@ -513,10 +519,16 @@ class ConsoleApiTest {
   }
 
   @Test
-  void an_unreachable_postgresql_is_a_503_not_a_crash() throws Exception {
-    org.jdbi.v3.core.Jdbi down = org.jdbi.v3.core.Jdbi.create("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1");
+  void an_unreachable_database_is_a_503_that_names_its_server_in_both_languages() throws Exception {
+    boolean postgres = db.dialect() == Dialect.POSTGRESQL;
+    String server = postgres ? "PostgreSQL" : "MariaDB";
+    org.jdbi.v3.core.Jdbi down = org.jdbi.v3.core.Jdbi.create(postgres
+        ? "jdbc:postgresql://127.0.0.1:1/none?connectTimeout=1" : "jdbc:mariadb://127.0.0.1:1/none?connectTimeout=1000");
+    // As ConsoleRuntime builds it: the order store knows its dialect from DATABASE_URL, not from a connection.
+    OperationsData data = new OperationsData(down, new SqlOrderStore(down, db.dialect(), ReferenceSource.INSTANCE),
+        queue, Clock.systemUTC());
     try (ConsoleServer broken = new ConsoleServer(new ConsoleConfig("127.0.0.1", 0, OPERATOR_PASSWORD,
-        Optional.empty()), new OperationsData(down, queue, Clock.systemUTC()),
+        Optional.empty()), data,
         new InvoiceEnqueuer(new LazyQueue(redis::client, queue.keys(), Duration.ofSeconds(1))),
         new SimpleMeterRegistry())) {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(
@@ -525,7 +537,16 @@ class ConsoleApiTest {
               ("operator:" + OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8))).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(503);
-      assertThat(r.body()).contains("PostgreSQL unreachable");
+      String error = Json.MAPPER.readTree(r.body()).get("error").asText();
+      assertThat(error).isEqualTo(server + " unreachable");
+      // The page shows it in Russian from the catalogue it carries (console/messages.json).
+      JsonNode catalogue;
+      try (var in = ConsoleServer.class.getResourceAsStream("/console/messages.json")) {
+        catalogue = Json.MAPPER.readTree(in);
+      }
+      assertThat(catalogue.get("messages").valueStream().filter(m -> m.get("en").asText().equals(error))
+          .map(m -> m.get("ru").asText()).toList()).containsExactly(postgres ? "PostgreSQL недоступен"
+          : "MariaDB недоступна");
     }
   }
 

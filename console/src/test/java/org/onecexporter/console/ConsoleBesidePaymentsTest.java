@@ -47,6 +47,9 @@ import org.redisson.api.redisnode.RedisNodes;
  * order pages at once cost Redis no more than a page's worth of memory, answer quickly, and the payment
  * processor's enqueues beside them (its own client, 500 ms timeout, as {@link InvoiceEnqueuer#fromEnv} builds it)
  * all succeed within that timeout.
+ *
+ * <p>PostgreSQL only: the test is about the console's load on Redis; its reads of the shop database are tested on
+ * both databases in ConsoleApiTest and ConsoleApiOnMariaDbTest.
  */
 @ExtendWith({PostgresExtension.class, RedisExtension.class})
 class ConsoleBesidePaymentsTest {

@@ -112,7 +112,7 @@ public final class Database implements AutoCloseable {
 
   /** {@code PostgreSQL} or {@code MariaDB}, as an operator calls the server. */
   public String serverName() {
-    return dialect == Dialect.POSTGRESQL ? "PostgreSQL" : "MariaDB";
+    return dialect.serverName();
   }
 
   /** The server and database, {@code host:port/name}, without the user, password or parameters. */

@@ -23,6 +23,11 @@ public enum Dialect {
     this.migrations = migrations;
   }
 
+  /** {@code PostgreSQL} or {@code MariaDB} (which MySQL is reached through), as an operator calls the server. */
+  public String serverName() {
+    return this == POSTGRESQL ? "PostgreSQL" : "MariaDB";
+  }
+
   /** The folder under {@code db/} holding this database's migrations. */
   public String migrationFolder() {
     return migrations;
