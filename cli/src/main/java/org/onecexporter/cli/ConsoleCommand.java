@@ -22,7 +22,21 @@ final class ConsoleCommand implements Callable<Integer> {
     }, "console-shutdown"));
     System.err.println("console listening on http://" + runtime.config().host() + ":" + runtime.port()
         + "/ (users: operator" + (runtime.config().viewerPassword().isPresent() ? ", viewer" : "") + ")");
+    checkDatabase(runtime);
     stopped.await();
     return ExitCodes.OK;
+  }
+
+  /**
+   * Says once, in one line, when the database cannot be used: the console still serves (the queue, the DLQ and
+   * the fleet come from Redis), but the order pages answer 503 until it can.
+   */
+  private static void checkDatabase(ConsoleRuntime runtime) {
+    try {
+      runtime.database().requireReachable(Unreachable.DATABASE_CHECK);
+    } catch (org.onecexporter.db.DatabaseUnavailableException e) {
+      System.err.println("console: " + org.onecexporter.config.Redact.inText(e.getMessage())
+          + "; the order pages answer 503 until it answers");
+    }
   }
 }

@@ -104,6 +104,11 @@ public final class ConsoleRuntime implements AutoCloseable {
     return server.port();
   }
 
+  /** The database the console reads (the workers' own). */
+  public Database database() {
+    return database;
+  }
+
   public ConsoleConfig config() {
     return config;
   }
