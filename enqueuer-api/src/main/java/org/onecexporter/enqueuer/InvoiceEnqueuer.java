@@ -66,6 +66,10 @@ public final class InvoiceEnqueuer implements AutoCloseable {
   /** A refused enqueue is logged at once, then at most once per this interval (with how many since). */
   static final long REFUSED_LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
   private final AtomicLong refusedUnlogged = new AtomicLong();
+  /** Failed quiet enqueues logged one by one per interval, with their order ids. */
+  static final int FAILED_ORDER_LINES = 10;
+  private final AtomicLong failedLines = new AtomicLong();
+  private final AtomicLong failedLinesSince = new AtomicLong(System.nanoTime() - REFUSED_LOG_INTERVAL_NANOS);
   private final AtomicLong refusedLoggedAt = new AtomicLong(System.nanoTime() - REFUSED_LOG_INTERVAL_NANOS);
 
   public InvoiceEnqueuer(LazyQueue queue) {
@@ -278,8 +282,7 @@ public final class InvoiceEnqueuer implements AutoCloseable {
   public CompletionStage<EnqueueStatus> enqueueQuietlyAsync(long orderId) {
     return enqueueAsync(orderId).exceptionally(e -> {
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      LOG.atError().addKeyValue("order_id", orderId).addKeyValue("outcome", "enqueue_failed")
-          .log("could not queue the invoice export; the reconciler will pick the order up: {}", cause.getMessage());
+      failedQuietly(orderId, cause.getMessage());
       return EnqueueStatus.FAILED;
     });
   }
@@ -311,9 +314,31 @@ public final class InvoiceEnqueuer implements AutoCloseable {
     try {
       return enqueue(orderId);
     } catch (RuntimeException e) {
-      LOG.atError().addKeyValue("order_id", orderId).addKeyValue("outcome", "enqueue_failed")
-          .log("could not queue the invoice export; the reconciler will pick the order up: {}", e.getMessage());
+      failedQuietly(orderId, e.getMessage());
       return EnqueueStatus.FAILED;
+    }
+  }
+
+  /**
+   * A quiet enqueue that failed: one ERROR line with the order id, for the first {@link #FAILED_ORDER_LINES} of each
+   * interval; beyond that one line says the rest of the interval is only counted (refused()'s WARN gives how many).
+   * A flood of payments against a sick Redis wrote one ERROR per payment before.
+   */
+  private void failedQuietly(long orderId, String why) {
+    long now = System.nanoTime();
+    long start = failedLinesSince.get();
+    if (now - start >= REFUSED_LOG_INTERVAL_NANOS && failedLinesSince.compareAndSet(start, now)) {
+      failedLines.set(0);
+    }
+    long n = failedLines.incrementAndGet();
+    if (n <= FAILED_ORDER_LINES) {
+      LOG.atError().addKeyValue("order_id", orderId).addKeyValue("outcome", "enqueue_failed")
+          .log("could not queue the invoice export; the reconciler will pick the order up: {}", why);
+    } else if (n == FAILED_ORDER_LINES + 1) {
+      LOG.atError().addKeyValue("outcome", "enqueue_failed")
+          .log("more enqueues failed; for {} s they are counted (enqueue_failed), not logged one by one; the"
+              + " reconciler picks those orders up", java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(
+                  REFUSED_LOG_INTERVAL_NANOS));
     }
   }
 

@@ -46,4 +46,37 @@ class RefusedEnqueueLogTest {
     assertThat(refused).as("one line for the first refusal, none more within the interval").hasSize(1);
     assertThat(refused.get(0).getFormattedMessage()).contains("1 enqueue").contains("reconciler");
   }
+  @Test
+  void a_flood_of_failed_quiet_enqueues_logs_a_bounded_number_of_order_lines() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger logger = (Logger) LoggerFactory.getLogger(InvoiceEnqueuer.class);
+    logger.addAppender(logs);
+    try (InvoiceEnqueuer enqueuer = InvoiceEnqueuer.fromEnv(Map.of("REDIS_URL", "redis://127.0.0.1:" + closedPort,
+        "ENQUEUER_REDIS_TIMEOUT_MS", "100"), InvoiceEnqueuer.Listener.NONE)) {
+      List<java.util.concurrent.CompletableFuture<EnqueueStatus>> answers = new java.util.ArrayList<>();
+      for (int i = 1; i <= 300; i++) {
+        answers.add(enqueuer.enqueueQuietlyAsync(i).toCompletableFuture());
+      }
+      for (int i = 301; i <= 320; i++) {
+        assertThat(enqueuer.enqueueQuietly(i)).isEqualTo(EnqueueStatus.FAILED);
+      }
+      for (var answer : answers) {
+        assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(EnqueueStatus.FAILED);
+      }
+      assertThat(enqueuer.failedCount()).isEqualTo(320);
+    } finally {
+      logger.detachAppender(logs);
+    }
+    List<ILoggingEvent> errors = logs.list.stream().filter(e -> e.getLevel() == Level.ERROR).toList();
+    assertThat(errors.stream().filter(e -> e.getFormattedMessage().startsWith("could not queue")))
+        .as("the first orders of the interval, each with its id").hasSize(InvoiceEnqueuer.FAILED_ORDER_LINES);
+    assertThat(errors).as("then one line saying the rest is counted")
+        .hasSize(InvoiceEnqueuer.FAILED_ORDER_LINES + 1);
+    assertThat(errors.get(errors.size() - 1).getFormattedMessage()).contains("counted", "reconciler");
+  }
 }
