@@ -20,18 +20,23 @@ import org.slf4j.LoggerFactory;
  * against a sick Redis cannot flood the log.
  */
 class RefusedEnqueueLogTest {
-  @Test
-  void refused_enqueues_are_logged_at_once_and_then_at_most_once_per_interval() throws Exception {
+  /** An enqueuer whose Redis refuses every connection (a port nothing listens on), with a short timeout. */
+  private static InvoiceEnqueuer onAClosedPort() throws java.io.IOException {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
+    return InvoiceEnqueuer.fromEnv(Map.of("REDIS_URL", "redis://127.0.0.1:" + closedPort,
+        "ENQUEUER_REDIS_TIMEOUT_MS", "100"), InvoiceEnqueuer.Listener.NONE);
+  }
+
+  @Test
+  void refused_enqueues_are_logged_at_once_and_then_at_most_once_per_interval() throws Exception {
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
     Logger logger = (Logger) LoggerFactory.getLogger(InvoiceEnqueuer.class);
     logger.addAppender(logs);
-    try (InvoiceEnqueuer enqueuer = InvoiceEnqueuer.fromEnv(Map.of("REDIS_URL", "redis://127.0.0.1:" + closedPort,
-        "ENQUEUER_REDIS_TIMEOUT_MS", "100"), InvoiceEnqueuer.Listener.NONE)) {
+    try (InvoiceEnqueuer enqueuer = onAClosedPort()) {
       for (int i = 1; i <= 20; i++) {
         long id = i;
         assertThatThrownBy(() -> enqueuer.enqueue(id)).isInstanceOf(QueueUnavailableException.class);
@@ -48,16 +53,11 @@ class RefusedEnqueueLogTest {
   }
   @Test
   void a_flood_of_failed_quiet_enqueues_logs_a_bounded_number_of_order_lines() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
     Logger logger = (Logger) LoggerFactory.getLogger(InvoiceEnqueuer.class);
     logger.addAppender(logs);
-    try (InvoiceEnqueuer enqueuer = InvoiceEnqueuer.fromEnv(Map.of("REDIS_URL", "redis://127.0.0.1:" + closedPort,
-        "ENQUEUER_REDIS_TIMEOUT_MS", "100"), InvoiceEnqueuer.Listener.NONE)) {
+    try (InvoiceEnqueuer enqueuer = onAClosedPort()) {
       List<java.util.concurrent.CompletableFuture<EnqueueStatus>> answers = new java.util.ArrayList<>();
       for (int i = 1; i <= 300; i++) {
         answers.add(enqueuer.enqueueQuietlyAsync(i).toCompletableFuture());
