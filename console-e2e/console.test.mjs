@@ -1,5 +1,6 @@
 // Browser tests of the operations console in Debian's Chromium (started by ops/console-e2e, which seeds the data:
-// orders 101-105 exported, 201-203 in the DLQ as not_paid and paid since, 301 in the DLQ as invalid).
+// orders 101-105 exported, 201-203 in the DLQ as not_paid and paid since, 301 in the DLQ as invalid; attempts and
+// 1C call times at two known past times for the overview's charts).
 import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
@@ -85,7 +86,6 @@ test('the operator signs in and the overview shows the numbers, 1C and the worke
   assert.equal(await page.locator('#workers tr').count(), 2, 'a header and one worker');
   assert.match(await page.locator('#workers').innerText(), /e2e-worker-1/);
   assert.match(await page.locator('#percentiles').innerText(), /P95/);
-  await shot(page, 'overview.png');
   assert.deepEqual(page.outside, [], 'nothing is loaded from elsewhere');
 });
 
@@ -213,6 +213,114 @@ test('the console speaks Russian to a Russian browser and switches back to Engli
   const api = await page.evaluate(async () => (await fetch('/api/orders/201')).json());
   assert.ok(api.attempts.some((a) => a.error === "Order status is 'new', expected 'paid'"),
     'the JSON answer keeps the exporter\'s English text');
+});
+
+// The seeded history (ops/console-e2e): 12 exports at CHART_T1, 3 transient failures and 1 refusal at CHART_T2,
+// 1C calls of 100…1000 ms at T1 and one of 7,100 ms at T2; the 3-hour window's buckets are 3 minutes long.
+const T1 = Number(process.env.CHART_T1);
+const T2 = Number(process.env.CHART_T2);
+const bucketOf = (t) => String(Math.floor(t / 180) * 180 * 1000);
+
+/** The charts section of a page signed in as the operator, its CSP complaints collected. */
+async function chartsPage(locale) {
+  const page = await browser(OPERATOR, locale);
+  page.csp = [];
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) page.csp.push(m.text()); });
+  await page.goto(URL + '/');
+  await page.locator('#charts svg[data-chart="calls"]').waitFor();
+  return page;
+}
+
+/** The numbers a chart says in its description equal those it draws. */
+async function totalsAgree(page, chart, selector) {
+  const drawn = await page.locator(`svg[data-chart="${chart}"] ${selector}`)
+    .evaluateAll((els) => els.reduce((a, el) => a + Number(el.dataset.value), 0));
+  const api = await page.evaluate(async () => (await fetch('/api/charts?hours=3')).json());
+  return { drawn, api };
+}
+
+test('the overview draws the last hours: invoices per minute, failures by reason, the 1C call time', async () => {
+  assert.ok(T1 > 0 && T2 > 0, 'CHART_T1 and CHART_T2 from ops/console-e2e');
+  const page = await chartsPage('en-GB');
+  assert.equal(await page.locator('#charts h2').innerText(), 'Last 3 h');
+  assert.equal(await page.locator('#charts button[aria-pressed="true"]').innerText(), '3 h');
+
+  const exported = page.locator('svg[data-chart="exported"]');
+  assert.equal(await exported.getAttribute('role'), 'img');
+  assert.equal(await exported.locator('title').first().textContent(), 'Invoices per minute');
+  assert.match(await exported.locator('desc').textContent(),
+    /^Invoices exported from \d\d:\d\d to \d\d:\d\d: \d+, at most [\d.]+ per minute\.$/);
+  const bar = exported.locator(`rect[data-start="${bucketOf(T1)}"]`);
+  assert.equal(await bar.getAttribute('data-value'), '12');
+  assert.match(await bar.locator('title').textContent(), /^\d\d:\d\d–\d\d:\d\d: invoices: 12, 4 per minute$/);
+  const ticks = await exported.locator('text.tick').allTextContents();
+  const yTicks = ticks.filter((x) => !x.includes(':')).map(Number);
+  assert.equal(yTicks[0], 0, 'the y axis from 0: ' + ticks);
+  assert.ok(yTicks[yTicks.length - 1] >= 4 && yTicks.every((v, i) => i === 0 || v > yTicks[i - 1]), 'up to 4 per minute at least: ' + ticks);
+  assert.equal(ticks.filter((x) => /^\d\d:\d\d$/.test(x)).length, 7, 'the hours every 10 buckets: ' + ticks);
+  assert.deepEqual(await exported.locator('text.axis-title').allTextContents(), ['per minute', 'time']);
+  const { drawn, api } = await totalsAgree(page, 'exported', 'rect.bar');
+  assert.equal(drawn, api.totals.exported, 'every export of the window is drawn');
+  assert.ok(drawn >= 12 + 5, 'the seeded 12 and the 5 the worker exported: ' + drawn);
+
+  const failures = page.locator('svg[data-chart="failures"]');
+  const stack = failures.locator(`g.stack[data-start="${bucketOf(T2)}"]`);
+  assert.equal(await stack.getAttribute('data-value'), '4');
+  assert.equal(await stack.locator('rect[data-outcome="transient_failure"]').getAttribute('data-value'), '3');
+  assert.equal(await stack.locator('rect[data-outcome="rejected_refused_by_1c"]').getAttribute('data-value'), '1');
+  assert.match(await stack.locator('title').textContent(), /: 1C failed \(retried\) 3, refused by 1C 1$/);
+  const legend = await page.locator('#chart-failures .legend').innerText();
+  assert.match(legend, /1C failed \(retried\) — 3/);
+  assert.match(legend, /refused by 1C — 1/);
+  assert.match(legend, /not paid — \d/, "the worker's own rejections of 201-203");
+
+  const calls = page.locator('svg[data-chart="calls"]');
+  const p1 = calls.locator(`g.point[data-start="${bucketOf(T1)}"]`);
+  assert.deepEqual([await p1.getAttribute('data-calls'), await p1.getAttribute('data-p50'), await p1.getAttribute('data-p95')],
+    ['10', '500', '1000']);
+  assert.match(await p1.locator('title').textContent(), /: P50 500\u00a0ms, P95 1\.0\u00a0s, calls: 10$/);
+  const p2 = calls.locator(`g.point[data-start="${bucketOf(T2)}"]`);
+  assert.match(await p2.locator('title').textContent(), /: P50 7\.1\u00a0s, P95 7\.1\u00a0s, calls: 1$/);
+  assert.ok((await calls.locator('text.tick').allTextContents()).includes('8.0\u00a0s'), 'the y axis in seconds');
+  assert.match(await page.locator('#chart-calls .legend').innerText(), /^P50 — [\d.]+\s(ms|s)\s+P95 — [\d.]+\s(ms|s)$/);
+  await shot(page, 'overview.png');
+  await page.locator('#charts').screenshot({ path: SHOTS ? join(SHOTS, 'charts.png') : join(tmpdir(), 'charts.png') });
+
+  // Another window: the last hour holds T2 (40 minutes ago) but not T1 (100 minutes ago).
+  await page.click('#charts button[data-hours="1"]');
+  await page.locator('#charts[data-hours="1"]').waitFor();
+  assert.equal(await page.locator('#charts h2').innerText(), 'Last hour');
+  assert.equal(await page.locator('svg[data-chart="failures"] rect[data-outcome="rejected_refused_by_1c"]').count(), 1);
+  assert.equal(await page.locator('svg[data-chart="calls"] g.point[data-calls="10"]').count(), 0);
+  assert.deepEqual(page.csp, [], 'nothing refused by the Content-Security-Policy');
+  assert.deepEqual(page.outside, [], 'nothing is loaded from elsewhere');
+});
+
+test('the charts speak Russian: labels, numbers and durations in the locale', async () => {
+  const page = await chartsPage('ru-RU');
+  assert.equal(await page.locator('#charts h2').innerText(), 'За последние 3 ч');
+  const exported = page.locator('svg[data-chart="exported"]');
+  assert.equal(await exported.locator('title').first().textContent(), 'Счетов в минуту');
+  assert.match(await exported.locator('desc').textContent(), /^С \d\d:\d\d до \d\d:\d\d выгружено счетов: \d+, не больше [\d,]+ в минуту\.$/);
+  assert.match(await exported.locator(`rect[data-start="${bucketOf(T1)}"] title`).textContent(), /: счетов: 12, 4 в минуту$/);
+  assert.deepEqual(await exported.locator('text.axis-title').allTextContents(), ['в минуту', 'время']);
+  const stack = page.locator(`svg[data-chart="failures"] g.stack[data-start="${bucketOf(T2)}"]`);
+  assert.match(await stack.locator('title').textContent(), /: сбой 1С \(будет повтор\) 3, 1С отказала 1$/);
+  assert.match(await page.locator('#chart-failures figcaption').innerText(), /^Неудачные попытки по причинам$/);
+  assert.match(await page.locator('#chart-failures .legend').innerText(), /не оплачен — \d/);
+  const calls = page.locator('svg[data-chart="calls"]');
+  assert.match(await calls.locator(`g.point[data-start="${bucketOf(T1)}"] title`).textContent(),
+    /: P50 500\u00a0мс, P95 1,0\u00a0с, вызовов: 10$/);
+  assert.match(await calls.locator(`g.point[data-start="${bucketOf(T2)}"] title`).textContent(), /P95 7,1\u00a0с/);
+  const ticks = await calls.locator('text.tick').allTextContents();
+  assert.ok(ticks.includes('8,0\u00a0с') && ticks.includes('0\u00a0мс'), 'durations in the locale: ' + ticks);
+  const text = await page.locator('#charts').innerText();
+  assert.doesNotMatch(text, RAW_KEYS, 'outcomes named in Russian');
+  assert.doesNotMatch(text, /\d\.\d|\bms\b|\bcalls\b|per minute/);
+  await page.locator('#charts').screenshot({ path: SHOTS ? join(SHOTS, 'charts-ru.png') : join(tmpdir(), 'charts-ru.png') });
+  await page.click('#charts button[data-hours="1"]');
+  assert.equal(await page.locator('#charts[data-hours="1"] h2').innerText(), 'За последний час');
+  assert.deepEqual(page.csp, []);
 });
 
 test('every DLQ entry is requeued by its own button after its own confirmation', async () => {

@@ -43,6 +43,23 @@ const TEXT = {
     'search.none': 'No order with id or invoice number “{q}”.',
     'yes': 'yes', 'no': 'no', 'never': '—', 'unit.s': 's', 'unit.ms': 'ms', 'f.jobLine': '{state}, attempts {n}',
     'counter.dead_reason': 'to the DLQ: {r}',
+    'charts.title': 'Last {h} h', 'charts.title1': 'Last hour', 'charts.window': 'Period', 'charts.hours': '{h} h',
+    'period.1': 'the last hour', 'period.n': 'the last {h} h',
+    'chart.exported': 'Invoices per minute', 'chart.failures': 'Failed attempts by reason',
+    'chart.calls': '1C call time, P50 and P95',
+    'axis.perMinute': 'per minute', 'axis.attempts': 'attempts', 'axis.callTime': 'call time', 'axis.time': 'time',
+    'chart.exported.desc': 'Invoices exported from {from} to {to}: {n}, at most {peak} per minute.',
+    'chart.failures.desc': 'Failed attempts from {from} to {to}: {n} ({list}).',
+    'chart.calls.desc': 'Timed 1C calls from {from} to {to}: {n}; P50 {p50}, P95 {p95}.',
+    'chart.exported.empty': 'No invoice exported in {period}.',
+    'chart.failures.empty': 'No failed attempt in {period}.',
+    'chart.calls.empty': 'No timed 1C call in {period}.',
+    'chart.calls.from': 'Call times are known from {t}: the workers keep the last 10,000 exports.',
+    'chart.bar.exported': '{from}–{to}: invoices: {n}, {rate} per minute',
+    'chart.bar.failures': '{from}–{to}: {list}',
+    'chart.point.calls': '{from}–{to}: P50 {p50}, P95 {p95}, calls: {n}',
+    'chart.attemptsError': 'The attempt history is unavailable.',
+    'chart.callsError': 'Redis is unreachable: the call times are unknown.',
   },
   ru: {
     'nav.overview': 'Обзор', 'nav.dlq': 'Очередь ошибок', 'search.placeholder': 'Номер заказа или счёта',
@@ -84,6 +101,23 @@ const TEXT = {
     'search.none': 'Заказ с номером или счётом «{q}» не найден.',
     'yes': 'да', 'no': 'нет', 'never': '—', 'unit.s': 'с', 'unit.ms': 'мс', 'f.jobLine': '{state}, попыток: {n}',
     'counter.dead_reason': 'в очередь ошибок: {r}',
+    'charts.title': 'За последние {h} ч', 'charts.title1': 'За последний час', 'charts.window': 'Период', 'charts.hours': '{h} ч',
+    'period.1': 'последний час', 'period.n': 'последние {h} ч',
+    'chart.exported': 'Счетов в минуту', 'chart.failures': 'Неудачные попытки по причинам',
+    'chart.calls': 'Время вызова 1С, P50 и P95',
+    'axis.perMinute': 'в минуту', 'axis.attempts': 'попыток', 'axis.callTime': 'время вызова', 'axis.time': 'время',
+    'chart.exported.desc': 'С {from} до {to} выгружено счетов: {n}, не больше {peak} в минуту.',
+    'chart.failures.desc': 'С {from} до {to} неудачных попыток: {n} ({list}).',
+    'chart.calls.desc': 'С {from} до {to} вызовов 1С с замером времени: {n}; P50 — {p50}, P95 — {p95}.',
+    'chart.exported.empty': 'За {period} счета не выгружались.',
+    'chart.failures.empty': 'За {period} неудачных попыток не было.',
+    'chart.calls.empty': 'За {period} вызовов 1С с замером времени не было.',
+    'chart.calls.from': 'Время вызовов известно с {t}: воркеры хранят последние 10 000 выгрузок.',
+    'chart.bar.exported': '{from}–{to}: счетов: {n}, {rate} в минуту',
+    'chart.bar.failures': '{from}–{to}: {list}',
+    'chart.point.calls': '{from}–{to}: P50 {p50}, P95 {p95}, вызовов: {n}',
+    'chart.attemptsError': 'История попыток недоступна.',
+    'chart.callsError': 'Redis недоступен: время вызовов неизвестно.',
   },
 };
 
@@ -118,11 +152,11 @@ const OUTCOMES = {
   en: { exported: 'exported', already_exported: 'already exported', rejected_not_found: 'no such order',
     rejected_not_paid: 'not paid', rejected_invalid: 'invalid order', rejected_refused_by_1c: 'refused by 1C',
     transient_failure: '1C failed (retried)', not_configured: '1C not configured', not_called: 'not sent (our side)',
-    record_failed: 'accepted, not recorded' },
+    record_failed: 'accepted, not recorded', onec_down: 'held back: 1C down', cap_full: 'held back: 1C busy' },
   ru: { exported: 'выгружен', already_exported: 'уже был выгружен', rejected_not_found: 'нет такого заказа',
     rejected_not_paid: 'не оплачен', rejected_invalid: 'ошибка в заказе', rejected_refused_by_1c: '1С отказала',
     transient_failure: 'сбой 1С (будет повтор)', not_configured: '1С не настроена', not_called: 'не отправлен (сбой у нас)',
-    record_failed: 'принят 1С, не записан' },
+    record_failed: 'принят 1С, не записан', onec_down: 'отложен: 1С недоступна', cap_full: 'отложен: 1С занята' },
 };
 
 /** Names of the keys the API answers (docs/glossary.ru.md); a key without a name is shown as it is (data). */
@@ -332,8 +366,209 @@ function oneCBadge(onec) {
   return h('span', { class: 'badge ' + cls, id: 'onec-state', 'data-state': onec.state }, text);
 }
 
+// ---- charts of the last hours (GET /api/charts: 60 buckets; the server keeps one answer 30 s per window) -------
+
+const CHART_WINDOWS = [1, 3, 6, 12, 24];
+const CHART_REFRESH = 30000;
+let chartHours = 3;
+/** The last answer per window and when it came: the overview redraws every 3 s, the data is asked for every 30 s. */
+const chartData = {};
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Failure outcomes' colours, fixed so that a reason keeps its colour from one window to the next. */
+const FAILURE_COLOURS = {
+  transient_failure: '#c77700', not_configured: '#b3261e', onec_down: '#e3a72f', rejected_refused_by_1c: '#7b3fa0',
+  rejected_invalid: '#c2185b', rejected_not_paid: '#5f6b7a', rejected_not_found: '#37474f', not_called: '#1f5fbf',
+  record_failed: '#00838f',
+};
+const OTHER_COLOUR = '#8d6e63';
+let chartIds = 0;
+
+/** An SVG element; children are nodes or text (never parsed as markup). */
+function svgEl(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, val] of Object.entries(attrs || {})) {
+    if (val !== null && val !== undefined) el.setAttribute(k, val);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+/** Hours and minutes in the page's locale. */
+function hm(iso) {
+  return new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+}
+
+/** Ticks from 0 past {@code max}: about four, at 1, 2 or 5 times a power of ten (whole numbers for counts). */
+function ticks(max, whole) {
+  const top = max > 0 ? max : 1;
+  const raw = top / 4;
+  const e = Math.pow(10, Math.floor(Math.log10(raw)));
+  let step = [1, 2, 5, 10].map((m) => m * e).find((x) => x >= raw);
+  if (whole) step = Math.max(1, Math.round(step));
+  const out = [];
+  for (let v = 0; v < top + step / 2 && out.length < 12; v += step) out.push(v);
+  if (out[out.length - 1] < top) out.push(out[out.length - 1] + step);
+  return out;
+}
+
+const CHART = { w: 960, h: 210, left: 64, right: 14, top: 12, bottom: 40 };
+
+/**
+ * The frame every chart shares: an SVG with its title and description (read by screen readers), the y axis with its
+ * ticks ({@code format}) and title, the x axis with the hours every 10 buckets. {@code draw(x, y, width)} adds the
+ * data: x(i) is the left edge of bucket i, y(v) the height of value v.
+ */
+function chartFrame(kind, title, desc, body, maxValue, format, whole, axisTitle, draw) {
+  const id = 'chart-' + kind + '-' + (++chartIds);
+  const { w, h: height, left, right, top, bottom } = CHART;
+  const plotW = w - left - right;
+  const plotH = height - top - bottom;
+  const n = body.buckets.length;
+  const yTicks = ticks(maxValue, whole);
+  const yMax = yTicks[yTicks.length - 1];
+  const x = (i) => left + (plotW * i) / n;
+  const y = (v) => top + plotH - (plotH * v) / yMax;
+  const grid = yTicks.map((v) => [
+    svgEl('line', { x1: left, x2: w - right, y1: y(v), y2: y(v), class: v === 0 ? 'axis' : 'grid' }),
+    svgEl('text', { x: left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, format(v)),
+  ]);
+  const hours = [];
+  for (let i = 0; i <= n; i += 10) {
+    const at = new Date(Date.parse(body.from) + i * body.bucket_seconds * 1000).toISOString();
+    hours.push(svgEl('line', { x1: x(i), x2: x(i), y1: top + plotH, y2: top + plotH + 4, class: 'axis' }),
+      svgEl('text', { x: x(i), y: top + plotH + 17, 'text-anchor': i === 0 ? 'start' : i === n ? 'end' : 'middle', class: 'tick' }, hm(at)));
+  }
+  return svgEl('svg', { viewBox: '0 0 ' + w + ' ' + height, role: 'img', 'aria-labelledby': id + '-t ' + id + '-d', class: 'chart', 'data-chart': kind },
+    svgEl('title', { id: id + '-t' }, title), svgEl('desc', { id: id + '-d' }, desc),
+    grid, hours,
+    svgEl('text', { x: 12, y: top + plotH / 2, transform: 'rotate(-90 12 ' + (top + plotH / 2) + ')', 'text-anchor': 'middle', class: 'axis-title' }, axisTitle),
+    svgEl('text', { x: left + plotW / 2, y: height - 4, 'text-anchor': 'middle', class: 'axis-title' }, t('axis.time')),
+    draw(x, y, plotW / n));
+}
+
+/** A legend's colour sample (an attribute, not a style: the page's CSP allows no inline styles). */
+function swatch(attrs) {
+  return svgEl('svg', { width: 12, height: 12, viewBox: '0 0 12 12', 'aria-hidden': 'true', class: 'swatch' },
+    svgEl('rect', Object.assign({ width: 12, height: 12, rx: 2 }, attrs)));
+}
+
+function bucketSpan(body, i) {
+  const start = Date.parse(body.buckets[i].start);
+  return { from: hm(body.buckets[i].start), to: hm(new Date(start + body.bucket_seconds * 1000).toISOString()) };
+}
+
+/** "the last hour", "the last 6 h": a window in a sentence. */
+function period(hours) {
+  return hours === 1 ? t('period.1') : t('period.n', { h: hours });
+}
+
+function failureList(map) {
+  return Object.entries(map).sort((a, b) => b[1] - a[1]).map(([k, n]) => outcome(k) + ' ' + num(n)).join(', ');
+}
+
+function chartFigure(kind, caption, content, note) {
+  return h('figure', { class: 'panel chart-box', id: 'chart-' + kind }, h('figcaption', null, caption), content, note);
+}
+
+function exportedChart(body) {
+  const caption = t('chart.exported');
+  if (body.attempts_error) return chartFigure('exported', caption, h('p', { class: 'muted chart-empty' }, t('chart.attemptsError')));
+  if (body.totals.exported === 0) return chartFigure('exported', caption, h('p', { class: 'muted chart-empty' }, t('chart.exported.empty', { period: period(body.hours) })));
+  const rates = body.buckets.map((b) => b.exported_per_minute);
+  const desc = t('chart.exported.desc', { n: num(body.totals.exported), from: hm(body.from), to: hm(body.now), peak: num(body.totals.peak_per_minute) });
+  return chartFigure('exported', caption, chartFrame('exported', caption, desc, body, Math.max(...rates), num, false, t('axis.perMinute'),
+    (x, y, bw) => body.buckets.map((b, i) => (b.exported === 0 ? null
+      : svgEl('rect', { x: x(i) + bw * 0.1, y: y(b.exported_per_minute), width: bw * 0.8, height: y(0) - y(b.exported_per_minute),
+        class: 'bar', 'data-bucket': i, 'data-start': Date.parse(b.start), 'data-value': b.exported },
+        svgEl('title', null, t('chart.bar.exported', Object.assign(bucketSpan(body, i), { n: num(b.exported), rate: num(b.exported_per_minute) }))))))));
+}
+
+function failuresChart(body) {
+  const caption = t('chart.failures');
+  if (body.attempts_error) return chartFigure('failures', caption, h('p', { class: 'muted chart-empty' }, t('chart.attemptsError')));
+  const totals = body.totals.failures;
+  const sum = Object.values(totals).reduce((a, b) => a + b, 0);
+  if (sum === 0) return chartFigure('failures', caption, h('p', { class: 'muted chart-empty' }, t('chart.failures.empty', { period: period(body.hours) })));
+  const order = Object.keys(totals);
+  const colour = (k) => FAILURE_COLOURS[k] ?? OTHER_COLOUR;
+  const heights = body.buckets.map((b) => Object.values(b.failures).reduce((a, c) => a + c, 0));
+  const desc = t('chart.failures.desc', { n: num(sum), from: hm(body.from), to: hm(body.now), list: failureList(totals) });
+  const svg = chartFrame('failures', caption, desc, body, Math.max(...heights), num, true, t('axis.attempts'), (x, y, bw) =>
+    body.buckets.map((b, i) => {
+      if (heights[i] === 0) return null;
+      let base = 0;
+      const parts = order.filter((k) => b.failures[k]).map((k) => {
+        const v = b.failures[k];
+        const r = svgEl('rect', { x: x(i) + bw * 0.1, y: y(base + v), width: bw * 0.8, height: y(base) - y(base + v), fill: colour(k), 'data-outcome': k, 'data-value': v });
+        base += v;
+        return r;
+      });
+      return svgEl('g', { class: 'stack', 'data-bucket': i, 'data-start': Date.parse(b.start), 'data-value': heights[i] },
+        svgEl('title', null, t('chart.bar.failures', Object.assign(bucketSpan(body, i), { list: failureList(b.failures) }))), parts);
+    }));
+  const legend = h('ul', { class: 'legend' }, order.map((k) => h('li', { 'data-outcome': k },
+    swatch({ fill: colour(k) }), outcome(k) + ' — ' + num(totals[k]))));
+  return chartFigure('failures', caption, svg, legend);
+}
+
+function callsChart(body) {
+  const caption = t('chart.calls');
+  if (body.call_times_error) return chartFigure('calls', caption, h('p', { class: 'muted chart-empty' }, t('chart.callsError')));
+  if (body.totals.calls === 0) return chartFigure('calls', caption, h('p', { class: 'muted chart-empty' }, t('chart.calls.empty', { period: period(body.hours) })));
+  const p95s = body.buckets.map((b) => b.call_p95_ms ?? 0);
+  const desc = t('chart.calls.desc', { n: num(body.totals.calls), from: hm(body.from), to: hm(body.now), p50: ms(body.totals.call_p50_ms), p95: ms(body.totals.call_p95_ms) });
+  const line = (x, y, bw, key, cls) => {
+    // One polyline per run of buckets with calls: a bucket without calls is a gap, not a zero.
+    const runs = [];
+    let run = [];
+    body.buckets.forEach((b, i) => {
+      if (b[key] === null || b[key] === undefined) {
+        if (run.length) runs.push(run);
+        run = [];
+      } else run.push((x(i) + bw / 2).toFixed(1) + ',' + y(b[key]).toFixed(1));
+    });
+    if (run.length) runs.push(run);
+    return runs.map((r) => svgEl('polyline', { points: r.join(' '), class: 'line ' + cls }));
+  };
+  const svg = chartFrame('calls', caption, desc, body, Math.max(...p95s), ms, false, t('axis.callTime'), (x, y, bw) => [
+    line(x, y, bw, 'call_p50_ms', 'p50'), line(x, y, bw, 'call_p95_ms', 'p95'),
+    body.buckets.map((b, i) => (b.calls === 0 ? null : svgEl('g', { class: 'point', 'data-bucket': i, 'data-start': Date.parse(b.start), 'data-calls': b.calls, 'data-p50': b.call_p50_ms, 'data-p95': b.call_p95_ms },
+      svgEl('title', null, t('chart.point.calls', Object.assign(bucketSpan(body, i), { n: num(b.calls), p50: ms(b.call_p50_ms), p95: ms(b.call_p95_ms) }))),
+      svgEl('circle', { cx: x(i) + bw / 2, cy: y(b.call_p50_ms), r: 2.5, class: 'dot p50' }),
+      svgEl('circle', { cx: x(i) + bw / 2, cy: y(b.call_p95_ms), r: 2.5, class: 'dot p95' })))),
+  ]);
+  const legend = h('ul', { class: 'legend' },
+    h('li', { 'data-series': 'p50' }, swatch({ class: 'p50' }), 'P50 — ' + ms(body.totals.call_p50_ms)),
+    h('li', { 'data-series': 'p95' }, swatch({ class: 'p95' }), 'P95 — ' + ms(body.totals.call_p95_ms)));
+  const from = body.call_times_from ? h('p', { class: 'muted', id: 'calls-from' }, t('chart.calls.from', { t: when(body.call_times_from) })) : null;
+  return chartFigure('calls', caption, svg, [legend, from]);
+}
+
+async function loadCharts(force) {
+  const kept = chartData[chartHours];
+  if (!force && kept && Date.now() - kept.at < CHART_REFRESH) return kept;
+  const r = await api('/api/charts?hours=' + chartHours);
+  chartData[chartHours] = { at: Date.now(), r };
+  return chartData[chartHours];
+}
+
+function chartsSection(kept) {
+  const picker = h('div', { class: 'windows', role: 'group', 'aria-label': t('charts.window') },
+    CHART_WINDOWS.map((hours) => h('button', { type: 'button', 'data-hours': hours, 'aria-pressed': String(hours === chartHours),
+      class: hours === chartHours ? 'current' : null,
+      onclick: async () => { chartHours = hours; await loadCharts(false); await render(); } }, t('charts.hours', { h: hours }))));
+  const head = h('div', { class: 'charts-head' }, h('h2', null, chartHours === 1 ? t('charts.title1') : t('charts.title', { h: chartHours })), picker);
+  if (!kept.r.ok) return h('section', { id: 'charts' }, head, h('p', { class: 'flash bad' }, t('error.load', { e: kept.r.status })));
+  const body = kept.r.body;
+  return h('section', { id: 'charts', 'data-hours': body.hours }, head,
+    h('div', { class: 'charts' }, exportedChart(body), failuresChart(body), callsChart(body)));
+}
+
 async function overview() {
-  const r = await api('/api/overview');
+  const [r, charts] = await Promise.all([api('/api/overview'), loadCharts(false)]);
   if (!r.ok) return show(h('p', { class: 'flash bad' }, t('error.load', { e: r.status })));
   const o = r.body;
   const q = o.queues;
@@ -351,6 +586,7 @@ async function overview() {
     h('div', { class: 'panel' }, oneCBadge(o.onec), ' ',
       o.onec.last_call_at ? h('span', { class: 'muted' }, t('onec.last', { t: when(o.onec.last_call_at),
         o: outcome(o.onec.last_call_outcome) + (o.onec.last_http_status ? ' (HTTP ' + o.onec.last_http_status + ')' : '') })) : null),
+    chartsSection(charts),
     h('h2', null, t('times', { m: times.window_minutes, n: times.exports })),
     h('table', { id: 'percentiles' },
       h('tr', null, h('th', null, ''), h('th', null, 'P50'), h('th', null, 'P95'), h('th', null, 'P99')),
