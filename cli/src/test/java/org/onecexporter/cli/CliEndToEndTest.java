@@ -19,11 +19,11 @@ import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.json.Json;
 import org.onecexporter.onec.BasicAuth;
 import org.onecexporter.testing.EmulatorExtension;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
 
 /** The README's quick start, run as a user runs it: a separate process, environment variables, a log file. */
-@ExtendWith({PostgresExtension.class, EmulatorExtension.class})
+@ExtendWith({DatabaseExtension.class, EmulatorExtension.class})
 class CliEndToEndTest {
   private final EmulatorServer emulator;
   private final TestDatabase db;

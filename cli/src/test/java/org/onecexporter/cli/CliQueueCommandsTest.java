@@ -18,11 +18,11 @@ import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
 
 /** The operator's queue commands, run as separate processes. */
-@ExtendWith({PostgresExtension.class, RedisExtension.class})
+@ExtendWith({DatabaseExtension.class, RedisExtension.class})
 class CliQueueCommandsTest {
   private final TestDatabase db;
   private final TestRedis redis;

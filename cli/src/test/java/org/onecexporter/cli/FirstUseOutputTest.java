@@ -18,7 +18,7 @@ import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.EmulatorExtension;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
 import picocli.CommandLine;
 
@@ -26,7 +26,7 @@ import picocli.CommandLine;
  * What a newcomer reads first: {@code --help} on every command, a top-level help whose lines are whole, and no
  * noise on stderr (the OpenTelemetry hint, routine work at WARN).
  */
-@ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
+@ExtendWith({DatabaseExtension.class, RedisExtension.class, EmulatorExtension.class})
 class FirstUseOutputTest {
   private final TestDatabase db;
   private final TestRedis redis;

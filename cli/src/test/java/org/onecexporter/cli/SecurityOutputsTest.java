@@ -34,6 +34,9 @@ import org.redisson.client.codec.StringCodec;
  * buyer, a 1 MB garbage job id with a newline) and planted secrets (database, Redis and 1C passwords, with
  * unencoded {@code /} and {@code @}) must not appear in any output: stdout, stderr, the JSON log, the worker's
  * text log, DLQ entries, job records, {@code ps}-visible arguments of {@code ops/requeue-dlq}.
+ *
+ * <p>PostgreSQL only: the planted secrets ride in PostgreSQL's URL forms ({@code postgresql://user:pw@host}, the
+ * driver's {@code password=} parameter) and the driver's own error texts; a MariaDB variant needs its own forms.
  */
 @ExtendWith({PostgresExtension.class, RedisExtension.class})
 class SecurityOutputsTest {

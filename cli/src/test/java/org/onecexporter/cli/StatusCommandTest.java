@@ -20,11 +20,11 @@ import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.EmulatorExtension;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
 
 /** {@code onec-exporter status <order_id>} and the attempts {@code export} leaves in the history, as processes. */
-@ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
+@ExtendWith({DatabaseExtension.class, RedisExtension.class, EmulatorExtension.class})
 class StatusCommandTest {
   private final TestDatabase db;
   private final TestRedis redis;

@@ -32,6 +32,9 @@ import org.onecexporter.testing.TestDatabase;
 /**
  * A wrong {@code DATABASE_URL} or {@code REDIS_URL}, or a Redis that is down or hangs, as an operator meets them:
  * every command names the unreachable server and the cause in one line on stderr and exits 5 within seconds.
+ *
+ * <p>PostgreSQL only for now: it expects PostgreSQL's URL and its driver's texts ({@code database "nosuchdb" does
+ * not exist}); MariaDB Connector/J words them differently.
  */
 @ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
 class UnreachableDependenciesTest {

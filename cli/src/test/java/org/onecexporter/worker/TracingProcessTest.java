@@ -30,7 +30,7 @@ import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.EmulatorExtension;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
 
 /**
@@ -38,7 +38,7 @@ import org.onecexporter.testing.TestDatabase;
  * order's spans to an OTLP/HTTP collector (a stand-in that keeps the protobuf bodies): the payment's trace id
  * (from the traceparent header the payment processor sent) is in what both processes export.
  */
-@ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
+@ExtendWith({DatabaseExtension.class, RedisExtension.class, EmulatorExtension.class})
 class TracingProcessTest {
   private static final String TOKEN = "0123456789abcdef0123456789";
   private final TestDatabase db;

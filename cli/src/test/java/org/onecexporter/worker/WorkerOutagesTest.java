@@ -43,6 +43,9 @@ import org.onecexporter.testing.TestDatabase;
 /**
  * A worker process whose PostgreSQL or Redis is out of reach, as an operator sees it on the terminal: the cause in
  * one line, not ready, nothing claimed; an outage's start and end said once each.
+ *
+ * <p>PostgreSQL only for now: its missing-database cases build PostgreSQL URLs and schemas and expect its driver's
+ * texts; MariaDB Connector/J words them differently.
  */
 @ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
 class WorkerOutagesTest {

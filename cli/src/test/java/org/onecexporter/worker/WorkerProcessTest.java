@@ -22,13 +22,13 @@ import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.testing.EmulatorExtension;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.TestDatabase;
 
 /** Worker processes as an operator runs them, killed the hard way and the polite way. */
-@ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
+@ExtendWith({DatabaseExtension.class, RedisExtension.class, EmulatorExtension.class})
 class WorkerProcessTest {
   private final EmulatorServer emulator;
   private final TestDatabase db;

@@ -29,14 +29,14 @@ import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.EmulatorExtension;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
 
 /**
  * Two workers started on one host as the README and the runbook say (no {@code WORKER_HTTP_PORT}): each takes its
  * own ops port, the first free one from 9090 up, and both keep running.
  */
-@ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
+@ExtendWith({DatabaseExtension.class, RedisExtension.class, EmulatorExtension.class})
 class WorkersOnOneHostTest {
   private static final Pattern PORT_LINE = Pattern.compile("metrics and health on port (\\d+)");
 
