@@ -1,4 +1,5 @@
-﻿// Creates «Счёт на оплату» (Документ.СчетНаОплату) from a paid shop order, exactly once per shop invoice number.
+﻿// Creates «Счёт на оплату» (Документ.СчетНаОплату) from a paid shop order, exactly once per shop invoice number,
+// and cancels it (marks it for deletion) when the shop refunds or cancels the order, exactly once too.
 //
 // The request and every answer are the contract in onec-extension/contract (the Java emulator is tested against
 // the same files). Validation messages use the contract's field paths (customer.phone, items[0].total, ...) and
@@ -17,6 +18,18 @@
 // Answer 422: {"status":"period_closed","errors":["date: the invoice date 2026-01-15 lies in a period closed for changes in 1C"]}
 // Answer 503: {"status":"not_configured","errors":["settings: the delivery item is not set"]}
 // Answer 500: {"status":"error","error_id":"<uuid>","errors":["internal error in 1C, see the event log"]}
+//
+// The cancel method (POST /hs/invoices/{invoice_number}/cancel), one line per answer as
+// "Cancel answer <HTTP status>: <JSON body>":
+// Cancel answer 200: {"status":"cancelled","already_cancelled":false,"invoice_number":"INV-2026-001","document_id":"<uuid>","number":"<1C number>","cancelled_at":"2026-02-20T10:15:00Z"}
+// Cancel answer 200: {"status":"already_cancelled","already_cancelled":true,"invoice_number":"INV-2026-001","document_id":"<uuid>","number":"<1C number>","cancelled_at":"2026-02-20T10:15:00Z"}
+// Cancel answer 400: {"status":"error","errors":["reason: must be a string of at most 200 characters"]}
+// Cancel answer 403: {"status":"access_denied","errors":["rights: the service's 1C user lacks «Изменение» on Документ.СчетНаОплату"]}
+// Cancel answer 404: {"status":"not_found","errors":["invoice_number: 1C has no invoice made by this service for this number"]}
+// Cancel answer 409: {"status":"has_based_documents","errors":["documents: 1 document(s) in 1C are based on this invoice (ПоступлениеНаСчет 0000-000012 of 2026-02-14) ..."],"documents":[{"type":"ПоступлениеНаСчет","number":"0000-000012","date":"2026-02-14"}]}
+// Cancel answer 413: {"status":"error","errors":["body is larger than 262144 bytes"]}
+// Cancel answer 422: {"status":"period_closed","errors":["date: the invoice date 2026-01-15 lies in a period closed for changes in 1C"]}
+// Cancel answer 500: {"status":"error","error_id":"<uuid>","errors":["internal error in 1C, see the event log"]}
 
 #Область ПрограммныйИнтерфейс
 
@@ -51,17 +64,48 @@
 
 		Возврат СоздатьСчетОдинРаз(Данные, Настройки);
 	Исключение
-		// The details stay in the event log; the caller gets an id to find them, never the text itself (it may
-		// name the buyer, and it would end up in the exporter's logs and dead-letter queue).
-		ИдентификаторОшибки = Строка(Новый УникальныйИдентификатор);
-		ЗаписьЖурналаРегистрации(ИмяСобытияЖурнала(), УровеньЖурналаРегистрации.Ошибка, , ,
-			"error_id " + ИдентификаторОшибки + Символы.ПС + ПодробноеПредставлениеОшибки(ИнформацияОбОшибке()));
-		ТелоОтвета = Новый Структура;
-		ТелоОтвета.Вставить("status", "error");
-		ТелоОтвета.Вставить("error_id", ИдентификаторОшибки);
-		ТелоОтвета.Вставить("errors", ОдинЭлемент("internal error in 1C, see the event log ("
-			+ ИмяСобытияЖурнала() + ") entry with this error_id"));
-		Возврат ОтветJSON(500, ТелоОтвета);
+		Возврат ОтветВнутренняяОшибка(ИнформацияОбОшибке());
+	КонецПопытки;
+
+КонецФункции
+
+// Handles POST /hs/invoices/{invoice_number}/cancel: marks the invoice this service made for the number for
+// deletion, once. Never raises, like ОбработатьЗапрос.
+//
+// Parameters:
+//   Запрос - HTTPСервисЗапрос - the request of the HTTP service.
+//
+// Returns:
+//   HTTPСервисОтвет - 200, 400, 403, 404, 409, 413, 422 or 500 with a JSON body.
+//
+Функция ОбработатьОтмену(Запрос) Экспорт
+
+	Попытка
+		Тело = Запрос.ПолучитьТелоКакДвоичныеДанные();
+		Если Тело <> Неопределено И Тело.Размер() > НаибольшийРазмерТела() Тогда
+			Возврат ОтветОшибка(413, ОдинЭлемент("body is larger than "
+				+ Формат(НаибольшийРазмерТела(), "ЧГ=0") + " bytes"));
+		КонецЕсли;
+
+		Ошибки = Новый Массив;
+		НомерСчета = НомерСчетаИзАдреса(Запрос.ПараметрыURL.Получить("НомерСчета"));
+		Настройки = ПрочитатьНастройки();
+		ЭтоТестовый = ЭтоТестовыйНомер(НомерСчета);
+		Если ЭтоТестовый И Не Настройки.РазрешитьТестовыеСчета Тогда
+			Ошибки.Добавить("invoice_number: TEST- numbers are accepted only when the setting "
+				+ "«Разрешить тестовые счета» is on (a copy of the base, never the working one)");
+		ИначеЕсли Не ЭтоТестовый И Не ЭтоНомерСчетаМагазина(НомерСчета) Тогда
+			Ошибки.Добавить("invoice_number: the path must carry an invoice number like INV-2026-001 (at most 50"
+				+ " characters), URL-encoded");
+		КонецЕсли;
+		Причина = ПричинаОтмены(Запрос, Ошибки);
+		Если Ошибки.Количество() > 0 Тогда
+			Возврат ОтветОшибка(400, Ошибки);
+		КонецЕсли;
+
+		Возврат ОтменитьСчетОдинРаз(НомерСчета, Причина);
+	Исключение
+		Возврат ОтветВнутренняяОшибка(ИнформацияОбОшибке());
 	КонецПопытки;
 
 КонецФункции
@@ -157,6 +201,12 @@
 Функция НаибольшаяСумма()
 
 	Возврат 10000000000;
+
+КонецФункции
+
+Функция НаибольшаяДлинаПричины()
+
+	Возврат 200;
 
 КонецФункции
 
@@ -1404,6 +1454,326 @@
 
 #КонецОбласти
 
+#Область ОтменаСчета
+
+// Answers a repeat with the first cancellation, otherwise checks the rights, then, in one transaction under the
+// exclusive managed lock of the shop's invoice number (the lock the create method takes), looks the record up again
+// and marks the invoice (ПометитьСчет). The register keeps when and why: a second call, a concurrent one included,
+// answers "already_cancelled" with the first time. A refusal found inside the transaction (documents based on the
+// invoice, a closed period, the access group) rolls everything back: the invoice and the record stay as they were.
+//
+// Parameters:
+//   НомерСчета - Строка - the shop's invoice number, valid.
+//   Причина - Строка - why, from the request; may be empty.
+//
+// Returns:
+//   HTTPСервисОтвет - 200, 403, 404, 409 or 422.
+//
+Функция ОтменитьСчетОдинРаз(НомерСчета, Причина)
+
+	Записанный = ЗаписанныйСчет(НомерСчета);
+	Если Записанный = Неопределено Тогда
+		Возврат ОтветНетСчета();
+	КонецЕсли;
+	Если ЗначениеЗаполнено(Записанный.Отменен) Тогда
+		Возврат ОтветОтмена("already_cancelled", Истина, НомерСчета, Записанный);
+	КонецЕсли;
+
+	// Read-only checks before the lock: a refused request leaves nothing behind and holds no lock.
+	Права = НедостающиеПраваОтмены();
+	Если Права.Количество() > 0 Тогда
+		Возврат ОтветОтказ(403, "access_denied", Права);
+	КонецЕсли;
+
+	Отказано = Ложь;
+	НачатьТранзакцию();
+	Попытка
+		ЗаблокироватьКлюч(НомерСчета);
+
+		Записанный = ЗаписанныйСчет(НомерСчета);
+		Если Записанный = Неопределено Тогда
+			Ответ = ОтветНетСчета();
+		ИначеЕсли ЗначениеЗаполнено(Записанный.Отменен) Тогда
+			Ответ = ОтветОтмена("already_cancelled", Истина, НомерСчета, Записанный);
+		Иначе
+			Итог = ПометитьСчет(Записанный.СчетНаОплату, НомерСчета, Причина);
+			Если Итог.Ответ = Неопределено Тогда
+				ЗаписатьОтменуВРегистр(Записанный, Причина, Итог.Отменен);
+				Ответ = ОтветОтмена(?(Итог.ПомеченРанее, "already_cancelled", "cancelled"), Итог.ПомеченРанее,
+					НомерСчета, Записанный);
+			Иначе
+				Отказано = Истина;
+				Ответ = Итог.Ответ;
+			КонецЕсли;
+		КонецЕсли;
+
+		Если Отказано Тогда
+			ВызватьИсключение "refused";
+		КонецЕсли;
+		ЗафиксироватьТранзакцию();
+	Исключение
+		ОтменитьТранзакцию();
+		Если Отказано Тогда
+			Возврат Ответ;
+		КонецЕсли;
+		ВызватьИсключение;
+	КонецПопытки;
+
+	Возврат Ответ;
+
+КонецФункции
+
+// Marks the invoice for deletion, after the checks a user's «Пометить на удаление» would meet or should: no document
+// is based on it (a payment, a shipment: the accountant decides, ДокументыНаОсновании), its date is not in a period
+// closed for changes (UNF's subscription ПроверитьДатуЗапретаИзмененияПередЗаписьюДокумента would raise), the access
+// group allows changing it. The comment says why and when. An invoice a person marked already is left as it is.
+// Runs inside the transaction of ОтменитьСчетОдинРаз.
+//
+// A posted invoice is unposted by the mark: UNF's ОбработкаУдаленияПроведения of Документ.СчетНаОплату unposts its
+// subordinate «Счёт-фактура», and its records in the registers ПлатежныйКалендарь and ОплатаСчетовИЗаказов go.
+//
+// Parameters:
+//   Ссылка - ДокументСсылка.СчетНаОплату - the invoice the register names.
+//   НомерСчета - Строка - the shop's invoice number.
+//   Причина - Строка - why, may be empty.
+//
+// Returns:
+//   Структура - the outcome:
+//   * Ответ - HTTPСервисОтвет, Неопределено - the refusal (the caller rolls the transaction back), or Неопределено.
+//   * Отменен - Дата - when the invoice was marked (the session's time).
+//   * ПомеченРанее - Булево - the invoice was marked for deletion before this call (by a person).
+//
+Функция ПометитьСчет(Ссылка, НомерСчета, Причина)
+
+	Итог = Новый Структура("Ответ, Отменен, ПомеченРанее", Неопределено, ТекущаяДатаСеанса(), Ложь);
+
+	ЗаблокироватьСчет(Ссылка);
+	Счет = Ссылка.ПолучитьОбъект();
+	Если Счет = Неопределено Тогда
+		Итог.Ответ = ОтветОтказ(404, "not_found", ОдинЭлемент("document: the invoice this service made for this"
+			+ " number is no longer in the base (deleted in 1C); nothing to cancel"));
+		Возврат Итог;
+	КонецЕсли;
+	Если Счет.ПометкаУдаления Тогда
+		Итог.ПомеченРанее = Истина;
+		Возврат Итог;
+	КонецЕсли;
+
+	Основанные = ДокументыНаОсновании(Ссылка);
+	Если ТипЗнч(Основанные) <> Тип("Массив") Тогда
+		Итог.Ответ = ОтветЕстьСкрытыеДокументы();
+		Возврат Итог;
+	ИначеЕсли Основанные.Количество() > 0 Тогда
+		Итог.Ответ = ОтветЕстьДокументы(Основанные);
+		Возврат Итог;
+	КонецЕсли;
+
+	Счет.Комментарий = КомментарийОтмены(Счет.Комментарий, Причина, Итог.Отменен);
+	Если ДатыЗапретаИзменения.ИзменениеЗапрещено(Счет) Тогда
+		Итог.Ответ = ОтветОтказ(422, "period_closed", ОдинЭлемент("date: the invoice date "
+			+ Формат(Счет.Дата, "ДФ=yyyy-MM-dd") + " lies in a period closed for changes in 1C for the organisation"
+			+ " of the invoice (даты запрета изменения): the invoice stays; open the period or let the accountant"
+			+ " decide"));
+		Возврат Итог;
+	КонецЕсли;
+	Если Не УправлениеДоступом.ИзменениеРазрешено(Счет) Тогда
+		Итог.Ответ = ОтветЗаписьЗапрещена("Документ.СчетНаОплату");
+		Возврат Итог;
+	КонецЕсли;
+
+	// One write: the platform writes the object with its new comment and the mark (unposting it when posted).
+	Счет.УстановитьПометкуУдаления(Истина);
+	Возврат Итог;
+
+КонецФункции
+
+// The documents based on the invoice that are not marked for deletion, as UNF finds them: its filter criterion
+// КритерийОтбора.ДокументыПоСчетуНаОплату (the list «Документы по счёту» of the invoice) holds every attribute of
+// another document that names an invoice (ДокументОснование of payments and shipments, СчетНаОплату in a payment's
+// breakdown, offsets, opening balances, tax invoices). Events («Событие», e.g. the e-mail that sent the invoice) are
+// left out: they do not settle or ship anything. No РАЗРЕШЕННЫЕ: a document the service's user may not see must not
+// let the invoice be marked, so the query fails on it (the platform raises an access error when a row it would
+// return is hidden) and the invoice is left as it is.
+//
+// Parameters:
+//   Ссылка - ДокументСсылка.СчетНаОплату - the invoice.
+//
+// Returns:
+//   Массив из Структура - at most ten documents, or Неопределено when the query failed (some document based on the
+//   invoice is hidden from the service's user; the details are in the event log):
+//   * Тип - Строка - the document's metadata name (ПоступлениеНаСчет, РасходнаяНакладная, ...).
+//   * Номер - Строка - its number.
+//   * Дата - Дата - its date.
+//
+Функция ДокументыНаОсновании(Ссылка)
+
+	Запрос = Новый Запрос;
+	Запрос.Текст =
+	"ВЫБРАТЬ РАЗЛИЧНЫЕ ПЕРВЫЕ 10
+	|	ПоСчету.Ссылка КАК Ссылка,
+	|	ПоСчету.Ссылка.Номер КАК Номер,
+	|	ПоСчету.Ссылка.Дата КАК Дата
+	|ИЗ
+	|	КритерийОтбора.ДокументыПоСчетуНаОплату(&Счет) КАК ПоСчету
+	|ГДЕ
+	|	НЕ ПоСчету.Ссылка.ПометкаУдаления
+	|	И НЕ ПоСчету.Ссылка ССЫЛКА Документ.Событие
+	|	И ПоСчету.Ссылка <> &Счет
+	|
+	|УПОРЯДОЧИТЬ ПО
+	|	Дата";
+	Запрос.УстановитьПараметр("Счет", Ссылка);
+
+	Основанные = Новый Массив;
+	Попытка
+		Результат = Запрос.Выполнить();
+	Исключение
+		ЗаписьЖурналаРегистрации(ИмяСобытияЖурнала(), УровеньЖурналаРегистрации.Предупреждение, , ,
+			"documents based on an invoice: " + ПодробноеПредставлениеОшибки(ИнформацияОбОшибке()));
+		Возврат Неопределено;
+	КонецПопытки;
+	Выборка = Результат.Выбрать();
+	Пока Выборка.Следующий() Цикл
+		Документ = Новый Структура("Тип, Номер, Дата", ИмяТипаДокумента(Выборка.Ссылка), СокрЛП(Выборка.Номер),
+			Выборка.Дата);
+		Основанные.Добавить(Документ);
+	КонецЦикла;
+	Возврат Основанные;
+
+КонецФункции
+
+// Parameters:
+//   Ссылка - Произвольный - a reference to a document.
+//
+// Returns:
+//   Строка - the document's metadata name.
+//
+Функция ИмяТипаДокумента(Ссылка)
+
+	Возврат Метаданные.НайтиПоТипу(ТипЗнч(Ссылка)).Имя;
+
+КонецФункции
+
+// An exclusive managed lock on the invoice until the transaction ends: a person posting or editing it at the same
+// moment waits for the mark, or the mark for them.
+//
+// Parameters:
+//   Ссылка - ДокументСсылка.СчетНаОплату - the invoice.
+//
+Процедура ЗаблокироватьСчет(Ссылка)
+
+	Блокировка = Новый БлокировкаДанных;
+	ЭлементБлокировки = Блокировка.Добавить("Документ.СчетНаОплату");
+	ЭлементБлокировки.Режим = РежимБлокировкиДанных.Исключительный;
+	ЭлементБлокировки.УстановитьЗначение("Ссылка", Ссылка);
+	Блокировка.Заблокировать();
+
+КонецПроцедуры
+
+// The rights of the service's user the mark needs, checked before anything is locked: «Изменение» to write the
+// invoice, «ОтменаПроведения» because a posted invoice is unposted by the mark.
+//
+// Returns:
+//   Массив из Строка - the missing rights; empty when every right is granted.
+//
+Функция НедостающиеПраваОтмены()
+
+	Недостает = Новый Массив;
+	Для Каждого Право Из СтрРазделить("Изменение,ОтменаПроведения", ",") Цикл
+		Если Не ПравоДоступа(Право, Метаданные.НайтиПоПолномуИмени("Документ.СчетНаОплату")) Тогда
+			Недостает.Добавить("rights: the service's 1C user lacks «" + Право + "» on Документ.СчетНаОплату"
+				+ " (the access group profile in the extension's README)");
+		КонецЕсли;
+	КонецЦикла;
+	Возврат Недостает;
+
+КонецФункции
+
+// Parameters:
+//   Комментарий - Строка - the invoice's comment.
+//   Причина - Строка - why, may be empty.
+//   Момент - Дата - when.
+//
+// Returns:
+//   Строка - the comment with a line saying the shop cancelled the invoice, when and why.
+//
+Функция КомментарийОтмены(Комментарий, Причина, Момент)
+
+	Строка = СтрШаблон(НСтр("ru = 'Отменён интернет-магазином %1'"), Формат(Момент, "ДФ='yyyy-MM-dd HH:mm'"));
+	Если ЗначениеЗаполнено(Причина) Тогда
+		Строка = Строка + ": " + Причина;
+	КонецЕсли;
+	Возврат ?(ЗначениеЗаполнено(Комментарий), Комментарий + Символы.ПС + Строка, Строка);
+
+КонецФункции
+
+// Parameters:
+//   Запись - РегистрСведенийМенеджерЗаписи.Магазин_СчетаМагазина - the invoice's record, read under the lock.
+//   Причина - Строка - why, may be empty.
+//   Момент - Дата - when the invoice was marked.
+//
+Процедура ЗаписатьОтменуВРегистр(Запись, Причина, Момент)
+
+	Запись.Отменен = Момент;
+	Запись.ПричинаОтмены = Причина;
+	Запись.Записать(Истина);
+
+КонецПроцедуры
+
+// Parameters:
+//   Значение - Строка, Неопределено - the URL template's parameter.
+//
+// Returns:
+//   Строка - the invoice number, percent-escapes decoded (the platform may hand the parameter over as sent).
+//
+Функция НомерСчетаИзАдреса(Значение)
+
+	Если ТипЗнч(Значение) <> Тип("Строка") Тогда
+		Возврат "";
+	КонецЕсли;
+	Если СтрНайти(Значение, "%") > 0 Тогда
+		Возврат РаскодироватьСтроку(Значение, СпособКодированияСтроки.КодировкаURL);
+	КонецЕсли;
+	Возврат Значение;
+
+КонецФункции
+
+// The reason of the request: an empty body, or a JSON object whose optional "reason" is a string of at most 200
+// characters (the register's length). It is the shop's text, kept in 1C as it is; it never reaches an answer.
+//
+// Parameters:
+//   Запрос - HTTPСервисЗапрос - the request of the HTTP service.
+//   Ошибки - Массив из Строка - a problem is added here.
+//
+// Returns:
+//   Строка - the reason, may be empty.
+//
+Функция ПричинаОтмены(Запрос, Ошибки)
+
+	Текст = Запрос.ПолучитьТелоКакСтроку(КодировкаТекста.UTF8);
+	Если Не ЗначениеЗаполнено(СокрЛП(Текст)) Тогда
+		Возврат "";
+	КонецЕсли;
+	Данные = ПрочитатьТелоЗапроса(Запрос);
+	Если Данные = Неопределено Тогда
+		Ошибки.Добавить("body must be empty or a JSON object");
+		Возврат "";
+	КонецЕсли;
+	Причина = Данные.Получить("reason");
+	Если Причина = Неопределено Тогда
+		Возврат "";
+	КонецЕсли;
+	Если ТипЗнч(Причина) <> Тип("Строка") Или СтрДлина(Причина) > НаибольшаяДлинаПричины() Тогда
+		Ошибки.Добавить("reason: must be a string of at most " + Формат(НаибольшаяДлинаПричины(), "ЧГ=0")
+			+ " characters");
+		Возврат "";
+	КонецЕсли;
+	Возврат СокрЛП(Причина);
+
+КонецФункции
+
+#КонецОбласти
+
 #Область Ответы
 
 Функция ОтветСчет(КодСостояния, Статус, Существующий, НомерСчета, ИдентификаторДокумента, НомерДокумента)
@@ -1415,6 +1785,114 @@
 	Тело.Вставить("document_id", ИдентификаторДокумента);
 	Тело.Вставить("number", СокрЛП(НомерДокумента));
 	Возврат ОтветJSON(КодСостояния, Тело);
+
+КонецФункции
+
+// Parameters:
+//   Статус - Строка - cancelled or already_cancelled.
+//   Ранее - Булево - the invoice was cancelled before this call.
+//   НомерСчета - Строка - the shop's invoice number.
+//   Записанный - РегистрСведенийМенеджерЗаписи.Магазин_СчетаМагазина - the invoice's record.
+//
+// Returns:
+//   HTTPСервисОтвет - 200.
+//
+Функция ОтветОтмена(Статус, Ранее, НомерСчета, Записанный)
+
+	Тело = Новый Структура;
+	Тело.Вставить("status", Статус);
+	Тело.Вставить("already_cancelled", Ранее);
+	Тело.Вставить("invoice_number", НомерСчета);
+	Тело.Вставить("document_id", Записанный.ИдентификаторДокумента);
+	Тело.Вставить("number", СокрЛП(Записанный.НомерДокумента));
+	Тело.Вставить("cancelled_at", ДатаВремяUTC(Записанный.Отменен));
+	Возврат ОтветJSON(200, Тело);
+
+КонецФункции
+
+// Returns:
+//   HTTPСервисОтвет - 404: the service never made an invoice for this number.
+//
+Функция ОтветНетСчета()
+
+	Возврат ОтветОтказ(404, "not_found", ОдинЭлемент("invoice_number: 1C has no invoice made by this service for"
+		+ " this number; nothing to cancel"));
+
+КонецФункции
+
+// The invoice has documents based on it: it is left as it is and the accountant decides (the exporter puts the
+// order in its dead-letter queue with a reason of its own). Names the documents by kind, number and date: no
+// personal data.
+//
+// Parameters:
+//   Основанные - Массив из Структура - from ДокументыНаОсновании:
+//   * Тип - Строка - the document's metadata name.
+//   * Номер - Строка - its number.
+//   * Дата - Дата - its date.
+//
+// Returns:
+//   HTTPСервисОтвет - 409.
+//
+Функция ОтветЕстьДокументы(Основанные)
+
+	Описания = Новый Массив;
+	Документы = Новый Массив;
+	Для Каждого Основанный Из Основанные Цикл
+		Описания.Добавить(Основанный.Тип + " " + Основанный.Номер + " of " + Формат(Основанный.Дата, "ДФ=yyyy-MM-dd"));
+		Документ = Новый Структура;
+		Документ.Вставить("type", Основанный.Тип);
+		Документ.Вставить("number", Основанный.Номер);
+		Документ.Вставить("date", Формат(Основанный.Дата, "ДФ=yyyy-MM-dd"));
+		Документы.Добавить(Документ);
+	КонецЦикла;
+	Тело = Новый Структура;
+	Тело.Вставить("status", "has_based_documents");
+	Тело.Вставить("errors", ОдинЭлемент("documents: " + Формат(Основанные.Количество(), "ЧГ=0")
+		+ " document(s) in 1C are based on this invoice (" + СтрСоединить(Описания, ", ")
+		+ "); the invoice is left as it is, the accountant decides"));
+	Тело.Вставить("documents", Документы);
+	Возврат ОтветJSON(409, Тело);
+
+КонецФункции
+
+// The documents based on the invoice could not be read: some are hidden from the service's user by its access
+// group. They exist (the platform raises the error only for a row it would return), so the invoice is left as it is.
+//
+// Returns:
+//   HTTPСервисОтвет - 409.
+//
+Функция ОтветЕстьСкрытыеДокументы()
+
+	Тело = Новый Структура;
+	Тело.Вставить("status", "has_based_documents");
+	Тело.Вставить("errors", ОдинЭлемент("documents: the invoice has documents based on it in 1C that the service's"
+		+ " user may not read (its access group's restrictions, see the event log); the invoice is left as it is,"
+		+ " the accountant decides"));
+	Тело.Вставить("documents", Новый Массив);
+	Возврат ОтветJSON(409, Тело);
+
+КонецФункции
+
+// The details stay in the event log; the caller gets an id to find them, never the text itself (it may name the
+// buyer, and it would end up in the exporter's logs and dead-letter queue).
+//
+// Parameters:
+//   Информация - ИнформацияОбОшибке - the exception.
+//
+// Returns:
+//   HTTPСервисОтвет - 500.
+//
+Функция ОтветВнутренняяОшибка(Информация)
+
+	ИдентификаторОшибки = Строка(Новый УникальныйИдентификатор);
+	ЗаписьЖурналаРегистрации(ИмяСобытияЖурнала(), УровеньЖурналаРегистрации.Ошибка, , ,
+		"error_id " + ИдентификаторОшибки + Символы.ПС + ПодробноеПредставлениеОшибки(Информация));
+	ТелоОтвета = Новый Структура;
+	ТелоОтвета.Вставить("status", "error");
+	ТелоОтвета.Вставить("error_id", ИдентификаторОшибки);
+	ТелоОтвета.Вставить("errors", ОдинЭлемент("internal error in 1C, see the event log ("
+		+ ИмяСобытияЖурнала() + ") entry with this error_id"));
+	Возврат ОтветJSON(500, ТелоОтвета);
 
 КонецФункции
 
@@ -1621,6 +2099,19 @@
 		КонецЕсли;
 	КонецЦикла;
 	Возврат Истина;
+
+КонецФункции
+
+// Parameters:
+//   Момент - Дата - a time of the session (the infobase's time zone).
+//
+// Returns:
+//   Строка - the moment in UTC as JSON writes it: 2026-02-20T10:15:00Z.
+//
+Функция ДатаВремяUTC(Момент)
+
+	ВUTC = УниверсальноеВремя(Момент);
+	Возврат Формат(ВUTC, "ДФ=yyyy-MM-dd") + "T" + Формат(ВUTC, "ДФ=HH:mm:ss") + "Z";
 
 КонецФункции
 

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class ContractDocumentationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ANSWER = Pattern.compile("(?m)^// Answer (\\d{3}): (\\{.*})$");
+  /** The cancel method's answers: "// Cancel answer 200: {...}", several per status (told apart by "status"). */
+  private static final Pattern CANCEL_ANSWER = Pattern.compile("(?m)^// Cancel answer (\\d{3}): (\\{.*})$");
   private static final Pattern LITERAL = Pattern.compile("\"((?:[^\"]|\"\")*)\"");
   private static final Pattern ITEM_PATH = Pattern.compile("items\\[\\d+]\\.(\\w+)");
 
@@ -37,6 +39,12 @@ class ContractDocumentationTest {
       documented.put(Integer.parseInt(m.group(1)), JSON.readTree(m.group(2)));
     }
     assertThat(documented).containsOnlyKeys(201, 200, 400, 403, 413, 422, 503, 500);
+    Map<Integer, List<JsonNode>> cancelDocumented = new HashMap<>();
+    Matcher c = CANCEL_ANSWER.matcher(module);
+    while (c.find()) {
+      cancelDocumented.computeIfAbsent(Integer.parseInt(c.group(1)), k -> new ArrayList<>()).add(JSON.readTree(c.group(2)));
+    }
+    assertThat(cancelDocumented).containsOnlyKeys(200, 400, 403, 404, 409, 413, 422, 500);
 
     List<String> literals = new ArrayList<>();
     Matcher lit = LITERAL.matcher(module.replaceAll("(?m)^\\s*//.*$", ""));
@@ -52,8 +60,12 @@ class ContractDocumentationTest {
     for (Path example : examples) {
       JsonNode expected = JSON.readTree(example.toFile());
       int status = expected.get("http_status").asInt();
-      JsonNode answer = documented.get(status);
-      assertThat(answer).as(example + ": HTTP " + status + " is documented").isNotNull();
+      boolean cancel = Files.exists(Path.of(example.toString().replace(".expected.json", ".request.path")));
+      String said = expected.path("body").path("status").asText(null);
+      JsonNode answer = !cancel ? documented.get(status) : cancelDocumented.getOrDefault(status, List.of()).stream()
+          .filter(a -> said == null || said.equals(a.path("status").asText())).findFirst().orElse(null);
+      assertThat(answer).as(example + ": HTTP " + status + (cancel ? " of the cancel method" : "") + " is documented")
+          .isNotNull();
       expected.path("body").fields().forEachRemaining(f -> {
         assertThat(answer.get(f.getKey())).as(example + " " + f.getKey()).isEqualTo(f.getValue());
         assertThat(literals).as(example + ": the module writes " + f.getKey()).contains(f.getKey());

@@ -247,6 +247,25 @@ class ExtensionDumpTest {
   }
 
   @Test
+  void the_http_service_answers_post_on_number_slash_cancel_with_a_handler_that_cancels() throws Exception {
+    Element service = objects.get("HTTPService.Магазин_Счета");
+    Element cancel = children(child(service, "ChildObjects")).stream()
+        .filter(t -> "Отмена".equals(text(child(t, "Properties"), "Name"))).findFirst().orElseThrow();
+    assertThat(text(child(cancel, "Properties"), "Template")).isEqualTo("/{НомерСчета}/cancel");
+    Element method = child(child(cancel, "ChildObjects"), "Method");
+    assertThat(text(child(method, "Properties"), "HTTPMethod")).isEqualTo("POST");
+    String handler = text(child(method, "Properties"), "Handler");
+    String module = Dump.read(Dump.ROOT.resolve("HTTPServices/Магазин_Счета/Ext/Module.bsl"));
+    assertThat(module).containsPattern("(?m)^Функция " + handler + "\\(Запрос\\)")
+        .contains("Магазин_СчетаНаОплату.ОбработатьОтмену(Запрос)");
+    String common = Dump.read(Dump.COMMON_MODULE);
+    assertThat(common).containsPattern("(?m)^Функция ОбработатьОтмену\\(Запрос\\) Экспорт")
+        .as("the template's parameter is read by its name").contains("ПараметрыURL.Получить(\"НомерСчета\")")
+        .as("the cancellation takes the create method's lock on the number").contains("ЗаблокироватьКлюч(НомерСчета)")
+        .as("and marks, never deletes").contains(".УстановитьПометкуУдаления(Истина)").doesNotContain(".Удалить()");
+  }
+
+  @Test
   void the_idempotency_register_is_keyed_by_the_shop_invoice_number_the_module_locks() throws Exception {
     Element register = objects.get("InformationRegister.Магазин_СчетаМагазина");
     Element props = child(register, "Properties");
@@ -256,7 +275,8 @@ class ExtensionDumpTest {
     Map<String, String> fields = fields(register);
     assertThat(fields).containsEntry("НомерСчетаМагазина", "Dimension")
         .containsEntry("ИдентификаторДокумента", "Resource").containsEntry("НомерДокумента", "Resource")
-        .containsEntry("СчетНаОплату", "Resource").containsEntry("НомерЗаказа", "Attribute");
+        .containsEntry("СчетНаОплату", "Resource").containsEntry("НомерЗаказа", "Attribute")
+        .containsEntry("Отменен", "Attribute").containsEntry("ПричинаОтмены", "Attribute");
 
     String module = Dump.read(Dump.COMMON_MODULE);
     assertThat(module).contains("Блокировка.Добавить(\"РегистрСведений.Магазин_СчетаМагазина\")")
@@ -303,7 +323,8 @@ class ExtensionDumpTest {
     assertThat(granted("Магазин_СозданиеСчетовНаОплату")).containsOnly(
         Map.entry("InformationRegister.Магазин_СчетаМагазина", Set.of("Read", "Update")),
         Map.entry("InformationRegister.Магазин_Настройки", Set.of("Read")),
-        Map.entry("HTTPService.Магазин_Счета.URLTemplate.Счета.Method.POST", Set.of("Use")));
+        Map.entry("HTTPService.Магазин_Счета.URLTemplate.Счета.Method.POST", Set.of("Use")),
+        Map.entry("HTTPService.Магазин_Счета.URLTemplate.Отмена.Method.POST", Set.of("Use")));
     assertThat(granted("Магазин_ПросмотрСчетовМагазина")).containsOnly(
         Map.entry("InformationRegister.Магазин_СчетаМагазина", Set.of("Read", "View")));
   }

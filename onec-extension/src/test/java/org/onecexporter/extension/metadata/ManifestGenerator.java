@@ -39,7 +39,8 @@ public final class ManifestGenerator {
   private static final Map<String, String> FOLDERS = Map.of(
       "Catalog", "Catalogs", "Document", "Documents", "Enum", "Enums",
       "InformationRegister", "InformationRegisters", "CommonModule", "CommonModules", "Role", "Roles",
-      "ChartOfCharacteristicTypes", "ChartsOfCharacteristicTypes", "DefinedType", "DefinedTypes");
+      "ChartOfCharacteristicTypes", "ChartsOfCharacteristicTypes", "DefinedType", "DefinedTypes",
+      "FilterCriterion", "FilterCriteria");
 
   /** The Designer XML property names read for each kind; the EDT names are the same with a lower-case first letter. */
   private static final Map<String, List<String>> PROPERTIES = Map.of(
@@ -147,6 +148,9 @@ public final class ManifestGenerator {
 
     abstract String name(Element item);
 
+    /** A filter criterion's content: the attributes it lists, as MDObjectRef paths. */
+    abstract List<String> content(Element object);
+
     abstract List<String> type(Element item);
 
     abstract SortedSet<String> predefined(Element object, String english, String name);
@@ -253,6 +257,12 @@ public final class ManifestGenerator {
           properties.put(p, v.matches("\\d+") ? (Object) Integer.parseInt(v)
               : v.equals("true") || v.equals("false") ? (Object) Boolean.parseBoolean(v) : v);
         }
+      }
+      if (english.equals("FilterCriterion")) {
+        // The value it filters by, and every attribute of another object that it lists (Document.X.Attribute.Y,
+        // Document.X.TabularSection.T.Attribute.Y): the documents a query over the criterion finds.
+        properties.put("Type", type(object));
+        properties.put("Content", content(object));
       }
       SortedMap<String, List<String>> attributes = columns(items(object, "Attribute"));
       SortedMap<String, List<String>> dimensions = columns(items(object, "Dimension"));
@@ -495,6 +505,12 @@ public final class ManifestGenerator {
     }
 
     @Override
+    List<String> content(Element object) {
+      return children(child(child(object, "Properties"), "Content"), "Item").stream()
+          .map(e -> e.getTextContent().strip()).filter(ManifestGenerator::ours).sorted().toList();
+    }
+
+    @Override
     List<String> type(Element item) {
       Element properties = child(item, "Properties");
       return MetadataXml.designerType(child(properties == null ? item : properties, "Type"), this::definedType);
@@ -572,6 +588,12 @@ public final class ManifestGenerator {
     @Override
     String name(Element item) {
       return text(item, "name");
+    }
+
+    @Override
+    List<String> content(Element object) {
+      return children(object, "content").stream().map(e -> e.getTextContent().strip())
+          .filter(ManifestGenerator::ours).sorted().toList();
     }
 
     @Override

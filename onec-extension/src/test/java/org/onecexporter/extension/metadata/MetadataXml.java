@@ -22,7 +22,8 @@ final class MetadataXml {
       "РегистрСведений", "InformationRegister",
       "ОбщийМодуль", "CommonModule",
       "Роль", "Role",
-      "ПланВидовХарактеристик", "ChartOfCharacteristicTypes");
+      "ПланВидовХарактеристик", "ChartOfCharacteristicTypes",
+      "КритерийОтбора", "FilterCriterion");
 
   static String russianKind(String english) {
     return KINDS.entrySet().stream().filter(e -> e.getValue().equals(english)).map(Map.Entry::getKey)

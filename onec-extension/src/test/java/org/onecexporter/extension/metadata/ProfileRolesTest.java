@@ -31,7 +31,8 @@ class ProfileRolesTest {
       "Справочник.Контрагенты", Set.of("Read", "Insert", "Update"),
       "Справочник.ДоговорыКонтрагентов", Set.of("Read", "Insert", "Update"),
       "РегистрСведений.ОсновныеДоговорыКонтрагента", Set.of("Read", "Update"),
-      "Документ.СчетНаОплату", Set.of("Read", "Insert", "Update"),
+      // Update and UndoPosting: the cancel method marks the invoice for deletion, which unposts a posted one.
+      "Документ.СчетНаОплату", Set.of("Read", "Insert", "Update", "UndoPosting"),
       "Справочник.Номенклатура", Set.of("Read"),
       "Справочник.СтавкиНДС", Set.of("Read"),
       "Справочник.Организации", Set.of("Read"),
@@ -60,6 +61,36 @@ class ProfileRolesTest {
         }
         NEEDED.forEach((object, rights) -> assertThat(granted.getOrDefault(object, Set.of()))
             .as(readme + ": rights on " + object + " in " + release.getFileName()).containsAll(rights));
+      }
+    }
+  }
+
+  /** The platform's Russian right names (ПравоДоступа) to the roles' English ones. */
+  private static final Map<String, String> RIGHTS = Map.of(
+      "Чтение", "Read", "Добавление", "Insert", "Изменение", "Update", "ОтменаПроведения", "UndoPosting",
+      "Проведение", "Posting");
+
+  @Test
+  void the_rights_the_cancel_method_checks_before_marking_the_invoice_are_granted_by_the_profile() throws Exception {
+    String module = Files.readString(Path.of("dump/CommonModules/Магазин_СчетаНаОплату/Ext/Module.bsl"),
+        StandardCharsets.UTF_8);
+    Matcher checked = Pattern.compile("(?s)Функция НедостающиеПраваОтмены\\(\\).*?СтрРазделить\\(\"([^\"]+)\"")
+        .matcher(module);
+    assertThat(checked.find()).as("НедостающиеПраваОтмены lists the rights it checks").isTrue();
+    assertThat(module).contains("Счет.УстановитьПометкуУдаления(Истина)");
+    List<String> roles = profileRoles(Path.of("README.md"));
+    for (Path release : releases()) {
+      JsonNode objects = JSON.readTree(release.toFile()).get("objects");
+      Set<String> granted = new HashSet<>();
+      for (String role : roles) {
+        if (!role.startsWith("Магазин_")) {
+          objects.path("Роль." + role).path("rights").path("Документ.СчетНаОплату").forEach(r -> granted.add(r.asText()));
+        }
+      }
+      for (String right : checked.group(1).split(",")) {
+        assertThat(RIGHTS).as("a right name the test knows").containsKey(right);
+        assertThat(granted).as(right + " on Документ.СчетНаОплату in " + release.getFileName())
+            .contains(RIGHTS.get(right));
       }
     }
   }

@@ -33,6 +33,7 @@ final class QueryText {
       Map.entry("ПЕРЕЧИСЛЕНИЕ", "Перечисление"), Map.entry("ENUM", "Перечисление"),
       Map.entry("РЕГИСТРСВЕДЕНИЙ", "РегистрСведений"), Map.entry("INFORMATIONREGISTER", "РегистрСведений"),
       Map.entry("ПЛАНВИДОВХАРАКТЕРИСТИК", "ПланВидовХарактеристик"),
+      Map.entry("КРИТЕРИЙОТБОРА", "КритерийОтбора"), Map.entry("FILTERCRITERION", "КритерийОтбора"),
       Map.entry("CHARTOFCHARACTERISTICTYPES", "ПланВидовХарактеристик"));
 
   private static final Set<String> KEYWORDS = Set.of(
@@ -256,6 +257,11 @@ final class QueryText {
     }
     String key = kind + "." + name.get(1);
     if (resolver.object(key, line) == null) {
+      return Types.NONE;
+    }
+    if (kind.equals("КритерийОтбора")) {
+      // Its one column, Ссылка, is any document of the criterion's content: the criterion's existence is checked,
+      // the fields read through Ссылка are not (as for a temporary table).
       return Types.NONE;
     }
     if (name.size() == 2) {

@@ -42,6 +42,12 @@ import java.util.stream.Stream;
  *       from 2026-01-01 with 22 (the public releases answer 20 for every date).</li>
  *   <li>phone-equality: ОбратныйНомерТелефона is compared with =, never ПОДОБНО/LIKE, and a query choosing a buyer
  *       among Справочник.Контрагенты leaves out Недействителен ones where the catalog has that attribute.</li>
+ *   <li>deletion-mark: {@code X.УстановитьПометкуУдаления(...)} comes after, in the same method, a call of a module
+ *       procedure that takes an exclusive managed lock, a call of a module function that queries a filter criterion
+ *       of UNF (the documents based on X: КритерийОтбора.Y, present in every release), {@code
+ *       ДатыЗапретаИзменения.ИзменениеЗапрещено(X)} and {@code УправлениеДоступом.ИзменениеРазрешено(X)}: UNF's
+ *       subscription would otherwise raise in a closed period (a 500 retried for ever), and an invoice with a
+ *       payment or a shipment on it would be marked behind the accountant's back.</li>
  * </ul>
  */
 public final class RunTimeChecker {
@@ -76,6 +82,7 @@ public final class RunTimeChecker {
     List<String> builders = methods.stream().filter(m -> m.code().contains(PREPARED_VALUE + "(")).map(Method::name)
         .toList();
     for (Method m : methods) {
+      checkMarks(file, m, methods, out);
       checkWrites(file, m, out);
       checkQueries(file, m, out);
       checkContactInformation(file, m, builders, out);
@@ -133,6 +140,64 @@ public final class RunTimeChecker {
             + " organisation" + releases()));
       }
     });
+  }
+
+  // --- deletion marks ---
+
+  private static final Pattern MARK = Pattern.compile(
+      "(?u)(?<![\\p{L}\\p{N}_.])([\\p{L}_][\\p{L}\\p{N}_]*)\\.УстановитьПометкуУдаления\\(");
+  private static final Pattern CRITERION = Pattern.compile("(?u)КритерийОтбора\\.([\\p{L}\\p{N}_]+)\\(");
+
+  private void checkMarks(String file, Method m, List<Method> methods, List<Finding> out) {
+    for (int i = 0; i < m.lines().size(); i++) {
+      Matcher mark = MARK.matcher(m.lines().get(i));
+      if (!mark.find()) {
+        continue;
+      }
+      String variable = mark.group(1);
+      String v = Pattern.quote(variable);
+      int line = m.firstLine() + i;
+      List<String> missing = new ArrayList<>();
+      if (!callsBefore(m, i, methods, body -> body.contains("РежимБлокировкиДанных.Исключительный"))) {
+        missing.add("a call of a procedure that takes an exclusive managed lock");
+      }
+      if (!callsBefore(m, i, methods, body -> {
+        Matcher c = CRITERION.matcher(body);
+        while (c.find()) {
+          String key = "КритерийОтбора." + c.group(1);
+          if (manifests.stream().allMatch(mf -> mf.objects().get(key) != null)) {
+            return true;
+          }
+        }
+        return false;
+      })) {
+        missing.add("a query of the documents based on it (a filter criterion of UNF, КритерийОтбора.X, present in"
+            + " every release" + releases() + ")");
+      }
+      if (!before(m, i, "ДатыЗапретаИзменения\\.ИзменениеЗапрещено\\(\\s*" + v + "(?![\\p{L}\\p{N}_])")) {
+        missing.add("ДатыЗапретаИзменения.ИзменениеЗапрещено(" + variable + ")");
+      }
+      if (!before(m, i, "УправлениеДоступом\\.ИзменениеРазрешено\\(\\s*" + v + "(?![\\p{L}\\p{N}_])")) {
+        missing.add("УправлениеДоступом.ИзменениеРазрешено(" + variable + ")");
+      }
+      if (!missing.isEmpty()) {
+        out.add(new Finding(file, line, "deletion-mark: " + variable + " is marked for deletion without "
+            + String.join(", ", missing) + " before it in " + m.name()));
+      }
+    }
+  }
+
+  /** A line before {@code index} calls a method of the module whose code satisfies {@code body}. */
+  private static boolean callsBefore(Method m, int index, List<Method> methods,
+      java.util.function.Predicate<String> body) {
+    String before = String.join("\n", m.lines().subList(0, index));
+    for (Method callee : methods) {
+      if (callee != m && body.test(callee.code())
+          && Pattern.compile("(?u)(?<![\\p{L}\\p{N}_.])" + Pattern.quote(callee.name()) + "\\(").matcher(before).find()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // --- query texts ---

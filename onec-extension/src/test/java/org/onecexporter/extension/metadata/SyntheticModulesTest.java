@@ -50,6 +50,32 @@ class SyntheticModulesTest {
   }
 
   @Test
+  void aDocumentsDeletionMarkTakesOneArgument() {
+    assertThat(check("""
+        Процедура Тест() Экспорт
+        	Счет = Документы.СчетНаОплату.СоздатьДокумент();
+        	Счет.УстановитьПометкуУдаления(Истина, Истина);
+        КонецПроцедуры
+        """)).singleElement().asString().startsWith("3: ").contains("УстановитьПометкуУдаления called with 2 arguments");
+  }
+
+  @Test
+  void aFilterCriterionUnfLacks() {
+    assertThat(check("""
+        Процедура Тест(Счет) Экспорт
+        	Запрос = Новый Запрос;
+        	Запрос.Текст =
+        	"ВЫБРАТЬ
+        	|	ПоСчету.Ссылка КАК Ссылка
+        	|ИЗ
+        	|	КритерийОтбора.ДокументыПоСчету(&Счет) КАК ПоСчету";
+        	Запрос.УстановитьПараметр("Счет", Счет);
+        	Выборка = Запрос.Выполнить().Выбрать();
+        КонецПроцедуры
+        """)).singleElement().asString().startsWith("7: ").contains("КритерийОтбора.ДокументыПоСчету");
+  }
+
+  @Test
   void aWrongEnumerationValue() {
     assertThat(check("""
         Процедура Тест() Экспорт
