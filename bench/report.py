@@ -157,6 +157,22 @@ for r in by("worker_memory"):
 for r in by("small_worker"):
     print(f"\nSmall worker ({r['jvm']}, cores {r['cores']}, {r['flags'] or 'no flags'}): start → first 1C call "
           f"{r['start_to_first_call_ms']} ms, RSS {r['rss_mb']} MB (peak {r['peak_rss_mb']} MB) with {r['in_flight']} in flight")
+for r in by("weekend_outage"):
+    d, w, e, m, rss = r["drain"], r["when_onec_came_back"], r["export_order"], r["redis_memory"], r["worker_rss_mb"]
+    print(f"\nWeekend outage ({r['jobs']:,} orders while 1C answered 502, {r['workers']} workers × {r['worker_concurrency']}, "
+          f"cap {r['onec_cap']}, 1C {r['latency_ms']} ms): {w['calls_to_dead_onec']} calls reached the dead 1C, "
+          f"{w['jobs_with_attempts_counted']} waiting jobs had an attempt counted; 1C back → first call "
+          f"{d.get('seconds_from_onec_back_to_first_call')} s; first {d.get('first_window_s')} s at "
+          f"{d.get('first_window_percent_of_limit')} % of the limit ({d.get('first_window_per_s')}/s of {d['limit_per_s']}), "
+          f"whole drain {d.get('whole_drain_percent_of_limit')} % in {d['seconds']} s; export order vs payment order: rank "
+          f"displacement p50 {e.get('p50_rank_displacement')}, p99 {e.get('p99_rank_displacement')}, max "
+          f"{e.get('max_rank_displacement')}; DLQ {r['at_the_end']['dlq']}; 1C created {r['at_the_end']['created']}; "
+          f"Redis {m['bytes_per_job']} bytes/job (record {m['job_record_bytes']} + entry {m['queue_entry_bytes']}); "
+          f"worker RSS MB idle {rss['idle_before_orders']}, backlog queued {rss['after_the_outage_backlog_queued']}, "
+          f"drain steady {rss['drain_steady_min']}–{rss['drain_steady_max']}, end {rss['end']}")
+for r in by("backlog_memory"):
+    print(f"\nRedis memory per waiting job, {r['impl']} ({r['jobs']:,} jobs): {r['bytes_per_job']} bytes "
+          f"(record {r['job_record_bytes']} + entries {r['queue_entry_bytes']}; used_memory delta {r['used_memory_delta_bytes_per_job']})")
 
 if points and shutil.which("gnuplot"):
     data = os.path.join(os.path.dirname(sys.argv[1]), "queue-throughput.dat")
@@ -214,6 +230,13 @@ for r in by("small_worker"):
         target(f"small worker ({r['jvm']}): RSS ≤ 160 MB with 32 in flight", r["rss_mb"] <= 160, f"{r['rss_mb']} MB")
         target(f"small worker ({r['jvm']}): start → first 1C call ≤ 2 s", r["start_to_first_call_ms"] <= 2000,
                f"{r['start_to_first_call_ms']} ms")
+for r in by("weekend_outage"):
+    for name, ok in r["checks"].items():
+        target(f"weekend outage: {name}", ok, "")
+    theirs = [b for b in by("backlog_memory") if b["impl"] == "bullmq"]
+    if theirs:
+        ours_b, theirs_b = r["redis_memory"]["bytes_per_job"], theirs[0]["bytes_per_job"]
+        target("weekend outage: Redis memory per waiting job ≤ BullMQ's", ours_b <= theirs_b, f"{ours_b} vs {theirs_b} bytes")
 crash = {r["impl"]: r["seconds"] for r in by("crash_recovery")}
 if "onec-exporter" in crash:
     target("crash recovery ≤ 15 s with the defaults", crash["onec-exporter"] <= 15, f"{crash['onec-exporter']} s")
@@ -223,12 +246,14 @@ if len(crash) == 2:
 
 # Every benchmark must have produced its line: a run that silently skipped one is a failed run.
 expected = {"machine", "queue_noop/onec-exporter", "queue_noop/bullmq", "end_to_end", "payment_path", "idle_pickup",
-            "crash_recovery/onec-exporter", "crash_recovery/bullmq", "worker_memory", "lease_renewal", "small_worker"}
+            "crash_recovery/onec-exporter", "crash_recovery/bullmq", "worker_memory", "lease_renewal", "small_worker",
+            "weekend_outage", "backlog_memory"}
 # ops/bench --only 5,7: just those steps' results are expected.
 steps = {"1": {"queue_noop/onec-exporter", "queue_noop/bullmq", "queue_enqueue/onec-exporter/single",
                "queue_enqueue/onec-exporter/single-async", "queue_enqueue/bullmq/single", "queue_enqueue/bullmq/bulk"}, "2": {"end_to_end"}, "3": {"payment_path"},
          "4": {"idle_pickup"}, "5": {"crash_recovery/onec-exporter", "crash_recovery/bullmq"},
-         "6": {"worker_memory"}, "7": {"lease_renewal"}, "8": {"small_worker"}}
+         "6": {"worker_memory"}, "7": {"lease_renewal"}, "8": {"small_worker"},
+         "9": {"weekend_outage", "backlog_memory"}}
 only = [s for s in os.environ.get("BENCH_ONLY", "").split(",") if s]
 alternations = next((m.get("alternations") for m in by("machine")), None)
 if alternations is None:  # a result file from before the alternated runs and the enqueue step

@@ -44,7 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
     System.exit(new picocli.CommandLine(new BenchCommand()).execute(args));
   }
 
-  @Parameters(index = "0", description = "queue | queue-enqueue | enqueue-bulk | e2e | enqueue | pickup")
+  @Parameters(index = "0", description = "queue | queue-enqueue | enqueue-bulk | e2e | enqueue | pickup | weekend")
   String name;
 
   @Option(names = "--jobs", defaultValue = "20000")
@@ -92,6 +92,24 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--emulator", defaultValue = "http://127.0.0.1:18188")
   String emulatorRoot;
 
+  @Option(names = "--workers", defaultValue = "2", description = "weekend: worker processes")
+  int workers;
+
+  @Option(names = "--cli-jar", description = "weekend: the shipped jar the worker processes run")
+  String cliJar;
+
+  @Option(names = "--worker-jvm", defaultValue = "",
+      description = "weekend: the worker processes' JVM flags, space-separated")
+  String workerJvm;
+
+  @Option(names = "--outage-seconds", defaultValue = "30",
+      description = "weekend: how long 1C stays down after the last order arrived")
+  int outageSeconds;
+
+  @Option(names = "--circuit-open-seconds", defaultValue = "5",
+      description = "weekend: the workers' CIRCUIT_OPEN_SECONDS (probes of the dead 1C: this, doubling to 4x)")
+  int circuitOpenSeconds;
+
   @Override
   public Integer call() throws Exception {
     Env env = Env.system();
@@ -102,6 +120,11 @@ public final class BenchCommand implements Callable<Integer> {
       case "e2e" -> endToEnd(env);
       case "enqueue" -> enqueueVersusDirect(env);
       case "pickup" -> idlePickup(env);
+      case "weekend" -> new WeekendOutage(env, new WeekendOutage.Settings(jobs, workers, concurrency, cap,
+          latencyMillis, outageSeconds, circuitOpenSeconds, java.util.Objects.requireNonNull(cliJar, "--cli-jar"),
+          workerJvm.isBlank() ? List.of() : List.of(workerJvm.trim().split("\\s+")),
+          emulatorRoot.endsWith("/") ? emulatorRoot.substring(0, emulatorRoot.length() - 1) : emulatorRoot,
+          java.nio.file.Path.of(env.string("LOG_DIR", "logs")))).run();
       default -> throw new IllegalArgumentException("unknown benchmark " + name);
     };
     result.put("java", Runtime.version().toString()).put("cores", Runtime.getRuntime().availableProcessors());

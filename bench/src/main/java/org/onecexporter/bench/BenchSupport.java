@@ -45,6 +45,8 @@ public final class BenchSupport {
     private final OneCExporter exporter;
     private final org.onecexporter.history.AttemptHistory history;
     private final WorkerConfig config;
+    private final String jdbcUrl;
+    private final DatabaseConfig base;
     private Worker worker;
 
     Fixture(Env env, String emulatorBaseUrl, int cap, int concurrency, boolean withHistory) {
@@ -52,6 +54,8 @@ public final class BenchSupport {
       admin = new Database(base, 2);
       admin.jdbi().useHandle(h -> h.execute("CREATE SCHEMA " + schema));
       String url = base.jdbcUrl() + (base.jdbcUrl().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+      this.jdbcUrl = url;
+      this.base = base;
       database = new Database(new DatabaseConfig(url, base.user(), base.password()), cap + concurrency + 4);
       database.migrate();
       redis = RedisConnections.create(env.asMap(), concurrency + 16);
@@ -88,6 +92,23 @@ public final class BenchSupport {
 
     public OneCExporter exporter() {
       return exporter;
+    }
+
+    /** The throw-away schema's JDBC URL, for worker processes started beside the benchmark. */
+    public String jdbcUrl() {
+      return jdbcUrl;
+    }
+
+    public DatabaseConfig databaseConfig() {
+      return base;
+    }
+
+    public org.jdbi.v3.core.Jdbi jdbi() {
+      return database.jdbi();
+    }
+
+    public RedissonClient redis() {
+      return redis;
     }
 
     public void insertPaidOrders(int count) {

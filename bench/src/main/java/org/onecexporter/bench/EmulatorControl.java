@@ -38,6 +38,15 @@ final class EmulatorControl {
     post("/_emulator/faults", "{\"latency_ms\":" + millis + "}");
   }
 
+  /** A fault plan as the emulator's {@code POST /_emulator/faults} takes it (probabilities replace the last ones). */
+  void faults(String plan) {
+    post("/_emulator/faults", plan);
+  }
+
+  JsonNode stats() {
+    return get("/_emulator/stats");
+  }
+
   int invoiceCount() {
     return get("/_emulator/invoices").get("count").asInt();
   }

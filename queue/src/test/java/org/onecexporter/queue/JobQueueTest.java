@@ -340,7 +340,8 @@ class JobQueueTest {
       queue.enqueue(Integer.toString(id), "test");
     }
     List<ClaimedJob> jobs = queue.claim(LEASE, "w", 3).jobs();
-    // Two orders fail in a row: the first counts, the second does not look specific to its order.
+    // Two orders fail in a row: the second does not look specific to its order (and the first's attempt is given
+    // back then: see below).
     assertThat(queue.oneC().report(OneCGate.HealthReport.FAIL, jobs.get(0), 3, open, open.multipliedBy(4)))
         .isEqualTo(new OneCGate.Health(false, false, Duration.ZERO));
     assertThat(queue.oneC().report(OneCGate.HealthReport.FAIL, jobs.get(1), 3, open, open.multipliedBy(4)).refund())
@@ -370,6 +371,52 @@ class JobQueueTest {
     assertThat(queue.stats().counters()).containsEntry("circuit_closed", 1L);
     queue.enqueue("6", "test");
     assertThat(queue.claim(LEASE, "w", 2)).isInstanceOf(ClaimResult.Jobs.class);
+  }
+
+  @Test
+  void when_a_second_order_fails_right_after_the_first_the_first_orders_attempt_is_given_back_too() {
+    Duration open = Duration.ofMillis(300);
+    for (int id = 1; id <= 4; id++) {
+      queue.enqueue(Integer.toString(id), "test");
+    }
+    List<ClaimedJob> jobs = queue.claim(LEASE, "w", 4).jobs();
+    // The first failure looks like the order's own (its attempt counts, its move follows at once)...
+    assertThat(queue.oneC().report(OneCGate.HealthReport.FAIL, jobs.get(0), 3, open, open.multipliedBy(4)).refund())
+        .isFalse();
+    queue.retryLater(jobs.get(0), Duration.ofMinutes(1), "1C answered 502", 502, null, false);
+    assertThat(queue.job(jobs.get(0).orderId())).containsEntry("attempts", "1");
+    // ...until another order fails with no answer in between: 1C is failing, not the first order.
+    assertThat(queue.oneC().report(OneCGate.HealthReport.FAIL, jobs.get(1), 3, open, open.multipliedBy(4)).refund())
+        .isTrue();
+    assertThat(queue.job(jobs.get(0).orderId())).containsEntry("attempts", "0");
+
+    // The same when the first order's move comes after the second report (its attempt still active).
+    assertThat(queue.oneC().report(OneCGate.HealthReport.UP, null, 3, open, open.multipliedBy(4)).down())
+        .as("an answer ends the streak").isFalse();
+    queue.oneC().report(OneCGate.HealthReport.FAIL, jobs.get(2), 3, open, open.multipliedBy(4));
+    queue.retryLater(jobs.get(1), Duration.ZERO, "1C answered 502", 502, null, true);
+    ClaimedJob again = queue.claim(LEASE, "w", 1).jobs().get(0);
+    assertThat(again.orderId()).isEqualTo(jobs.get(1).orderId());
+    assertThat(queue.oneC().report(OneCGate.HealthReport.FAIL, again, 3, open, open.multipliedBy(4)).refund()).isTrue();
+    queue.retryLater(jobs.get(2), Duration.ofMinutes(1), "1C answered 502", 502, null, false);
+    assertThat(queue.job(jobs.get(2).orderId())).containsEntry("attempts", "0");
+  }
+
+  @Test
+  void an_attempt_is_given_back_only_while_it_is_the_one_that_failed() {
+    Duration open = Duration.ofMillis(300);
+    queue.enqueue("1", "test");
+    queue.enqueue("2", "test");
+    ClaimedJob first = queue.claim(LEASE, "w", 1).jobs().get(0);
+    queue.oneC().report(OneCGate.HealthReport.FAIL, first, 3, open, open.multipliedBy(4));
+    queue.retryLater(first, Duration.ZERO, "1C answered 502", 502, null, false);
+    ClaimedJob again = queue.claim(LEASE, "w", 1).jobs().get(0); // its retry, a new attempt (the oldest job first)
+    assertThat(again.orderId()).isEqualTo("1");
+    assertThat(again.attempt()).isEqualTo(2);
+    ClaimedJob second = queue.claim(LEASE, "w", 1).jobs().get(0);
+    assertThat(queue.oneC().report(OneCGate.HealthReport.FAIL, second, 3, open, open.multipliedBy(4)).refund())
+        .isTrue();
+    assertThat(queue.job("1")).as("the attempt under way is not the one that failed").containsEntry("attempts", "2");
   }
 
   private static void sleep(Duration d) {

@@ -9,12 +9,15 @@
 --   8 max_open_ms, 9 order_id
 -- Answers: {state ('up'/'down'), refund, wait_ms}: refund 1 when the failure does not look specific to the order
 --   (1C is down, or another order's call failed just before this one with no answer in between: the attempt is
---   not counted); wait_ms until the next probe.
+--   not counted); wait_ms until the next probe. The streak's first failure looked like its order's own when it was
+--   reported; once a second order fails right after it, that first attempt is given back too (when the job's
+--   attempts still count that attempt: last_failed_attempts), so an outage spends no attempt at all.
 -- Replay: 'up' is idempotent; the other answers are kept under P:reply:<call> for window_ms.
 --- @include "includes/now_ms"
 --- @include "includes/wake"
 --- @include "includes/replay"
 --- @include "includes/onec_answered"
+--- @include "includes/job_key"
 local op = ARGV[4]
 if op == 'up' then
   onec_answered(KEYS[1], KEYS[2], KEYS[3])
@@ -46,8 +49,19 @@ elseif h[1] == 'down' then
 else
   local open_ms = tonumber(ARGV[7])
   local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
-  local previous = redis.call('HGET', KEYS[1], 'last_failed')
-  redis.call('HSET', KEYS[1], 'last_failed', ARGV[9])
+  local last = redis.call('HMGET', KEYS[1], 'last_failed', 'last_failed_attempts')
+  local previous = last[1]
+  local attempts = ARGV[9] ~= '' and redis.call('HGET', job_key(ARGV[1], ARGV[9]), 'attempts') or false
+  redis.call('HSET', KEYS[1], 'last_failed', ARGV[9], 'last_failed_attempts', attempts or '')
+  if failures == 2 and previous and previous ~= '' and previous ~= ARGV[9] then
+    -- The first failure of the streak was not the order's own: its attempt back, unless the job has been claimed
+    -- again since (then the attempts counted are a later attempt's).
+    local first = job_key(ARGV[1], previous)
+    local now_counted = redis.call('HGET', first, 'attempts')
+    if now_counted and now_counted == last[2] and tonumber(now_counted) > 0 then
+      redis.call('HINCRBY', first, 'attempts', -1)
+    end
+  end
   if op == 'down' or failures >= tonumber(ARGV[6]) then
     redis.call('HSET', KEYS[1], 'state', 'down', 'down_since', now, 'next_probe_at', now + open_ms, 'interval',
       open_ms, 'failures', 0)

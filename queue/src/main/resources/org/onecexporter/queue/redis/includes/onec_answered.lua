@@ -11,6 +11,6 @@ local function onec_answered(health, stats, wake_key)
     redis.call('LTRIM', wake_key, 0, 63)
   elseif h[2] and h[2] ~= '0' then
     redis.call('HSET', health, 'failures', 0)
-    redis.call('HDEL', health, 'last_failed')
+    redis.call('HDEL', health, 'last_failed', 'last_failed_attempts')
   end
 end
