@@ -51,15 +51,10 @@ class BareDatabaseTest {
   }
 
   private Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(db.env());
+    Map<String, String> env = new HashMap<>(
+        org.onecexporter.worker.WorkerProcesses.environment(db, redis, emulator, logDir));
     env.put("DATABASE_URL", db.config().jdbcUrl().replace("currentSchema=" + db.schema(),
         "currentSchema=" + bareSchema));
-    env.put("REDIS_URL", redis.url());
-    env.put("QUEUE_PREFIX", redis.prefix());
-    env.put("LOG_DIR", logDir.toString());
-    env.put("ONEC_BASE_URL", emulator.baseUrl());
-    env.put("ONEC_USERNAME", EmulatorConfig.DEFAULT_USERNAME);
-    env.put("ONEC_PASSWORD", EmulatorConfig.DEFAULT_PASSWORD);
     return env;
   }
 

@@ -63,13 +63,8 @@ class UnreachableDependenciesTest {
   }
 
   private Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(db.env());
-    env.put("REDIS_URL", redis.url());
-    env.put("QUEUE_PREFIX", redis.prefix());
-    env.put("LOG_DIR", logDir.toString());
-    env.put("ONEC_BASE_URL", emulator.baseUrl());
-    env.put("ONEC_USERNAME", EmulatorConfig.DEFAULT_USERNAME);
-    env.put("ONEC_PASSWORD", EmulatorConfig.DEFAULT_PASSWORD);
+    Map<String, String> env = new HashMap<>(
+        org.onecexporter.worker.WorkerProcesses.environment(db, redis, emulator, logDir));
     return env;
   }
 

@@ -49,12 +49,10 @@ import org.onecexporter.testing.TestDatabase;
  */
 @ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
 class WorkerOutagesTest {
-  private static final Pattern PORT_LINE = Pattern.compile("metrics and health on port (\\d+)");
-
   private final TestDatabase db;
   private final TestRedis redis;
   private final EmulatorServer emulator;
-  private final List<Process> processes = new ArrayList<>();
+  private WorkerProcesses workers;
   @TempDir
   Path logDir;
 
@@ -68,40 +66,26 @@ class WorkerOutagesTest {
   void clean() {
     db.truncate();
     redis.queue().deleteAll();
+    workers = new WorkerProcesses(db, redis, emulator, logDir);
   }
 
   @AfterEach
   void stop() {
-    processes.forEach(Process::destroyForcibly);
+    workers.close();
   }
 
   private Process startWorker(String id, Map<String, String> extra) throws IOException {
-    Map<String, String> env = new HashMap<>(db.env());
-    env.put("REDIS_URL", redis.url());
-    env.put("QUEUE_PREFIX", redis.prefix());
-    env.put("ONEC_BASE_URL", emulator.baseUrl());
-    env.put("ONEC_USERNAME", EmulatorConfig.DEFAULT_USERNAME);
-    env.put("ONEC_PASSWORD", EmulatorConfig.DEFAULT_PASSWORD);
-    env.put("LOG_DIR", logDir.toString());
-    env.put("WORKER_ID", id);
-    env.put("WORKER_HTTP_PORT", "0");
+    Map<String, String> env = new HashMap<>(Map.of("WORKER_HTTP_PORT", "0"));
     env.putAll(extra);
-    Process process = CliProcess.start(env, output(id), OnecExporterCli.class.getName(), "worker");
-    processes.add(process);
-    return process;
-  }
-
-  private Path output(String id) {
-    return logDir.resolve(id + ".out");
+    return workers.start(id, env);
   }
 
   private String text(String id) throws IOException {
-    return Files.exists(output(id)) ? Files.readString(output(id)) : "";
+    return workers.text(id);
   }
 
   private int port(String id) throws IOException {
-    Matcher m = PORT_LINE.matcher(text(id));
-    return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    return workers.port(id).orElse(-1);
   }
 
   private static HttpResponse<String> ready(int port) throws Exception {

@@ -34,7 +34,7 @@ class WorkerProcessTest {
   private final TestDatabase db;
   private final TestRedis redis;
   private final JobQueue queue;
-  private final List<Process> processes = new ArrayList<>();
+  private WorkerProcesses workers;
   @TempDir
   Path logDir;
 
@@ -49,26 +49,16 @@ class WorkerProcessTest {
   void clean() {
     db.truncate();
     queue.deleteAll();
+    workers = new WorkerProcesses(db, redis, emulator, logDir);
   }
 
   @AfterEach
   void killLeftovers() {
-    processes.forEach(Process::destroyForcibly);
+    workers.close();
   }
 
   private Process startWorkerProcess(String id, Map<String, String> extra) throws IOException {
-    Map<String, String> env = new java.util.HashMap<>(db.env());
-    env.put("REDIS_URL", redis.url());
-    env.put("QUEUE_PREFIX", redis.prefix());
-    env.put("ONEC_BASE_URL", emulator.baseUrl());
-    env.put("ONEC_USERNAME", EmulatorConfig.DEFAULT_USERNAME);
-    env.put("ONEC_PASSWORD", EmulatorConfig.DEFAULT_PASSWORD);
-    env.put("LOG_DIR", logDir.toString());
-    env.put("WORKER_ID", id);
-    env.putAll(extra);
-    Process process = CliProcess.start(env, logDir.resolve(id + ".out"), OnecExporterCli.class.getName(), "worker");
-    processes.add(process);
-    return process;
+    return workers.start(id, extra);
   }
 
   private boolean exported(long id) {

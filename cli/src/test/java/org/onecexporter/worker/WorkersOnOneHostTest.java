@@ -38,12 +38,10 @@ import org.onecexporter.testing.TestDatabase;
  */
 @ExtendWith({DatabaseExtension.class, RedisExtension.class, EmulatorExtension.class})
 class WorkersOnOneHostTest {
-  private static final Pattern PORT_LINE = Pattern.compile("metrics and health on port (\\d+)");
-
   private final TestDatabase db;
   private final TestRedis redis;
   private final EmulatorServer emulator;
-  private final List<Process> processes = new ArrayList<>();
+  private WorkerProcesses workers;
   @TempDir
   Path logDir;
 
@@ -55,34 +53,24 @@ class WorkersOnOneHostTest {
 
   @AfterEach
   void stop() {
-    processes.forEach(Process::destroyForcibly);
+    if (workers != null) {
+      workers.close();
+    }
   }
 
   private Process startWorker(String id) throws IOException {
-    Map<String, String> env = new HashMap<>(db.env());
-    env.put("REDIS_URL", redis.url());
-    env.put("QUEUE_PREFIX", redis.prefix());
-    env.put("ONEC_BASE_URL", emulator.baseUrl());
-    env.put("ONEC_USERNAME", EmulatorConfig.DEFAULT_USERNAME);
-    env.put("ONEC_PASSWORD", EmulatorConfig.DEFAULT_PASSWORD);
-    env.put("LOG_DIR", logDir.toString());
-    env.put("WORKER_ID", id);
-    Process process = CliProcess.start(env, output(id), OnecExporterCli.class.getName(), "worker");
-    processes.add(process);
-    return process;
+    if (workers == null) {
+      workers = new WorkerProcesses(db, redis, emulator, logDir);
+    }
+    return workers.start(id, Map.of());
   }
 
   private Path output(String id) {
-    return logDir.resolve(id + ".out");
+    return workers.output(id);
   }
 
   private OptionalInt announcedPort(String id) throws IOException {
-    Path out = output(id);
-    if (!Files.exists(out)) {
-      return OptionalInt.empty();
-    }
-    Matcher m = PORT_LINE.matcher(Files.readString(out));
-    return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+    return workers.port(id);
   }
 
   private static int get(int port, String path) throws Exception {
