@@ -534,11 +534,11 @@ function callsChart(body) {
     return runs.map((r) => svgEl('polyline', { points: r.join(' '), class: 'line ' + cls }));
   };
   const svg = chartFrame('calls', caption, desc, body, Math.max(...p95s), ms, false, t('axis.callTime'), (x, y, bw) => [
-    line(x, y, bw, 'call_p50_ms', 'p50'), line(x, y, bw, 'call_p95_ms', 'p95'),
+    line(x, y, bw, 'call_p95_ms', 'p95'), line(x, y, bw, 'call_p50_ms', 'p50'), // P50 on top: it is the lower one
     body.buckets.map((b, i) => (b.calls === 0 ? null : svgEl('g', { class: 'point', 'data-bucket': i, 'data-start': Date.parse(b.start), 'data-calls': b.calls, 'data-p50': b.call_p50_ms, 'data-p95': b.call_p95_ms },
       svgEl('title', null, t('chart.point.calls', Object.assign(bucketSpan(body, i), { n: num(b.calls), p50: ms(b.call_p50_ms), p95: ms(b.call_p95_ms) }))),
-      svgEl('circle', { cx: x(i) + bw / 2, cy: y(b.call_p50_ms), r: 2.5, class: 'dot p50' }),
-      svgEl('circle', { cx: x(i) + bw / 2, cy: y(b.call_p95_ms), r: 2.5, class: 'dot p95' })))),
+      svgEl('circle', { cx: x(i) + bw / 2, cy: y(b.call_p95_ms), r: 2.5, class: 'dot p95' }),
+      svgEl('circle', { cx: x(i) + bw / 2, cy: y(b.call_p50_ms), r: 2.5, class: 'dot p50' })))),
   ]);
   const legend = h('ul', { class: 'legend' },
     h('li', { 'data-series': 'p50' }, swatch({ class: 'p50' }), 'P50 — ' + ms(body.totals.call_p50_ms)),
