@@ -152,11 +152,13 @@ const OUTCOMES = {
   en: { exported: 'exported', already_exported: 'already exported', rejected_not_found: 'no such order',
     rejected_not_paid: 'not paid', rejected_invalid: 'invalid order', rejected_refused_by_1c: 'refused by 1C',
     transient_failure: '1C failed (retried)', not_configured: '1C not configured', not_called: 'not sent (our side)',
-    record_failed: 'accepted, not recorded', onec_down: 'held back: 1C down', cap_full: 'held back: 1C busy' },
+    record_failed: 'accepted, not recorded', onec_down: 'held back: 1C down', cap_full: 'held back: 1C busy',
+    failed: 'failed' },
   ru: { exported: 'выгружен', already_exported: 'уже был выгружен', rejected_not_found: 'нет такого заказа',
     rejected_not_paid: 'не оплачен', rejected_invalid: 'ошибка в заказе', rejected_refused_by_1c: '1С отказала',
     transient_failure: 'сбой 1С (будет повтор)', not_configured: '1С не настроена', not_called: 'не отправлен (сбой у нас)',
-    record_failed: 'принят 1С, не записан', onec_down: 'отложен: 1С недоступна', cap_full: 'отложен: 1С занята' },
+    record_failed: 'принят 1С, не записан', onec_down: 'отложен: 1С недоступна', cap_full: 'отложен: 1С занята',
+    failed: 'не удалось' },
 };
 
 /** Names of the keys the API answers (docs/glossary.ru.md); a key without a name is shown as it is (data). */
@@ -306,8 +308,11 @@ function ms(v) {
     + t('unit.s');
 }
 
+/** An attempt's outcome by its name; a refusal the table does not list goes by its reason's name (the DLQ's). */
 function outcome(o) {
-  return OUTCOMES[lang][o] ?? o;
+  if (OUTCOMES[lang][o]) return OUTCOMES[lang][o];
+  if (typeof o === 'string' && o.startsWith('rejected_') && NAMES[lang].reason[o.slice(9)]) return NAMES[lang].reason[o.slice(9)];
+  return o;
 }
 
 function outcomeClass(o) {
