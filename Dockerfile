@@ -43,10 +43,19 @@ USER app
 
 FROM runtime AS worker
 COPY --from=build /src/cli/target/cli-*-all.jar /app/onec-exporter.jar
+# A small worker (256 MB for the container, up to 32 exports in flight): ops/bench step 8 measured RSS and start to
+# the first call to 1C with these flags (README "A small worker"; docs/performance.md). Class data sharing: the first
+# start writes /app/cds/onec-exporter.jsa when the JVM exits (docker stop), later starts map it (about 3x faster to
+# the first claim); a new image or other flags make the JVM write it again. Set ONEC_JAVA_OPTS to change them (a
+# worker with many more exports in flight needs a larger -Xmx).
+USER root
+RUN mkdir -p /app/cds && chown app:app /app/cds
+USER app
+ENV ONEC_JAVA_OPTS="-XX:+UseSerialGC -Xmx96m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=/app/cds/onec-exporter.jsa"
 EXPOSE 9090
 HEALTHCHECK --interval=15s --timeout=3s --start-period=40s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${WORKER_HTTP_PORT:-9090} && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
-ENTRYPOINT ["java", "-jar", "/app/onec-exporter.jar"]
+ENTRYPOINT ["bash", "-c", "exec java $ONEC_JAVA_OPTS -jar /app/onec-exporter.jar \"$@\"", "onec-exporter"]
 CMD ["worker"]
 
 FROM runtime AS enqueuer
