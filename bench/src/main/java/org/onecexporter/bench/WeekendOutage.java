@@ -422,8 +422,12 @@ final class WeekendOutage {
         waiting.get("jobs_with_attempts_counted").asLong() == 0);
     c.put("first minute at >= 95 % of the 1C limit",
         drain.path("first_window_percent_of_limit").asDouble() >= 95.0);
-    c.put("oldest first (p99 rank displacement <= workers x concurrency + 64 in flight at the enqueue)",
-        r.get("export_order").path("p99_rank_displacement").asLong() <= (long) s.workers() * s.concurrency() + 64);
+    // Oldest first, within seconds: an attempt waits for a fleet-wide permit among the others in flight (whichever
+    // worker gets it), and the outage's failed probes wait out the probe rotation (2 x the probe interval), so a few
+    // orders go a few seconds late; a newest-first queue would put the p99 at the size of the backlog.
+    long fiveSeconds = Math.round(s.cap() * 1000.0 / s.latencyMillis() * 5);
+    c.put("oldest first (p99 rank displacement <= 5 s of drain at the limit, " + fiveSeconds + " ranks)",
+        r.get("export_order").path("p99_rank_displacement").asLong() <= fiveSeconds);
     c.put("nothing in the DLQ", end.get("dlq").asLong() == 0 && waiting.get("dlq").asLong() == 0);
     c.put("every order exported once (1C created = jobs, none twice)", end.get("created").asLong() == s.jobs()
         && end.get("exported_in_database").asLong() == s.jobs());
