@@ -48,8 +48,8 @@ public final class ExporterRuntime implements AutoCloseable {
   }
 
   /**
-   * @param concurrentExports exports this process runs at once: each holds a PostgreSQL connection (and the
-   *     order's advisory lock) for the whole attempt, including the wait for a 1C permit
+   * @param concurrentExports exports this process runs at once; each borrows a database connection only while it
+   *     reads or writes (not while it waits for a 1C permit or for 1C), so the pool need not grow with them
    */
   public static ExporterRuntime fromEnv(Env env, int maxOneCCalls, int concurrentExports,
       java.util.function.UnaryOperator<org.onecexporter.onec.OneCClient> decorate) {
@@ -58,8 +58,11 @@ public final class ExporterRuntime implements AutoCloseable {
     OrderSource source = OrderSources.fromEnv(env, org.onecexporter.db.Dialect.ofUrl(db.jdbcUrl()));
     ZoneId zone = env.zone("SHOP_TIMEZONE", "Europe/Moscow");
     PiiMasker masker = new PiiMasker(!env.bool("LOG_PII", false));
-    // + 3: the reconciler, a health check and the attempt history's writer never wait behind the exports.
-    Database database = new Database(db, Math.max(maxOneCCalls, concurrentExports) + 3);
+    // Exports hold a connection only for their statements: up to 7 at once for them (DATABASE_POOL_SIZE to change),
+    // + 3 so that the reconciler, a health check and the attempt history's writer never wait behind the exports.
+    int pool = env.integer("DATABASE_POOL_SIZE", Math.min(Math.max(maxOneCCalls, concurrentExports), 7) + 3, 2,
+        1_000);
+    Database database = new Database(db, pool);
     HttpOneCClient client = new HttpOneCClient(oneC, maxOneCCalls, masker,
         org.onecexporter.onec.OneCTls.fromEnv(env).orElse(null));
     OrderStore orders = new SqlOrderStore(database.jdbi(), database.dialect(), source);

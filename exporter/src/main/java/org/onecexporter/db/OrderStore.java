@@ -13,14 +13,20 @@ import org.onecexporter.domain.Order;
  * implementation keeps the same promises, checked by one contract test suite against each real server:
  * <ul>
  *   <li>one invoice number per order, however many exports of it run at once;</li>
- *   <li>an order's export lock is held by one session at a time and goes when that session dies;</li>
+ *   <li>an order's export lock is held by one session at a time, while the session holds a database connection
+ *       only for each read or write; it goes when the session gives it back, and lapses when its holder stops
+ *       renewing it (a process killed, frozen, or cut off from the database); a session whose lock lapsed and was
+ *       taken by another writes nothing;</li>
  *   <li>no row data (names, phones, addresses) in the text of any error it throws;</li>
  *   <li>every call is bounded in time: lock waits by the caller's timeout, everything else by the pool's
  *       connect and socket timeouts.</li>
  * </ul>
  */
 public interface OrderStore {
-  /** A connection of its own for one export attempt: the lock, the reads and the writes all run on it. */
+  /**
+   * One export attempt's session: the lock, the reads and the writes. It holds no database connection of its own:
+   * each call borrows one from the pool for its statements only.
+   */
   Session open();
 
   /**
@@ -56,16 +62,18 @@ public interface OrderStore {
       String invoiceNumber, Instant invoiceExportedAt, BigDecimal totalAmount, String documentId,
       String documentNumber) {}
 
-  /** One export attempt's connection. Not thread-safe; close it to give the connection back (and its lock). */
+  /** One export attempt's session. Not thread-safe; close it to give its lock back. */
   interface Session extends AutoCloseable {
     /**
-     * Blocks until this session holds the order's export lock, or {@code timeout} passes (then throws). With
-     * {@code idleLimit} above zero the database ends this session when it stays idle that long, and the lock
-     * goes with it (a frozen client does not keep an order locked).
+     * Blocks until this session holds the order's export lock, or {@code timeout} passes (then throws); one lock
+     * per session. The lock lapses {@code idleLimit} after this process last renewed it (it renews every third of
+     * that while the session holds it; zero: a default of 30 s): a process killed, frozen or cut off from the
+     * database keeps the order no longer. Until {@link #unlock}, this session's writes to the order go through only
+     * while the lock is still its own, and wait at most {@code timeout} for row locks held elsewhere.
      */
     void lock(long orderId, Duration timeout, Duration idleLimit);
 
-    /** Releases the lock and restores the connection's default timeouts. */
+    /** Gives the lock back. */
     void unlock(long orderId);
 
     /** The order with its lines, or empty when the shop has no such order. */
@@ -77,7 +85,10 @@ public interface OrderStore {
      */
     String assignInvoiceNumber(long orderId, int year);
 
-    /** Records the export; only for the order still carrying {@code invoiceNumber}, else throws. */
+    /**
+     * Records the export; only for the order still carrying {@code invoiceNumber} (and, under the lock, while the
+     * lock is still this session's), else throws.
+     */
     void markExported(long orderId, String invoiceNumber, Instant exportedAt, String documentId,
         String documentNumber);
 

@@ -11,24 +11,28 @@ import org.onecexporter.domain.InvoiceNumbers;
 import org.onecexporter.domain.Order;
 
 /**
- * The order store over JDBC: a {@link Dialect} (locks, counters, timestamps) and an {@link OrderSource} (where the
+ * The order store over JDBC: a {@link Dialect} (counters, timestamps) and an {@link OrderSource} (where the
  * orders are). The invoice number and flag go into the order rows for the reference schema, into our ledger table
- * otherwise.
+ * otherwise. The per-order lock is a lease row in {@code onec_exporter_leases} ({@link Leases}): no session of the
+ * database holds it, so an attempt holds a pooled connection only while it reads or writes.
  */
 public final class SqlOrderStore implements OrderStore {
-  /** First key of our two-int PostgreSQL advisory locks: "1C" in hex, so our locks are recognisable in pg_locks. */
-  public static final int ADVISORY_NAMESPACE = 0x1C;
-  /** MariaDB/MySQL named lock: GET_LOCK names are server-wide, so the database's name is part of it (hashed). */
-  private static final String MYSQL_LOCK_NAME = "CONCAT('onec-exporter:', SHA1(CONCAT(DATABASE(), ':', :id)))";
+  /** How long a lease outlives its holder's last renewal when the caller names no limit. */
+  public static final Duration DEFAULT_LEASE_LAPSE = Duration.ofSeconds(30);
+  /** A lock held elsewhere is asked for again after this, then after twice as long, up to {@link #MAX_LOCK_POLL}. */
+  private static final Duration FIRST_LOCK_POLL = Duration.ofMillis(10);
+  private static final Duration MAX_LOCK_POLL = Duration.ofMillis(250);
 
   private final Jdbi jdbi;
   private final OrderSource source;
   private final Supplier<Dialect> dialect;
+  private final Leases leases;
 
   public SqlOrderStore(Jdbi jdbi, Dialect dialect, OrderSource source) {
     this.jdbi = jdbi;
     this.source = source;
     this.dialect = () -> dialect;
+    this.leases = new Leases(jdbi, Leases.processName());
   }
 
   /** The database is asked which it is on first use (a store made before the database is up still works). */
@@ -36,6 +40,7 @@ public final class SqlOrderStore implements OrderStore {
     this.jdbi = jdbi;
     this.source = source;
     this.dialect = memoize(() -> Dialect.of(jdbi));
+    this.leases = new Leases(jdbi, Leases.processName());
   }
 
   public OrderSource source() {
@@ -60,6 +65,8 @@ public final class SqlOrderStore implements OrderStore {
         if (source.ownLedger()) {
           h.createQuery("SELECT order_id FROM onec_exporter_ledger WHERE 1 = 0").mapTo(Long.class).list();
         }
+        // The per-order export lock's table: without it every export would fail on our side.
+        h.createQuery("SELECT order_id FROM onec_exporter_leases WHERE 1 = 0").mapTo(Long.class).list();
       });
     } catch (RuntimeException e) {
       if (!MissingTablesException.isMissingTable(e)) {
@@ -79,14 +86,12 @@ public final class SqlOrderStore implements OrderStore {
   @Override
   public Session open() {
     Dialect d;
-    Handle handle;
     try {
       d = dialect.get();
-      handle = jdbi.open();
     } catch (RuntimeException e) {
       throw SafeSqlErrors.wrap("opening a database session", e);
     }
-    return new JdbcSession(handle, d);
+    return new JdbcSession(d);
   }
 
   @Override
@@ -163,48 +168,51 @@ public final class SqlOrderStore implements OrderStore {
     }
   }
 
+  /**
+   * One attempt's session: no connection of its own. The lease, each read and each write borrow a pooled
+   * connection for their statements only, so an attempt waiting for a 1C permit or for 1C's answer holds none.
+   */
   private final class JdbcSession implements Session {
-    private final Handle handle;
     private final Dialect d;
+    /** The lease this session holds, or null. */
+    private Leases.Lease lease;
+    /** How long a write waits for a row lock held elsewhere: the lock's own timeout while the session holds one. */
+    private Duration rowLockTimeout;
 
-    JdbcSession(Handle handle, Dialect d) {
-      this.handle = handle;
+    JdbcSession(Dialect d) {
       this.d = d;
     }
 
     @Override
     public void lock(long orderId, Duration timeout, Duration idleLimit) {
+      if (lease != null) {
+        throw new IllegalStateException("this session already holds the lock of order " + lease.orderId());
+      }
+      Duration lapse = idleLimit.isPositive() ? idleLimit : DEFAULT_LEASE_LAPSE;
+      long deadline = System.nanoTime() + timeout.toNanos();
+      long pause = FIRST_LOCK_POLL.toNanos();
       try {
-        if (d == Dialect.POSTGRESQL) {
-          handle.createQuery("""
-                  SELECT set_config('lock_timeout', :lock, false),
-                         CASE WHEN :idle > 0 AND current_setting('server_version_num')::int >= 140000
-                              THEN set_config('idle_session_timeout', :idle || 'ms', false) END""")
-              .bind("lock", timeout.toMillis() + "ms")
-              .bind("idle", idleLimit.toMillis())
-              .mapToMap()
-              .one();
-          handle.createQuery("SELECT pg_advisory_lock(:ns, :key)")
-              .bind("ns", ADVISORY_NAMESPACE)
-              .bind("key", advisoryKey(orderId))
-              .mapTo(String.class)
-              .one();
-          return;
+        while (true) {
+          Leases.Lease taken = leases.tryTake(d, orderId, lapse);
+          if (taken != null) {
+            lease = taken;
+            rowLockTimeout = timeout;
+            return;
+          }
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new StoreException("locking the order failed: its export lock was not free within "
+                + timeout.toMillis() + " ms (another export of this order is running)");
+          }
+          java.util.concurrent.locks.LockSupport.parkNanos(Math.min(pause, left));
+          if (Thread.interrupted()) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("locking the order failed: interrupted while waiting for its export lock");
+          }
+          pause = Math.min(pause * 2, MAX_LOCK_POLL.toNanos());
         }
-        // Row locks wait at most as long as the order lock (whole seconds, at least one); with an idle limit the
-        // server closes the connection after that long without a statement, and GET_LOCK's lock goes with it.
-        long lockSeconds = Math.max(1, ceilSeconds(timeout));
-        handle.execute("SET SESSION innodb_lock_wait_timeout = " + lockSeconds
-            + (idleLimit.isPositive() ? ", SESSION wait_timeout = " + Math.max(1, ceilSeconds(idleLimit)) : ""));
-        Integer got = handle.createQuery("SELECT GET_LOCK(" + MYSQL_LOCK_NAME + ", :wait)")
-            .bind("id", orderId)
-            .bind("wait", timeout.toMillis() / 1000.0)
-            .mapTo(Integer.class)
-            .one();
-        if (got == null || got != 1) {
-          throw new StoreException("locking the order failed: its export lock was not free within " + timeout.toMillis()
-              + " ms (another export of this order is running)");
-        }
+      } catch (StoreException e) {
+        throw e;
       } catch (RuntimeException e) {
         throw SafeSqlErrors.wrap("locking the order", e);
       }
@@ -212,22 +220,14 @@ public final class SqlOrderStore implements OrderStore {
 
     @Override
     public void unlock(long orderId) {
+      Leases.Lease held = lease;
+      if (held == null || held.orderId() != orderId) {
+        return;
+      }
+      lease = null;
+      rowLockTimeout = null;
       try {
-        if (d == Dialect.POSTGRESQL) {
-          // One round trip: release the lock and give the pooled connection back its default timeouts.
-          handle.createQuery("""
-                  SELECT pg_advisory_unlock(:ns, :key), set_config('lock_timeout', '0', false),
-                         CASE WHEN current_setting('server_version_num')::int >= 140000
-                              THEN set_config('idle_session_timeout', '0', false) END""")
-              .bind("ns", ADVISORY_NAMESPACE)
-              .bind("key", advisoryKey(orderId))
-              .mapToMap()
-              .one();
-          return;
-        }
-        handle.createQuery("SELECT RELEASE_LOCK(" + MYSQL_LOCK_NAME + ")").bind("id", orderId)
-            .mapTo(Integer.class).findOne();
-        handle.execute("SET SESSION innodb_lock_wait_timeout = DEFAULT, SESSION wait_timeout = DEFAULT");
+        leases.giveBack(held);
       } catch (RuntimeException e) {
         throw SafeSqlErrors.wrap("unlocking the order", e);
       }
@@ -236,20 +236,22 @@ public final class SqlOrderStore implements OrderStore {
     @Override
     public Optional<Order> find(long orderId) {
       try {
-        Optional<Order> order = source.read(handle, d, orderId);
-        if (order.isEmpty() || !source.ownLedger()) {
-          return order;
-        }
-        Order o = order.get();
-        return Optional.of(handle.createQuery("""
-                SELECT invoice_number, invoice_exported_to_1c, invoice_exported_at
-                  FROM onec_exporter_ledger WHERE order_id = :id""")
-            .bind("id", orderId)
-            .map((rs, ctx) -> new Order(o.id(), o.status(), o.customerName(), o.customerPhone(),
-                o.customerAddress(), o.deliveryCost(), o.paidAt(), rs.getBoolean("invoice_exported_to_1c"),
-                rs.getString("invoice_number"), d.instant(rs, "invoice_exported_at"), o.totalAmount(), o.items()))
-            .findOne()
-            .orElse(o));
+        return jdbi.withHandle(handle -> {
+          Optional<Order> order = source.read(handle, d, orderId);
+          if (order.isEmpty() || !source.ownLedger()) {
+            return order;
+          }
+          Order o = order.get();
+          return Optional.of(handle.createQuery("""
+                  SELECT invoice_number, invoice_exported_to_1c, invoice_exported_at
+                    FROM onec_exporter_ledger WHERE order_id = :id""")
+              .bind("id", orderId)
+              .map((rs, ctx) -> new Order(o.id(), o.status(), o.customerName(), o.customerPhone(),
+                  o.customerAddress(), o.deliveryCost(), o.paidAt(), rs.getBoolean("invoice_exported_to_1c"),
+                  rs.getString("invoice_number"), d.instant(rs, "invoice_exported_at"), o.totalAmount(), o.items()))
+              .findOne()
+              .orElse(o));
+        });
       } catch (RuntimeException e) {
         throw SafeSqlErrors.wrap("reading the order", e);
       }
@@ -260,7 +262,7 @@ public final class SqlOrderStore implements OrderStore {
       String table = source.ownLedger() ? "onec_exporter_ledger" : "orders";
       String key = source.ownLedger() ? "order_id" : "id";
       try {
-        return handle.inTransaction(tx -> {
+        return write(orderId, tx -> {
           if (source.ownLedger()) {
             // The ledger row is ours to create; a concurrent creator makes this wait, then find its row.
             tx.createUpdate(d == Dialect.POSTGRESQL
@@ -332,7 +334,7 @@ public final class SqlOrderStore implements OrderStore {
       String key = source.ownLedger() ? "order_id" : "id";
       int rows;
       try {
-        rows = handle.inTransaction(tx -> tx.createUpdate("UPDATE " + table + """
+        rows = write(orderId, tx -> tx.createUpdate("UPDATE " + table + """
                  SET invoice_exported_to_1c = TRUE,
                      invoice_exported_at = :at,
                      onec_document_id = COALESCE(:docId, onec_document_id),
@@ -353,14 +355,44 @@ public final class SqlOrderStore implements OrderStore {
       }
     }
 
+    /**
+     * Runs {@code work} in a transaction of its own on a pooled connection. While this session holds the order's
+     * lease, the transaction first locks the lease's row and checks that it still carries this session's token
+     * (a holder whose lease lapsed and was taken over writes nothing; a takeover waits for this commit), and row
+     * locks held elsewhere are waited for at most the lock's timeout.
+     */
+    private <T> T write(long orderId, org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+      Leases.Lease held = lease != null && lease.orderId() == orderId ? lease : null;
+      Duration wait = held == null ? null : rowLockTimeout;
+      return jdbi.withHandle(handle -> {
+        if (wait != null && d == Dialect.MYSQL) {
+          handle.execute("SET SESSION innodb_lock_wait_timeout = " + Math.max(1, ceilSeconds(wait)));
+        }
+        try {
+          return handle.inTransaction(tx -> {
+            if (held != null) {
+              leases.fence(tx, d, held, wait);
+            }
+            return work.withHandle(tx);
+          });
+        } finally {
+          if (wait != null && d == Dialect.MYSQL) {
+            handle.execute("SET SESSION innodb_lock_wait_timeout = DEFAULT");
+          }
+        }
+      });
+    }
+
     @Override
     public void close() {
-      handle.close();
+      if (lease != null) {
+        try {
+          unlock(lease.orderId());
+        } catch (RuntimeException e) {
+          // The lease lapses on its own once nobody renews it.
+        }
+      }
     }
-  }
-
-  static int advisoryKey(long orderId) {
-    return (int) (orderId ^ (orderId >>> 32));
   }
 
   private static long ceilSeconds(Duration d) {

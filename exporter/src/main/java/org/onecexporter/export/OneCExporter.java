@@ -53,10 +53,10 @@ public final class OneCExporter implements JobHandler {
   private final PiiMasker masker;
   private final Duration lockTimeout;
   /**
-   * PostgreSQL ends a session idle this long while it holds an order's lock (idle_session_timeout, PostgreSQL
-   * 14+): a frozen attempt (a host or network that stopped answering) does not keep the order locked for long.
+   * An order's lock lapses this long after this process last renewed it (it renews every third of it): a process
+   * killed or frozen, or cut off from the database, does not keep the order locked for longer.
    */
-  private volatile Duration sessionIdleLimit;
+  private volatile Duration lockLapse = Duration.ofSeconds(30);
   private volatile ExportObserver observer = ExportObserver.NONE;
   private volatile AttemptLog attemptLog = AttemptLog.NONE;
 
@@ -78,13 +78,11 @@ public final class OneCExporter implements JobHandler {
     this.masker = masker;
     // Wait for a concurrent export of the same order a little longer than its 1C call may take.
     this.lockTimeout = oneCTimeout.plusSeconds(15);
-    // A healthy attempt's session is idle while it waits for a 1C permit (at most 30 s) and during the call.
-    this.sessionIdleLimit = oneCTimeout.plusSeconds(45);
   }
 
-  /** How long an attempt's session may sit idle holding the order's lock (the workers pass JOB_TIMEOUT_SECONDS). */
-  public OneCExporter sessionIdleLimit(Duration limit) {
-    this.sessionIdleLimit = limit;
+  /** How long an order's lock outlives its holder's last renewal (the workers pass LEASE_SECONDS; default 30 s). */
+  public OneCExporter lockLapse(Duration lapse) {
+    this.lockLapse = lapse;
     return this;
   }
 
@@ -195,7 +193,7 @@ public final class OneCExporter implements JobHandler {
     try (MDC.MDCCloseable a = MDC.putCloseable("order_id", Long.toString(orderId));
         MDC.MDCCloseable b = MDC.putCloseable("attempt", Integer.toString(attempt))) {
       try (OrderStore.Session session = orders.open()) {
-        session.lock(orderId, lockTimeout, sessionIdleLimit);
+        session.lock(orderId, lockTimeout, lockLapse);
         try {
           return attemptLocked(session, context, trace);
         } finally {

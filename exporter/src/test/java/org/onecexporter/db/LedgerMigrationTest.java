@@ -24,12 +24,12 @@ class LedgerMigrationTest {
       try (Database shop = new Database(new DatabaseConfig(url, server.user(), server.password()), 2)) {
         shop.jdbi().useHandle(h -> h.execute("CREATE TABLE wp_wc_orders (id BIGINT UNSIGNED PRIMARY KEY)"));
 
-        assertThat(shop.migrateLedger().migrationsExecuted).isEqualTo(1);
+        assertThat(shop.migrateLedger().migrationsExecuted).isEqualTo(2);
         assertThat(shop.migrateLedger().migrationsExecuted).isZero();
 
         List<String> tables = shop.jdbi().withHandle(h -> h.createQuery("SHOW TABLES").mapTo(String.class).list());
         assertThat(tables).containsExactlyInAnyOrder("wp_wc_orders", "onec_exporter_ledger", "invoice_number_counters",
-            "export_attempts", "onec_exporter_schema_history");
+            "export_attempts", "onec_exporter_leases", "onec_exporter_schema_history");
       } finally {
         admin.jdbi().useHandle(h -> h.execute("DROP DATABASE " + name));
       }

@@ -32,10 +32,7 @@ abstract class OrderStoreContract {
   private static final String NAME = "Иван Иванов";
   private static final String PHONE = "8 (999) 123-45-67";
 
-  /*
-   * Orders whose export lock a test takes: far from the ids other suites use, since PostgreSQL's advisory locks are
-   * database-wide and the other test classes run in schemas of their own in the same database.
-   */
+  /* Orders whose export lock a test takes. */
   private static final long L7 = 7_700_000_007L;
   private static final long L8 = 7_700_000_008L;
   private static final long L9 = 7_700_000_009L;
@@ -150,47 +147,138 @@ abstract class OrderStoreContract {
   }
 
   @Test
-  void the_lock_goes_with_its_session_when_the_session_dies() throws Exception {
+  void a_session_holds_no_connection_while_it_holds_the_lock() {
+    aPaidOrder(L7).insert(db.jdbi());
+    aPaidOrder(L8).insert(db.jdbi());
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    // One connection for two attempts: each borrows it only for its statements (issue 23).
+    try (Database one = new Database(db.config(), 1)) {
+      OrderStore small = new SqlOrderStore(one.jdbi(), db.dialect(), ReferenceSource.INSTANCE);
+      try (OrderStore.Session a = small.open(); OrderStore.Session b = small.open()) {
+        a.lock(L7, Duration.ofSeconds(5), Duration.ZERO);
+        b.lock(L8, Duration.ofSeconds(5), Duration.ZERO);
+        assertThat(a.find(L7)).isPresent();
+        String first = a.assignInvoiceNumber(L7, 2026);
+        String second = b.assignInvoiceNumber(L8, 2026);
+        assertThat(((com.zaxxer.hikari.HikariDataSource) one.dataSource()).getHikariPoolMXBean()
+            .getActiveConnections()).as("connections in use while both locks are held").isZero();
+        a.markExported(L7, first, at, null, null);
+        b.markExported(L8, second, at, null, null);
+        a.unlock(L7);
+        b.unlock(L8);
+      }
+    }
+    assertThat(store.state(L7).orElseThrow().invoiceExported()).isTrue();
+    assertThat(store.state(L8).orElseThrow().invoiceExported()).isTrue();
+  }
+
+  @Test
+  void exports_of_one_order_run_one_after_the_other_and_agree_on_one_number() throws Exception {
+    int orders = 6;
+    for (long id = 1; id <= orders; id++) {
+      aPaidOrder(id).insert(db.jdbi());
+    }
+    java.util.Map<Long, java.util.concurrent.atomic.AtomicInteger> inside = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicInteger overlaps = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.Map<Long, Set<String>> numbers = new java.util.concurrent.ConcurrentHashMap<>();
+    // Three connections for eight threads: the lock does not need one of its own.
+    try (Database three = new Database(db.config(), 3)) {
+      OrderStore shared = new SqlOrderStore(three.jdbi(), db.dialect(), ReferenceSource.INSTANCE);
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+          for (long id = 1; id <= orders; id++) {
+            long orderId = id;
+            done.add(pool.submit(() -> {
+              start.await();
+              try (OrderStore.Session s = shared.open()) {
+                s.lock(orderId, Duration.ofSeconds(60), Duration.ZERO);
+                if (inside.computeIfAbsent(orderId, k -> new java.util.concurrent.atomic.AtomicInteger())
+                    .incrementAndGet() > 1) {
+                  overlaps.incrementAndGet();
+                }
+                String number = s.assignInvoiceNumber(orderId, 2026);
+                numbers.computeIfAbsent(orderId, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(number);
+                Thread.sleep(5); // the call to 1C
+                s.markExported(orderId, number, Instant.now().truncatedTo(ChronoUnit.MICROS), null, null);
+                inside.get(orderId).decrementAndGet();
+                s.unlock(orderId);
+              }
+              return null;
+            }));
+          }
+        }
+        start.countDown();
+        for (Future<?> f : done) {
+          f.get(120, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    assertThat(overlaps.get()).as("two holders of one order's lock at once").isZero();
+    assertThat(numbers).hasSize(orders);
+    numbers.forEach((id, n) -> assertThat(n).as("numbers of order %d", id).hasSize(1));
+    assertThat(numbers.values().stream().flatMap(Set::stream).distinct().count()).isEqualTo(orders);
+  }
+
+  @Test
+  void a_lock_whose_holder_is_killed_lapses_and_another_session_takes_it() throws Exception {
     aPaidOrder(L9).insert(db.jdbi());
-    OrderStore.Session a = store.open();
+    Process holder = LockHolderProcess.start(db.config(), L9, Duration.ofSeconds(3));
     try {
-      a.lock(L9, Duration.ofSeconds(5), Duration.ZERO);
-      killLockHolder(L9);
+      LockHolderProcess.awaitLocked(holder, Duration.ofSeconds(90));
       try (OrderStore.Session b = store.open()) {
-        b.lock(L9, Duration.ofSeconds(5), Duration.ZERO);
+        assertThatThrownBy(() -> b.lock(L9, Duration.ofMillis(500), Duration.ZERO))
+            .as("held by the other process while it renews").hasMessageStartingWith("locking the order failed");
+      }
+      holder.destroyForcibly(); // kill -9: no unlock, no renewal any more
+      assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      long killedAt = System.nanoTime();
+      try (OrderStore.Session b = store.open()) {
+        b.lock(L9, Duration.ofSeconds(30), Duration.ZERO);
+        long waited = (System.nanoTime() - killedAt) / 1_000_000;
+        assertThat(waited).as("free within the lapse (3 s) and the poll").isLessThan(15_000L);
         b.unlock(L9);
       }
-      // The dead session's next call fails as a store error (and the pool drops its connection).
-      assertThatThrownBy(() -> a.unlock(L9)).isInstanceOf(OrderStore.StoreException.class);
     } finally {
-      try {
-        a.close();
-      } catch (RuntimeException ignored) {
-        // its connection was killed
-      }
+      holder.destroyForcibly();
     }
   }
 
   @Test
-  void a_session_idle_past_its_limit_is_ended_by_the_database_and_its_lock_freed() throws Exception {
+  void a_holder_cut_off_from_the_database_loses_its_lock_and_writes_nothing_when_it_comes_back() throws Exception {
     aPaidOrder(L10).insert(db.jdbi());
-    OrderStore.Session a = store.open();
-    try {
-      a.lock(L10, Duration.ofSeconds(5), Duration.ofSeconds(1));
-      long started = System.nanoTime();
+    java.net.URI server = java.net.URI.create(db.config().jdbcUrl().substring("jdbc:".length()));
+    int port = server.getPort() == -1 ? (db.dialect() == Dialect.POSTGRESQL ? 5432 : 3306) : server.getPort();
+    try (org.onecexporter.testing.FreezableProxy proxy = new org.onecexporter.testing.FreezableProxy(
+            server.getHost(), port);
+        Database viaProxy = new Database(new org.onecexporter.config.DatabaseConfig(
+            db.config().jdbcUrl().replace(":" + port + "/", ":" + proxy.port() + "/"), db.config().user(),
+            db.config().password()), 2)) {
+      OrderStore cutOff = new SqlOrderStore(viaProxy.jdbi(), db.dialect(), ReferenceSource.INSTANCE);
+      OrderStore.Session a = cutOff.open();
+      a.lock(L10, Duration.ofSeconds(5), Duration.ofSeconds(2));
+      String number = a.assignInvoiceNumber(L10, 2026);
+      proxy.freeze(); // its renewals stop reaching the database, its connections stay open
+      long frozenAt = System.nanoTime();
       try (OrderStore.Session b = store.open()) {
-        b.lock(L10, Duration.ofSeconds(15), Duration.ZERO); // waits until the server ends the idle session
+        b.lock(L10, Duration.ofSeconds(30), Duration.ZERO);
+        assertThat((System.nanoTime() - frozenAt) / 1_000_000).as("taken after the lapse").isBetween(500L, 15_000L);
+        proxy.thaw();
+        assertThatThrownBy(() -> a.markExported(L10, number, Instant.now().truncatedTo(ChronoUnit.MICROS), "d",
+            "1")).isInstanceOf(OrderStore.StoreException.class).hasMessageContaining("export lock was lost");
+        assertThat(store.state(L10).orElseThrow().invoiceExported()).as("nothing written by the old holder").isFalse();
+        assertThat(b.assignInvoiceNumber(L10, 2026)).as("one number for the order").isEqualTo(number);
+        b.markExported(L10, number, Instant.now().truncatedTo(ChronoUnit.MICROS), "doc", "2");
         b.unlock(L10);
-      }
-      assertThat((System.nanoTime() - started) / 1_000_000).isBetween(500L, 14_000L);
-      assertThatThrownBy(() -> a.unlock(L10)).isInstanceOf(OrderStore.StoreException.class);
-    } finally {
-      try {
+      } finally {
         a.close();
-      } catch (RuntimeException ignored) {
-        // the server closed it
       }
     }
+    assertThat(store.state(L10).orElseThrow().documentNumber()).isEqualTo("2");
   }
 
   @Test
@@ -263,15 +351,17 @@ abstract class OrderStoreContract {
   }
 
   @Test
-  void a_database_that_cannot_be_reached_fails_the_session_with_a_store_error() {
+  void a_database_that_cannot_be_reached_fails_the_sessions_calls_with_a_store_error() {
     Database unreachable = new Database(new org.onecexporter.config.DatabaseConfig(
         db.dialect() == Dialect.POSTGRESQL ? "jdbc:postgresql://127.0.0.1:1/x?connectTimeout=2"
             : "jdbc:mariadb://127.0.0.1:1/x?connectTimeout=2000", "u", ""), 1);
     try (unreachable) {
       OrderStore broken = new SqlOrderStore(unreachable.jdbi(), db.dialect(), ReferenceSource.INSTANCE);
       long started = System.nanoTime();
-      assertThatThrownBy(broken::open).isInstanceOf(OrderStore.StoreException.class)
-          .hasMessageStartingWith("opening a database session failed");
+      try (OrderStore.Session session = broken.open()) { // a session borrows a connection only for its calls
+        assertThatThrownBy(() -> session.lock(1, Duration.ofSeconds(5), Duration.ZERO))
+            .isInstanceOf(OrderStore.StoreException.class).hasMessageStartingWith("locking the order failed");
+      }
       assertThatThrownBy(() -> broken.candidates(0, 10, 10, Duration.ZERO))
           .isInstanceOf(OrderStore.StoreException.class);
       assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(30_000L);
@@ -322,26 +412,5 @@ abstract class OrderStoreContract {
 
   private static String num(long n) {
     return org.onecexporter.domain.InvoiceNumbers.format(2026, n);
-  }
-
-  /** Ends, from outside, the database session that holds the order's export lock. */
-  private void killLockHolder(long orderId) {
-    db.jdbi().useHandle(h -> {
-      if (db.dialect() == Dialect.POSTGRESQL) {
-        int killed = h.createQuery("""
-                SELECT count(pg_terminate_backend(pid)) FROM pg_locks
-                 WHERE locktype = 'advisory' AND classid = :ns AND objid = :key AND granted""")
-            .bind("ns", SqlOrderStore.ADVISORY_NAMESPACE)
-            .bind("key", SqlOrderStore.advisoryKey(orderId))
-            .mapTo(Integer.class).one();
-        assertThat(killed).isEqualTo(1);
-      } else {
-        Optional<Long> holder = h.createQuery(
-                "SELECT IS_USED_LOCK(CONCAT('onec-exporter:', SHA1(CONCAT(DATABASE(), ':', :id))))")
-            .bind("id", orderId).mapTo(Long.class).findOne();
-        assertThat(holder).isPresent();
-        h.execute("KILL " + holder.get());
-      }
-    });
   }
 }

@@ -34,8 +34,8 @@ class PostgresLedgerTest {
     List<String> ours = db.jdbi().withHandle(h -> h.createQuery(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1")
         .mapTo(String.class).list());
-    assertThat(ours).containsExactly("export_attempts", "invoice_number_counters", "onec_exporter_ledger",
-        "onec_exporter_schema_history");
+    assertThat(ours).containsExactly("export_attempts", "invoice_number_counters", "onec_exporter_leases",
+        "onec_exporter_ledger", "onec_exporter_schema_history");
     db.jdbi().useHandle(h -> {
       h.execute("CREATE TABLE shop_order (num BIGINT PRIMARY KEY, paid BOOLEAN, buyer TEXT, phone TEXT,"
           + " paid_on TIMESTAMPTZ, amount NUMERIC(10,2))");

@@ -24,13 +24,14 @@ public record TestDatabase(Database database, DatabaseConfig config, String sche
 
   public void truncate() {
     if (dialect() == Dialect.POSTGRESQL) {
-      jdbi().useHandle(h -> h.execute("TRUNCATE order_items, orders, invoice_number_counters"));
+      jdbi().useHandle(h -> h.execute("TRUNCATE order_items, orders, invoice_number_counters, onec_exporter_leases"));
       return;
     }
     jdbi().useHandle(h -> {
       h.execute("DELETE FROM order_items");
       h.execute("DELETE FROM orders");
       h.execute("DELETE FROM invoice_number_counters");
+      h.execute("DELETE FROM onec_exporter_leases");
     });
   }
 }

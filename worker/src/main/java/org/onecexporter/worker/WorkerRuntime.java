@@ -49,8 +49,9 @@ public final class WorkerRuntime implements AutoCloseable {
     Reconciler reconciler = new Reconciler(exporter.orders(), exporter.attemptHistory(), queue,
         config.reconcileMinAge())
         .pruningHistory(Duration.ofDays(env.integer("ATTEMPT_HISTORY_DAYS", 90, 1, 36_500)));
-    // A frozen attempt's session (and the order lock it holds) ends when the worker gives the attempt up.
-    exporter.exporter().sessionIdleLimit(config.jobTimeout());
+    // An order's lock lapses as a job's lease does: a killed or frozen worker's orders are free again as soon as
+    // its jobs are.
+    exporter.exporter().lockLapse(config.lease());
     // The worker's probe of its own database through its pool (bounded by the worker's probe timeout): it answers,
     // and holds the tables ORDER_SOURCE reads; a database without them keeps the worker not ready, saying why,
     // instead of failing every order it claims.

@@ -26,6 +26,7 @@ import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.EmulatorExtension;
 import org.onecexporter.testing.DatabaseExtension;
+import org.onecexporter.testing.FreezableProxy;
 import org.onecexporter.testing.TestDatabase;
 
 /**

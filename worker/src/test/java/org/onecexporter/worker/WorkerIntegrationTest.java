@@ -32,6 +32,7 @@ import org.onecexporter.queue.admin.QueueStats;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.EmulatorExtension;
+import org.onecexporter.testing.FreezableProxy;
 import org.onecexporter.testing.Exporters;
 import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
@@ -93,7 +94,7 @@ class WorkerIntegrationTest {
         oneC.timeout(), PermitGatedClient.MAX_PERMIT_WAIT, new java.util.concurrent.atomic.AtomicInteger());
     OneCExporter exporter = new OneCExporter(jdbi, client, new InvoiceBuilder(ZoneId.of("Europe/Moscow")),
         new RetrySchedule(SCHEDULE), Sleeper.REAL, Clock.systemUTC(), new PiiMasker(true), oneC.timeout())
-        .sessionIdleLimit(config.jobTimeout());
+        .lockLapse(config.lease());
     // Probing the worker's own database as WorkerRuntime does: through the connections its exports use.
     Worker worker = new Worker(config, queue, exporter, new Reconciler(db.jdbi(), queue, Duration.ZERO),
         new WorkerMetrics(), () -> jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1,

@@ -1,4 +1,4 @@
-package org.onecexporter.worker;
+package org.onecexporter.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * either direction while every connection stays open, as a network that drops packets without a reset does.
  * {@link #close()} ends everything.
  */
-final class FreezableProxy implements AutoCloseable {
+public final class FreezableProxy implements AutoCloseable {
   private final ServerSocket server;
   private final String host;
   private final int port;
@@ -22,23 +22,23 @@ final class FreezableProxy implements AutoCloseable {
   private volatile boolean frozen;
   private volatile boolean closed;
 
-  FreezableProxy(String host, int port) throws IOException {
+  public FreezableProxy(String host, int port) throws IOException {
     this.host = host;
     this.port = port;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread.ofPlatform().daemon().name("proxy-accept").start(this::accept);
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
-  void freeze() {
+  public void freeze() {
     frozen = true;
   }
 
   /** Forwards again what waited while frozen, and what comes next. */
-  void thaw() {
+  public void thaw() {
     frozen = false;
   }
 
