@@ -323,6 +323,33 @@ test('the charts speak Russian: labels, numbers and durations in the locale', as
   assert.deepEqual(page.csp, []);
 });
 
+test('each chart says so when its window holds nothing, or when its source is out of reach', async () => {
+  const page = await browser(OPERATOR, 'ru-RU');
+  // The console's real answer for the last hour, emptied (the seeded history fills every window), then one whose
+  // sources failed: what the page draws for each.
+  const real = await (await page.request.get(URL + '/api/charts?hours=1')).json();
+  const empty = structuredClone(real);
+  for (const b of empty.buckets) Object.assign(b, { exported: 0, exported_per_minute: 0, failures: {}, calls: 0, call_p50_ms: null, call_p95_ms: null });
+  Object.assign(empty.totals, { exported: 0, peak_per_minute: 0, failures: {}, calls: 0, call_p50_ms: null, call_p95_ms: null });
+  let answer = empty;
+  await page.route((u) => u.pathname === '/api/charts' && u.searchParams.get('hours') === '1',
+    (route) => route.fulfill({ json: answer }));
+  await page.goto(URL + '/');
+  await page.locator('#charts').waitFor();
+  await page.click('#charts button[data-hours="1"]');
+  await page.locator('#charts[data-hours="1"]').waitFor();
+  assert.equal(await page.locator('#charts svg').count(), 0, 'no empty axes');
+  assert.deepEqual(await page.locator('#charts .chart-empty').allInnerTexts(), ['За последний час счета не выгружались.',
+    'За последний час неудачных попыток не было.', 'За последний час вызовов 1С с замером времени не было.']);
+  answer = Object.assign(structuredClone(real), { attempts_error: 'attempt history unavailable', call_times_error: 'Redis unreachable' });
+  await page.reload(); // the page keeps an answer 30 s: a new page asks again
+  await page.locator('#charts').waitFor();
+  await page.click('#charts button[data-hours="1"]');
+  await page.locator('#charts[data-hours="1"] .chart-empty').first().waitFor();
+  assert.deepEqual(await page.locator('#charts .chart-empty').allInnerTexts(), ['История попыток недоступна.',
+    'История попыток недоступна.', 'Redis недоступен: время вызовов неизвестно.']);
+});
+
 test('every DLQ entry is requeued by its own button after its own confirmation', async () => {
   const page = await browser(OPERATOR);
   await page.goto(URL + '/dlq');
