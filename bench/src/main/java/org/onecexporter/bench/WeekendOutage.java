@@ -71,89 +71,98 @@ final class WeekendOutage {
     AtomicReference<String> phase = new AtomicReference<>("idle");
     long t0 = System.currentTimeMillis();
     try (BenchSupport.Fixture fixture = BenchSupport.fixture(env, emulator.baseUrl(), s.cap(), s.concurrency())) {
-      // Friday: the workers have been exporting (warm code, pools open) before 1C goes down. Those orders are
-      // ids above jobs and are left out of the weekend's figures.
-      int friday = Math.max(100, Math.min(1_000, s.jobs() / 20));
-      fixture.insertPaidOrders(s.jobs() + friday);
-      JobQueue queue = fixture.queue();
-      QueueKeys keys = queue.keys();
-      for (int i = 1; i <= s.workers(); i++) {
-        workers.add(startWorker(fixture, keys, i));
-      }
-      awaitWorkersUp(fixture.redis(), keys, s.workers(), Duration.ofSeconds(120));
-      for (int id = s.jobs() + 1; id <= s.jobs() + friday; id++) {
-        queue.enqueue(Integer.toString(id), "friday");
-      }
-      fixture.awaitExported(friday, Duration.ofMinutes(5));
-      r.put("friday_orders_exported_before_the_outage", friday);
-      // Friday night, 1C goes down: every call answers 502, as a 1C server behind a proxy whose upstream is gone.
-      emulator.reset();
-      emulator.faults("{\"probabilities\":{\"error_502\":1.0},\"latency_ms\":" + s.latencyMillis() + "}");
-      sampler.scheduleAtFixedRate(() -> samples.add(new Sample(System.currentTimeMillis() - t0, phase.get(),
-          workers.stream().mapToLong(WeekendOutage::rssMb).toArray())), 0, 1, TimeUnit.SECONDS);
-      phase.set("idle");
-      Thread.sleep(3_000);
-      long usedBefore = usedMemory(fixture.redis());
-
-      // Friday night: the orders arrive, oldest first, through the payment path's asynchronous enqueue.
-      phase.set("orders_arrive");
-      long enqueueStart = System.nanoTime();
-      enqueueInOrder(queue, s.jobs());
-      double enqueueSeconds = (System.nanoTime() - enqueueStart) / 1e9;
-      r.put("enqueue_per_s", Math.round(s.jobs() / enqueueSeconds));
-      // The weekend: the fleet waits while 1C stays down.
-      phase.set("outage");
-      Thread.sleep(s.outageSeconds() * 1000L);
-      long usedQueued = usedMemory(fixture.redis());
-      ObjectNode memory = r.putObject("redis_memory");
-      memoryPerJob(fixture.redis(), keys, s.jobs(), memory);
-      if (usedBefore > 0 && usedQueued > 0) {
-        memory.put("used_memory_delta_bytes_per_job", Math.round((usedQueued - usedBefore) / (double) s.jobs()));
-      }
-      ObjectNode waiting = r.putObject("when_onec_came_back");
-      attemptsOnWaitingJobs(fixture.redis(), keys, s.jobs(), waiting);
-      JsonNode outageCalls = emulator.received();
-      waiting.put("calls_to_dead_onec", outageCalls.size());
-      waiting.put("dlq", queue.stats().dlq());
-
-      // Monday: 1C is back.
-      emulator.faults("{\"probabilities\":{},\"latency_ms\":" + s.latencyMillis() + "}");
-      long backMicros = nowMicros();
-      phase.set("drain");
-      long drainStart = System.nanoTime();
-      fixture.awaitExported(s.jobs() + friday, Duration.ofMinutes(Math.max(10, s.jobs() / 2_000)));
-      double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
-      phase.set("drained");
-      Thread.sleep(1_500);
-      sampler.shutdown();
-      sampler.awaitTermination(5, TimeUnit.SECONDS);
-
-      ObjectNode drain = r.putObject("drain");
-      drain.put("seconds", Math.round(drainSeconds * 10) / 10.0);
-      rates(emulator.received(), backMicros, drain);
-      order(fixture, s.jobs(), r.putObject("export_order"));
-      ObjectNode end = r.putObject("at_the_end");
-      end.put("dlq", queue.stats().dlq());
-      JsonNode stats = emulator.stats();
-      end.put("invoices_in_onec", stats.path("invoices").asLong()).put("created", stats.path("created").asLong())
-          .put("answered_existing", stats.path("existing").asLong())
-          .put("exported_in_database", (long) fixture.jdbi().<Long, RuntimeException>withHandle(h -> h.createQuery(
-              "SELECT count(*) FROM orders WHERE invoice_exported_to_1c AND id <= :jobs").bind("jobs", s.jobs())
-              .mapTo(Long.class).one()));
-      rss(samples, r.putObject("worker_rss_mb"));
-      checks(r);
-      return r;
-    } finally {
-      sampler.shutdownNow();
-      for (Process p : workers) {
-        p.destroy();
-      }
-      for (Process p : workers) {
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
+      try {
+        // Friday: the workers have been exporting (warm code, pools open) before 1C goes down. Those orders are
+        // ids above jobs and are left out of the weekend's figures.
+        int friday = Math.max(100, Math.min(1_000, s.jobs() / 20));
+        fixture.insertPaidOrders(s.jobs() + friday);
+        JobQueue queue = fixture.queue();
+        QueueKeys keys = queue.keys();
+        for (int i = 1; i <= s.workers(); i++) {
+          workers.add(startWorker(fixture, keys, i));
         }
+        awaitWorkersUp(fixture.redis(), keys, s.workers(), Duration.ofSeconds(120));
+        for (int id = s.jobs() + 1; id <= s.jobs() + friday; id++) {
+          queue.enqueue(Integer.toString(id), "friday");
+        }
+        fixture.awaitExported(friday, Duration.ofMinutes(5));
+        r.put("friday_orders_exported_before_the_outage", friday);
+        // Friday night, 1C goes down: every call answers 502, as a 1C server behind a proxy whose upstream is gone.
+        emulator.reset();
+        emulator.faults("{\"probabilities\":{\"error_502\":1.0},\"latency_ms\":" + s.latencyMillis() + "}");
+        sampler.scheduleAtFixedRate(() -> samples.add(new Sample(System.currentTimeMillis() - t0, phase.get(),
+            workers.stream().mapToLong(WeekendOutage::rssMb).toArray())), 0, 1, TimeUnit.SECONDS);
+        phase.set("idle");
+        Thread.sleep(3_000);
+        long usedBefore = usedMemory(fixture.redis());
+
+        // Friday night: the orders arrive, oldest first, through the payment path's asynchronous enqueue.
+        phase.set("orders_arrive");
+        long enqueueStart = System.nanoTime();
+        enqueueInOrder(queue, s.jobs());
+        double enqueueSeconds = (System.nanoTime() - enqueueStart) / 1e9;
+        r.put("enqueue_per_s", Math.round(s.jobs() / enqueueSeconds));
+        // The weekend: the fleet waits while 1C stays down.
+        phase.set("outage");
+        Thread.sleep(s.outageSeconds() * 1000L);
+        long usedQueued = usedMemory(fixture.redis());
+        ObjectNode memory = r.putObject("redis_memory");
+        memoryPerJob(fixture.redis(), keys, s.jobs(), memory);
+        if (usedBefore > 0 && usedQueued > 0) {
+          memory.put("used_memory_delta_bytes_per_job", Math.round((usedQueued - usedBefore) / (double) s.jobs()));
+        }
+        ObjectNode waiting = r.putObject("when_onec_came_back");
+        attemptsOnWaitingJobs(fixture.redis(), keys, s.jobs(), waiting);
+        JsonNode outageCalls = emulator.received();
+        waiting.put("calls_to_dead_onec", outageCalls.size());
+        waiting.put("dlq", queue.stats().dlq());
+
+        // Monday: 1C is back.
+        emulator.faults("{\"probabilities\":{},\"latency_ms\":" + s.latencyMillis() + "}");
+        long backMicros = nowMicros();
+        phase.set("drain");
+        long drainStart = System.nanoTime();
+        fixture.awaitExported(s.jobs() + friday, Duration.ofMinutes(Math.max(10, s.jobs() / 2_000)));
+        double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+        phase.set("drained");
+        Thread.sleep(1_500);
+        sampler.shutdown();
+        sampler.awaitTermination(5, TimeUnit.SECONDS);
+
+        ObjectNode drain = r.putObject("drain");
+        drain.put("seconds", Math.round(drainSeconds * 10) / 10.0);
+        rates(emulator.received(), backMicros, drain);
+        order(fixture, s.jobs(), r.putObject("export_order"));
+        ObjectNode end = r.putObject("at_the_end");
+        end.put("dlq", queue.stats().dlq());
+        JsonNode stats = emulator.stats();
+        end.put("invoices_in_onec", stats.path("invoices").asLong()).put("created", stats.path("created").asLong())
+            .put("answered_existing", stats.path("existing").asLong())
+            .put("exported_in_database", (long) fixture.jdbi().<Long, RuntimeException>withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM orders WHERE invoice_exported_to_1c AND id <= :jobs").bind("jobs", s.jobs())
+                .mapTo(Long.class).one()));
+        rss(samples, r.putObject("worker_rss_mb"));
+        checks(r);
+        return r;
+      } finally {
+        // The workers stop before the fixture drops the schema and the queue's keys (a worker still running would
+        // write its heartbeat again under the removed prefix).
+        sampler.shutdownNow();
+        stop(workers);
       }
+    } finally {
       emulator.reset();
+    }
+  }
+
+  private static void stop(List<Process> workers) throws InterruptedException {
+    for (Process p : workers) {
+      p.destroy();
+    }
+    for (Process p : workers) {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
     }
   }
 
