@@ -23,7 +23,7 @@ final class WorkerCommand implements Callable<Integer> {
       stopped.countDown();
     }, "worker-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    runtime.worker().start();
+    runtime.start(); // claims first, then opens the ops port
     stopped.await();
     return ExitCodes.OK;
   }

@@ -111,8 +111,7 @@ class SickWorkerTest {
     env.put("LEASE_SECONDS", Integer.toString(LEASE_SECONDS));
     env.put("JOB_TIMEOUT_SECONDS", Integer.toString(JOB_TIMEOUT_SECONDS));
     env.put("RECONCILE_INTERVAL_SECONDS", "3600");
-    WorkerRuntime runtime = WorkerRuntime.fromEnv(new Env(env));
-    runtime.worker().start();
+    WorkerRuntime runtime = WorkerRuntime.fromEnv(new Env(env)).start();
     runtimes.add(runtime);
     return runtime;
   }
