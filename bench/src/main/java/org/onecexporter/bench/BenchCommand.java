@@ -89,6 +89,15 @@ public final class BenchCommand implements Callable<Integer> {
           + "recording every span through a batch processor to an exporter that counts and drops them)")
   String tracing;
 
+  @Option(names = "--pool", defaultValue = "0",
+      description = "e2e: the database pool's size (0: cap + concurrency + 4)")
+  int pool;
+
+  @Option(names = "--lock", defaultValue = "lease",
+      description = "e2e: lease (an attempt holds a connection only while it reads or writes) or held (the design "
+          + "before issue 23: a connection and a session lock from the lock to the end of the attempt)")
+  String lock;
+
   @Option(names = "--emulator", defaultValue = "http://127.0.0.1:18188")
   String emulatorRoot;
 
@@ -364,7 +373,11 @@ public final class BenchCommand implements Callable<Integer> {
     } else if (!tracing.equals("off")) {
       throw new IllegalArgumentException("--tracing must be off or sdk");
     }
-    try (BenchSupport.Fixture fixture = BenchSupport.fixture(env, emulator.baseUrl(), cap, concurrency, history)) {
+    if (!lock.equals("lease") && !lock.equals("held")) {
+      throw new IllegalArgumentException("--lock must be lease or held");
+    }
+    try (BenchSupport.Fixture fixture = BenchSupport.fixture(env, emulator.baseUrl(), cap, concurrency, history, pool,
+        lock.equals("held"))) {
       // Steady state, as a worker that has run for days: the first exports (JIT, connection pools) are not
       // measured.
       int warmup = Math.max(50, Math.min(200, jobs / 4));
@@ -384,6 +397,7 @@ public final class BenchCommand implements Callable<Integer> {
       ObjectNode r = MAPPER.createObjectNode().put("bench", "end_to_end").put("jobs", jobs)
           .put("latency_ms", latencyMillis).put("onec_cap", cap).put("worker_concurrency", concurrency)
           .put("warmup_jobs", warmup).put("attempt_history", history).put("tracing", tracing)
+          .put("db_pool", pool > 0 ? pool : cap + concurrency + 4).put("lock", lock)
           .put("exports_per_s", Math.round(rate * 10) / 10.0)
           .put("invoices_in_emulator", emulator.invoiceCount());
       if (latencyMillis > 0) {

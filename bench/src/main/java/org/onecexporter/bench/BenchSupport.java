@@ -27,12 +27,22 @@ public final class BenchSupport {
   private BenchSupport() {}
 
   public static Fixture fixture(Env env, String emulatorBaseUrl, int cap, int concurrency) {
-    return new Fixture(env, emulatorBaseUrl, cap, concurrency, true);
+    return new Fixture(env, emulatorBaseUrl, cap, concurrency, true, 0, false);
   }
 
   /** The same world with or without the attempt history, to measure what recording every attempt costs. */
   public static Fixture fixture(Env env, String emulatorBaseUrl, int cap, int concurrency, boolean withHistory) {
-    return new Fixture(env, emulatorBaseUrl, cap, concurrency, withHistory);
+    return new Fixture(env, emulatorBaseUrl, cap, concurrency, withHistory, 0, false);
+  }
+
+  /**
+   * @param pool the database pool's size (0: cap + concurrency + 4, enough for any design)
+   * @param heldConnection the design before issue 23 ({@link HeldConnectionOrderStore}): each attempt holds a
+   *     connection from the lock to the end, through the 1C permit wait and the call
+   */
+  public static Fixture fixture(Env env, String emulatorBaseUrl, int cap, int concurrency, boolean withHistory,
+      int pool, boolean heldConnection) {
+    return new Fixture(env, emulatorBaseUrl, cap, concurrency, withHistory, pool, heldConnection);
   }
 
   /** One benchmark's world. */
@@ -49,21 +59,26 @@ public final class BenchSupport {
     private final DatabaseConfig base;
     private Worker worker;
 
-    Fixture(Env env, String emulatorBaseUrl, int cap, int concurrency, boolean withHistory) {
+    Fixture(Env env, String emulatorBaseUrl, int cap, int concurrency, boolean withHistory, int pool,
+        boolean heldConnection) {
       DatabaseConfig base = DatabaseConfig.fromEnv(env);
       admin = new Database(base, 2);
       admin.jdbi().useHandle(h -> h.execute("CREATE SCHEMA " + schema));
       String url = base.jdbcUrl() + (base.jdbcUrl().contains("?") ? "&" : "?") + "currentSchema=" + schema;
       this.jdbcUrl = url;
       this.base = base;
-      database = new Database(new DatabaseConfig(url, base.user(), base.password()), cap + concurrency + 4);
+      database = new Database(new DatabaseConfig(url, base.user(), base.password()),
+          pool > 0 ? pool : cap + concurrency + 4);
       database.migrate();
       redis = RedisConnections.create(env.asMap(), concurrency + 16);
       queue = new JobQueue(redis, new QueueKeys("{bench:" + schema + "}"));
       OneCConfig oneC = new OneCConfig(java.net.URI.create(emulatorBaseUrl), OneCConfig.DEFAULT_ENDPOINT,
           env.string("EMULATOR_USERNAME", "Администратор"), env.string("EMULATOR_PASSWORD", "пароль"),
           Duration.ofSeconds(60), RetrySchedule.DEFAULT.delays());
-      exporter = new OneCExporter(database.jdbi(),
+      org.onecexporter.db.OrderStore orders = heldConnection ? new HeldConnectionOrderStore(database.jdbi())
+          : new org.onecexporter.db.SqlOrderStore(database.jdbi(), database.dialect(),
+              org.onecexporter.db.ReferenceSource.INSTANCE);
+      exporter = new OneCExporter(orders,
           new PermitGatedClient(new HttpOneCClient(oneC, Math.max(cap, 4)), queue, cap, oneC.timeout(),
               PermitGatedClient.MAX_PERMIT_WAIT, new java.util.concurrent.atomic.AtomicInteger()),
           new InvoiceBuilder(ZoneId.of("Europe/Moscow")), RetrySchedule.DEFAULT, Sleeper.REAL, Clock.systemUTC(),
