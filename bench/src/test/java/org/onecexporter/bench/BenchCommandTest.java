@@ -72,6 +72,16 @@ class BenchCommandTest {
     assertThat(e2e.get("limit_per_s").asDouble()).isEqualTo(100.0);
     assertThat(e2e.get("percent_of_limit").asDouble()).isBetween(1.0, 105.0);
 
+    // Step 10's two designs on a small pool: each exports every order once.
+    for (String lock : new String[] {"lease", "held"}) {
+      emulator.reset();
+      JsonNode small = run("e2e", "--jobs", "20", "--latency-ms", "20", "--cap", "2", "--concurrency", "8", "--pool",
+          "4", "--lock", lock);
+      assertThat(small.get("lock").asText()).isEqualTo(lock);
+      assertThat(small.get("db_pool").asInt()).isEqualTo(4);
+      assertThat(small.get("invoices_in_emulator").asInt()).as(lock).isEqualTo(20 + 50);
+    }
+
     JsonNode payment = run("enqueue", "--samples", "20", "--latency-ms", "10");
     assertThat(payment.get("direct_p50_ms").asDouble()).isGreaterThan(payment.get("enqueue_p50_ms").asDouble());
 

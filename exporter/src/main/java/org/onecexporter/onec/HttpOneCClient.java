@@ -123,14 +123,26 @@ public final class HttpOneCClient implements OneCClient {
 
   @Override
   public Exchange send(String invoiceNumber, String jsonBody, String probeToken) {
-    return post(config.invoicesUri(), invoicesUrl, invoiceNumber, invoiceNumber, jsonBody, customerValues(jsonBody),
-        ResponseClassifier::classify);
+    return send(invoiceNumber, jsonBody, probeToken, () -> {});
+  }
+
+  /** The customer's values for masking are read from the body after the exchange, outside the caller's permit. */
+  @Override
+  public Exchange send(String invoiceNumber, String jsonBody, String probeToken, Runnable answered) {
+    return post(config.invoicesUri(), invoicesUrl, invoiceNumber, invoiceNumber, jsonBody,
+        () -> customerValues(jsonBody), ResponseClassifier::classify, answered);
   }
 
   @Override
   public Exchange cancel(String invoiceNumber, String reason, String probeToken) {
+    return cancel(invoiceNumber, reason, probeToken, () -> {});
+  }
+
+  @Override
+  public Exchange cancel(String invoiceNumber, String reason, String probeToken, Runnable answered) {
     Optional<String> problem = InvoiceNumbers.problem(invoiceNumber);
     if (invoiceNumber == null || problem.isPresent()) {
+      answered.run();
       return new Exchange(new CallOutcome.Permanent(0, "not sent to 1C: "
           + problem.orElse("no invoice number to cancel")), "", 0);
     }
@@ -142,8 +154,8 @@ public final class HttpOneCClient implements OneCClient {
     }
     // A key of its own: a proxy that replays answers by Idempotency-Key must not answer the cancellation with the
     // invoice's creation.
-    return post(uri, invoicesUrl + tail, invoiceNumber, invoiceNumber + "/cancel", body.toString(), List.of(),
-        ResponseClassifier::classifyCancel);
+    return post(uri, invoicesUrl + tail, invoiceNumber, invoiceNumber + "/cancel", body.toString(), List::of,
+        ResponseClassifier::classifyCancel, answered);
   }
 
   /** The contract's bound on a cancellation's reason (the register keeps String(200)). */
@@ -181,10 +193,12 @@ public final class HttpOneCClient implements OneCClient {
    * for every method of the service.
    *
    * @param spanUrl the URL for the span, without credentials or query
-   * @param known this order's customer values as we sent them, masked wherever 1C quotes them back
+   * @param customer this order's customer values as we sent them (read after the exchange), masked wherever 1C
+   *     quotes them back
    */
   private Exchange post(URI uri, String spanUrl, String invoiceNumber, String idempotencyKey, String jsonBody,
-      List<String> known, java.util.function.Function<HttpAnswer, CallOutcome> classifier) {
+      java.util.function.Supplier<List<String>> customer, java.util.function.Function<HttpAnswer, CallOutcome> classifier,
+      Runnable answered) {
     HttpPost post = new HttpPost(uri);
     post.setHeader(HttpHeaders.AUTHORIZATION, authorization);
     post.setHeader("Idempotency-Key", idempotencyKey);
@@ -209,8 +223,10 @@ public final class HttpOneCClient implements OneCClient {
         answer = http.execute(post, response -> read(response, deadline, config.timeout()));
       } finally {
         abort.cancel(false);
+        answered.run(); // the exchange is over: what follows needs no permit
       }
       long millis = (System.nanoTime() - started) / 1_000_000;
+      List<String> known = customer.get();
       span.setAttribute(HTTP_STATUS, (long) answer.status());
       if (answer.status() >= 400) {
         span.setStatus(StatusCode.ERROR);

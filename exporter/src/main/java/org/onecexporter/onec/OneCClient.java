@@ -21,6 +21,28 @@ public interface OneCClient extends AutoCloseable {
    */
   Exchange cancel(String invoiceNumber, String reason, String probeToken);
 
+  /**
+   * As {@link #send(String, String, String)}; {@code answered} runs once, as soon as the exchange with 1C is over
+   * (its answer read, or the call failed) and before the client's own work on the answer (classifying, masking),
+   * so that the caller can give back at once what only the exchange needed: a fleet-wide permit.
+   */
+  default Exchange send(String invoiceNumber, String jsonBody, String probeToken, Runnable answered) {
+    try {
+      return send(invoiceNumber, jsonBody, probeToken);
+    } finally {
+      answered.run();
+    }
+  }
+
+  /** As {@link #cancel(String, String, String)}, with {@code answered} as for {@link #send(String, String, String, Runnable)}. */
+  default Exchange cancel(String invoiceNumber, String reason, String probeToken, Runnable answered) {
+    try {
+      return cancel(invoiceNumber, reason, probeToken);
+    } finally {
+      answered.run();
+    }
+  }
+
   /** The outcome plus what was said on the wire, for the attempt's log line. */
   record Exchange(CallOutcome outcome, String responseBody, long durationMillis) {}
 

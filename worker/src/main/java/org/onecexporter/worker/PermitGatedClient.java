@@ -77,16 +77,21 @@ public final class PermitGatedClient implements OneCClient {
 
   @Override
   public Exchange send(String invoiceNumber, String jsonBody, String probeToken) {
-    return gated(probeToken, () -> delegate.send(invoiceNumber, jsonBody, probeToken));
+    return gated(probeToken, answered -> delegate.send(invoiceNumber, jsonBody, probeToken, answered));
   }
 
   /** A cancellation is a 1C session like any call: it takes a permit of the same fleet-wide cap. */
   @Override
   public Exchange cancel(String invoiceNumber, String reason, String probeToken) {
-    return gated(probeToken, () -> delegate.cancel(invoiceNumber, reason, probeToken));
+    return gated(probeToken, answered -> delegate.cancel(invoiceNumber, reason, probeToken, answered));
   }
 
-  private Exchange gated(String probeToken, java.util.function.Supplier<Exchange> call) {
+  /**
+   * The call under a permit. The permit goes back (or to a waiting call) as soon as the exchange with 1C is over,
+   * told by the client ({@link OneCClient#send(String, String, String, Runnable)}), not after the client's own work
+   * on the answer: every moment between one call's answer and the next call's request is capacity of 1C lost.
+   */
+  private Exchange gated(String probeToken, java.util.function.Function<Runnable, Exchange> call) {
     try {
       local.acquire();
     } catch (InterruptedException e) {
@@ -112,11 +117,18 @@ public final class PermitGatedClient implements OneCClient {
           null);
     }
     inFlight.incrementAndGet();
+    Permit held = permit;
+    java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable answered = () -> {
+      if (over.compareAndSet(false, true)) {
+        inFlight.decrementAndGet();
+        finish(held);
+      }
+    };
     try {
-      return call.get();
+      return call.apply(answered);
     } finally {
-      inFlight.decrementAndGet();
-      finish(permit);
+      answered.run();
     }
   }
 

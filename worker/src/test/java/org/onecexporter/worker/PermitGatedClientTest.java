@@ -82,6 +82,65 @@ class PermitGatedClientTest {
     assertThat(heldPermits(redis)).as("permits still held in Redis once every call has ended").isZero();
   }
 
+  /**
+   * A client whose exchange with 1C is short and whose own work on the answer is long (classifying, masking, on a
+   * loaded machine): it says when the answer is in, as HttpOneCClient does.
+   */
+  private static final class SlowAfterTheAnswer implements OneCClient {
+    final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public Exchange send(String invoiceNumber, String jsonBody, String probeToken) {
+      return send(invoiceNumber, jsonBody, probeToken, () -> {});
+    }
+
+    @Override
+    public Exchange send(String invoiceNumber, String jsonBody, String probeToken, Runnable answered) {
+      events.add("request " + invoiceNumber);
+      sleep(50); // 1C at work
+      events.add("answer " + invoiceNumber);
+      answered.run();
+      sleep(400); // the client's own work on the answer
+      events.add("returned " + invoiceNumber);
+      return new Exchange(new CallOutcome.Success(201, "id", "0001", false), "{}", 50);
+    }
+
+    @Override
+    public Exchange cancel(String invoiceNumber, String reason, String probeToken) {
+      return send(invoiceNumber, "{}", probeToken);
+    }
+
+    @Override
+    public void close() {}
+
+    private static void sleep(long millis) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  @Test
+  void the_permit_goes_to_the_next_call_when_the_answer_is_in_not_when_the_client_is_done(TestRedis redis)
+      throws Exception {
+    SlowAfterTheAnswer oneC = new SlowAfterTheAnswer();
+    PermitGatedClient gated = new PermitGatedClient(oneC, redis.queue(), 1, Duration.ofSeconds(5),
+        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    Future<OneCClient.Exchange> first = pool.submit(() -> gated.send("INV-2026-1", "{}", null));
+    Thread.sleep(20); // the first call holds the only permit
+    Future<OneCClient.Exchange> second = pool.submit(() -> gated.send("INV-2026-2", "{}", null));
+    assertThat(first.get().outcome()).isInstanceOf(CallOutcome.Success.class);
+    assertThat(second.get().outcome()).isInstanceOf(CallOutcome.Success.class);
+    pool.shutdown();
+    // With the cap at 1, the second request went out while the first call's client still worked on its answer.
+    assertThat(oneC.events.indexOf("request INV-2026-2")).as(oneC.events.toString())
+        .isLessThan(oneC.events.indexOf("returned INV-2026-1"));
+    assertThat(heldPermits(redis)).isZero();
+  }
+
   @Test
   void a_lone_call_takes_and_returns_its_permit(TestRedis redis) {
     SlowOneC oneC = new SlowOneC(1);
