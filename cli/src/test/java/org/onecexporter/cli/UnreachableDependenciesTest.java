@@ -20,23 +20,23 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.onecexporter.db.Dialect;
 import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.json.Json;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.EmulatorExtension;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
 
 /**
  * A wrong {@code DATABASE_URL} or {@code REDIS_URL}, or a Redis that is down or hangs, as an operator meets them:
  * every command names the unreachable server and the cause in one line on stderr and exits 5 within seconds.
- *
- * <p>PostgreSQL only for now: it expects PostgreSQL's URL and its driver's texts ({@code database "nosuchdb" does
- * not exist}); MariaDB Connector/J words them differently.
+ * On PostgreSQL and on MariaDB ({@link UnreachableDependenciesOnMariaDbTest}), each with its driver's words for a
+ * database that does not exist.
  */
-@ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
+@ExtendWith({DatabaseExtension.class, RedisExtension.class, EmulatorExtension.class})
 class UnreachableDependenciesTest {
   /**
    * The whole process, JVM start included, on a 2-core host shared with other builds (7-10 s when it is idle, up to
@@ -82,7 +82,17 @@ class UnreachableDependenciesTest {
 
   /** The test server's host and port ({@code 127.0.0.1:5432}), for a database on it that does not exist. */
   private String serverAddress() {
-    return db.config().jdbcUrl().replaceFirst("^jdbc:postgresql://([^/?]+).*$", "$1");
+    return db.config().jdbcUrl().replaceFirst("^jdbc:[a-z]+://([^/?]+).*$", "$1");
+  }
+
+  /** {@code jdbc:postgresql://} or {@code jdbc:mariadb://}: the test server's kind. */
+  private String scheme() {
+    return db.config().jdbcUrl().replaceFirst("^(jdbc:[a-z]+://).*$", "$1");
+  }
+
+  /** How the server's driver says that a database does not exist. */
+  private String noSuchDatabase() {
+    return db.dialect() == Dialect.POSTGRESQL ? "database \"nosuchdb\" does not exist" : "Unknown database 'nosuchdb'";
   }
 
   @ParameterizedTest
@@ -90,13 +100,13 @@ class UnreachableDependenciesTest {
   void a_database_that_does_not_exist_is_named_in_one_line_with_exit_5(String command) throws Exception {
     aPaidOrder(1).insert(db.jdbi());
     Map<String, String> env = env();
-    env.put("DATABASE_URL", "jdbc:postgresql://" + serverAddress() + "/nosuchdb");
+    env.put("DATABASE_URL", scheme() + serverAddress() + "/nosuchdb");
 
     Timed run = run(env, command);
 
     assertThat(run.result().exitCode()).as(run.result().stderr()).isEqualTo(ExitCodes.UNAVAILABLE);
     assertThat(lines(run.result().stderr())).as(run.result().stderr()).singleElement().asString()
-        .contains("PostgreSQL", serverAddress() + "/nosuchdb", "database \"nosuchdb\" does not exist");
+        .contains(db.dialect().serverName(), serverAddress() + "/nosuchdb", noSuchDatabase());
     assertThat(run.took()).isLessThan(FEW_SECONDS);
   }
 
@@ -104,13 +114,13 @@ class UnreachableDependenciesTest {
   @ValueSource(strings = {"export 1", "status 1", "reconcile", "migrate"})
   void a_refused_database_port_is_named_in_one_line_with_exit_5(String command) throws Exception {
     Map<String, String> env = env();
-    env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/test");
+    env.put("DATABASE_URL", scheme() + "127.0.0.1:1/test");
 
     Timed run = run(env, command);
 
     assertThat(run.result().exitCode()).as(run.result().stderr()).isEqualTo(ExitCodes.UNAVAILABLE);
     assertThat(lines(run.result().stderr())).as(run.result().stderr()).singleElement().asString()
-        .contains("PostgreSQL", "127.0.0.1:1", "Connection refused");
+        .contains(db.dialect().serverName(), "127.0.0.1:1", "Connection refused");
     assertThat(run.took()).isLessThan(FEW_SECONDS);
   }
 
@@ -149,7 +159,7 @@ class UnreachableDependenciesTest {
   }
 
   @Test
-  void status_of_an_exported_order_answers_from_postgresql_when_redis_is_down() throws Exception {
+  void status_of_an_exported_order_answers_from_the_database_when_redis_is_down() throws Exception {
     aPaidOrder(1).insert(db.jdbi());
     assertThat(CliProcess.run(env(), "export", "1").exitCode()).isZero();
     Map<String, String> env = env();
