@@ -95,6 +95,50 @@ class ProfileRolesTest {
     }
   }
 
+  /**
+   * The cancel method's query of the documents based on the invoice reads, without РАЗРЕШЕННЫЕ, every document of the
+   * filter criterion it names and every document it names itself. A table the user may not read fails the whole
+   * query (answered 409 with no document named), so a profile without Read on them refuses every cancel. The
+   * extension runs in safe mode and sets no privileged mode: the profile's roles must grant Read on each, in every
+   * release.
+   */
+  @Test
+  void the_profile_reads_every_document_the_cancel_methods_based_documents_query_reads() throws Exception {
+    String module = Files.readString(Path.of("dump/CommonModules/Магазин_СчетаНаОплату/Ext/Module.bsl"),
+        StandardCharsets.UTF_8);
+    Matcher function = Pattern.compile("(?s)Функция ДокументыНаОсновании\\(.*?КонецФункции").matcher(module);
+    assertThat(function.find()).as("the module has ДокументыНаОсновании").isTrue();
+    String query = function.group();
+    for (String readme : List.of("README.md", "README.ru.md")) {
+      List<String> roles = profileRoles(Path.of(readme));
+      for (Path release : releases()) {
+        JsonNode objects = JSON.readTree(release.toFile()).get("objects");
+        Set<String> read = new java.util.TreeSet<>();
+        Matcher criterion = Pattern.compile("(?u)КритерийОтбора\\.([\\p{L}\\p{N}_]+)\\(").matcher(query);
+        while (criterion.find()) {
+          JsonNode content = objects.path("КритерийОтбора." + criterion.group(1)).path("properties").path("Content");
+          assertThat(content.isArray()).as("КритерийОтбора." + criterion.group(1) + " in " + release.getFileName())
+              .isTrue();
+          content.forEach(c -> read.add("Документ." + c.asText().split("\\.")[1]));
+        }
+        Matcher source = Pattern.compile("(?u)(?<![\\p{L}\\p{N}_.])Документ\\.([\\p{L}\\p{N}_]+)").matcher(query);
+        while (source.find()) {
+          read.add("Документ." + source.group(1));
+        }
+        assertThat(read).as("the documents the query reads").isNotEmpty();
+        for (String document : read) {
+          assertThat(objects.has(document)).as(document + " is listed in metadata/objects.txt (" + release
+              .getFileName() + "), so that the roles' rights on it are known").isTrue();
+          List<String> granting = roles.stream().filter(r -> !r.startsWith("Магазин_"))
+              .filter(r -> objects.path("Роль." + r).path("rights").path(document).toString().contains("\"Read\""))
+              .toList();
+          assertThat(granting).as(readme + ": a role of the profile granting Read on " + document + " in "
+              + release.getFileName()).isNotEmpty();
+        }
+      }
+    }
+  }
+
   private static List<String> profileRoles(Path readme) throws Exception {
     String text = Files.readString(readme, StandardCharsets.UTF_8);
     int start = text.indexOf("`БазовыеПраваБСП`");

@@ -29,6 +29,9 @@ import java.util.stream.Stream;
  *       exception (a 500 the exporter retries for ever).</li>
  *   <li>allowed-only: a query over an object whose Read right carries a record-level restriction in any role
  *       selects with РАЗРЕШЕННЫЕ: without it a hidden row raises an access error.</li>
+ *   <li>blockers-visible: a query that reads a filter criterion (the documents based on an object, read before the
+ *       object is marked for deletion) selects without РАЗРЕШЕННЫЕ, whatever it reads: a hidden payment must fail
+ *       the query (the invoice is left as it is), never be skipped. allowed-only does not apply to it.</li>
  *   <li>no-address-recognition: УправлениеКонтактнойИнформацией.ДобавитьКонтактнуюИнформацию gets a JSON value made
  *       by a function of the module that starts from ОписаниеНовойКонтактнойИнформации (directly, or through a
  *       variable assigned from such a call), never a raw string: a raw address is recognised through the
@@ -218,8 +221,16 @@ public final class RunTimeChecker {
         }
       }
       int line = m.firstLine() + range[0];
-      if (!restricted.isEmpty() && !Pattern.compile("(?u)ВЫБРАТЬ\\s+РАЗРЕШЕННЫЕ(?![\\p{L}\\p{N}_])|SELECT\\s+ALLOWED(?![\\p{L}\\p{N}_])")
-          .matcher(upper).find()) {
+      boolean allowed = Pattern.compile("(?u)ВЫБРАТЬ\\s+(РАЗЛИЧНЫЕ\\s+)?РАЗРЕШЕННЫЕ(?![\\p{L}\\p{N}_])"
+          + "|SELECT\\s+(DISTINCT\\s+)?ALLOWED(?![\\p{L}\\p{N}_])").matcher(upper).find();
+      if (upper.contains("КРИТЕРИЙОТБОРА.")) {
+        // The documents based on an invoice, read before it is marked: a hidden one must fail the query.
+        if (allowed) {
+          out.add(new Finding(file, line, "blockers-visible: a query of the documents based on an object"
+              + " (КритерийОтбора) selects with РАЗРЕШЕННЫЕ: a payment the user may not see would be skipped and the"
+              + " invoice marked; without it a hidden row fails the query"));
+        }
+      } else if (!restricted.isEmpty() && !allowed) {
         out.add(new Finding(file, line, "allowed-only: a query over " + String.join(", ", restricted)
             + " (Read under a record-level restriction) selects without РАЗРЕШЕННЫЕ" + releases()));
       }

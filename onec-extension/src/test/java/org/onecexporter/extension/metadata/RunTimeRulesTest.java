@@ -137,6 +137,13 @@ class RunTimeRulesTest {
     assertThat(check("T.bsl", checked)).isEmpty();
     assertThat(check("T.bsl", checked.replace("ДокументыПоСчетуНаОплату", "ДокументыПоСчету")))
         .singleElement().asString().contains("a query of the documents based on it");
+    // The documents based on the invoice are read without РАЗРЕШЕННЫЕ, even beside a restricted document: a payment
+    // the service's user may not see fails the query instead of letting the invoice be marked.
+    String withEvents = checked.replace("КАК ПоСчету\");", "КАК ПоСчету ГДЕ НЕ ПоСчету.Ссылка ССЫЛКА Документ.Событие\");");
+    assertThat(withEvents).contains("ССЫЛКА Документ.Событие");
+    assertThat(check("T.bsl", withEvents)).isEmpty();
+    assertThat(check("T.bsl", withEvents.replace("ВЫБРАТЬ ПоСчету", "ВЫБРАТЬ РАЗРЕШЕННЫЕ ПоСчету")))
+        .singleElement().asString().contains("blockers-visible");
   }
 
   @Test
