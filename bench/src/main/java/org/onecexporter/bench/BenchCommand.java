@@ -119,9 +119,24 @@ public final class BenchCommand implements Callable<Integer> {
       description = "weekend: the workers' CIRCUIT_OPEN_SECONDS (probes of the dead 1C: this, doubling to 4x)")
   int circuitOpenSeconds;
 
+  @Option(names = "--database-url",
+      description = "e2e and the others with a database: this JDBC URL instead of DATABASE_URL (ops/bench's step 10 "
+          + "runs e2e on PostgreSQL and on MariaDB side by side); the password from BENCH_DATABASE_PASSWORD")
+  String databaseUrl;
+
+  @Option(names = "--database-user", defaultValue = "", description = "with --database-url: the user")
+  String databaseUser;
+
   @Override
   public Integer call() throws Exception {
     Env env = Env.system();
+    if (databaseUrl != null) {
+      java.util.Map<String, String> vars = new java.util.HashMap<>(env.asMap());
+      vars.put("DATABASE_URL", databaseUrl);
+      vars.put("DATABASE_USER", databaseUser);
+      vars.put("DATABASE_PASSWORD", env.string("BENCH_DATABASE_PASSWORD", ""));
+      env = new Env(vars);
+    }
     ObjectNode result = switch (name) {
       case "queue" -> queueNoop(env);
       case "queue-enqueue" -> enqueueOnly(env);
@@ -358,7 +373,10 @@ public final class BenchCommand implements Callable<Integer> {
     done.await();
   }
 
-  /** Real exports (PostgreSQL read, POST to the emulator, flag update) by a worker, against the limit cap ÷ latency. */
+  /**
+   * Real exports (order read from PostgreSQL or MariaDB, POST to the emulator, flag update) by a worker, against the
+   * limit cap ÷ latency.
+   */
   private ObjectNode endToEnd(Env env) throws Exception {
     EmulatorControl emulator = new EmulatorControl(emulatorRoot);
     emulator.reset();
@@ -394,7 +412,8 @@ public final class BenchCommand implements Callable<Integer> {
       fixture.awaitExported(warmup + jobs, Duration.ofMinutes(10));
       double seconds = (System.nanoTime() - t0) / 1e9;
       double rate = jobs / seconds;
-      ObjectNode r = MAPPER.createObjectNode().put("bench", "end_to_end").put("jobs", jobs)
+      ObjectNode r = MAPPER.createObjectNode().put("bench", "end_to_end").put("database", fixture.serverName())
+          .put("jobs", jobs)
           .put("latency_ms", latencyMillis).put("onec_cap", cap).put("worker_concurrency", concurrency)
           .put("warmup_jobs", warmup).put("attempt_history", history).put("tracing", tracing)
           .put("db_pool", pool > 0 ? pool : cap + concurrency + 4).put("lock", lock)

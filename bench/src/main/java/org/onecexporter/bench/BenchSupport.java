@@ -8,6 +8,7 @@ import org.onecexporter.config.DatabaseConfig;
 import org.onecexporter.config.Env;
 import org.onecexporter.config.OneCConfig;
 import org.onecexporter.db.Database;
+import org.onecexporter.db.Dialect;
 import org.onecexporter.domain.InvoiceBuilder;
 import org.onecexporter.export.OneCExporter;
 import org.onecexporter.export.RetrySchedule;
@@ -22,7 +23,10 @@ import org.onecexporter.worker.Worker;
 import org.onecexporter.worker.WorkerConfig;
 import org.redisson.api.RedissonClient;
 
-/** A throw-away schema, queue prefix and worker for the benchmarks; everything is removed on close. */
+/**
+ * A throw-away schema (PostgreSQL) or database (MariaDB/MySQL), queue prefix and worker for the benchmarks, on the
+ * server DATABASE_URL names; everything is removed on close.
+ */
 public final class BenchSupport {
   private BenchSupport() {}
 
@@ -48,6 +52,7 @@ public final class BenchSupport {
   /** One benchmark's world. */
   public static final class Fixture implements AutoCloseable {
     private final String schema = "bench_" + UUID.randomUUID().toString().substring(0, 8);
+    private final Dialect dialect;
     private final Database admin;
     private final Database database;
     private final RedissonClient redis;
@@ -62,9 +67,18 @@ public final class BenchSupport {
     Fixture(Env env, String emulatorBaseUrl, int cap, int concurrency, boolean withHistory, int pool,
         boolean heldConnection) {
       DatabaseConfig base = DatabaseConfig.fromEnv(env);
+      dialect = Dialect.ofUrl(base.jdbcUrl());
       admin = new Database(base, 2);
-      admin.jdbi().useHandle(h -> h.execute("CREATE SCHEMA " + schema));
-      String url = base.jdbcUrl() + (base.jdbcUrl().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+      String url;
+      if (dialect == Dialect.POSTGRESQL) {
+        admin.jdbi().useHandle(h -> h.execute("CREATE SCHEMA " + schema));
+        url = base.jdbcUrl() + (base.jdbcUrl().contains("?") ? "&" : "?") + "currentSchema=" + schema;
+      } else {
+        admin.jdbi().useHandle(h -> h.execute(
+            "CREATE DATABASE " + schema + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"));
+        // The URL's database replaced by ours, its parameters kept.
+        url = base.jdbcUrl().replaceFirst("^(jdbc:[a-z]+://[^/?]+)(/[^?]*)?", "$1/" + schema);
+      }
       this.jdbcUrl = url;
       this.base = base;
       database = new Database(new DatabaseConfig(url, base.user(), base.password()),
@@ -126,15 +140,38 @@ public final class BenchSupport {
       return redis;
     }
 
+    /** The server the orders are on, {@code PostgreSQL} or {@code MariaDB}. */
+    public String serverName() {
+      return dialect.serverName();
+    }
+
     public void insertPaidOrders(int count) {
-      database.jdbi().useHandle(h -> {
-        h.execute("""
-            INSERT INTO orders (id, status, customer_name, customer_phone, customer_address, delivery_cost, paid_at)
-            SELECT g, 'paid', 'Покупатель ' || g, '+7999' || lpad(g::text, 7, '0'), 'Москва', 500, now()
-              FROM generate_series(1, ?) g""", count);
-        h.execute("""
-            INSERT INTO order_items (order_id, line_no, articul, name, quantity, price)
-            SELECT g, 1, 'ФР-' || g, 'Варочная панель', 1.5, 12990.10 FROM generate_series(1, ?) g""", count);
+      if (dialect == Dialect.POSTGRESQL) {
+        database.jdbi().useHandle(h -> {
+          h.execute("""
+              INSERT INTO orders (id, status, customer_name, customer_phone, customer_address, delivery_cost, paid_at)
+              SELECT g, 'paid', 'Покупатель ' || g, '+7999' || lpad(g::text, 7, '0'), 'Москва', 500, now()
+                FROM generate_series(1, ?) g""", count);
+          h.execute("""
+              INSERT INTO order_items (order_id, line_no, articul, name, quantity, price)
+              SELECT g, 1, 'ФР-' || g, 'Варочная панель', 1.5, 12990.10 FROM generate_series(1, ?) g""", count);
+        });
+        return;
+      }
+      // The same rows in batches (no generate_series; a recursive CTE is capped at 1,000 rows by default on MySQL).
+      Object paidAt = dialect.timestamp(java.time.Instant.now());
+      database.jdbi().useTransaction(h -> {
+        var orders = h.prepareBatch("INSERT INTO orders (id, status, customer_name, customer_phone, customer_address,"
+            + " delivery_cost, paid_at) VALUES (:id, 'paid', :name, :phone, 'Москва', 500, :paidAt)");
+        var items = h.prepareBatch("INSERT INTO order_items (order_id, line_no, articul, name, quantity, price)"
+            + " VALUES (:id, 1, :articul, 'Варочная панель', 1.5, 12990.10)");
+        for (int g = 1; g <= count; g++) {
+          orders.bind("id", g).bind("name", "Покупатель " + g).bind("phone", String.format("+7999%07d", g))
+              .bind("paidAt", paidAt).add();
+          items.bind("id", g).bind("articul", "ФР-" + g).add();
+        }
+        orders.execute();
+        items.execute();
       });
     }
 
@@ -150,7 +187,7 @@ public final class BenchSupport {
         if (exported >= count) {
           return;
         }
-        Thread.sleep(10); // a count(*) every 10 ms: tight enough to time, light enough not to load PostgreSQL
+        Thread.sleep(10); // a count(*) every 10 ms: tight enough to time, light enough not to load the database
       }
       throw new IllegalStateException("not all " + count + " orders exported within " + timeout);
     }
@@ -166,7 +203,8 @@ public final class BenchSupport {
       queue.deleteAll();
       redis.shutdown();
       database.close();
-      admin.jdbi().useHandle(h -> h.execute("DROP SCHEMA " + schema + " CASCADE"));
+      admin.jdbi().useHandle(h -> h.execute(dialect == Dialect.POSTGRESQL ? "DROP SCHEMA " + schema + " CASCADE"
+          : "DROP DATABASE " + schema));
       admin.close();
     }
   }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.json.Json;
+import org.onecexporter.testing.MariaDbExtension;
 import org.onecexporter.testing.PostgresExtension;
 import org.onecexporter.queue.testing.RedisExtension;
 import picocli.CommandLine;
@@ -67,6 +68,7 @@ class BenchCommandTest {
 
     emulator.reset();
     JsonNode e2e = run("e2e", "--jobs", "40", "--latency-ms", "20", "--cap", "2", "--concurrency", "8");
+    assertThat(e2e.get("database").asText()).isEqualTo("PostgreSQL");
     assertThat(e2e.get("warmup_jobs").asInt()).as("unmeasured, before the measured 40").isEqualTo(50);
     assertThat(e2e.get("invoices_in_emulator").asInt()).isEqualTo(40 + 50);
     assertThat(e2e.get("limit_per_s").asDouble()).isEqualTo(100.0);
@@ -87,5 +89,21 @@ class BenchCommandTest {
 
     JsonNode pickup = run("pickup", "--samples", "5");
     assertThat(pickup.get("p50_ms").asDouble()).isPositive();
+  }
+
+  /** ops/bench's step 9: the same end-to-end run with the orders on MariaDB, a database of its own, dropped after. */
+  @Test
+  void end_to_end_runs_on_mariadb_named_by_database_url() throws Exception {
+    org.onecexporter.config.DatabaseConfig mariaDb = MariaDbExtension.server();
+    emulator.reset();
+    JsonNode e2e = run("e2e", "--jobs", "40", "--latency-ms", "20", "--cap", "2", "--concurrency", "8",
+        "--database-url", mariaDb.jdbcUrl(), "--database-user", mariaDb.user());
+    assertThat(e2e.get("database").asText()).isEqualTo("MariaDB");
+    assertThat(e2e.get("invoices_in_emulator").asInt()).isEqualTo(40 + 50);
+    assertThat(e2e.get("percent_of_limit").asDouble()).isBetween(1.0, 105.0);
+    long left = org.jdbi.v3.core.Jdbi.create(mariaDb.jdbcUrl(), mariaDb.user(), mariaDb.password()).withHandle(h ->
+        h.createQuery("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name LIKE 'bench\\_%'")
+            .mapTo(Long.class).one());
+    assertThat(left).as("its database dropped").isZero();
   }
 }
