@@ -120,17 +120,20 @@ class BulkMovesTest {
   }
 
   @Test
-  void requeue_of_many_orders_is_one_pass_and_a_job_with_two_entries_goes_back_once() {
+  void requeue_of_many_orders_reads_no_entry_and_a_job_with_two_entries_goes_back_once() {
     deadJobs(1500);
     // A second entry for order 7 (an entry the reconciler rebuilt beside one pushed back by hand).
     String entry = redis.client().<String>getList(queue.keys().dlq(), StringCodec.INSTANCE).get(1500 - 7);
     assertThat(entry).contains("\"order_id\":\"7\"");
     redis.client().<String>getList(queue.keys().dlq(), StringCodec.INSTANCE).add(0, entry);
+    queue.reconciliation().reindex(); // the counts no longer add up: the DLQ is walked and counted again
     Set<String> wanted = new HashSet<>(List.of("7", "8", "1400", "99999"));
     long[] n = new long[1];
     long calls = callsDuring(() -> n[0] = queue.deadLetters().requeueOrders(wanted));
     assertThat(n[0]).isEqualTo(3);
-    assertThat(calls).isEqualTo(2);
+    // One call to see that the DLQ's index is complete, then one per order, each found by its dead record (one
+    // LREM over the list in C), however long the DLQ.
+    assertThat(calls).isEqualTo(1 + 4);
     assertThat(ready()).containsExactlyInAnyOrder("7", "8", "1400");
     assertThat(queue.stats().dlq()).isEqualTo(1497);
     assertThat(queue.deadLetters().requeue("7")).isZero();

@@ -47,6 +47,7 @@ class EveryKeyTest {
     queue.reconciliation().saveCursor("order_cursor", "5");
     queue.reconciliation().reconcileOrders(List.of("6"), "reconciler");
     queue.deadLetters().reasons();
+    queue.reconciliation().reindex();
     queue.reap(3);
 
     List<String> found = new ArrayList<>();
@@ -54,11 +55,12 @@ class EveryKeyTest {
         keys.prefix().replace("{", "\\{").replace("}", "\\}") + ":*")).forEach(found::add);
     List<String> named = new ArrayList<>(List.of(keys.ready(), keys.delayed(), keys.active(), keys.dlq(),
         keys.dlqReasons(), keys.exportTimes(), keys.wake(), keys.stats(), keys.permits(), keys.permitsWake(),
-        keys.onecHealth(), keys.reconcile(), keys.workers(), keys.lock("reaper")));
+        keys.onecHealth(), keys.reconcile(), keys.workers(), keys.lock("reaper"), keys.indexes(),
+        keys.dlqReasonsWalk()));
     List<String> unknown = found.stream().filter(k -> !named.contains(k)
         && !k.startsWith(keys.job("")) && !k.startsWith(keys.reply(""))).toList();
     assertThat(unknown).as("keys QueueKeys does not name").isEmpty();
-    assertThat(found).contains(keys.job("2"), keys.dlqReasons(), keys.onecHealth(), keys.exportTimes())
+    assertThat(found).contains(keys.job("2"), keys.dlqReasons(), keys.onecHealth(), keys.exportTimes(), keys.indexes())
         .anyMatch(k -> k.startsWith(keys.reply("")));
   }
 }

@@ -235,6 +235,7 @@ class JobMovesTest {
         new Run("drop", "drop", job -> queue.deadLetters().drop(ID)),
         new Run("purge", "purge", job -> queue.deadLetters().purge()),
         new Run("reconcile", "reconcile", job -> queue.reconciliation().reconcileOrders(List.of(ID, "4004"), "reconciler")),
+        new Run("reindex", "reindex", job -> queue.reconciliation().reindex()),
         new Run("rehome", "sweep", job -> {
           String cursor = "0";
           do {

@@ -83,6 +83,7 @@ public final class Reconciler {
   }
 
   public Report run() {
+    queue.reconciliation().reindex();
     long after = parseCursor(queue.reconciliation().cursor("order_cursor", "0"));
     List<Long> ids = new ArrayList<>(candidates(after, Long.MAX_VALUE, batch));
     long next;

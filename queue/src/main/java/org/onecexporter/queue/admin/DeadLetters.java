@@ -19,6 +19,8 @@ public final class DeadLetters {
   static final int REQUEUE_BATCH = 1000;
   /** DLQ entries dropped per purge.lua call. */
   static final int PURGE_BATCH = 500;
+  /** Entries (ready ids, DLQ entries) looked at per reindex.lua call: a few ms each, however long the list. */
+  static final int REINDEX_BATCH = 200;
   private final RedissonClient redis;
   private final QueueKeys keys;
   private final Scripts scripts;
@@ -39,7 +41,7 @@ public final class DeadLetters {
     if (!OrderIds.valid(orderId)) {
       throw new IllegalArgumentException(OrderIds.INVALID);
     }
-    return requeue(orderId, "", List.of());
+    return requeueByRecord(List.of(orderId));
   }
 
   /** Requeues every DLQ entry, whatever its reason; attempts reset. Returns how many. */
@@ -56,11 +58,23 @@ public final class DeadLetters {
   }
 
   /**
-   * Requeues the DLQ entries of many orders in one pass over the DLQ (the reconciler's orders whose payment came
-   * after their job ran): one call per {@link #REQUEUE_BATCH} entries, not one pass per order. Returns how many.
+   * Requeues the DLQ entries of many orders (the reconciler's orders whose payment came after their job ran), found
+   * by their dead records: no entry is read; one call per order that has a dead record, each one LREM over the list
+   * (requeue.lua's target {@code =}). Returns how many.
    */
   public long requeueOrders(Collection<String> orderIds) {
-    return orderIds.isEmpty() ? 0 : requeue("+", "", List.copyOf(new LinkedHashSet<>(orderIds)));
+    return orderIds.isEmpty() ? 0 : requeueByRecord(List.copyOf(new LinkedHashSet<>(orderIds)));
+  }
+
+  private long requeueByRecord(List<String> orderIds) {
+    indexed();
+    long requeued = 0;
+    for (String id : orderIds) {
+      List<Object> r = scripts.eval(Script.REQUEUE, List.of(keys.dlq(), keys.ready(), keys.wake(), keys.stats()),
+          keys.prefix(), scripts.newCall(), scripts.replayWindow(), "=", "", "0", "0", id);
+      requeued += Scripts.number(r.get(0));
+    }
+    return requeued;
   }
 
   /**
@@ -111,8 +125,12 @@ public final class DeadLetters {
     return purged;
   }
 
-  /** Drops one order's DLQ entry and its dead job record, leaving the rest of the DLQ alone. Returns how many. */
+  /**
+   * Drops one order's DLQ entries and its dead job record, leaving the rest of the DLQ alone; found by the record
+   * (an entry whose record vanished stays, for requeue all or purge). Returns how many.
+   */
   public long drop(String orderId) {
+    indexed();
     return Scripts.number(scripts.eval(Script.DROP, List.of(keys.dlq()), keys.prefix(), scripts.newCall(),
         scripts.replayWindow(), orderId).get(0));
   }
@@ -133,15 +151,52 @@ public final class DeadLetters {
 
   /**
    * DLQ entries by reason, from the counts the scripts keep ({@code P:dlq_reasons}, see dlq_counts.lua): no entry
-   * is read, except once when the counts are missing. Entries pushed by hand without a reason count as
-   * {@code unreadable}.
+   * is read, except when the counts cannot be trusted (a DLQ written before them, a list edited by hand): then the
+   * DLQ is counted again in calls of {@link #REINDEX_BATCH} entries. Entries pushed by hand without a reason count
+   * as {@code unreadable}.
    */
   public Map<String, Long> reasons() {
-    List<Object> flat = scripts.eval(Script.DLQ_COUNTS, List.of(keys.dlq()), keys.prefix());
+    List<Object> flat = counts();
+    if (Scripts.number(flat.get(0)) == 0) {
+      walk(scripts, keys, "dlq");
+      flat = counts();
+    }
     Map<String, Long> counts = new TreeMap<>();
-    for (int i = 0; i + 1 < flat.size(); i += 2) {
+    for (int i = 1; i + 1 < flat.size(); i += 2) {
       counts.put(flat.get(i).toString(), Scripts.number(flat.get(i + 1)));
     }
     return counts;
+  }
+
+  private List<Object> counts() {
+    return scripts.eval(Script.DLQ_COUNTS, List.of(keys.dlq(), keys.dlqReasons(), keys.indexes()));
+  }
+
+  /**
+   * Before a drop or requeue finds an order's entry by its record: the DLQ walked once (entries of an older version
+   * rewritten as the scripts write them), and again when the counts no longer add up. One short call when done.
+   */
+  private void indexed() {
+    walk(scripts, keys, "dlq");
+  }
+
+  /**
+   * Runs reindex.lua's walk over the ready list or the DLQ to its end, {@link #REINDEX_BATCH} entries a call; gives
+   * up (false) after enough calls for four times the list's length, when removals from the DLQ keep starting it
+   * again (a purge under way elsewhere): the next caller goes on.
+   */
+  static boolean walk(Scripts scripts, QueueKeys keys, String which) {
+    List<String> walkKeys = List.of(keys.ready(), keys.dlq(), keys.dlqReasons(), keys.dlqReasonsWalk(), keys.indexes());
+    long limit = -1;
+    for (long calls = 1; limit < 0 || calls <= limit; calls++) {
+      List<Object> r = scripts.eval(Script.REINDEX, walkKeys, keys.prefix(), which, Integer.toString(REINDEX_BATCH));
+      if (Scripts.number(r.get(0)) == 1) {
+        return true;
+      }
+      if (limit < 0) {
+        limit = 4 * (Scripts.number(r.get(2)) / REINDEX_BATCH + 1);
+      }
+    }
+    return false;
   }
 }

@@ -62,6 +62,16 @@ public final class Reconciliation {
     return r.stream().map(a -> Reconciled.parse(a.toString())).toList();
   }
 
+  /**
+   * Stamps the records the ready list and the DLQ held before the stamps existed, and counts the DLQ again when its
+   * counts do not add up (reindex.lua's walks, a few hundred entries a call): until then a reconcile batch or a
+   * sweep takes an unstamped record for at home. One short call per list once done; the reconciler runs it before
+   * its batches. Returns false when the DLQ's walk was started again too often to finish (the next run goes on).
+   */
+  public boolean reindex() {
+    return DeadLetters.walk(scripts, keys, "ready_list") & DeadLetters.walk(scripts, keys, "dlq");
+  }
+
   /** One step of the sweep over every job record: where the SCAN goes on, records seen, re-homed. */
   public record SweepStep(String cursor, long seen, long rehomed) {}
 

@@ -75,7 +75,8 @@ public final class JobMoves {
    * onec_health). {@code extend} renews leases and makes no move.
    */
   public static final List<String> JOB_SCRIPTS = List.of("enqueue", "enqueue_all", "claim", "ack_claim", "ack",
-      "extend", "retry", "deadletter", "release", "abandon", "reap", "requeue", "drop", "purge", "reconcile", "rehome");
+      "extend", "retry", "deadletter", "release", "abandon", "reap", "requeue", "drop", "purge", "reconcile", "rehome",
+      "reindex");
 
   /** What an operator types to make a script's move by hand, where there is such a command. */
   private static final Map<String, String> BY_HAND = Map.of(

@@ -97,6 +97,20 @@ public record QueueKeys(String prefix) {
     return prefix + ":dlq_reasons";
   }
 
+  /** HASH reason → count: reindex.lua's counts of the DLQ while it walks it; replaces {@link #dlqReasons()} at the end. */
+  public String dlqReasonsWalk() {
+    return prefix + ":dlq_reasons_walk";
+  }
+
+  /**
+   * HASH: what tells where a record's id lives without reading the lists (includes/indexes.lua): the ready list's
+   * and the DLQ's epochs (a record stamped with the current one is in the list), whether every record the lists held
+   * before the stamps existed has been stamped, and reindex.lua's place in its walk over the DLQ.
+   */
+  public String indexes() {
+    return prefix + ":indexes";
+  }
+
   /** HASH worker id → its latest heartbeat (JSON), written by each worker every few seconds. */
   public String workers() {
     return prefix + ":workers";

@@ -1,5 +1,7 @@
 -- drop: lets one order go from the DLQ: its entries and its dead job record, nothing else (purge.lua empties the
--- whole DLQ).
+-- whole DLQ). No entry is read: the order's entry is the one dead_letter wrote, rebuilt from its dead record
+-- (reindex.lua rewrites entries written otherwise), and one LREM takes every copy of it (one pass over the list in
+-- C); an order without a dead record has no entry and costs nothing.
 -- KEYS: 1 dlq
 -- ARGV: 1 prefix, 2 call, 3 window_ms, 4 order_id
 -- Answers: how many entries went
@@ -7,26 +9,23 @@
 --- @include "includes/states"
 --- @include "includes/job_key"
 --- @include "includes/replay"
+--- @include "includes/dlq_entry"
 --- @include "includes/dlq_reasons"
+--- @include "includes/indexes"
 local replay = replayed(ARGV[1], ARGV[2])
 if replay then
   return replay
 end
-local entries = redis.call('LRANGE', KEYS[1], 0, -1)
-local dropped = 0
-for _, entry in ipairs(entries) do
-  local ok, decoded = pcall(cjson.decode, entry)
-  if ok and type(decoded) == 'table' and decoded.order_id ~= nil and tostring(decoded.order_id) == ARGV[4] then
-    redis.call('LREM', KEYS[1], 1, entry)
-    dlq_count(ARGV[1], dlq_entry_reason(entry), -1)
-    dropped = dropped + 1
-  end
+local job = job_key(ARGV[1], ARGV[4])
+local r = redis.call('HMGET', job, 'state', 'reason')
+if r[1] ~= STATE_DEAD then
+  return 0
 end
+local dropped = redis.call('LREM', KEYS[1], 0, dlq_entry(ARGV[1], ARGV[4]))
 if dropped > 0 then
-  local job = job_key(ARGV[1], ARGV[4])
-  if redis.call('HGET', job, 'state') == STATE_DEAD then
-    redis.call('DEL', job)
-  end
+  dlq_count(ARGV[1], r[2] or 'unknown', -dropped)
+  dlq_shifted(ARGV[1])
+  redis.call('DEL', job)
   remember(ARGV[1], ARGV[2], dropped, ARGV[3])
 end
 return dropped

@@ -10,6 +10,7 @@
 --- @include "includes/replay"
 --- @include "includes/dlq_entry_id"
 --- @include "includes/dlq_reasons"
+--- @include "includes/indexes"
 local replay = replayed(ARGV[1], ARGV[2])
 if replay then
   return replay
@@ -26,6 +27,9 @@ for _, entry in ipairs(entries) do
   dlq_count(ARGV[1], dlq_entry_reason(entry), -1)
 end
 redis.call('LTRIM', KEYS[1], 0, -#entries - 1)
+if #entries > 0 then
+  dlq_shifted(ARGV[1])
+end
 local left = redis.call('LLEN', KEYS[1])
 if left == 0 then
   redis.call('DEL', dlq_reasons_key(ARGV[1]))

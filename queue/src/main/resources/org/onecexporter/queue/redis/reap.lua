@@ -11,6 +11,7 @@
 --- @include "includes/job_key"
 --- @include "includes/replay"
 --- @include "includes/dead_letter"
+--- @include "includes/indexes"
 local replay = replayed(ARGV[1], ARGV[2])
 if replay then
   return replay
@@ -30,7 +31,7 @@ for _, id in ipairs(expired) do
   else
     redis.call('HINCRBY', job, 'attempts', -1)
     redis.call('HSET', job, 'state', STATE_READY)
-    redis.call('RPUSH', KEYS[2], id)
+    push_home(ARGV[1], INDEX_READY, KEYS[2], 'RPUSH', id, id)
     wake(KEYS[5])
   end
   moved = moved + 1

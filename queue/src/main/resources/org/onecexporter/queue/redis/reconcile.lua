@@ -16,7 +16,7 @@ local replay = replayed(ARGV[1], ARGV[2])
 if replay then
   return replay
 end
-local h = homes(KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+local h = homes(ARGV[1], KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 local now = now_ms()
 local out = {}
 local queued = 0
@@ -26,9 +26,6 @@ for i = 5, #ARGV do
   local r = redis.call('HMGET', job, 'state', 'reason')
   if not r[1] then
     new_job(KEYS[1], ARGV[1], id, ARGV[4], now, '', ARGV[2])
-    if h.ready then
-      h.ready[id] = true
-    end
     queued = queued + 1
     out[#out + 1] = 'queued'
   else

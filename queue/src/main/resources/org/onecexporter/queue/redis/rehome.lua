@@ -11,7 +11,7 @@ local replay = replayed(ARGV[1], ARGV[2])
 if replay then
   return replay
 end
-local h = homes(KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+local h = homes(ARGV[1], KEYS[1], KEYS[2], KEYS[3], KEYS[4])
 local pattern = string.gsub(ARGV[1], '([%[%]%*%?\\])', '\\%1') .. ':job:*'
 local scan = redis.call('SCAN', ARGV[4], 'MATCH', pattern, 'COUNT', tonumber(ARGV[5]))
 local skip = #ARGV[1] + 5

@@ -8,6 +8,7 @@
 --- @include "includes/job_key"
 --- @include "includes/lease"
 --- @include "includes/replay"
+--- @include "includes/indexes"
 local replay = replayed(ARGV[1], ARGV[2])
 if replay then
   return replay
@@ -21,6 +22,6 @@ redis.call('ZREM', KEYS[1], ARGV[4])
 redis.call('HINCRBY', job, 'attempts', -1)
 redis.call('HSET', job, 'state', STATE_READY)
 redis.call('HDEL', job, 'token')
-redis.call('RPUSH', KEYS[2], ARGV[4])
+push_home(ARGV[1], INDEX_READY, KEYS[2], 'RPUSH', ARGV[4], ARGV[4])
 wake(KEYS[3])
 return remember(ARGV[1], ARGV[2], 'done', ARGV[3])

@@ -2,6 +2,7 @@
 --- @include "includes/job_key"
 --- @include "includes/wake"
 --- @include "includes/onec_probe_wait"
+--- @include "includes/indexes"
 -- Leases up to max of the oldest ready jobs (after promoting due retries) to token .. ':1', ':2', … (each job's
 -- lease token is numbered here only and answered, so the caller uses it as given) and counts the attempt. Answers
 -- the flat list {id, job_token, attempts, invoice_number, enqueued_at, probe ('1'/'0'), infra_failures,
@@ -22,7 +23,7 @@ local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease
   local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, 100)
   for _, id in ipairs(due) do
     redis.call('ZREM', delayed, id)
-    redis.call('RPUSH', ready, id)
+    push_home(prefix, INDEX_READY, ready, 'RPUSH', id, id)
     redis.call('HSET', job_key(prefix, id), 'state', STATE_READY)
   end
   local claimed = {}

@@ -2,6 +2,7 @@
 --- @include "includes/job_key"
 --- @include "includes/dlq_entry"
 --- @include "includes/dlq_reasons"
+--- @include "includes/indexes"
 -- Moves a job to the DLQ with everything an operator needs, as one JSON line.
 local function dead_letter(prefix, dlq, stats, id, reason, err, http_status, invoice, now)
   local job = job_key(prefix, id)
@@ -12,7 +13,7 @@ local function dead_letter(prefix, dlq, stats, id, reason, err, http_status, inv
     redis.call('HSET', job, 'invoice_number', invoice)
   end
   redis.call('HDEL', job, 'token', 'due_at')
-  redis.call('LPUSH', dlq, dlq_entry(prefix, id))
+  push_home(prefix, INDEX_DLQ, dlq, 'LPUSH', dlq_entry(prefix, id), id)
   dlq_count(prefix, reason, 1)
   redis.call('HINCRBY', stats, 'dead', 1)
   redis.call('HINCRBY', stats, 'dead_' .. reason, 1)

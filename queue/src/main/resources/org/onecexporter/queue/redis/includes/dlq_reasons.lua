@@ -1,6 +1,6 @@
 -- DLQ entries by reason (HASH P:dlq_reasons: reason -> count), kept by every script that adds or removes an entry,
--- so that nobody reads the whole DLQ to count it. dlq_counts.lua counts the list again when the counts do not add up
--- to its length (a DLQ written before the counts existed, or one edited by hand).
+-- so that nobody reads the whole DLQ to count it. reindex.lua counts the list again, in bounded steps, when the
+-- counts do not add up to its length (a DLQ written before the counts existed, or one edited by hand).
 local function dlq_reasons_key(prefix)
   return prefix .. ':dlq_reasons'
 end
