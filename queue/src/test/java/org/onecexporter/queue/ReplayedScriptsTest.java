@@ -181,6 +181,24 @@ class ReplayedScriptsTest {
   }
 
   @Test
+  void a_replayed_reindex_counts_every_entry_once() {
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 1; i <= 450; i++) {
+      ids.add(Integer.toString(i));
+    }
+    direct.enqueueAll(ids, "test");
+    for (ClaimedJob job : direct.claim(LEASE, "w", 450).jobs()) {
+      direct.deadLetter(job, "exhausted", "503", 503, null);
+    }
+    direct.deadLetters().length();
+    replayingClient.getKeys().delete(direct.keys().dlqReasons());
+    // Counted again in steps of 200, each step run twice: the second run walks the next step, none counts twice.
+    assertThat(replayed.deadLetters().reasons()).isEqualTo(java.util.Map.of("exhausted", 450L));
+    assertThat(replayed.reconciliation().reindex()).isTrue();
+    assertThat(direct.deadLetters().reasons()).isEqualTo(java.util.Map.of("exhausted", 450L));
+  }
+
+  @Test
   void a_replayed_reconcile_answers_queued() {
     assertThat(replayed.reconciliation().reconcileOrders(List.of("1"), "reconciler")).extracting(Reconciliation.Reconciled::queued)
         .containsExactly(true);
