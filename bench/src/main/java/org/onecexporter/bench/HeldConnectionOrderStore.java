@@ -90,11 +90,38 @@ final class HeldConnectionOrderStore implements OrderStore {
         }
       }
 
+      /** The export's one read of the ledger (issue 24), on the held connection as every read here. */
+      @Override
+      public Cancellation cancellation(long orderId) {
+        return handle.createQuery("""
+                SELECT invoice_cancel_requested_at, invoice_cancelled_at, invoice_cancel_answer
+                  FROM onec_exporter_ledger WHERE order_id = :id""")
+            .bind("id", orderId)
+            .map((rs, ctx) -> new Cancellation(Dialect.POSTGRESQL.instant(rs, "invoice_cancel_requested_at"),
+                Dialect.POSTGRESQL.instant(rs, "invoice_cancelled_at"), rs.getString("invoice_cancel_answer")))
+            .findOne().orElse(Cancellation.NONE);
+      }
+
+      @Override
+      public void requestCancel(long orderId, Instant at) {
+        throw new UnsupportedOperationException("the benchmark's baseline store exports only");
+      }
+
+      @Override
+      public void recordCancel(long orderId, Instant cancelledAt, String answer) {
+        throw new UnsupportedOperationException("the benchmark's baseline store exports only");
+      }
+
       @Override
       public void close() {
         handle.close();
       }
     };
+  }
+
+  @Override
+  public List<Long> cancelCandidates(long after, long upTo, int limit) {
+    return store.cancelCandidates(after, upTo, limit);
   }
 
   @Override

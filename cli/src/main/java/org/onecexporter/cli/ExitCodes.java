@@ -15,7 +15,7 @@ public final class ExitCodes {
 
   public static int of(ExportStatus status) {
     return switch (status) {
-      case EXPORTED, ALREADY_EXPORTED -> OK;
+      case EXPORTED, ALREADY_EXPORTED, CANCELLED, ALREADY_CANCELLED, NOT_CREATED -> OK;
       case REJECTED -> REJECTED;
       case FAILED -> FAILED;
     };

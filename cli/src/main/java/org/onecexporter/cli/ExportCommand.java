@@ -41,6 +41,10 @@ final class ExportCommand implements Callable<Integer> {
           + " attempt(s).";
       case ALREADY_EXPORTED -> "Order " + r.orderId() + " was already exported as " + r.invoiceNumber() + " at "
           + r.exportedAt() + "; 1C was not called.";
+      case NOT_CREATED -> "Order " + r.orderId() + " was refunded or cancelled before its invoice was created; 1C was"
+          + " not called.";
+      case CANCELLED, ALREADY_CANCELLED -> "Order " + r.orderId() + ": its invoice " + r.invoiceNumber()
+          + " is cancelled in 1C.";
       case REJECTED -> "Order " + r.orderId() + " rejected: " + r.error();
       case FAILED -> "Order " + r.orderId() + " not exported after " + r.attempts() + " attempt(s): " + r.error()
           + " (the flag is untouched; run the export again later).";

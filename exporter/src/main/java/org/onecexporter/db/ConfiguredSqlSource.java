@@ -15,15 +15,30 @@ import org.onecexporter.domain.OrderItem;
  *       (may be NULL);</li>
  *   <li>its lines, by {@code :id}: {@code articul, name, quantity, price} (as paid, per unit), in invoice order;</li>
  *   <li>the ids of all paid orders, as column {@code id}; the exporter adds the cursor, the order, the limit and
- *       leaves out the exported ones (it wraps the query).</li>
+ *       leaves out the exported ones (it wraps the query);</li>
+ *   <li>optional ({@code ORDER_SQL_CANCELLED_IDS}): the ids of orders refunded or cancelled after payment, as
+ *       column {@code id}; the reconciler cancels their invoices. The order query says so with {@code status}
+ *       {@code 'refunded'} or {@code 'cancelled'}.</li>
  * </ul>
  */
 public final class ConfiguredSqlSource implements OrderSource {
   private final String orderQuery;
   private final String linesQuery;
   private final String paidIdsQuery;
+  private final String cancelledIdsQuery;
 
   public ConfiguredSqlSource(String orderQuery, String linesQuery, String paidIdsQuery) {
+    this(orderQuery, linesQuery, paidIdsQuery, null);
+  }
+
+  /**
+   * @param cancelledIdsQuery the ids of orders refunded or cancelled after payment, as column {@code id}
+   *     ({@code ORDER_SQL_CANCELLED_IDS}); null or blank: the reconciler finds no cancellations (they still come
+   *     through the enqueuer), and the order query's {@code status} ({@code 'refunded'} or {@code 'cancelled'})
+   *     still stops an export
+   */
+  public ConfiguredSqlSource(String orderQuery, String linesQuery, String paidIdsQuery, String cancelledIdsQuery) {
+    this.cancelledIdsQuery = cancelledIdsQuery == null || cancelledIdsQuery.isBlank() ? null : cancelledIdsQuery;
     this.orderQuery = orderQuery;
     this.linesQuery = linesQuery;
     this.paidIdsQuery = paidIdsQuery;
@@ -64,9 +79,24 @@ public final class ConfiguredSqlSource implements OrderSource {
     return """
         SELECT c.id FROM (%s) c
           LEFT JOIN onec_exporter_ledger l ON l.order_id = c.id
-         WHERE (l.order_id IS NULL OR NOT l.invoice_exported_to_1c)
+         WHERE %2$s
            AND c.id > :after AND c.id <= :upTo
          ORDER BY c.id
-         LIMIT :limit""".formatted(paidIdsQuery);
+         LIMIT :limit""".formatted(paidIdsQuery, ShopRows.LEDGER_NOT_EXPORTED);
+  }
+
+  @Override
+  public String cancelCandidatesQuery(Dialect dialect) {
+    if (cancelledIdsQuery == null) {
+      return null;
+    }
+    return """
+        SELECT l.order_id FROM onec_exporter_ledger l
+         WHERE l.invoice_number IS NOT NULL
+           AND l.invoice_cancelled_at IS NULL AND l.invoice_cancel_answer IS NULL
+           AND l.order_id IN (SELECT c.id FROM (%s) c)
+           AND l.order_id > :after AND l.order_id <= :upTo
+         ORDER BY l.order_id
+         LIMIT :limit""".formatted(cancelledIdsQuery);
   }
 }

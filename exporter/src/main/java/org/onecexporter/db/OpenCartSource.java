@@ -23,6 +23,10 @@ import org.onecexporter.domain.OrderItem;
  */
 public final class OpenCartSource implements OrderSource {
   public static final Set<Integer> DEFAULT_PAID_STATUS_IDS = Set.of(2, 3, 5, 15);
+  /** OpenCart's own rows: 11 Refunded, 12 Reversed, 13 Chargeback (the money went back). */
+  public static final Set<Integer> DEFAULT_REFUNDED_STATUS_IDS = Set.of(11, 12, 13);
+  /** OpenCart's own rows: 7 Canceled, 16 Voided. */
+  public static final Set<Integer> DEFAULT_CANCELLED_STATUS_IDS = Set.of(7, 16);
 
   /** Which product field is the articul in 1C. */
   public enum Articul { MODEL, SKU }
@@ -33,6 +37,9 @@ public final class OpenCartSource implements OrderSource {
   private final Articul articul;
   private final ZoneId shopZone;
   private final long window;
+  private final Set<Integer> refundedIds;
+  private final Set<Integer> cancelledIds;
+  private final String cancelLiterals;
 
   /** Every order is a reconciler candidate. */
   public OpenCartSource(String tablePrefix, Set<Integer> paidStatusIds, Articul articul, ZoneId shopZone) {
@@ -42,6 +49,21 @@ public final class OpenCartSource implements OrderSource {
   /** @param window the reconciler looks at the newest {@code window} order ids only (0: all) */
   public OpenCartSource(String tablePrefix, Set<Integer> paidStatusIds, Articul articul, ZoneId shopZone,
       long window) {
+    this(tablePrefix, paidStatusIds, articul, shopZone, window, DEFAULT_REFUNDED_STATUS_IDS,
+        DEFAULT_CANCELLED_STATUS_IDS);
+  }
+
+  /**
+   * @param refundedStatusIds statuses that mean "refunded" once the order was paid (a paid status in its history)
+   * @param cancelledStatusIds statuses that mean "cancelled" once the order was paid
+   */
+  public OpenCartSource(String tablePrefix, Set<Integer> paidStatusIds, Articul articul, ZoneId shopZone,
+      long window, Set<Integer> refundedStatusIds, Set<Integer> cancelledStatusIds) {
+    this.refundedIds = Set.copyOf(refundedStatusIds);
+    this.cancelledIds = Set.copyOf(cancelledStatusIds);
+    java.util.Set<Integer> both = new java.util.TreeSet<>(refundedStatusIds);
+    both.addAll(cancelledStatusIds);
+    this.cancelLiterals = ShopRows.intLiterals("OPENCART_REFUNDED_STATUS_IDS, OPENCART_CANCELLED_STATUS_IDS", both);
     this.window = window;
     this.p = ShopRows.prefix("SHOP_TABLE_PREFIX", tablePrefix);
     this.paidIds = Set.copyOf(paidStatusIds);
@@ -81,6 +103,10 @@ public final class OpenCartSource implements OrderSource {
           int statusId = rs.getInt("order_status_id");
           boolean paid = paidIds.contains(statusId);
           LocalDateTime paidAt = rs.getObject("paid_at", LocalDateTime.class);
+          // After payment only: a paid status in the order's history (an order cancelled unpaid is just that).
+          String cancelled = paidAt == null ? null
+              : refundedIds.contains(statusId) ? Order.STATUS_REFUNDED
+              : cancelledIds.contains(statusId) ? Order.STATUS_CANCELLED : null;
           if (paidAt == null && paid) {
             paidAt = rs.getObject("date_modified", LocalDateTime.class);
           }
@@ -96,6 +122,7 @@ public final class OpenCartSource implements OrderSource {
           return new Order(
               rs.getLong("order_id"),
               paid ? Order.STATUS_PAID
+                  : cancelled != null ? cancelled
                   : (statusName == null ? "" : statusName + " ") + "(order_status_id " + statusId + ")",
               name,
               rs.getString("telephone"),
@@ -143,9 +170,15 @@ public final class OpenCartSource implements OrderSource {
         SELECT o.order_id FROM `%1$sorder` o FORCE INDEX (PRIMARY)
           LEFT JOIN onec_exporter_ledger l ON l.order_id = o.order_id
          WHERE o.order_status_id IN (%2$s)
-           AND (l.order_id IS NULL OR NOT l.invoice_exported_to_1c)
+           AND %3$s
            AND o.order_id > :after AND o.order_id <= :upTo
          ORDER BY o.order_id
-         LIMIT :limit""".formatted(p, paidLiterals);
+         LIMIT :limit""".formatted(p, paidLiterals, ShopRows.LEDGER_NOT_EXPORTED);
+  }
+
+  @Override
+  public String cancelCandidatesQuery(Dialect dialect) {
+    return ShopRows.ledgerCancelCandidates(dialect, "`" + p + "order`", "order_id",
+        "o.order_status_id IN (" + cancelLiterals + ")");
   }
 }

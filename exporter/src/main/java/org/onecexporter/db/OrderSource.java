@@ -31,6 +31,15 @@ public interface OrderSource {
   String candidatesQuery(Dialect dialect);
 
   /**
+   * A query for the ids of orders refunded or cancelled after payment whose invoice is to be cancelled (see
+   * {@link OrderStore#cancelCandidates}), with {@code :after < id <= :upTo}, by id, at most {@code :limit}; it
+   * joins {@code onec_exporter_ledger l} for the cancellation's state. Null when the source cannot list them.
+   */
+  default String cancelCandidatesQuery(Dialect dialect) {
+    return null;
+  }
+
+  /**
    * The reconciler looks only at orders with a greater id: a platform's schema has no index on "paid and not
    * exported" (that half is in our ledger), so the newest orders by id, a primary-key range, bound a run's cost
    * whatever the table's size. 0: every order.

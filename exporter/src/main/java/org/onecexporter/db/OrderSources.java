@@ -24,12 +24,18 @@ public final class OrderSources {
       case "reference" -> ReferenceSource.INSTANCE;
       case "woocommerce" -> new WooCommerceSource(env.string("SHOP_TABLE_PREFIX", "wp_"),
           list(env.string("WOOCOMMERCE_PAID_STATUSES", String.join(",", WooCommerceSource.DEFAULT_PAID_STATUSES))),
-          window(env));
+          window(env),
+          list(env.string("WOOCOMMERCE_REFUNDED_STATUSES",
+              String.join(",", WooCommerceSource.DEFAULT_REFUNDED_STATUSES))),
+          list(env.string("WOOCOMMERCE_CANCELLED_STATUSES",
+              String.join(",", WooCommerceSource.DEFAULT_CANCELLED_STATUSES))));
       case "opencart" -> new OpenCartSource(env.string("SHOP_TABLE_PREFIX", "oc_"),
-          ids(env.string("OPENCART_PAID_STATUS_IDS", "2,3,5,15")), articul(env.string("OPENCART_ARTICUL", "model")),
-          env.zone("SHOP_TIMEZONE", "Europe/Moscow"), window(env));
+          ids("OPENCART_PAID_STATUS_IDS", env.string("OPENCART_PAID_STATUS_IDS", "2,3,5,15")), articul(env.string("OPENCART_ARTICUL", "model")),
+          env.zone("SHOP_TIMEZONE", "Europe/Moscow"), window(env),
+          ids("OPENCART_REFUNDED_STATUS_IDS", env.string("OPENCART_REFUNDED_STATUS_IDS", "11,12,13")),
+          ids("OPENCART_CANCELLED_STATUS_IDS", env.string("OPENCART_CANCELLED_STATUS_IDS", "7,16")));
       case "sql" -> new ConfiguredSqlSource(required(env, "ORDER_SQL_ORDER"), required(env, "ORDER_SQL_LINES"),
-          required(env, "ORDER_SQL_PAID_IDS"));
+          required(env, "ORDER_SQL_PAID_IDS"), env.string("ORDER_SQL_CANCELLED_IDS", ""));
       case "bitrix" -> throw new ConfigException("ORDER_SOURCE", "bitrix has no preset: the sale module's schema could"
           + " not be established from public sources; use ORDER_SOURCE=sql with the queries in the README");
       default -> throw new ConfigException("ORDER_SOURCE", "must be one of " + NAMES + ", got '" + name + "'");
@@ -63,11 +69,11 @@ public final class OrderSources {
     return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
-  private static Set<Integer> ids(String value) {
+  private static Set<Integer> ids(String variable, String value) {
     try {
       return list(value).stream().map(Integer::valueOf).collect(Collectors.toSet());
     } catch (NumberFormatException e) {
-      throw new ConfigException("OPENCART_PAID_STATUS_IDS", "must be order_status_id numbers separated by commas,"
+      throw new ConfigException(variable, "must be order_status_id numbers separated by commas,"
           + " got '" + value + "'");
     }
   }

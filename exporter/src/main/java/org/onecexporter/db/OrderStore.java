@@ -36,6 +36,14 @@ public interface OrderStore {
   List<Long> candidates(long after, long upTo, int limit, Duration minAge);
 
   /**
+   * Orders whose invoice is to be cancelled in 1C: refunded or cancelled after payment, with an invoice number
+   * fixed (so 1C has, or may have, the invoice: a timed-out create may have been executed), the cancellation
+   * neither done nor refused; {@code after < id <= upTo}, by id, at most {@code limit}. Empty when the source
+   * cannot list them ({@code ORDER_SOURCE=sql} without {@code ORDER_SQL_CANCELLED_IDS}).
+   */
+  List<Long> cancelCandidates(long after, long upTo, int limit);
+
+  /**
    * What the shop and the exporter's records say about an order, read only and without personal data (for
    * {@code status} and the console); empty when the shop has no such order.
    */
@@ -60,7 +68,53 @@ public interface OrderStore {
    */
   record OrderState(long id, String status, boolean paid, Instant paidAt, boolean invoiceExported,
       String invoiceNumber, Instant invoiceExportedAt, BigDecimal totalAmount, String documentId,
-      String documentNumber) {}
+      String documentNumber, Cancellation cancellation) {
+    public OrderState(long id, String status, boolean paid, Instant paidAt, boolean invoiceExported,
+        String invoiceNumber, Instant invoiceExportedAt, BigDecimal totalAmount, String documentId,
+        String documentNumber) {
+      this(id, status, paid, paidAt, invoiceExported, invoiceNumber, invoiceExportedAt, totalAmount, documentId,
+          documentNumber, Cancellation.NONE);
+    }
+
+    public OrderState withCancellation(Cancellation c) {
+      return new OrderState(id, status, paid, paidAt, invoiceExported, invoiceNumber, invoiceExportedAt, totalAmount,
+          documentId, documentNumber, c);
+    }
+  }
+
+  /**
+   * The ledger's record of an order's cancellation (all null: none was asked). {@code requestedAt}: a cancel job
+   * first ran, and from then on no export calls 1C for the order; {@code cancelledAt}: done (1C marked the invoice,
+   * or there was none to mark); {@code answer}: what settled it, or the refusal that stopped it (see
+   * {@link CancelAnswer}).
+   */
+  record Cancellation(Instant requestedAt, Instant cancelledAt, String answer) {
+    public static final Cancellation NONE = new Cancellation(null, null, null);
+
+    public boolean requested() {
+      return requestedAt != null;
+    }
+
+    public boolean done() {
+      return cancelledAt != null;
+    }
+  }
+
+  /** The answers the ledger keeps in {@code invoice_cancel_answer}. */
+  final class CancelAnswer {
+    /** 1C marked the invoice for deletion now. */
+    public static final String CANCELLED = "cancelled";
+    /** 1C had marked it already (an earlier call whose answer was lost). */
+    public static final String ALREADY_CANCELLED = "already_cancelled";
+    /** 1C has no such invoice: the create never happened there (it was in doubt), so nothing is to mark. */
+    public static final String NOT_FOUND = "not_found";
+    /** 1C refused: documents (a payment, a shipment) are based on the invoice. An accountant decides. */
+    public static final String HAS_BASED_DOCUMENTS = "has_based_documents";
+    /** No invoice number was ever fixed for the order: 1C was never called, nothing to mark. */
+    public static final String NEVER_SENT = "never_sent";
+
+    private CancelAnswer() {}
+  }
 
   /** One export attempt's session. Not thread-safe; close it to give its lock back. */
   interface Session extends AutoCloseable {
@@ -91,6 +145,22 @@ public interface OrderStore {
      */
     void markExported(long orderId, String invoiceNumber, Instant exportedAt, String documentId,
         String documentNumber);
+
+    /** The order's cancellation as the ledger has it ({@link Cancellation#NONE} when none was asked). */
+    Cancellation cancellation(long orderId);
+
+    /**
+     * Records that the order's invoice is to be cancelled (kept when already recorded), in a transaction of its
+     * own: committed before 1C is called, so that an export of the order that runs after it, under the same lock,
+     * sees it and calls nothing.
+     */
+    void requestCancel(long orderId, Instant at);
+
+    /**
+     * Records what settled or stopped the cancellation: {@code cancelledAt} when it is done (null for a refusal,
+     * which keeps the cancellation undone), and the answer.
+     */
+    void recordCancel(long orderId, Instant cancelledAt, String answer);
 
     @Override
     void close();

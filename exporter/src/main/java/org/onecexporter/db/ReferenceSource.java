@@ -62,7 +62,21 @@ public final class ReferenceSource implements OrderSource {
          WHERE status = 'paid' AND NOT invoice_exported_to_1c
            AND (paid_at IS NULL OR paid_at < %s)
            AND id > :after AND id <= :upTo
+           AND NOT EXISTS (SELECT 1 FROM onec_exporter_ledger l
+                            WHERE l.order_id = orders.id AND l.invoice_cancel_requested_at IS NOT NULL)
          ORDER BY id
          LIMIT :limit""".formatted(dialect.agoMicros("age_us"));
+  }
+
+  @Override
+  public String cancelCandidatesQuery(Dialect dialect) {
+    return """
+        SELECT o.id FROM orders o
+          LEFT JOIN onec_exporter_ledger l ON l.order_id = o.id
+         WHERE o.status IN ('refunded', 'cancelled') AND o.invoice_number IS NOT NULL
+           AND (l.order_id IS NULL OR (l.invoice_cancelled_at IS NULL AND l.invoice_cancel_answer IS NULL))
+           AND o.id > :after AND o.id <= :upTo
+         ORDER BY o.id
+         LIMIT :limit""";
   }
 }

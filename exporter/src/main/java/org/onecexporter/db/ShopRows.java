@@ -66,6 +66,28 @@ final class ShopRows {
   }
 
   /** A comma-separated list of statuses as SQL string literals (each checked against a strict pattern). */
+  /**
+   * The cancel candidates of a preset whose invoice numbers are in our ledger: driven by the ledger (an invoice
+   * number was fixed there), joined to the platform's order by {@code join}, filtered by {@code cancelledWhere}
+   * (a condition on {@code o}).
+   */
+  static String ledgerCancelCandidates(Dialect dialect, String orders, String idColumn, String cancelledWhere) {
+    return """
+        SELECT %4$sl.order_id FROM onec_exporter_ledger l
+          JOIN %1$s o ON o.%2$s = l.order_id
+         WHERE l.invoice_number IS NOT NULL
+           AND l.invoice_cancelled_at IS NULL AND l.invoice_cancel_answer IS NULL
+           AND %3$s
+           AND l.order_id > :after AND l.order_id <= :upTo
+         ORDER BY l.order_id
+         LIMIT :limit""".formatted(orders, idColumn, cancelledWhere,
+        dialect == Dialect.POSTGRESQL ? "" : "STRAIGHT_JOIN ");
+  }
+
+  /** The condition a preset's paid-candidates query puts on {@code l}: not exported and no cancel asked. */
+  static final String LEDGER_NOT_EXPORTED =
+      "(l.order_id IS NULL OR (NOT l.invoice_exported_to_1c AND l.invoice_cancel_requested_at IS NULL))";
+
   static String statusLiterals(String variable, List<String> statuses) {
     if (statuses.isEmpty()) {
       throw new ConfigException(variable, "names no status");

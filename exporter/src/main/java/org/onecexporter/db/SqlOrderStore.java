@@ -112,7 +112,51 @@ public final class SqlOrderStore implements OrderStore {
   }
 
   @Override
+  public List<Long> cancelCandidates(long after, long upTo, int limit) {
+    try {
+      Dialect d = dialect.get();
+      String query = source.cancelCandidatesQuery(d);
+      if (query == null) {
+        return List.of();
+      }
+      return jdbi.withHandle(h -> h.createQuery(query)
+          .configure(org.jdbi.v3.core.statement.SqlStatements.class, c -> c.setUnusedBindingAllowed(true))
+          .bind("after", after)
+          .bind("upTo", upTo)
+          .bind("limit", limit)
+          .mapTo(Long.class)
+          .list());
+    } catch (RuntimeException e) {
+      throw SafeSqlErrors.wrap("listing refunded orders", e);
+    }
+  }
+
+  @Override
   public Optional<OrderState> state(long orderId) {
+    Optional<OrderState> state = stateWithoutCancellation(orderId);
+    if (state.isEmpty()) {
+      return state;
+    }
+    try {
+      return Optional.of(state.get().withCancellation(jdbi.withHandle(h -> readCancellation(h, dialect.get(),
+          orderId))));
+    } catch (RuntimeException e) {
+      throw SafeSqlErrors.wrap("reading the order's cancellation", e);
+    }
+  }
+
+  private static Cancellation readCancellation(Handle h, Dialect d, long orderId) {
+    return h.createQuery("""
+            SELECT invoice_cancel_requested_at, invoice_cancelled_at, invoice_cancel_answer
+              FROM onec_exporter_ledger WHERE order_id = :id""")
+        .bind("id", orderId)
+        .map((rs, ctx) -> new Cancellation(d.instant(rs, "invoice_cancel_requested_at"),
+            d.instant(rs, "invoice_cancelled_at"), rs.getString("invoice_cancel_answer")))
+        .findOne()
+        .orElse(Cancellation.NONE);
+  }
+
+  private Optional<OrderState> stateWithoutCancellation(long orderId) {
     try {
       Dialect d = dialect.get();
       return jdbi.withHandle(h -> {
@@ -381,6 +425,61 @@ public final class SqlOrderStore implements OrderStore {
           }
         }
       });
+    }
+
+    @Override
+    public Cancellation cancellation(long orderId) {
+      try {
+        return jdbi.withHandle(handle -> readCancellation(handle, d, orderId));
+      } catch (RuntimeException e) {
+        throw SafeSqlErrors.wrap("reading the order's cancellation", e);
+      }
+    }
+
+    @Override
+    public void requestCancel(long orderId, Instant at) {
+      try {
+        // Fenced by the order's lease like every write of an attempt: a holder whose lease lapsed writes nothing.
+        write(orderId, tx -> {
+          tx.createUpdate(d == Dialect.POSTGRESQL
+                  ? "INSERT INTO onec_exporter_ledger (order_id) VALUES (:id) ON CONFLICT (order_id) DO NOTHING"
+                  : "INSERT INTO onec_exporter_ledger (order_id) VALUES (:id) ON DUPLICATE KEY UPDATE order_id = order_id")
+              .bind("id", orderId)
+              .execute();
+          return tx.createUpdate("""
+                  UPDATE onec_exporter_ledger SET invoice_cancel_requested_at = :at
+                   WHERE order_id = :id AND invoice_cancel_requested_at IS NULL""")
+              .bind("at", d.timestamp(at))
+              .bind("id", orderId)
+              .execute();
+        });
+      } catch (RuntimeException e) {
+        throw SafeSqlErrors.wrap("recording the cancel request", e);
+      }
+    }
+
+    @Override
+    public void recordCancel(long orderId, Instant cancelledAt, String answer) {
+      try {
+        int rows = write(orderId, tx -> cancelledAt == null
+            ? tx.createUpdate("UPDATE onec_exporter_ledger SET invoice_cancel_answer = :answer WHERE order_id = :id")
+                .bind("answer", answer)
+                .bind("id", orderId)
+                .execute()
+            : tx.createUpdate("""
+                    UPDATE onec_exporter_ledger
+                       SET invoice_cancelled_at = :at, invoice_cancel_answer = :answer
+                     WHERE order_id = :id""")
+                .bind("at", d.timestamp(cancelledAt))
+                .bind("answer", answer)
+                .bind("id", orderId)
+                .execute());
+        if (rows != 1) {
+          throw new StoreException("order " + orderId + " has no cancel request in the ledger");
+        }
+      } catch (RuntimeException e) {
+        throw SafeSqlErrors.wrap("recording the cancellation", e);
+      }
     }
 
     @Override

@@ -21,11 +21,17 @@ import org.onecexporter.domain.OrderItem;
  */
 public final class WooCommerceSource implements OrderSource {
   public static final List<String> DEFAULT_PAID_STATUSES = List.of("wc-processing", "wc-completed");
+  /** A full refund: WooCommerce sets it when the refunded amount reaches the order's total. */
+  public static final List<String> DEFAULT_REFUNDED_STATUSES = List.of("wc-refunded");
+  public static final List<String> DEFAULT_CANCELLED_STATUSES = List.of("wc-cancelled");
 
   private final String p;
   private final List<String> paidStatuses;
   private final String paidLiterals;
   private final long window;
+  private final List<String> refundedStatuses;
+  private final List<String> cancelledStatuses;
+  private final String cancelLiterals;
 
   /** Every order is a reconciler candidate (see {@link #WooCommerceSource(String, List, long)}). */
   public WooCommerceSource(String tablePrefix, List<String> paidStatuses) {
@@ -34,6 +40,22 @@ public final class WooCommerceSource implements OrderSource {
 
   /** @param window the reconciler looks at the newest {@code window} order ids only (0: all) */
   public WooCommerceSource(String tablePrefix, List<String> paidStatuses, long window) {
+    this(tablePrefix, paidStatuses, window, DEFAULT_REFUNDED_STATUSES, DEFAULT_CANCELLED_STATUSES);
+  }
+
+  /**
+   * @param refundedStatuses statuses that mean "refunded" once the order was paid (a partial refund keeps the
+   *     order's status in WooCommerce: it is not one)
+   * @param cancelledStatuses statuses that mean "cancelled" once the order was paid
+   */
+  public WooCommerceSource(String tablePrefix, List<String> paidStatuses, long window, List<String> refundedStatuses,
+      List<String> cancelledStatuses) {
+    this.refundedStatuses = List.copyOf(refundedStatuses);
+    this.cancelledStatuses = List.copyOf(cancelledStatuses);
+    java.util.List<String> both = new java.util.ArrayList<>(refundedStatuses);
+    both.addAll(cancelledStatuses);
+    this.cancelLiterals = ShopRows.statusLiterals("WOOCOMMERCE_REFUNDED_STATUSES, WOOCOMMERCE_CANCELLED_STATUSES",
+        both);
     this.window = window;
     this.p = ShopRows.prefix("SHOP_TABLE_PREFIX", tablePrefix);
     this.paidStatuses = List.copyOf(paidStatuses);
@@ -78,7 +100,10 @@ public final class WooCommerceSource implements OrderSource {
               ShopRows.person(rs.getString("s_first"), rs.getString("s_last")));
           return new Order(
               rs.getLong("id"),
-              paid ? Order.STATUS_PAID : (status == null ? "" : status) + (paidGmt == null ? " (not paid)" : ""),
+              paid ? Order.STATUS_PAID
+                  : paidGmt != null && refundedStatuses.contains(status) ? Order.STATUS_REFUNDED
+                  : paidGmt != null && cancelledStatuses.contains(status) ? Order.STATUS_CANCELLED
+                  : (status == null ? "" : status) + (paidGmt == null ? " (not paid)" : ""),
               name,
               ShopRows.firstNonBlank(rs.getString("b_phone"), rs.getString("s_phone")),
               ShopRows.blank(rs.getString("s_address_1")) ? billAddress : shipAddress,
@@ -145,10 +170,16 @@ public final class WooCommerceSource implements OrderSource {
           LEFT JOIN onec_exporter_ledger l ON l.order_id = o.id
          WHERE o.type = 'shop_order' AND o.status IN (%2$s)
            AND d.date_paid_gmt IS NOT NULL AND d.date_paid_gmt < %3$s
-           AND (l.order_id IS NULL OR NOT l.invoice_exported_to_1c)
+           AND %4$s
            AND o.id > :after AND o.id <= :upTo
          ORDER BY o.id
-         LIMIT :limit""".formatted(p, paidLiterals, dialect.agoMicros("age_us"));
+         LIMIT :limit""".formatted(p, paidLiterals, dialect.agoMicros("age_us"), ShopRows.LEDGER_NOT_EXPORTED);
+  }
+
+  @Override
+  public String cancelCandidatesQuery(Dialect dialect) {
+    return ShopRows.ledgerCancelCandidates(dialect, p + "wc_orders", "id", "o.type = 'shop_order' AND o.status IN ("
+        + cancelLiterals + ")");
   }
 
   /** A meta value as a number; a value that is not one (a plugin's) is taken as absent. */

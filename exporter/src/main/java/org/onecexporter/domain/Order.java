@@ -24,6 +24,13 @@ public record Order(
     List<OrderItem> items) {
 
   public static final String STATUS_PAID = "paid";
+  /**
+   * The money went back after payment (the reference schema's status; a platform preset maps its own refund
+   * statuses to it). A partial refund is not this: the order stays {@code paid} and its invoice stands.
+   */
+  public static final String STATUS_REFUNDED = "refunded";
+  /** The shop cancelled the order after payment (mapped likewise). */
+  public static final String STATUS_CANCELLED = "cancelled";
 
   public Order {
     items = List.copyOf(items);
@@ -31,6 +38,15 @@ public record Order(
 
   public boolean isPaid() {
     return STATUS_PAID.equals(status);
+  }
+
+  /** Refunded or cancelled after payment: its invoice, if 1C has one, is to be cancelled, and none is to be made. */
+  public boolean isCancelled() {
+    return isCancelled(status);
+  }
+
+  public static boolean isCancelled(String status) {
+    return STATUS_REFUNDED.equals(status) || STATUS_CANCELLED.equals(status);
   }
 
   public Order withItems(List<OrderItem> newItems) {

@@ -9,7 +9,10 @@ import java.time.Instant;
  *     rejected_refused_by_1c, transient_failure, not_configured (also 1C's 401 and 403: the exporter's credentials or
  *     rights), not_called (our side failed before the call),
  *     onec_down (held back: 1C down for the fleet), cap_full (held back: every fleet-wide permit busy),
- *     record_failed (1C accepted, recording it in PostgreSQL failed)
+ *     record_failed (1C accepted, recording it in PostgreSQL failed), not_created (the order was refunded or
+ *     cancelled before its invoice was created: 1C not called); a cancellation's attempts: cancelled,
+ *     already_cancelled, cancel_not_created (1C never had the invoice), and the others prefixed {@code cancel_}
+ *     (cancel_transient_failure, cancel_rejected_invoice_has_documents, ...)
  * @param httpStatus 1C's answer, null when 1C was not called or did not answer
  * @param permitWaitMillis time between asking to send and the HTTP call (the fleet-wide 1C permit), null when
  *     nothing was sent

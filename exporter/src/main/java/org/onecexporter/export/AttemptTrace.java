@@ -9,6 +9,13 @@ import org.onecexporter.telemetry.Traces;
 final class AttemptTrace {
   private OneCClient.Exchange exchange;
   private long sendMillis;
+  private boolean cancel;
+
+  /** The attempt cancels the order's invoice: its outcomes other than its own ends read {@code cancel_...}. */
+  AttemptTrace cancelling() {
+    this.cancel = true;
+    return this;
+  }
 
   /** The client answered after {@code sendMillis}, of which {@code exchange.durationMillis()} was the call. */
   void sent(OneCClient.Exchange answered, long elapsedMillis) {
@@ -30,14 +37,17 @@ final class AttemptTrace {
         String outcome = switch (r.status()) {
           case EXPORTED -> "exported";
           case ALREADY_EXPORTED -> "already_exported";
-          case REJECTED -> "rejected_" + r.reason().wire();
-          case FAILED -> "failed";
+          case CANCELLED -> "cancelled";
+          case ALREADY_CANCELLED -> "already_cancelled";
+          case NOT_CREATED -> cancel ? "cancel_not_created" : "not_created";
+          case REJECTED -> prefix() + "rejected_" + r.reason().wire();
+          case FAILED -> prefix() + "failed";
         };
         yield new AttemptRecord(orderId, r.invoiceNumber(), attempt, started, finished, outcome,
             status(r.httpStatus()), r.error(), documentId, documentNumber, permitWait, Traces.currentTraceId());
       }
       case AttemptResult.Retry retry -> {
-        String outcome = switch (retry.failed()) {
+        String outcome = prefix() + switch (retry.failed()) {
           case ONE_C -> "transient_failure";
           case ONE_C_NOT_CONFIGURED, ONE_C_ACCESS_REFUSED -> "not_configured"; // both wait for an administrator
           case OUR_SIDE_BEFORE_THE_CALL -> "not_called";
@@ -50,6 +60,10 @@ final class AttemptTrace {
             Traces.currentTraceId());
       }
     };
+  }
+
+  private String prefix() {
+    return cancel ? "cancel_" : "";
   }
 
   private static Integer status(int httpStatus) {

@@ -133,7 +133,8 @@ public final class FailurePolicy {
   public Decision decide(AttemptResult outcome, Attempt attempt, Fleet fleet) {
     return switch (outcome) {
       case AttemptResult.Done done -> switch (done.result().status()) {
-        case EXPORTED, ALREADY_EXPORTED -> new Decision.Ack(done.result().status(), done.callDuration());
+        case EXPORTED, ALREADY_EXPORTED, CANCELLED, ALREADY_CANCELLED, NOT_CREATED ->
+            new Decision.Ack(done.result().status(), done.callDuration());
         case REJECTED, FAILED -> new Decision.DeadLetter(done.result().reason());
       };
       case AttemptResult.Retry retry when attempt.abandoned() -> new Decision.Release();

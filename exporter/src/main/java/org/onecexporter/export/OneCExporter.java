@@ -150,11 +150,37 @@ public final class OneCExporter implements JobHandler {
   /** One attempt. Never throws for a bad order or 1C. */
   @Override
   public AttemptResult attempt(AttemptContext context) {
+    return recorded(context, new AttemptTrace(), this::attemptLocked);
+  }
+
+  /**
+   * One attempt at cancelling the order's invoice, under the same per-order lock as its export, so that the two
+   * never overlap. The order of events: the cancel request is committed to the ledger before 1C is called, and an
+   * export that runs after it calls nothing; so whichever runs first, 1C ends with no invoice or a marked one.
+   * <ul>
+   *   <li>cancelled already (the ledger): nothing to do, no call;</li>
+   *   <li>no invoice number: 1C was never sent one (the number is fixed before the first call), so none exists and
+   *       none will: done as {@code never_sent}, no call;</li>
+   *   <li>a number: 1C is asked to cancel it, exported or not (a create whose answer was lost, a timeout, may have
+   *       been executed there). {@code cancelled}/{@code already_cancelled} mark it done; {@code not_found} is
+   *       done too when our flag was never set (the in-doubt create did not happen), and a refusal otherwise;
+   *       {@code has_based_documents} is a refusal for the accountant; every other answer as for an export.</li>
+   * </ul>
+   */
+  @Override
+  public AttemptResult cancel(AttemptContext context) {
+    return recorded(context, new AttemptTrace().cancelling(), this::cancelLocked);
+  }
+
+  private interface Locked {
+    AttemptResult run(OrderStore.Session session, AttemptContext context, AttemptTrace trace);
+  }
+
+  private AttemptResult recorded(AttemptContext context, AttemptTrace trace, Locked body) {
     long orderId = context.orderId();
     int attempt = context.number();
     Instant started = clock.instant();
-    AttemptTrace trace = new AttemptTrace();
-    AttemptResult result = attempt(context, trace);
+    AttemptResult result = attempt(context, trace, body);
     AttemptRecord record = trace.toRecord(orderId, attempt, started, clock.instant(), result);
     describe(Span.current(), record);
     attemptLog.record(record);
@@ -187,7 +213,7 @@ public final class OneCExporter implements JobHandler {
     }
   }
 
-  private AttemptResult attempt(AttemptContext context, AttemptTrace trace) {
+  private AttemptResult attempt(AttemptContext context, AttemptTrace trace, Locked body) {
     long orderId = context.orderId();
     int attempt = context.number();
     try (MDC.MDCCloseable a = MDC.putCloseable("order_id", Long.toString(orderId));
@@ -195,7 +221,7 @@ public final class OneCExporter implements JobHandler {
       try (OrderStore.Session session = orders.open()) {
         session.lock(orderId, lockTimeout, lockLapse);
         try {
-          return attemptLocked(session, context, trace);
+          return body.run(session, context, trace);
         } finally {
           try {
             session.unlock(orderId);
@@ -230,6 +256,15 @@ public final class OneCExporter implements JobHandler {
       return new AttemptResult.Done(new ExportResult(orderId, ExportStatus.ALREADY_EXPORTED, order.invoiceNumber(),
           order.invoiceExportedAt(), 0, null, 0, ExportResult.Reason.NONE), false);
     }
+    if (order.isCancelled() || session.cancellation(orderId).requested()) {
+      // Refunded or cancelled before its invoice was created: none is made. A number already fixed means a create
+      // may have reached 1C (its answer lost); the cancellation (the reconciler's, or the one requested) asks 1C.
+      LOG.info("order {} before its invoice was created, no call to 1C", order.isCancelled() ? order.status()
+              : "has a cancel request", kv("order_id", orderId), kv("invoice_number", order.invoiceNumber()),
+          kv("attempt", attempt), kv("outcome", "not_created"));
+      return new AttemptResult.Done(new ExportResult(orderId, ExportStatus.NOT_CREATED, order.invoiceNumber(), null, 0,
+          null, 0, ExportResult.Reason.NONE), false);
+    }
     if (!order.isPaid()) {
       return rejected(orderId, order.invoiceNumber(),
           "Order status is '" + order.status() + "', expected '" + Order.STATUS_PAID + "'", ExportResult.Reason.NOT_PAID);
@@ -255,18 +290,7 @@ public final class OneCExporter implements JobHandler {
     trace.sent(exchange, (System.nanoTime() - sendStarted) / 1_000_000);
     CallOutcome outcome = exchange.outcome();
     if (outcome instanceof CallOutcome.NotCalled notCalled) {
-      AttemptResult.Failed failed = switch (notCalled.why()) {
-        case ONE_C_DOWN -> AttemptResult.Failed.ONE_C_DOWN;
-        case CAP_FULL -> AttemptResult.Failed.CAP_FULL;
-        case OUR_SIDE -> AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL;
-      };
-      if (failed == AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL) {
-        LOG.warn("1C not called: {}", notCalled.reason(), kv("order_id", orderId), kv("invoice_number", number),
-            kv("attempt", attempt), kv("outcome", "not_called"));
-      } else {
-        LOG.debug("1C not called: {}", notCalled.reason());
-      }
-      return new AttemptResult.Retry(orderId, number, notCalled.reason(), 0, notCalled.retryIn(), failed);
+      return notCalled(orderId, number, attempt, notCalled);
     }
     String outcomeName = switch (outcome) {
       case CallOutcome.Success s -> s.existing() ? "exported_existing" : "exported";
@@ -316,6 +340,122 @@ public final class OneCExporter implements JobHandler {
     return new AttemptResult.Done(
         new ExportResult(orderId, ExportStatus.EXPORTED, number, now, 0, null, success.httpStatus(),
             ExportResult.Reason.NONE), true, Duration.ofMillis(callMillis));
+  }
+
+  private AttemptResult cancelLocked(OrderStore.Session session, AttemptContext context, AttemptTrace trace) {
+    long orderId = context.orderId();
+    int attempt = context.number();
+    Optional<Order> found = session.find(orderId);
+    if (found.isEmpty()) {
+      return rejected(orderId, null, "Order " + orderId + " not found", ExportResult.Reason.NOT_FOUND);
+    }
+    Order order = found.get();
+    String number = order.invoiceNumber();
+    if (number != null) {
+      MDC.put("invoice_number", number);
+    }
+    OrderStore.Cancellation known = session.cancellation(orderId);
+    if (known.done()) {
+      LOG.info("invoice already cancelled ({}), no call to 1C", known.answer(), kv("order_id", orderId),
+          kv("invoice_number", number), kv("attempt", attempt), kv("outcome", "already_cancelled"));
+      return done(orderId, ExportStatus.ALREADY_CANCELLED, number, known.cancelledAt(), 0, false);
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    if (!known.requested()) {
+      session.requestCancel(orderId, now); // committed: from here on no export of this order calls 1C
+    }
+    if (number == null) {
+      session.recordCancel(orderId, now, OrderStore.CancelAnswer.NEVER_SENT);
+      LOG.info("no invoice was ever sent to 1C; none will be", kv("order_id", orderId), kv("attempt", attempt),
+          kv("outcome", "not_created"));
+      return done(orderId, ExportStatus.NOT_CREATED, null, now, 0, false);
+    }
+    String reason = "Order " + orderId + (order.isCancelled() ? " " + order.status() + " in the shop"
+        : ": cancellation requested");
+    long sendStarted = System.nanoTime();
+    OneCClient.Exchange exchange = client.cancel(number, reason, context.probeToken());
+    trace.sent(exchange, (System.nanoTime() - sendStarted) / 1_000_000);
+    CallOutcome outcome = exchange.outcome();
+    if (outcome instanceof CallOutcome.NotCalled notCalled) {
+      return notCalled(orderId, number, attempt, notCalled);
+    }
+    LOG.info("1C answered the cancellation {} in {} ms", outcome.httpStatus(), exchange.durationMillis(),
+        kv("order_id", orderId), kv("invoice_number", number), kv("attempt", attempt),
+        kv("duration_ms", exchange.durationMillis()), kv("http_status", outcome.httpStatus()),
+        kv("outcome", "cancel_" + outcome.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)),
+        kv("response_body", masker.body(exchange.responseBody())));
+    observer.callFinished(Duration.ofMillis(exchange.durationMillis()), "cancel");
+    Duration call = Duration.ofMillis(exchange.durationMillis());
+    return switch (outcome) {
+      case CallOutcome.Success s -> settleCancel(session, orderId, number, now,
+          s.existing() ? OrderStore.CancelAnswer.ALREADY_CANCELLED : OrderStore.CancelAnswer.CANCELLED,
+          s.existing() ? ExportStatus.ALREADY_CANCELLED : ExportStatus.CANCELLED, s.httpStatus(), call);
+      case CallOutcome.Permanent p when p.refusal() == CallOutcome.Refusal.INVOICE_NOT_FOUND
+          && !order.invoiceExported() ->
+          // The create was in doubt (a number fixed, the flag never set) and did not happen: nothing to mark.
+          settleCancel(session, orderId, number, now, OrderStore.CancelAnswer.NOT_FOUND, ExportStatus.NOT_CREATED,
+              p.httpStatus(), call);
+      case CallOutcome.Permanent p -> {
+        String answer = switch (p.refusal()) {
+          case INVOICE_NOT_FOUND -> OrderStore.CancelAnswer.NOT_FOUND;
+          case INVOICE_HAS_DOCUMENTS -> OrderStore.CancelAnswer.HAS_BASED_DOCUMENTS;
+          case REFUSED -> null;
+        };
+        if (answer != null) {
+          try {
+            session.recordCancel(orderId, null, answer); // the reconciler leaves it to the accountant
+          } catch (RuntimeException e) {
+            LOG.warn("1C's refusal not recorded in the ledger: {}", e.getMessage(), kv("order_id", orderId));
+          }
+        }
+        yield new AttemptResult.Done(new ExportResult(orderId, ExportStatus.REJECTED, number, null, 0, p.reason(),
+            p.httpStatus(), ExportResult.Reason.of(p.refusal())), true, call);
+      }
+      case CallOutcome.Transient t -> new AttemptResult.Retry(orderId, number, t.reason(), t.httpStatus(),
+          t.retryAfter(), AttemptResult.Failed.ONE_C);
+      case CallOutcome.NotConfigured n -> new AttemptResult.Retry(orderId, number, n.reason(), n.httpStatus(),
+          n.retryAfter(), AttemptResult.Failed.ONE_C_NOT_CONFIGURED);
+      case CallOutcome.AccessRefused a -> new AttemptResult.Retry(orderId, number, a.reason(), a.httpStatus(), null,
+          AttemptResult.Failed.ONE_C_ACCESS_REFUSED);
+      case CallOutcome.NotCalled n -> throw new IllegalStateException("handled above");
+    };
+  }
+
+  private AttemptResult settleCancel(OrderStore.Session session, long orderId, String number, Instant now,
+      String answer, ExportStatus status, int httpStatus, Duration call) {
+    try {
+      session.recordCancel(orderId, now, answer);
+    } catch (RuntimeException e) {
+      // 1C has it marked; the next attempt is answered already_cancelled and records it then.
+      return new AttemptResult.Retry(orderId, number,
+          "1C answered the cancellation (" + answer + ") but recording it in the database failed: " + e.getMessage(),
+          httpStatus, null, AttemptResult.Failed.OUR_SIDE_AFTER_THE_CALL);
+    }
+    LOG.info("invoice cancellation done: {}", answer, kv("order_id", orderId), kv("invoice_number", number),
+        kv("outcome", status.wire()));
+    return new AttemptResult.Done(new ExportResult(orderId, status, number, now, 0, null, httpStatus,
+        ExportResult.Reason.NONE), true, call);
+  }
+
+  private static AttemptResult done(long orderId, ExportStatus status, String number, Instant at, int httpStatus,
+      boolean called) {
+    return new AttemptResult.Done(new ExportResult(orderId, status, number, at, 0, null, httpStatus,
+        ExportResult.Reason.NONE), called);
+  }
+
+  private static AttemptResult notCalled(long orderId, String number, int attempt, CallOutcome.NotCalled notCalled) {
+    AttemptResult.Failed failed = switch (notCalled.why()) {
+      case ONE_C_DOWN -> AttemptResult.Failed.ONE_C_DOWN;
+      case CAP_FULL -> AttemptResult.Failed.CAP_FULL;
+      case OUR_SIDE -> AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL;
+    };
+    if (failed == AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL) {
+      LOG.warn("1C not called: {}", notCalled.reason(), kv("order_id", orderId), kv("invoice_number", number),
+          kv("attempt", attempt), kv("outcome", "not_called"));
+    } else {
+      LOG.debug("1C not called: {}", notCalled.reason());
+    }
+    return new AttemptResult.Retry(orderId, number, notCalled.reason(), 0, notCalled.retryIn(), failed);
   }
 
   private static AttemptResult rejected(long orderId, String invoiceNumber, String error, ExportResult.Reason why) {

@@ -90,18 +90,37 @@ abstract class OpenCartSourceContract {
   }
 
   @Test
-  void pending_cancelled_and_refunded_orders_are_refused_with_the_seeds_message() {
+  void pending_and_unpaid_cancelled_orders_are_refused_and_one_refunded_before_its_export_gets_no_invoice() {
     anOrder(7010, 1).insert(db.jdbi(), P); // Pending: placed, not paid
-    anOrder(7011, 1, 7).insert(db.jdbi(), P); // Canceled
+    anOrder(7011, 1, 7).insert(db.jdbi(), P); // Canceled without a payment
     anOrder(7012, 1, 2, 11).insert(db.jdbi(), P); // paid, then Refunded before the export
 
     assertThat(exporter(store).exportInvoice(7010).error())
         .isEqualTo("Order status is 'Pending (order_status_id 1)', expected 'paid'");
     assertThat(exporter(store).exportInvoice(7011).error())
         .isEqualTo("Order status is 'Canceled (order_status_id 7)', expected 'paid'");
-    assertThat(exporter(store).exportInvoice(7012).error())
-        .isEqualTo("Order status is 'Refunded (order_status_id 11)', expected 'paid'");
+    // Issue 24: refunded after payment is 'refunded'; before its export, no invoice is made and 1C is not called.
+    assertThat(exporter(store).exportInvoice(7012).status()).isEqualTo(ExportStatus.NOT_CREATED);
+    assertThat(store.state(7012).orElseThrow().status()).isEqualTo("refunded");
     assertThat(emulator.received()).isEmpty();
+  }
+
+  @Test
+  void an_exported_order_refunded_or_cancelled_later_is_a_cancel_candidate() {
+    aPaidOrder(7030).insert(db.jdbi(), P);
+    aPaidOrder(7031).insert(db.jdbi(), P);
+    aPaidOrder(7032).insert(db.jdbi(), P);
+    db.jdbi().useHandle(h -> {
+      // Exported (as the ledger records it; no export here, so the year's invoice numbers stay untouched).
+      h.execute("INSERT INTO onec_exporter_ledger (order_id, invoice_number, invoice_exported_to_1c) VALUES"
+          + " (7030, 'TEST-7030', TRUE), (7031, 'TEST-7031', TRUE), (7032, 'TEST-7032', TRUE)");
+      h.execute("UPDATE `" + P + "order` SET order_status_id = 11 WHERE order_id = 7030"); // Refunded
+      h.execute("UPDATE `" + P + "order` SET order_status_id = 7 WHERE order_id = 7031"); // Canceled
+    });
+
+    assertThat(store.state(7030).orElseThrow().status()).isEqualTo("refunded");
+    assertThat(store.state(7031).orElseThrow().status()).isEqualTo("cancelled");
+    assertThat(store.cancelCandidates(7000, 7100, 10)).containsExactly(7030L, 7031L);
   }
 
   @Test

@@ -120,7 +120,11 @@ class WooCommerceSourceTest {
     aPaidOrder(5012).status("wc-completed").insert(db.jdbi(), P); // refunded in part: stays completed
     aRefundOf(5012, 5013, "405.00000000").insert(db.jdbi(), P);
 
-    assertThat(exporter().exportInvoice(5010).error()).isEqualTo("Order status is 'wc-refunded', expected 'paid'");
+    // Refunded after payment, before the export ran: no invoice is made, 1C is not called (issue 24).
+    assertThat(exporter().exportInvoice(5010).status()).isEqualTo(ExportStatus.NOT_CREATED);
+    assertThat(store.state(5010).orElseThrow().status()).isEqualTo("refunded");
+    assertThat(emulator.received()).isEmpty();
+    // Cancelled without a payment is just not paid.
     assertThat(exporter().exportInvoice(5011).error())
         .isEqualTo("Order status is 'wc-cancelled (not paid)', expected 'paid'");
     ExportResult partial = exporter().exportInvoice(5012);
@@ -128,6 +132,14 @@ class WooCommerceSourceTest {
     assertThat(emulator.invoices().get(0).request().get("total").decimalValue()).isEqualByComparingTo("3486");
     assertThat(exporter().exportInvoice(5013).reason()).as("a refund row is not an order")
         .isEqualTo(ExportResult.Reason.NOT_FOUND);
+
+    // Exported, then refunded in full: the reconciler's cancel candidates name it (and not the partial refund).
+    aPaidOrder(5014).insert(db.jdbi(), P);
+    assertThat(exporter().exportInvoice(5014).status()).isEqualTo(ExportStatus.EXPORTED);
+    db.jdbi().useHandle(h -> h.execute("UPDATE " + P + "wc_orders SET status = 'wc-refunded' WHERE id = 5014"));
+    assertThat(store.state(5014).orElseThrow().status()).isEqualTo("refunded");
+    assertThat(store.cancelCandidates(5000, 5100, 10)).containsExactly(5014L);
+    assertThat(store.candidates(5000, 5100, 10, Duration.ZERO)).doesNotContain(5014L, 5010L);
   }
 
   @Test

@@ -24,7 +24,8 @@ public record TestDatabase(Database database, DatabaseConfig config, String sche
 
   public void truncate() {
     if (dialect() == Dialect.POSTGRESQL) {
-      jdbi().useHandle(h -> h.execute("TRUNCATE order_items, orders, invoice_number_counters, onec_exporter_leases"));
+      jdbi().useHandle(h -> h.execute(
+          "TRUNCATE order_items, orders, invoice_number_counters, onec_exporter_leases, onec_exporter_ledger"));
       return;
     }
     jdbi().useHandle(h -> {
@@ -32,6 +33,7 @@ public record TestDatabase(Database database, DatabaseConfig config, String sche
       h.execute("DELETE FROM orders");
       h.execute("DELETE FROM invoice_number_counters");
       h.execute("DELETE FROM onec_exporter_leases");
+      h.execute("DELETE FROM onec_exporter_ledger");
     });
   }
 }

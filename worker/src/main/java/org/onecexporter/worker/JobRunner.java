@@ -20,7 +20,7 @@ import org.onecexporter.export.FailurePolicy;
 import org.onecexporter.export.JobHandler;
 import org.onecexporter.logging.LogSafe;
 import org.onecexporter.queue.JobQueue;
-import org.onecexporter.queue.OrderIds;
+import org.onecexporter.queue.JobIds;
 import org.onecexporter.telemetry.Traces;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,25 +114,27 @@ final class JobRunner {
   /** One attempt; returns the next job for this slot when its ack leased one, else null. */
   private ClaimedJob handle(LeaseKeeper.Attempt attempt) {
     ClaimedJob job = attempt.job;
-    if (!OrderIds.valid(job.orderId())) {
+    java.util.Optional<JobIds.JobId> id = JobIds.parse(job.orderId());
+    if (id.isEmpty()) {
       health.report(FailurePolicy.OneCReport.NOT_CALLED, job);
       // The id is untrusted (pushed by hand, maybe 1 MB, maybe with newlines): capped and escaped everywhere.
       String error = "malformed job: '" + LogSafe.id(job.orderId()) + "' is not an order id";
       return apply(attempt, new Decision.DeadLetter(ExportResult.Reason.MALFORMED), new Said(error, 0, null), false);
     }
-    long orderId = Long.parseLong(job.orderId());
+    long orderId = id.get().orderId();
+    boolean cancel = id.get().kind() == JobIds.Kind.CANCEL;
     // One span per attempt, continuing the trace the enqueuer recorded with the job (the payment's); a new trace
     // when there is none. A no-op unless the SDK is configured (Telemetry), apart from the trace id the attempt
     // history keeps.
-    Span span = Traces.tracer().spanBuilder("invoice-export attempt").setSpanKind(SpanKind.CONSUMER)
+    Span span = Traces.tracer().spanBuilder(cancel ? "invoice-cancel attempt" : "invoice-export attempt").setSpanKind(SpanKind.CONSUMER)
         .setParent(Traces.parent(job.traceparent()))
         .setAttribute(SPAN_ORDER_ID, orderId).setAttribute(SPAN_ATTEMPT, (long) job.attempt())
         .setAttribute("messaging.system", "redis").setAttribute("messaging.operation.type", "process")
         .setAttribute("messaging.destination.name", queue.keys().prefix())
         .setAttribute(SPAN_PROBE, job.probe()).startSpan();
     try (Scope ignored = span.makeCurrent()) {
-      AttemptResult result = exporter.attempt(new AttemptContext(orderId, job.attempt(),
-          job.probe() ? job.token() : null));
+      AttemptContext context = new AttemptContext(orderId, job.attempt(), job.probe() ? job.token() : null);
+      AttemptResult result = cancel ? exporter.cancel(context) : exporter.attempt(context);
       if (attempt.abandoned) {
         Thread.interrupted(); // the abandonment's interrupt must not fail the queue move below
       }

@@ -11,6 +11,7 @@ import org.onecexporter.db.OrderStore;
 import org.onecexporter.db.ReferenceSource;
 import org.onecexporter.db.SqlOrderStore;
 import org.onecexporter.history.AttemptHistoryRepository;
+import org.onecexporter.queue.JobIds;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.admin.Reconciliation;
 import org.onecexporter.queue.model.JobState;
@@ -75,10 +76,17 @@ public final class Reconciler {
     return this;
   }
 
-  /** {@code rehomed}: job records put back into the structure their state names (their entry had vanished). */
-  public record Report(int candidates, int queued, int requeued, int rehomed) {
+  /**
+   * {@code rehomed}: job records put back into the structure their state names (their entry had vanished);
+   * {@code cancelsQueued}: cancel jobs queued for refunded or cancelled orders whose invoice 1C has or may have.
+   */
+  public record Report(int candidates, int queued, int requeued, int rehomed, int cancelsQueued) {
     public Report(int candidates, int queued, int requeued) {
-      this(candidates, queued, requeued, 0);
+      this(candidates, queued, requeued, 0, 0);
+    }
+
+    public Report(int candidates, int queued, int requeued, int rehomed) {
+      this(candidates, queued, requeued, rehomed, 0);
     }
   }
 
@@ -120,9 +128,15 @@ public final class Reconciler {
       requeued += (int) queue.deadLetters().requeueOrders(paidSinceDeath);
     }
     queue.reconciliation().saveCursor("order_cursor", Long.toString(next));
+    int[] cancels = cancels();
+    rehomed += cancels[1];
     rehomed += sweep();
-    Report report = new Report(ids.size(), queued, requeued, rehomed);
+    Report report = new Report(ids.size(), queued, requeued, rehomed, cancels[0]);
     pruneHistory();
+    if (cancels[0] > 0) {
+      LOG.info("reconciler queued the cancellation of {} refunded or cancelled order(s)' invoices", cancels[0],
+          kv("cancels_queued", cancels[0]));
+    }
     if (queued > 0 || requeued > 0 || rehomed > 0) {
       LOG.info("reconciler queued {} paid order(s) that had no job, requeued {} from the DLQ, re-homed {} job record(s)"
           + " whose queue entry had vanished", queued, requeued, rehomed, kv("candidates", ids.size()),
@@ -131,6 +145,38 @@ public final class Reconciler {
       LOG.debug("reconciler: {} candidate(s) after order {}, all have jobs", ids.size(), after);
     }
     return report;
+  }
+
+  /**
+   * Refunded or cancelled orders whose invoice 1C has or may have get a cancel job ({@code cancel:<id>}) if they have
+   * none, walked by id with a cursor of their own as the paid ones are. Returns {queued, re-homed}.
+   */
+  private int[] cancels() {
+    long after = parseCursor(queue.reconciliation().cursor("cancel_cursor", "0"));
+    List<Long> ids = new ArrayList<>(orders.cancelCandidates(after, Long.MAX_VALUE, batch));
+    long next;
+    if (ids.size() == batch) {
+      next = ids.getLast();
+    } else if (after == 0) {
+      next = 0;
+    } else {
+      int room = batch - ids.size();
+      List<Long> head = orders.cancelCandidates(0, after, room);
+      ids.addAll(head);
+      next = head.size() == room ? head.getLast() : 0;
+    }
+    int queued = 0;
+    int rehomed = 0;
+    for (int from = 0; from < ids.size(); from += SCRIPT_BATCH) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + SCRIPT_BATCH)).stream()
+          .map(JobIds::cancel).toList();
+      for (Reconciliation.Reconciled result : queue.reconciliation().reconcileOrders(chunk, "reconciler")) {
+        queued += result.queued() ? 1 : 0;
+        rehomed += result.rehomed() ? 1 : 0;
+      }
+    }
+    queue.reconciliation().saveCursor("cancel_cursor", Long.toString(next));
+    return new int[] {queued, rehomed};
   }
 
   /** Paid, unexported orders old enough, with {@code after < id <= upTo}, by id. */

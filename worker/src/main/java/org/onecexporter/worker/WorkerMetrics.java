@@ -77,7 +77,9 @@ public final class WorkerMetrics implements ExportObserver {
     for (String reason : new String[] {"infrastructure"}) {
       deadLetterCounter(reason);
     }
-    for (String outcome : new String[] {"exported", "already_exported", "rejected", "failed"}) {
+    // Every end of a job, exports' and cancellations' (issue 24: cancelled, already_cancelled, not_created).
+    for (String outcome : java.util.Arrays.stream(org.onecexporter.export.ExportStatus.values())
+        .map(org.onecexporter.export.ExportStatus::wire).toList()) {
       exports.put(outcome, Counter.builder("onec_exports").tag("outcome", outcome)
           .description("Jobs finished, by outcome").register(registry));
     }
