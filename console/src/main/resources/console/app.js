@@ -40,6 +40,15 @@ const TEXT = {
     'where.not_queued': 'Paid but not queued yet; the reconciler queues it within minutes, or queue it now.',
     'where.not_paid': 'Not paid (status “{s}”): no invoice is made before payment.',
     'where.unknown_order': 'No such order.',
+    'where.cancelled': 'The invoice {inv} was created in 1C and is now marked for deletion there (the order was refunded or cancelled), since {t}.',
+    'where.never_created': 'Refunded or cancelled before its invoice was created: 1C has no invoice for it, and none will be made.',
+    'where.cancelling': 'Refunded or cancelled: the cancellation of its invoice in 1C is queued or running ({st}).',
+    'where.cancel_dlq': 'Refunded or cancelled, but the invoice could not be cancelled in 1C ({r}): it is in the dead-letter queue.',
+    'where.cancel_refused': '1C refused to cancel the invoice {inv} ({a}): the accountant decides in 1C.',
+    'f.life': 'Life of the invoice', 'f.cancelJob': 'Cancellation job', 'dlq.cancellation': 'cancellation',
+    'life.paid': 'paid', 'life.created': 'created in 1C', 'life.refunded': 'refunded', 'life.cancelled_status': 'cancelled in the shop',
+    'life.cancel_requested': 'cancellation asked', 'life.cancelled': 'marked for deletion in 1C',
+    'life.never_created': 'never created in 1C', 'life.cancel_refused': '1C refused to cancel',
     'search.none': 'No order with id or invoice number “{q}”.',
     'yes': 'yes', 'no': 'no', 'never': '—', 'unit.s': 's', 'unit.ms': 'ms', 'f.jobLine': '{state}, attempts {n}',
     'counter.dead_reason': 'to the DLQ: {r}',
@@ -98,6 +107,15 @@ const TEXT = {
     'where.not_queued': 'Оплачен, но ещё не в очереди: сверка поставит его в течение нескольких минут, или поставьте сейчас.',
     'where.not_paid': 'Не оплачен (статус «{s}»): до оплаты счёт не создаётся.',
     'where.unknown_order': 'Такого заказа нет.',
+    'where.cancelled': 'Счёт {inv} был создан в 1С и теперь помечен там на удаление (заказ возвращён или отменён), с {t}.',
+    'where.never_created': 'Возвращён или отменён до того, как счёт был создан: в 1С счёта нет и не будет.',
+    'where.cancelling': 'Возвращён или отменён: отмена счёта в 1С ждёт в очереди или выполняется ({st}).',
+    'where.cancel_dlq': 'Возвращён или отменён, но счёт в 1С отменить не удалось ({r}): задание в очереди ошибок.',
+    'where.cancel_refused': '1С отказалась отменять счёт {inv} ({a}): решает бухгалтер в 1С.',
+    'f.life': 'История счёта', 'f.cancelJob': 'Задание на отмену', 'dlq.cancellation': 'отмена счёта',
+    'life.paid': 'оплачен', 'life.created': 'создан в 1С', 'life.refunded': 'возврат', 'life.cancelled_status': 'отменён в магазине',
+    'life.cancel_requested': 'запрошена отмена', 'life.cancelled': 'помечен на удаление в 1С',
+    'life.never_created': 'в 1С не создавался', 'life.cancel_refused': '1С отказалась отменять',
     'search.none': 'Заказ с номером или счётом «{q}» не найден.',
     'yes': 'да', 'no': 'нет', 'never': '—', 'unit.s': 'с', 'unit.ms': 'мс', 'f.jobLine': '{state}, попыток: {n}',
     'counter.dead_reason': 'в очередь ошибок: {r}',
@@ -153,12 +171,22 @@ const OUTCOMES = {
     rejected_not_paid: 'not paid', rejected_invalid: 'invalid order', rejected_refused_by_1c: 'refused by 1C',
     transient_failure: '1C failed (retried)', not_configured: '1C not configured', not_called: 'not sent (our side)',
     record_failed: 'accepted, not recorded', onec_down: 'held back: 1C down', cap_full: 'held back: 1C busy',
-    failed: 'failed' },
+    failed: 'failed',
+    not_created: 'not created (refunded first)',
+    cancelled: 'invoice marked for deletion', already_cancelled: 'already marked', cancel_not_created: 'cancelled: 1C never had it',
+    cancel_transient_failure: 'cancellation: 1C failed (retried)', cancel_rejected_invoice_has_documents: 'cancellation refused: documents based on it',
+    cancel_rejected_invoice_not_found: 'cancellation: no such invoice in 1C', cancel_not_called: 'cancellation not sent (our side)',
+    cancel_onec_down: 'cancellation held: 1C down', cancel_cap_full: 'cancellation held: 1C busy', cancel_not_configured: 'cancellation: 1C not configured' },
   ru: { exported: 'выгружен', already_exported: 'уже был выгружен', rejected_not_found: 'нет такого заказа',
     rejected_not_paid: 'не оплачен', rejected_invalid: 'ошибка в заказе', rejected_refused_by_1c: '1С отказала',
     transient_failure: 'сбой 1С (будет повтор)', not_configured: '1С не настроена', not_called: 'не отправлен (сбой у нас)',
     record_failed: 'принят 1С, не записан', onec_down: 'отложен: 1С недоступна', cap_full: 'отложен: 1С занята',
-    failed: 'не удалось' },
+    failed: 'не удалось',
+    not_created: 'не создавался (сначала возврат)',
+    cancelled: 'счёт помечен на удаление', already_cancelled: 'уже был помечен', cancel_not_created: 'отмена: в 1С счёта не было',
+    cancel_transient_failure: 'отмена: сбой 1С (будет повтор)', cancel_rejected_invoice_has_documents: 'отмена отклонена: есть документы на основании',
+    cancel_rejected_invoice_not_found: 'отмена: в 1С нет такого счёта', cancel_not_called: 'отмена не отправлена (сбой у нас)',
+    cancel_onec_down: 'отмена ждёт: 1С недоступна', cancel_cap_full: 'отмена ждёт: 1С занята', cancel_not_configured: 'отмена: 1С не настроена' },
 };
 
 /** Names of the keys the API answers (docs/glossary.ru.md); a key without a name is shown as it is (data). */
@@ -173,7 +201,8 @@ const NAMES = {
     circuit: { closed: 'closed', open: 'open', half_open: 'half-open' },
     counter: { enqueued: 'queued', exported: 'exported', already_exported: 'already exported', retried: 'retries',
       requeued: 'requeued', stalled: 'left by dead workers', abandoned: 'abandoned after a timeout', dead: 'to the DLQ',
-      rehomed: 'moved back to the queue', circuit_open: 'circuit opened', circuit_closed: 'circuit closed' },
+      rehomed: 'moved back to the queue', circuit_open: 'circuit opened', circuit_closed: 'circuit closed',
+      cancelled: 'invoices marked for deletion', already_cancelled: 'already marked', not_created: 'refunded before the invoice' },
     exportStatus: { not_found: 'There is no such order.', already_exported: 'Already exported.',
       not_paid: 'The order is not paid.', unavailable: 'Redis is unreachable.' },
   },
@@ -183,12 +212,13 @@ const NAMES = {
       not_found: 'нет такого заказа', stalled: 'воркеры падали', malformed: 'не номер заказа', infrastructure: 'сбой у нас',
       unreadable: 'запись не читается', invoice_has_documents: 'по счёту есть документы в 1С',
       invoice_not_found: 'счёта нет в 1С' },
-    status: { new: 'новый', paid: 'оплачен', cancelled: 'отменён' },
+    status: { new: 'новый', paid: 'оплачен', cancelled: 'отменён', refunded: 'возврат' },
     circuit: { closed: 'замкнут', open: 'разомкнут', half_open: 'пробует' },
     counter: { enqueued: 'поставлено в очередь', exported: 'выгружено', already_exported: 'уже были выгружены',
       retried: 'повторов', requeued: 'отправлено снова', stalled: 'брошено упавшими воркерами',
       abandoned: 'брошено по тайм-ауту', dead: 'в очередь ошибок', rehomed: 'возвращено в очередь',
-      circuit_open: 'предохранитель разомкнулся', circuit_closed: 'предохранитель замкнулся' },
+      circuit_open: 'предохранитель разомкнулся', circuit_closed: 'предохранитель замкнулся',
+      cancelled: 'счетов помечено на удаление', already_cancelled: 'уже были помечены', not_created: 'возврат до создания счёта' },
     exportStatus: { not_found: 'Такого заказа нет.', already_exported: 'Уже выгружен.', not_paid: 'Заказ не оплачен.',
       unavailable: 'Redis недоступен.' },
   },
@@ -316,8 +346,8 @@ function outcome(o) {
 }
 
 function outcomeClass(o) {
-  if (o === 'exported' || o === 'already_exported') return 'ok';
-  if (o && o.startsWith('rejected')) return 'bad';
+  if (o === 'exported' || o === 'already_exported' || o === 'cancelled' || o === 'already_cancelled') return 'ok';
+  if (o && (o.startsWith('rejected') || o.startsWith('cancel_rejected'))) return 'bad';
   return 'warn';
 }
 
@@ -659,7 +689,9 @@ async function dlq() {
         h('tr', null, h('th', null, t('col.order')), h('th', null, t('col.invoice')), h('th', null, t('col.attempts')),
           h('th', null, t('col.error')), h('th', null, t('col.when')), canChange ? h('th', null, '') : null),
         entries.map((e) => h('tr', { 'data-order': e.order_id },
-          h('td', null, h('a', { href: '/orders/' + encodeURIComponent(e.order_id) }, v(e.order_id ?? '?'))),
+          h('td', null, h('a', { href: '/orders/' + encodeURIComponent(String(e.order_id ?? '').replace(/^cancel:/, '')) },
+            v(String(e.order_id ?? '?').replace(/^cancel:/, ''))),
+            String(e.order_id ?? '').startsWith('cancel:') ? [' ', h('span', { class: 'badge warn' }, t('dlq.cancellation'))] : null),
           h('td', null, v(e.invoice_number) ?? '—'), h('td', null, e.attempts ?? ''),
           h('td', { class: 'error' }, e.last_http_status ? 'HTTP ' + e.last_http_status + ': ' : '', v(message(e.last_error ?? e.raw ?? ''))),
           h('td', null, when(e.dead_at)),
@@ -689,10 +721,16 @@ async function queueExport(id) {
 function answer(s) {
   const o = s.order;
   const job = s.job || {};
+  const cancel = o.invoice_cancellation || {};
+  const cjob = s.cancel_job || {};
   const text = tv('where.' + s.where, {
     inv: o.invoice_number, doc: o.onec_document_number || o.onec_document_id || '—', t: when(s.where === 'exported'
-      ? o.invoice_exported_at : job.due_at), r: name('reason', job.reason || (s.dlq_entry && s.dlq_entry.reason) || ''), s: name('status', o.status) });
-  const cls = s.where === 'exported' ? 'ok' : s.where === 'dlq' || s.where === 'not_paid' ? 'bad' : 'warn';
+      ? o.invoice_exported_at : s.where === 'cancelled' ? cancel.cancelled_at : job.due_at),
+    r: name('reason', (s.where === 'cancel_dlq' ? cjob.reason || (s.cancel_dlq_entry && s.cancel_dlq_entry.reason)
+      : job.reason || (s.dlq_entry && s.dlq_entry.reason)) || ''),
+    s: name('status', o.status), a: cancel.answer || '', st: name('state', cjob.state || '') });
+  const cls = s.where === 'exported' || s.where === 'cancelled' || s.where === 'never_created' ? 'ok'
+    : s.where === 'dlq' || s.where === 'not_paid' || s.where === 'cancel_dlq' || s.where === 'cancel_refused' ? 'bad' : 'warn';
   return h('div', { class: 'panel answer ' + cls, id: 'where', 'data-where': s.where }, text);
 }
 
@@ -706,6 +744,15 @@ function facts(s) {
     [t('f.doc'), docs.length ? docs.flatMap((x, i) => (i ? [' · ', v(x)] : [v(x)])) : '—'],
     [t('f.trace'), s.trace_id ? h('code', { id: 'trace-id', title: t('f.traceHint') }, s.trace_id) : '—'],
   ];
+  if (o.life && o.life.length) {
+    rows.push([t('f.life'), h('span', { id: 'life' }, o.life.flatMap((step, i) => [i ? ' → ' : '',
+      h('span', { class: 'life-step', 'data-step': step.step }, t('life.' + step.step) + (step.at ? ' ' + when(step.at) : ''))]))]);
+  }
+  const cjob = s.cancel_job;
+  if (cjob) {
+    rows.push([t('f.cancelJob'), t('f.jobLine', { state: name('state', cjob.state), n: num(cjob.attempts ?? 0) })
+      + (cjob.reason ? ' — ' + name('reason', cjob.reason) : '') + (cjob.last_error ? ': ' + message(cjob.last_error) : '')]);
+  }
   if (job) {
     rows.push([t('f.job'), t('f.jobLine', { state: name('state', job.state), n: num(job.attempts ?? 0) })]);
     if (job.enqueued_at) rows.push([t('f.enqueued'), when(job.enqueued_at)]);
@@ -738,6 +785,7 @@ async function order() {
   const actions = [];
   if (canChange && s.where === 'not_queued') actions.push(h('button', { class: 'primary', id: 'queue-export', onclick: () => queueExport(id) }, t('order.export')));
   if (canChange && s.where === 'dlq') actions.push(h('button', { class: 'requeue', onclick: () => requeueOne(String(id)) }, t('dlq.requeue')));
+  if (canChange && s.where === 'cancel_dlq') actions.push(h('button', { class: 'requeue', onclick: () => requeueOne('cancel:' + id) }, t('dlq.requeue')));
   show(h('h1', null, t('order.title', { id }), h('span', { class: 'updated' }, t('updated', { t: new Date().toLocaleTimeString(locale) }))),
     flashNode(), answer(s), actions.length ? h('p', null, actions) : null,
     h('h2', null, t('order.facts')), facts(s), h('h2', null, t('order.attempts')), attemptsTable(s.attempts));

@@ -96,7 +96,7 @@ final class DlqCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "give one <order_id> or --all");
       }
       // Every entry is --all and only --all: '*' (a shell glob's leftover) is refused like any malformed id.
-      if (!all && !OrderIds.valid(orderId)) {
+      if (!all && !org.onecexporter.queue.JobIds.valid(orderId)) {
         throw new CommandLine.ParameterException(spec.commandLine(), OrderIds.INVALID + ": "
             + LogSafe.id(orderId) + " (every entry: dlq requeue --all)");
       }

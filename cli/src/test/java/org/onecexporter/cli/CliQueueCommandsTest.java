@@ -52,6 +52,26 @@ class CliQueueCommandsTest {
   }
 
   @Test
+  void enqueue_cancel_queues_the_invoices_cancellation_and_a_dead_one_is_requeued_by_its_id() throws Exception {
+    CliProcess.Result enqueue = CliProcess.run(env(), "enqueue", "--cancel", "21", "21");
+    assertThat(enqueue.exitCode()).as(enqueue.stderr()).isZero();
+    assertThat(enqueue.stdout().lines()).containsExactly(
+        "{\"order_id\":21,\"status\":\"queued\",\"state\":\"ready\",\"job\":\"cancel:21\"}",
+        "{\"order_id\":21,\"status\":\"already_queued\",\"state\":\"ready\",\"job\":\"cancel:21\"}");
+    assertThat(queue.job("cancel:21")).containsEntry("source", "cli");
+    assertThat(queue.job("21")).as("the export's job is another").isEmpty();
+
+    ClaimedJob job = queue.claim(java.time.Duration.ofSeconds(30), "t", 1).jobs().get(0);
+    assertThat(job.orderId()).isEqualTo("cancel:21");
+    queue.deadLetter(job, "invoice_has_documents", "1C did not cancel the invoice: documents are based on it", 409,
+        "INV-2026-001");
+    CliProcess.Result requeue = CliProcess.run(env(), "dlq", "requeue", "cancel:21");
+    assertThat(requeue.exitCode()).as(requeue.stderr()).isZero();
+    assertThat(requeue.stdout()).contains("\"requeued\":1");
+    assertThat(queue.job("cancel:21")).containsEntry("state", "ready");
+  }
+
+  @Test
   void enqueue_stats_and_the_dlq_commands() throws Exception {
     CliProcess.Result enqueue = CliProcess.run(env(), "enqueue", "11", "12", "11");
     assertThat(enqueue.exitCode()).as(enqueue.stderr()).isZero();

@@ -57,6 +57,33 @@ class StatusCommandTest {
   }
 
   @Test
+  void a_refunded_order_shows_its_invoices_whole_life_created_then_marked_in_1c() throws Exception {
+    aPaidOrder(1003).insert(db.jdbi());
+    assertThat(CliProcess.run(env(), "export", "1003").exitCode()).isZero();
+    db.jdbi().useHandle(h -> h.execute("UPDATE orders SET status = 'refunded' WHERE id = 1003"));
+    org.onecexporter.export.OneCExporter exporter = org.onecexporter.testing.Exporters.exporter(db,
+        org.onecexporter.testing.Exporters.config(emulator.baseUrl(), EmulatorConfig.DEFAULT_USERNAME,
+            EmulatorConfig.DEFAULT_PASSWORD, Duration.ofSeconds(5), java.util.List.of(Duration.ofMillis(10))),
+        org.onecexporter.export.Sleeper.REAL);
+    assertThat(exporter.cancel(new org.onecexporter.export.AttemptContext(1003, 1, null)))
+        .isInstanceOf(org.onecexporter.export.AttemptResult.Done.class);
+
+    CliProcess.Result status = CliProcess.run(env(), "status", "1003");
+
+    assertThat(status.exitCode()).as(status.stderr()).isZero();
+    JsonNode doc = Json.MAPPER.readTree(status.stdout());
+    assertThat(doc.get("where").asText()).isEqualTo("cancelled");
+    JsonNode order = doc.get("order");
+    assertThat(order.get("invoice_exported_to_1c").asBoolean()).as("the flag still says it was created").isTrue();
+    assertThat(order.get("invoice_cancellation").get("answer").asText()).isEqualTo("cancelled");
+    assertThat(order.get("invoice_cancellation").get("cancelled_at").asText()).isNotBlank();
+    assertThat(order.get("life").findValuesAsText("step"))
+        .containsExactly("paid", "created", "refunded", "cancel_requested", "cancelled");
+    assertThat(doc.get("cancel_job").isNull()).isTrue();
+    assertThat(status.stderr()).contains("order 1003: cancelled");
+  }
+
+  @Test
   void an_exported_order_shows_its_invoice_document_and_the_cli_attempt() throws Exception {
     aPaidOrder(1001).insert(db.jdbi());
     assertThat(CliProcess.run(env(), "export", "1001").exitCode()).isZero();

@@ -283,15 +283,19 @@ public final class ConsoleServer implements AutoCloseable {
     json(exchange, 200, Json.MAPPER.createObjectNode().put("requeued", n));
   }
 
+  /** One DLQ entry back to the queue: an order's export ({@code /api/dlq/42/requeue}) or its cancellation
+   * ({@code /api/dlq/cancel:42/requeue}). */
   private void requeueOne(Routes.Call call, Role role) {
     HardenedHttpServer.Exchange exchange = call.exchange();
-    OptionalLong id = orderId(call);
+    Optional<org.onecexporter.queue.JobIds.JobId> id = org.onecexporter.queue.JobIds.parse(call.path("id"));
     if (id.isEmpty()) {
+      json(exchange, 400, error(OrderIds.INVALID));
       return;
     }
-    long n = data.queue().deadLetters().requeue(Long.toString(id.getAsLong()));
+    long n = data.queue().deadLetters().requeue(id.get().wire());
     LOG.atInfo().addKeyValue("user", "operator").addKeyValue("remote_address", exchange.remoteAddress())
-        .log("console: {} requeued order {} from the DLQ ({})", who(exchange), id.getAsLong(), n);
+        .log("console: {} requeued order {}{} from the DLQ ({})", who(exchange), id.get().orderId(),
+            id.get().kind() == org.onecexporter.queue.JobIds.Kind.CANCEL ? " (its invoice's cancellation)" : "", n);
     ObjectNode answer = Json.MAPPER.createObjectNode().put("requeued", n);
     if (n == 0) {
       answer.put("error", "no DLQ entry for this order");

@@ -91,8 +91,50 @@ public final class OperationsData {
       o.put("total_amount", s.totalAmount());
       o.put("onec_document_id", s.documentId());
       o.put("onec_document_number", s.documentNumber());
+      // The invoice's cancellation (issue 24): invoice_exported_to_1c keeps meaning "it was created".
+      OrderStore.Cancellation c = s.cancellation();
+      if (c.requested() || c.answer() != null) {
+        ObjectNode cancel = o.putObject("invoice_cancellation");
+        cancel.put("requested_at", iso(c.requestedAt()));
+        cancel.put("cancelled_at", iso(c.cancelledAt()));
+        cancel.put("answer", c.answer());
+      } else {
+        o.putNull("invoice_cancellation");
+      }
+      o.set("life", life(s));
       return o;
     });
+  }
+
+  /**
+   * The invoice's life in order, from the database's times: paid, created in 1C, cancel requested, cancelled (or
+   * refused, or never created). Each step {@code {"step", "at"}}; {@code at} null when it has no time.
+   */
+  static com.fasterxml.jackson.databind.node.ArrayNode life(OrderStore.OrderState s) {
+    com.fasterxml.jackson.databind.node.ArrayNode steps = Json.MAPPER.createArrayNode();
+    OrderStore.Cancellation c = s.cancellation();
+    if (s.paidAt() != null) {
+      steps.addObject().put("step", "paid").put("at", iso(s.paidAt()));
+    }
+    if (s.invoiceExported()) {
+      steps.addObject().put("step", "created").put("at", iso(s.invoiceExportedAt()));
+    }
+    if (org.onecexporter.domain.Order.isCancelled(s.status())) {
+      steps.addObject().put("step", org.onecexporter.domain.Order.STATUS_REFUNDED.equals(s.status()) ? "refunded"
+          : "cancelled_status").putNull("at");
+    }
+    if (c.requested()) {
+      steps.addObject().put("step", "cancel_requested").put("at", iso(c.requestedAt()));
+    }
+    if (c.done()) {
+      boolean marked = OrderStore.CancelAnswer.CANCELLED.equals(c.answer())
+          || OrderStore.CancelAnswer.ALREADY_CANCELLED.equals(c.answer());
+      steps.addObject().put("step", marked ? "cancelled" : "never_created").put("at", iso(c.cancelledAt()))
+          .put("answer", c.answer());
+    } else if (c.answer() != null) {
+      steps.addObject().put("step", "cancel_refused").putNull("at").put("answer", c.answer());
+    }
+    return steps;
   }
 
   /**
@@ -141,11 +183,26 @@ public final class OperationsData {
     }
     Map<String, String> job = queue.job(Long.toString(orderId));
     String state = job.get("state");
-    doc.put("where", where(order.orElse(null), state));
+    String cancelId = org.onecexporter.queue.JobIds.cancel(orderId);
+    Map<String, String> cancelJob = queue.job(cancelId);
+    doc.put("where", where(order.orElse(null), state, cancelJob.get("state")));
+    jobRecord(doc, "job", job);
+    jobRecord(doc, "cancel_job", cancelJob);
+    JsonNode entry = "dead".equals(state) ? dlqEntry(Long.toString(orderId)) : null;
+    doc.set("dlq_entry", entry == null ? null : withIsoTimes(entry));
+    JsonNode cancelEntry = "dead".equals(cancelJob.get("state")) ? dlqEntry(cancelId) : null;
+    doc.set("cancel_dlq_entry", cancelEntry == null ? null : withIsoTimes(cancelEntry));
+    ArrayNode attempts = attempts(orderId, doc);
+    doc.put("trace_id", traceId(attempts, job.get("traceparent")));
+    return doc;
+  }
+
+  /** A job record under {@code field} (null when there is none), without its lease token. */
+  private void jobRecord(ObjectNode doc, String field, Map<String, String> job) {
     if (job.isEmpty()) {
-      doc.putNull("job");
+      doc.putNull(field);
     } else {
-      ObjectNode record = doc.putObject("job");
+      ObjectNode record = doc.putObject(field);
       new java.util.TreeMap<>(job).forEach((k, v) -> {
         if (k.equals("token")) {
           return;
@@ -159,11 +216,6 @@ public final class OperationsData {
         }
       });
     }
-    JsonNode entry = "dead".equals(state) ? dlqEntry(Long.toString(orderId)) : null;
-    doc.set("dlq_entry", entry == null ? null : withIsoTimes(entry));
-    ArrayNode attempts = attempts(orderId, doc);
-    doc.put("trace_id", traceId(attempts, job.get("traceparent")));
-    return doc;
   }
 
   private ArrayNode attempts(long orderId, ObjectNode doc) {
@@ -194,6 +246,33 @@ public final class OperationsData {
       return traceparent.substring(3, 35);
     }
     return null;
+  }
+
+  /**
+   * In one word, with the invoice's cancellation: {@code cancelled} (1C marked it), {@code never_created} (refunded
+   * or cancelled before 1C had it), {@code cancel_refused} (1C refused: the accountant decides), {@code cancelling}
+   * (its cancel job is queued, waiting or running), {@code cancel_dlq}; otherwise as {@link #where(ObjectNode,
+   * String)}.
+   */
+  static String where(ObjectNode order, String jobState, String cancelJobState) {
+    JsonNode c = order == null ? null : order.get("invoice_cancellation");
+    if (c != null && !c.isNull()) {
+      String answer = c.path("answer").asText("");
+      if (!c.path("cancelled_at").isNull()) {
+        return answer.equals("cancelled") || answer.equals("already_cancelled") ? "cancelled" : "never_created";
+      }
+    }
+    if (cancelJobState != null) {
+      return "dead".equals(cancelJobState) ? "cancel_dlq" : "cancelling";
+    }
+    if (c != null && !c.isNull() && !c.path("answer").isNull()) {
+      return "cancel_refused";
+    }
+    if (order != null && !order.path("invoice_exported_to_1c").asBoolean() && order.path("invoice_number").isNull()
+        && org.onecexporter.domain.Order.isCancelled(order.path("status").asText(""))) {
+      return "never_created";
+    }
+    return where(order, jobState);
   }
 
   /** In one word, for the page's headline. */

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.onecexporter.queue.JobIds;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.LazyQueue;
 import org.onecexporter.queue.QueueConfigException;
@@ -147,6 +148,29 @@ public final class InvoiceEnqueuer implements AutoCloseable {
    * passes the header it received); null means the current context. An invalid value is ignored.
    */
   public EnqueueStatus enqueue(long orderId, String traceparent) {
+    return submit(orderId, false, traceparent);
+  }
+
+  /**
+   * Queues the cancellation of the order's invoice in 1C, after a full refund or a cancellation of a paid order
+   * (a partial refund is not one: the invoice stands). Its job ({@code cancel:<id>}) never collides with the
+   * order's export job; whichever runs first, 1C ends with the invoice marked for deletion or never created. Call
+   * it after the refund's transaction commits; the reconciler also finds refunded orders by their status.
+   *
+   * @throws QueueUnavailableException when Redis cannot be reached
+   * @throws IllegalArgumentException when the id is not positive
+   */
+  public EnqueueStatus cancel(long orderId) {
+    return cancel(orderId, null);
+  }
+
+  /** As {@link #cancel(long)}, continuing an explicit W3C {@code traceparent} (see {@link #enqueue(long, String)}). */
+  public EnqueueStatus cancel(long orderId, String traceparent) {
+    return submit(orderId, true, traceparent);
+  }
+
+  private EnqueueStatus submit(long orderId, boolean cancel, String traceparent) {
+    String what = cancel ? "invoice cancellation" : "invoice export";
     long started = System.nanoTime();
     EnqueueStatus status = EnqueueStatus.FAILED;
     try {
@@ -157,7 +181,8 @@ public final class InvoiceEnqueuer implements AutoCloseable {
           trace -> {
             EnqueueResult result;
             try {
-              result = queue.get().enqueue(Long.toString(orderId), "enqueuer", trace);
+              result = queue.get().enqueue(cancel ? JobIds.cancel(orderId) : Long.toString(orderId), "enqueuer",
+                  trace);
             } catch (QueueUnavailableException e) {
               throw e;
             } catch (RuntimeException e) {
@@ -165,7 +190,7 @@ public final class InvoiceEnqueuer implements AutoCloseable {
             }
             if (!result.queued()) {
               LOG.atInfo().addKeyValue("order_id", orderId).addKeyValue("outcome", "already_queued")
-                  .addKeyValue("state", result.state()).log("invoice export already queued ({})", result.state());
+                  .addKeyValue("state", result.state()).log("{} already queued ({})", what, result.state());
             }
             return result.queued() ? "queued" : "already_queued";
           });
@@ -179,7 +204,7 @@ public final class InvoiceEnqueuer implements AutoCloseable {
       listener.enqueued(status, System.nanoTime() - started);
     }
     if (status == EnqueueStatus.QUEUED) {
-      LOG.atInfo().addKeyValue("order_id", orderId).addKeyValue("outcome", "queued").log("queued invoice export");
+      LOG.atInfo().addKeyValue("order_id", orderId).addKeyValue("outcome", "queued").log("queued {}", what);
     }
     return status;
   }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The enqueuer over HTTP, for payment processors in other languages:
- * {@code POST /v1/orders/{id}/invoice-export} with {@code Authorization: Bearer <ENQUEUER_TOKEN>} answers 202
+ * {@code POST /v1/orders/{id}/invoice-export} (or {@code /invoice-cancel}: cancel its invoice after a refund) with
+ * {@code Authorization: Bearer <ENQUEUER_TOKEN>} answers 202
  * (queued), 200 (already queued), 400 (bad id), 401 (no or wrong token), 413 (a request body: none is needed),
  * 503 (Redis unreachable). Also {@code GET /metrics}, {@code GET /health/live} and {@code GET /health/ready} (Redis
  * reachable). Runs on {@link HardenedHttpServer} with {@link HttpLimits#enqueuer()} unless told otherwise.
@@ -47,8 +48,10 @@ public final class EnqueuerHttpServer implements AutoCloseable {
     this.authFailures = new AuthFailures(Counter.builder("onec_enqueuer_auth_failures")
         .description("Enqueue requests refused for a missing or wrong bearer token").register(registry));
     this.routes = OpsHttpServer.opsRoutes(new Routes<Void>(), registry, Map.of("redis", enqueuer::ready))
-        .post("/v1/orders/{id}/invoice-export", (call, none) -> enqueue(call))
-        .post("/v1/orders/{id}/invoice-export/", (call, none) -> enqueue(call));
+        .post("/v1/orders/{id}/invoice-export", (call, none) -> enqueue(call, false))
+        .post("/v1/orders/{id}/invoice-export/", (call, none) -> enqueue(call, false))
+        .post("/v1/orders/{id}/invoice-cancel", (call, none) -> enqueue(call, true))
+        .post("/v1/orders/{id}/invoice-cancel/", (call, none) -> enqueue(call, true));
   }
 
   /**
@@ -75,7 +78,7 @@ public final class EnqueuerHttpServer implements AutoCloseable {
   private void handle(HardenedHttpServer.Exchange exchange) throws Exception {
     Optional<Routes.Match<Void>> match = routes.match(exchange);
     if (match.isEmpty()) {
-      send(exchange, 404, error("not found; POST /v1/orders/{id}/invoice-export"));
+      send(exchange, 404, error("not found; POST /v1/orders/{id}/invoice-export or /v1/orders/{id}/invoice-cancel"));
       return;
     }
     switch (match.get()) {
@@ -85,7 +88,8 @@ public final class EnqueuerHttpServer implements AutoCloseable {
     }
   }
 
-  private void enqueue(Routes.Call call) {
+  /** {@code cancel}: the cancellation of the order's invoice (after a refund), else its export. */
+  private void enqueue(Routes.Call call, boolean cancel) {
     HardenedHttpServer.Exchange exchange = call.exchange();
     String authorization = exchange.header("Authorization");
     // Too many wrong tokens from this address: refused unchecked for a while (see AuthFailures), unless this is the
@@ -111,7 +115,8 @@ public final class EnqueuerHttpServer implements AutoCloseable {
     try {
       // The caller's W3C trace context (validated by the library; an invalid one is ignored): the enqueue span
       // and, through the job, the worker's attempts and the call to 1C join the payment's trace.
-      EnqueueStatus status = enqueuer.enqueue(id.getAsLong(), exchange.header("traceparent"));
+      EnqueueStatus status = cancel ? enqueuer.cancel(id.getAsLong(), exchange.header("traceparent"))
+          : enqueuer.enqueue(id.getAsLong(), exchange.header("traceparent"));
       boolean queued = status == EnqueueStatus.QUEUED;
       send(exchange, queued ? 202 : 200, answer.put("status", queued ? "queued" : "already_queued"));
     } catch (QueueUnavailableException e) {

@@ -90,6 +90,29 @@ class EnqueuerHttpServerTest {
     assertThat(queue.job("1001")).containsEntry("source", "enqueuer");
   }
 
+  @Test
+  void a_refund_queues_the_invoices_cancellation_beside_the_export_once() throws Exception {
+    assertThat(post(server, "1002", "s3cret").statusCode()).isEqualTo(202);
+    HttpRequest.Builder cancel = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/v1/orders/1002/invoice-cancel"))
+        .header("Authorization", "Bearer s3cret").timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.noBody());
+    HttpResponse<String> first = HTTP.send(cancel.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> second = HTTP.send(cancel.build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(first.statusCode()).isEqualTo(202);
+    assertThat(first.body()).isEqualTo("{\"order_id\":1002,\"status\":\"queued\"}");
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(queue.stats().ready()).as("the export and the cancellation, one job each").isEqualTo(2);
+    assertThat(queue.job("cancel:1002")).containsEntry("source", "enqueuer").containsEntry("state", "ready");
+    assertThat(queue.job("1002")).containsEntry("state", "ready");
+    HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/v1/orders/cancel:1/invoice-cancel"))
+        .header("Authorization", "Bearer s3cret").POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(bad.statusCode()).isEqualTo(400);
+  }
+
   private HttpResponse<String> postFrom(String localAddress, String id, String token) throws Exception {
     HttpClient from = HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName(localAddress)).build();
     HttpRequest.Builder request = HttpRequest.newBuilder(

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.onecexporter.queue.JobIds;
 import org.onecexporter.queue.OrderIds;
 import org.onecexporter.queue.Scripts;
 import org.onecexporter.queue.Scripts.Script;
@@ -32,13 +33,14 @@ public final class DeadLetters {
   }
 
   /**
-   * Requeues one order's DLQ entries; attempts reset. Returns how many.
+   * Requeues one job's DLQ entries (an order's export, or {@code cancel:<id>} for its invoice's cancellation);
+   * attempts reset. Returns how many.
    *
-   * @throws IllegalArgumentException when {@code orderId} is not an order id ({@link OrderIds}); every entry is
+   * @throws IllegalArgumentException when {@code orderId} is not a job id ({@link JobIds}); every entry is
    *     {@link #requeueAll()}, never an id that happens to be {@code *}
    */
   public long requeue(String orderId) {
-    if (!OrderIds.valid(orderId)) {
+    if (!JobIds.valid(orderId)) {
       throw new IllegalArgumentException(OrderIds.INVALID);
     }
     return requeueByRecord(List.of(orderId));
