@@ -11,20 +11,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.onecexporter.db.Dialect;
 import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
 import org.onecexporter.testing.EmulatorExtension;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
 
 /**
  * A database that answers but holds none of the order tables (a new database, a wrong schema, the shop's own
  * tables without ORDER_SOURCE): every command that reads orders says so in one line, with what to do, and exits 2
- * (a configuration error) instead of exit 1 with "relation "orders" does not exist".
+ * (a configuration error) instead of exit 1 with "relation "orders" does not exist". On PostgreSQL and on MariaDB
+ * ({@link BareDatabaseOnMariaDbTest}).
  */
-@ExtendWith({PostgresExtension.class, RedisExtension.class, EmulatorExtension.class})
+@ExtendWith({DatabaseExtension.class, RedisExtension.class, EmulatorExtension.class})
 class BareDatabaseTest {
   private final TestDatabase db;
   private final TestRedis redis;
@@ -47,14 +49,17 @@ class BareDatabaseTest {
 
   @AfterEach
   void dropBareSchema() {
-    db.jdbi().useHandle(h -> h.execute("DROP SCHEMA IF EXISTS " + bareSchema + " CASCADE"));
+    db.jdbi().useHandle(h -> h.execute(db.dialect() == Dialect.POSTGRESQL
+        ? "DROP SCHEMA IF EXISTS " + bareSchema + " CASCADE" : "DROP DATABASE IF EXISTS " + bareSchema));
   }
 
   private Map<String, String> env() {
     Map<String, String> env = new HashMap<>(
         org.onecexporter.worker.WorkerProcesses.environment(db, redis, emulator, logDir));
-    env.put("DATABASE_URL", db.config().jdbcUrl().replace("currentSchema=" + db.schema(),
-        "currentSchema=" + bareSchema));
+    // PostgreSQL: another schema on the search path; MariaDB (a schema is a database there): another database.
+    env.put("DATABASE_URL", db.dialect() == Dialect.POSTGRESQL
+        ? db.config().jdbcUrl().replace("currentSchema=" + db.schema(), "currentSchema=" + bareSchema)
+        : db.config().jdbcUrl().replace("/" + db.schema(), "/" + bareSchema));
     return env;
   }
 
@@ -66,7 +71,8 @@ class BareDatabaseTest {
     assertThat(result.exitCode()).as(result.stderr()).isEqualTo(ExitCodes.USAGE);
     assertThat(result.stderr().lines().filter(l -> !l.isBlank()).toList()).as(result.stderr()).singleElement()
         .asString()
-        .contains("\"orders\" does not exist", "ORDER_SOURCE=reference", "onec-exporter migrate", "docs/shops.md")
+        .contains(db.dialect() == Dialect.POSTGRESQL ? "\"orders\" does not exist" : "orders' doesn't exist",
+            "ORDER_SOURCE=reference", "onec-exporter migrate", "docs/shops.md")
         .doesNotContain("Exception", "\tat ");
   }
 }

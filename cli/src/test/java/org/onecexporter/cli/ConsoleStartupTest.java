@@ -15,16 +15,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.onecexporter.db.Dialect;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
-import org.onecexporter.testing.PostgresExtension;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
 
 /**
  * The console started against a database it cannot use: it still starts (the queue's pages work without the
- * database), but says at once, in one line, which database and why — not silence until a page answers 503.
+ * database), but says at once, in one line, which database and why — not silence until a page answers 503. On
+ * PostgreSQL and on MariaDB ({@link ConsoleStartupOnMariaDbTest}).
  */
-@ExtendWith({PostgresExtension.class, RedisExtension.class})
+@ExtendWith({DatabaseExtension.class, RedisExtension.class})
 class ConsoleStartupTest {
   private final TestDatabase db;
   private final TestRedis redis;
@@ -38,9 +40,12 @@ class ConsoleStartupTest {
 
   @Test
   void a_console_whose_database_does_not_exist_says_so_in_one_line_and_still_serves() throws Exception {
-    String server = db.config().jdbcUrl().replaceFirst("^jdbc:postgresql://([^/?]+).*$", "$1");
+    String scheme = db.config().jdbcUrl().replaceFirst("^(jdbc:[a-z]+://).*$", "$1");
+    String server = db.config().jdbcUrl().replaceFirst("^jdbc:[a-z]+://([^/?]+).*$", "$1");
+    String missing = db.dialect() == Dialect.POSTGRESQL ? "database \"nosuchdb\" does not exist"
+        : "Unknown database 'nosuchdb'";
     Map<String, String> env = new HashMap<>(db.env());
-    env.put("DATABASE_URL", "jdbc:postgresql://" + server + "/nosuchdb");
+    env.put("DATABASE_URL", scheme + server + "/nosuchdb");
     env.put("REDIS_URL", redis.url());
     env.put("QUEUE_PREFIX", redis.prefix());
     env.put("CONSOLE_PASSWORD", "a-long-operator-password");
@@ -49,10 +54,10 @@ class ConsoleStartupTest {
     Path out = dir.resolve("console.log");
     Process console = CliProcess.start(env, out, OnecExporterCli.class.getName(), "console");
     try {
-      await().atMost(Duration.ofSeconds(60)).until(() -> text(out).contains("does not exist") || !console.isAlive());
+      await().atMost(Duration.ofSeconds(60)).until(() -> text(out).contains(missing) || !console.isAlive());
       assertThat(console.isAlive()).as(text(out)).isTrue();
       assertThat(text(out).lines().filter(l -> l.contains("nosuchdb")).toList()).as(text(out)).singleElement()
-          .asString().contains("PostgreSQL", server + "/nosuchdb", "database \"nosuchdb\" does not exist");
+          .asString().contains(db.dialect().serverName(), server + "/nosuchdb", missing);
       assertThat(text(out)).doesNotContain("\tat ");
       int port = Integer.parseInt(text(out).replaceFirst("(?s).*console listening on http://[^:]+:(\\d+)/.*", "$1"));
       try (HttpClient client = HttpClient.newHttpClient()) {
