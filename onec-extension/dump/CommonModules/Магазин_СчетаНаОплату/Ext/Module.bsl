@@ -1587,19 +1587,21 @@
 
 КонецФункции
 
-// The documents based on the invoice that are not marked for deletion, as UNF finds them: its filter criterion
-// КритерийОтбора.ДокументыПоСчетуНаОплату (the list «Документы по счёту» of the invoice) holds every attribute of
-// another document that names an invoice (ДокументОснование of payments and shipments, СчетНаОплату in a payment's
-// breakdown, offsets, opening balances, tax invoices). Events («Событие», e.g. the e-mail that sent the invoice) are
-// left out: they do not settle or ship anything. No РАЗРЕШЕННЫЕ: a document the service's user may not see must not
-// let the invoice be marked, so the query fails on it (the platform raises an access error when a row it would
-// return is hidden) and the invoice is left as it is.
+// The documents based on the invoice that are not marked for deletion: UNF's filter criterion
+// КритерийОтбора.ДокументыПоСчетуНаОплату (the list «Документы по счёту» of the invoice: ДокументОснование of payments
+// and shipments, СчетНаОплату in a payment's breakdown, offsets, opening balances, tax invoices), and the payments
+// that list leaves out in both checked releases: a card payment (ОперацияПоПлатежнымКартам, its ДокументОснование and
+// its breakdown РасшифровкаПлатежа) and a payment through an agent (ПоступлениеНаСчет.РасшифровкаПлатежаОтАгента),
+// the ways an online shop is paid. Events («Событие», e.g. the e-mail that sent the invoice) are left out: they do
+// not settle or ship anything. No РАЗРЕШЕННЫЕ: a document the service's user may not see must not let the invoice be
+// marked, so the query fails on it (the platform raises an access error when a row it would return is hidden) and
+// the invoice is left as it is; the profile's roles grant Read on every document read here.
 //
 // Parameters:
 //   Ссылка - ДокументСсылка.СчетНаОплату - the invoice.
 //
 // Returns:
-//   Массив из Структура - at most ten documents, or Неопределено when the query failed (some document based on the
+//   Массив из Структура - at most ten documents, oldest first, or Неопределено when the query failed (some document based on the
 //   invoice is hidden from the service's user; the details are in the event log):
 //   * Тип - Строка - the document's metadata name (ПоступлениеНаСчет, РасходнаяНакладная, ...).
 //   * Номер - Строка - its number.
@@ -1609,7 +1611,7 @@
 
 	Запрос = Новый Запрос;
 	Запрос.Текст =
-	"ВЫБРАТЬ РАЗЛИЧНЫЕ ПЕРВЫЕ 10
+	"ВЫБРАТЬ
 	|	ПоСчету.Ссылка КАК Ссылка,
 	|	ПоСчету.Ссылка.Номер КАК Номер,
 	|	ПоСчету.Ссылка.Дата КАК Дата
@@ -1619,6 +1621,42 @@
 	|	НЕ ПоСчету.Ссылка.ПометкаУдаления
 	|	И НЕ ПоСчету.Ссылка ССЫЛКА Документ.Событие
 	|	И ПоСчету.Ссылка <> &Счет
+	|
+	|ОБЪЕДИНИТЬ
+	|
+	|ВЫБРАТЬ
+	|	ОплатаКартой.Ссылка,
+	|	ОплатаКартой.Номер,
+	|	ОплатаКартой.Дата
+	|ИЗ
+	|	Документ.ОперацияПоПлатежнымКартам КАК ОплатаКартой
+	|ГДЕ
+	|	НЕ ОплатаКартой.ПометкаУдаления
+	|	И ОплатаКартой.ДокументОснование = &Счет
+	|
+	|ОБЪЕДИНИТЬ
+	|
+	|ВЫБРАТЬ
+	|	СтрокаОплатыКартой.Ссылка,
+	|	СтрокаОплатыКартой.Ссылка.Номер,
+	|	СтрокаОплатыКартой.Ссылка.Дата
+	|ИЗ
+	|	Документ.ОперацияПоПлатежнымКартам.РасшифровкаПлатежа КАК СтрокаОплатыКартой
+	|ГДЕ
+	|	НЕ СтрокаОплатыКартой.Ссылка.ПометкаУдаления
+	|	И СтрокаОплатыКартой.СчетНаОплату = &Счет
+	|
+	|ОБЪЕДИНИТЬ
+	|
+	|ВЫБРАТЬ
+	|	СтрокаОтАгента.Ссылка,
+	|	СтрокаОтАгента.Ссылка.Номер,
+	|	СтрокаОтАгента.Ссылка.Дата
+	|ИЗ
+	|	Документ.ПоступлениеНаСчет.РасшифровкаПлатежаОтАгента КАК СтрокаОтАгента
+	|ГДЕ
+	|	НЕ СтрокаОтАгента.Ссылка.ПометкаУдаления
+	|	И СтрокаОтАгента.СчетНаОплату = &Счет
 	|
 	|УПОРЯДОЧИТЬ ПО
 	|	Дата";
@@ -1633,7 +1671,7 @@
 		Возврат Неопределено;
 	КонецПопытки;
 	Выборка = Результат.Выбрать();
-	Пока Выборка.Следующий() Цикл
+	Пока Выборка.Следующий() И Основанные.Количество() < 10 Цикл
 		Документ = Новый Структура("Тип, Номер, Дата", ИмяТипаДокумента(Выборка.Ссылка), СокрЛП(Выборка.Номер),
 			Выборка.Дата);
 		Основанные.Добавить(Документ);

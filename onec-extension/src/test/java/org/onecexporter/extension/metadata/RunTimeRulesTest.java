@@ -146,6 +146,79 @@ class RunTimeRulesTest {
         .singleElement().asString().contains("blockers-visible");
   }
 
+  /**
+   * Every attribute of a listed UNF document that names an invoice (ДокументСсылка.СчетНаОплату: a payment's
+   * breakdown, a shipment's basis, an offset) is looked at by the cancel method's check of the documents based on
+   * the invoice, in every release: through the filter criterion's Content, or by the check's own query
+   * ({@code Документ.X[.T] КАК Alias ... Alias.Attribute = &Счет}). UNF's criterion leaves out the card payment
+   * (ОперацияПоПлатежнымКартам: its basis and its breakdown) and the payment through an agent
+   * (ПоступлениеНаСчет.РасшифровкаПлатежаОтАгента), the ways an online shop is paid. Left aside: ОснованиеПечатиСсылка
+   * (the basis of the document's own printing), what is named Удалить* (out of use), the invoice's own attributes.
+   */
+  @Test
+  void theCancelsCheckLooksAtEveryListedDocumentThatNamesTheInvoice() throws Exception {
+    String module = Files.readString(MODULE, StandardCharsets.UTF_8);
+    java.util.regex.Matcher function = java.util.regex.Pattern.compile("(?s)Функция ДокументыНаОсновании\\(.*?КонецФункции")
+        .matcher(module);
+    assertThat(function.find()).as("the module has ДокументыНаОсновании").isTrue();
+    String query = function.group();
+    java.util.Set<String> own = new java.util.TreeSet<>();
+    java.util.regex.Matcher source = java.util.regex.Pattern.compile(
+        "(?u)Документ\\.([\\p{L}\\p{N}_]+(?:\\.[\\p{L}\\p{N}_]+)?)\\s+КАК\\s+([\\p{L}\\p{N}_]+)").matcher(query);
+    while (source.find()) {
+      java.util.regex.Matcher condition = java.util.regex.Pattern.compile("(?u)(?<![\\p{L}\\p{N}_])"
+          + java.util.regex.Pattern.quote(source.group(2)) + "\\.([\\p{L}\\p{N}_]+)\\s*=\\s*&Счет(?![\\p{L}\\p{N}_])")
+          .matcher(query);
+      while (condition.find()) {
+        own.add(source.group(1) + "." + condition.group(1));
+      }
+    }
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    try (var files = Files.list(Path.of("metadata"))) {
+      for (Path release : files.filter(p -> p.getFileName().toString().matches("unf-.*\\.json")).sorted().toList()) {
+        var objects = json.readTree(release.toFile()).get("objects");
+        java.util.Set<String> looked = new java.util.TreeSet<>(own);
+        java.util.regex.Matcher criterion = java.util.regex.Pattern.compile("(?u)КритерийОтбора\\.([\\p{L}\\p{N}_]+)\\(")
+            .matcher(query);
+        while (criterion.find()) {
+          objects.path("КритерийОтбора." + criterion.group(1)).path("properties").path("Content").forEach(c -> {
+            String[] p = c.asText().split("\\.");
+            looked.add(p.length == 4 ? p[1] + "." + p[3] : p[1] + "." + p[3] + "." + p[5]);
+          });
+        }
+        java.util.Set<String> naming = new java.util.TreeSet<>();
+        objects.fields().forEachRemaining(e -> {
+          if (!e.getKey().startsWith("Документ.") || e.getKey().equals("Документ.СчетНаОплату")) {
+            return;
+          }
+          String document = e.getKey().substring("Документ.".length());
+          e.getValue().path("attributes").fields().forEachRemaining(a -> {
+            if (names(a) && !a.getKey().equals("ОснованиеПечатиСсылка")) {
+              naming.add(document + "." + a.getKey());
+            }
+          });
+          e.getValue().path("tabularSections").fields().forEachRemaining(t -> {
+            if (!t.getKey().startsWith("Удалить")) {
+              t.getValue().path("columns").fields().forEachRemaining(a -> {
+                if (names(a)) {
+                  naming.add(document + "." + t.getKey() + "." + a.getKey());
+                }
+              });
+            }
+          });
+        });
+        assertThat(naming).as("attributes naming an invoice in " + release.getFileName()).isNotEmpty();
+        assertThat(looked).as("what the cancel's check looks at, against the attributes naming an invoice in "
+            + release.getFileName()).containsAll(naming);
+      }
+    }
+  }
+
+  private static boolean names(java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> attribute) {
+    return !attribute.getKey().startsWith("Удалить")
+        && attribute.getValue().toString().contains("\"ДокументСсылка.СчетНаОплату\"");
+  }
+
   @Test
   void aWrittenInvoiceNeedsEveryCheckBeforeItsWriteNotAfter() {
     String after = """
