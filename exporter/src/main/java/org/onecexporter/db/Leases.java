@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The per-order export lock as a lease row in {@code onec_exporter_leases}: taken and given back in one statement
- * each, on a pooled connection borrowed for that statement only, so that no database session stays open for the
- * lock (an attempt waiting for a 1C permit or for 1C's answer holds no connection).
+ * each, on the caller's connection of the moment, so that no database session stays open for the lock (an attempt
+ * waiting for a 1C permit or for 1C's answer holds no connection).
  *
  * <ul>
  *   <li>One holder at a time: the row is inserted, or taken over only once its {@code expires_at} has passed on the
@@ -66,11 +66,27 @@ final class Leases {
     return at < 0 ? name : name.substring(at + 1) + ":" + name.substring(0, at);
   }
 
-  /** The order's lease, now, or null when another holder's lease is in force. Renewed until given back. */
-  Lease tryTake(Dialect d, long orderId, Duration lapse) {
+  /**
+   * The order's lease, now, or null when another holder's lease is in force; on {@code h}, the caller's
+   * connection. Renewed (on connections of its own) until given back.
+   */
+  Lease tryTake(Handle h, Dialect d, long orderId, Duration lapse) {
     long token = TOKENS.nextLong();
     long lapseMicros = lapse.toNanos() / 1000;
-    boolean taken = jdbi.withHandle(h -> {
+    boolean taken = taken(h, d, orderId, token, lapseMicros);
+    if (!taken) {
+      return null;
+    }
+    Lease lease = new Lease(orderId, token, lapse, renewals);
+    long every = Math.max(1, lapse.toMillis() / 3);
+    renewals.put(token, RENEWALS.scheduleWithFixedDelay(
+        () -> Thread.ofVirtual().name("order-lease-renewal-" + orderId).start(() -> renew(d, lease)),
+        every, every, TimeUnit.MILLISECONDS));
+    return lease;
+  }
+
+  private boolean taken(Handle h, Dialect d, long orderId, long token, long lapseMicros) {
+    {
       if (d == Dialect.POSTGRESQL) {
         return h.createQuery("""
                 INSERT INTO onec_exporter_leases AS l (order_id, token, holder, expires_at)
@@ -94,23 +110,14 @@ final class Leases {
           .execute();
       return h.createQuery("SELECT token FROM onec_exporter_leases WHERE order_id = :id")
           .bind("id", orderId).mapTo(Long.class).findOne().orElse(0L) == token;
-    });
-    if (!taken) {
-      return null;
     }
-    Lease lease = new Lease(orderId, token, lapse, renewals);
-    long every = Math.max(1, lapse.toMillis() / 3);
-    renewals.put(token, RENEWALS.scheduleWithFixedDelay(
-        () -> Thread.ofVirtual().name("order-lease-renewal-" + orderId).start(() -> renew(d, lease)),
-        every, every, TimeUnit.MILLISECONDS));
-    return lease;
   }
 
-  /** Gives the lease back (deletes its row when it still carries this grant's token). */
-  void giveBack(Lease lease) {
+  /** Gives the lease back (deletes its row when it still carries this grant's token), on {@code h}. */
+  void giveBack(Handle h, Lease lease) {
     lease.stopRenewing();
-    jdbi.useHandle(h -> h.createUpdate("DELETE FROM onec_exporter_leases WHERE order_id = :id AND token = :token")
-        .bind("id", lease.orderId()).bind("token", lease.token()).execute());
+    h.createUpdate("DELETE FROM onec_exporter_leases WHERE order_id = :id AND token = :token")
+        .bind("id", lease.orderId()).bind("token", lease.token()).execute();
   }
 
   /**

@@ -24,8 +24,9 @@ import org.onecexporter.domain.Order;
  */
 public interface OrderStore {
   /**
-   * One export attempt's session: the lock, the reads and the writes. It holds no database connection of its own:
-   * each call borrows one from the pool for its statements only.
+   * One export attempt's session: the lock, the reads and the writes. Its calls borrow a pooled connection and keep
+   * it for the next call until {@link Session#idle} or {@link Session#close}: a burst of reads and writes runs on
+   * one connection, and none is held while the attempt waits (for 1C, for the lock).
    */
   Session open();
 
@@ -129,6 +130,12 @@ public interface OrderStore {
 
     /** Gives the lock back. */
     void unlock(long orderId);
+
+    /**
+     * Nothing to read or write for a while (the call to 1C): gives the connection back to the pool, keeping the
+     * lock; the next call borrows one again. An attempt calls it before it waits.
+     */
+    default void idle() {}
 
     /** The order with its lines, or empty when the shop has no such order. */
     Optional<Order> find(long orderId);

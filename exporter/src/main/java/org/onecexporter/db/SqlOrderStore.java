@@ -213,11 +213,14 @@ public final class SqlOrderStore implements OrderStore {
   }
 
   /**
-   * One attempt's session: no connection of its own. The lease, each read and each write borrow a pooled
-   * connection for their statements only, so an attempt waiting for a 1C permit or for 1C's answer holds none.
+   * One attempt's session: a burst of calls (take the lease, read the order, fix its number) runs on one pooled
+   * connection, given back by {@link #idle} before the attempt waits for a 1C permit and for 1C's answer; the lock
+   * is a lease row and needs no connection in between.
    */
   private final class JdbcSession implements Session {
     private final Dialect d;
+    /** The connection of the current burst of reads and writes, given back by {@link #idle} or on a failure. */
+    private Handle handle;
     /** The lease this session holds, or null. */
     private Leases.Lease lease;
     /** How long a write waits for a row lock held elsewhere: the lock's own timeout while the session holds one. */
@@ -237,13 +240,14 @@ public final class SqlOrderStore implements OrderStore {
       long pause = FIRST_LOCK_POLL.toNanos();
       try {
         while (true) {
-          Leases.Lease taken = leases.tryTake(d, orderId, lapse);
+          Leases.Lease taken = onHandle(h -> leases.tryTake(h, d, orderId, lapse));
           if (taken != null) {
             lease = taken;
             rowLockTimeout = timeout;
             return;
           }
           long left = deadline - System.nanoTime();
+          idle(); // no connection held while the other export runs
           if (left <= 0) {
             throw new StoreException("locking the order failed: its export lock was not free within "
                 + timeout.toMillis() + " ms (another export of this order is running)");
@@ -271,7 +275,10 @@ public final class SqlOrderStore implements OrderStore {
       lease = null;
       rowLockTimeout = null;
       try {
-        leases.giveBack(held);
+        onHandle(h -> {
+          leases.giveBack(h, held);
+          return null;
+        });
       } catch (RuntimeException e) {
         throw SafeSqlErrors.wrap("unlocking the order", e);
       }
@@ -280,7 +287,7 @@ public final class SqlOrderStore implements OrderStore {
     @Override
     public Optional<Order> find(long orderId) {
       try {
-        return jdbi.withHandle(handle -> {
+        return onHandle(handle -> {
           Optional<Order> order = source.read(handle, d, orderId);
           if (order.isEmpty() || !source.ownLedger()) {
             return order;
@@ -408,7 +415,7 @@ public final class SqlOrderStore implements OrderStore {
     private <T> T write(long orderId, org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
       Leases.Lease held = lease != null && lease.orderId() == orderId ? lease : null;
       Duration wait = held == null ? null : rowLockTimeout;
-      return jdbi.withHandle(handle -> {
+      return onHandle(handle -> {
         if (wait != null && d == Dialect.MYSQL) {
           handle.execute("SET SESSION innodb_lock_wait_timeout = " + Math.max(1, ceilSeconds(wait)));
         }
@@ -425,6 +432,35 @@ public final class SqlOrderStore implements OrderStore {
           }
         }
       });
+    }
+
+    /**
+     * {@code work} on the connection of the current burst, borrowed from the pool if there is none; a failure gives
+     * it back (it may be broken), so that the next call borrows another.
+     */
+    private <T> T onHandle(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+      if (handle == null) {
+        handle = jdbi.open();
+      }
+      try {
+        return work.withHandle(handle);
+      } catch (RuntimeException | Error e) {
+        idle();
+        throw e;
+      }
+    }
+
+    @Override
+    public void idle() {
+      Handle h = handle;
+      handle = null;
+      if (h != null) {
+        try {
+          h.close();
+        } catch (RuntimeException e) {
+          // A broken connection: the pool drops it.
+        }
+      }
     }
 
     @Override
@@ -484,12 +520,14 @@ public final class SqlOrderStore implements OrderStore {
 
     @Override
     public void close() {
-      if (lease != null) {
-        try {
+      try {
+        if (lease != null) {
           unlock(lease.orderId());
-        } catch (RuntimeException e) {
-          // The lease lapses on its own once nobody renews it.
         }
+      } catch (RuntimeException e) {
+        // The lease lapses on its own once nobody renews it.
+      } finally {
+        idle();
       }
     }
   }

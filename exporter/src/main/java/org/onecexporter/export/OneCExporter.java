@@ -285,6 +285,7 @@ public final class OneCExporter implements JobHandler {
     MDC.put("invoice_number", number);
     String body = Json.write(draft.withNumber(number));
 
+    session.idle(); // no database connection held while waiting for a 1C permit and for 1C's answer
     long sendStarted = System.nanoTime();
     OneCClient.Exchange exchange = client.send(number, body, context.probeToken());
     trace.sent(exchange, (System.nanoTime() - sendStarted) / 1_000_000);

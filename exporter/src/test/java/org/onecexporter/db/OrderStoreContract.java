@@ -156,16 +156,25 @@ abstract class OrderStoreContract {
       OrderStore small = new SqlOrderStore(one.jdbi(), db.dialect(), ReferenceSource.INSTANCE);
       try (OrderStore.Session a = small.open(); OrderStore.Session b = small.open()) {
         a.lock(L7, Duration.ofSeconds(5), Duration.ZERO);
-        b.lock(L8, Duration.ofSeconds(5), Duration.ZERO);
         assertThat(a.find(L7)).isPresent();
         String first = a.assignInvoiceNumber(L7, 2026);
+        a.idle(); // calling 1C: the connection goes back, the lock stays
+        b.lock(L8, Duration.ofSeconds(5), Duration.ZERO);
         String second = b.assignInvoiceNumber(L8, 2026);
+        b.idle();
+        assertThatThrownBy(() -> {
+          try (OrderStore.Session c = small.open()) {
+            c.lock(L7, Duration.ofMillis(300), Duration.ZERO);
+          }
+        }).as("the lock is still a's").hasMessageStartingWith("locking the order failed");
         assertThat(((com.zaxxer.hikari.HikariDataSource) one.dataSource()).getHikariPoolMXBean()
             .getActiveConnections()).as("connections in use while both locks are held").isZero();
         a.markExported(L7, first, at, null, null);
-        b.markExported(L8, second, at, null, null);
         a.unlock(L7);
+        a.idle();
+        b.markExported(L8, second, at, null, null);
         b.unlock(L8);
+        b.idle();
       }
     }
     assertThat(store.state(L7).orElseThrow().invoiceExported()).isTrue();
@@ -201,6 +210,7 @@ abstract class OrderStoreContract {
                 }
                 String number = s.assignInvoiceNumber(orderId, 2026);
                 numbers.computeIfAbsent(orderId, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(number);
+                s.idle();
                 Thread.sleep(5); // the call to 1C
                 s.markExported(orderId, number, Instant.now().truncatedTo(ChronoUnit.MICROS), null, null);
                 inside.get(orderId).decrementAndGet();
@@ -262,6 +272,7 @@ abstract class OrderStoreContract {
       OrderStore.Session a = cutOff.open();
       a.lock(L10, Duration.ofSeconds(5), Duration.ofSeconds(2));
       String number = a.assignInvoiceNumber(L10, 2026);
+      a.idle();
       proxy.freeze(); // its renewals stop reaching the database, its connections stay open
       long frozenAt = System.nanoTime();
       try (OrderStore.Session b = store.open()) {
