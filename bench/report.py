@@ -183,6 +183,19 @@ for r in by("weekend_outage"):
 for r in by("backlog_memory"):
     print(f"\nRedis memory per waiting job, {r['impl']} ({r['jobs']:,} jobs): {r['bytes_per_job']} bytes "
           f"(record {r['job_record_bytes']} + entries {r['queue_entry_bytes']}; used_memory delta {r['used_memory_delta_bytes_per_job']})")
+scripts = by("script_cost")
+if scripts:
+    r0 = scripts[0]
+    print(f"\nScript costs, empty queue vs {r0['dlq']:,} DLQ entries, {r0['delayed']:,} delayed, {r0['ready']:,} ready "
+          f"({r0['samples']} calls each, client time with the round trip; p50 / max ms):")
+    for r in scripts:
+        print(f"  {r['call']:<15} empty {r['empty_p50_ms']:>7} / {r['empty_max_ms']:<8} full {r['full_p50_ms']:>7} / "
+              f"{r['full_max_ms']:<8} ratio {r['ratio_p50']}")
+for r in by("script_cost_summary"):
+    print(f"  fill {r['fill_s']} s; the index walk over the filled queue: {r['reindex_calls']} calls, {r['reindex_s']} s")
+for r in by("script_cost_bulk"):
+    print(f"  {r['op']} of {r['entries']:,} entries: {r['script_calls']} calls, {r['seconds']} s; enqueue meanwhile "
+          f"p50 {r['enqueue_p50_ms']} ms, p99 {r['enqueue_p99_ms']} ms, max {r['enqueue_max_ms']} ms ({r['enqueues']})")
 
 if points and shutil.which("gnuplot"):
     data = os.path.join(os.path.dirname(sys.argv[1]), "queue-throughput.dat")
@@ -251,6 +264,12 @@ for r in by("weekend_outage"):
     if theirs:
         ours_b, theirs_b = r["redis_memory"]["bytes_per_job"], theirs[0]["bytes_per_job"]
         target("weekend outage: Redis memory per waiting job ≤ BullMQ's", ours_b <= theirs_b, f"{ours_b} vs {theirs_b} bytes")
+for r in by("script_cost"):
+    target(f"script cost on the big queue, {r['call']}: p50 within 2× of the empty queue's", r["ratio_p50"] <= 2,
+           f"{r['ratio_p50']}× ({r['empty_p50_ms']} → {r['full_p50_ms']} ms)")
+    target(f"script cost on the big queue, {r['call']}: no call over 5 ms", r["full_max_ms"] <= 5, f"max {r['full_max_ms']} ms")
+for r in by("script_cost_bulk"):
+    target(f"enqueue p99 ≤ 2 ms during {r['op']} of the whole DLQ", r["enqueue_p99_ms"] <= 2, f"{r['enqueue_p99_ms']} ms")
 crash = {r["impl"]: r["seconds"] for r in by("crash_recovery")}
 if "onec-exporter" in crash:
     target("crash recovery ≤ 15 s with the defaults", crash["onec-exporter"] <= 15, f"{crash['onec-exporter']} s")
@@ -262,7 +281,7 @@ if len(crash) == 2:
 expected = {"machine", "queue_noop/onec-exporter", "queue_noop/bullmq", "end_to_end", "payment_path", "idle_pickup",
             "crash_recovery/onec-exporter", "crash_recovery/bullmq", "worker_memory", "lease_renewal", "small_worker",
             "weekend_outage", "backlog_memory", "end_to_end/lease", "end_to_end/held", "end_to_end/this",
-            "end_to_end/baseline"}
+            "end_to_end/baseline", "script_cost", "script_cost_bulk"}
 # ops/bench --only 5,7: just those steps' results are expected.
 steps = {"1": {"queue_noop/onec-exporter", "queue_noop/bullmq", "queue_enqueue/onec-exporter/single",
                "queue_enqueue/onec-exporter/single-async", "queue_enqueue/bullmq/single", "queue_enqueue/bullmq/bulk"}, "2": {"end_to_end"}, "3": {"payment_path"},
@@ -270,7 +289,7 @@ steps = {"1": {"queue_noop/onec-exporter", "queue_noop/bullmq", "queue_enqueue/o
          "6": {"worker_memory"}, "7": {"lease_renewal"}, "8": {"small_worker"},
          "9": {"weekend_outage", "backlog_memory"}, "10": {"end_to_end/lease", "end_to_end/held"},
          "11": {"end_to_end/this", "end_to_end/baseline"},
-         "12": {"end_to_end/step12/PostgreSQL", "end_to_end/step12/MariaDB"}}
+         "12": {"end_to_end/step12/PostgreSQL", "end_to_end/step12/MariaDB"}, "13": {"script_cost", "script_cost_bulk"}}
 only = [s for s in os.environ.get("BENCH_ONLY", "").split(",") if s]
 alternations = next((m.get("alternations") for m in by("machine")), None)
 if alternations is None:  # a result file from before the alternated runs and the enqueue step

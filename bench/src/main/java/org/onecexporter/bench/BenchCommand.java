@@ -44,7 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
     System.exit(new picocli.CommandLine(new BenchCommand()).execute(args));
   }
 
-  @Parameters(index = "0", description = "queue | queue-enqueue | enqueue-bulk | e2e | enqueue | pickup | weekend")
+  @Parameters(index = "0", description = "queue | queue-enqueue | enqueue-bulk | e2e | enqueue | pickup | weekend | scripts")
   String name;
 
   @Option(names = "--jobs", defaultValue = "20000")
@@ -98,6 +98,15 @@ public final class BenchCommand implements Callable<Integer> {
           + "before issue 23: a connection and a session lock from the lock to the end of the attempt)")
   String lock;
 
+  @Option(names = "--dlq", defaultValue = "100000", description = "scripts: dead jobs in the full queue")
+  int dlq;
+
+  @Option(names = "--delayed", defaultValue = "100000", description = "scripts: retries waiting in the full queue")
+  int delayed;
+
+  @Option(names = "--ready", defaultValue = "10000", description = "scripts: ready jobs in the full queue")
+  int ready;
+
   @Option(names = "--emulator", defaultValue = "http://127.0.0.1:18188")
   String emulatorRoot;
 
@@ -149,6 +158,7 @@ public final class BenchCommand implements Callable<Integer> {
           workerJvm.isBlank() ? List.of() : List.of(workerJvm.trim().split("\\s+")),
           emulatorRoot.endsWith("/") ? emulatorRoot.substring(0, emulatorRoot.length() - 1) : emulatorRoot,
           java.nio.file.Path.of(env.string("LOG_DIR", "logs")))).run();
+      case "scripts" -> ScriptCosts.run(env, dlq, delayed, ready, samples);
       default -> throw new IllegalArgumentException("unknown benchmark " + name);
     };
     result.put("java", Runtime.version().toString()).put("cores", Runtime.getRuntime().availableProcessors());

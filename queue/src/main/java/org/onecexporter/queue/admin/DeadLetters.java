@@ -17,9 +17,9 @@ import org.redisson.client.codec.StringCodec;
 /** The dead-letter queue ({@code P:dlq}): read it, requeue, drop or purge its entries. */
 public final class DeadLetters {
   /** DLQ entries looked at per requeue.lua call. */
-  static final int REQUEUE_BATCH = 1000;
+  static final int REQUEUE_BATCH = 100;
   /** DLQ entries dropped per purge.lua call. */
-  static final int PURGE_BATCH = 500;
+  static final int PURGE_BATCH = 200;
   /** Entries (ready ids, DLQ entries) looked at per reindex.lua call: a few ms each, however long the list. */
   static final int REINDEX_BATCH = 200;
   private final RedissonClient redis;

@@ -8,7 +8,7 @@
 -- record; reindex.lua rewrites entries written otherwise), so one LREM takes every copy of it (one pass over the
 -- list in C, no entry decoded in Lua), and an order without a dead record has none and costs nothing.
 -- The other targets look at up to count entries, oldest first, past the skip oldest ones (those an earlier call of
--- the same requeue looked at and left in the list). JobQueue calls it once per 1,000 entries, each call passing on
+-- the same requeue looked at and left in the list). JobQueue calls it once per 100 entries, each call passing on
 -- the entries left so far as skip, so a large DLQ never blocks Redis in one long call; new entries arrive at the
 -- head and do not move the oldest ones. Matched entries are marked in place (LSET) and removed with one LREM.
 -- Answers: {requeued, kept (looked at, left in the list), looked at (target '=': entries removed), the list's
