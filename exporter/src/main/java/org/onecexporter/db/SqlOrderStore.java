@@ -419,6 +419,7 @@ public final class SqlOrderStore implements OrderStore {
         if (wait != null && d == Dialect.MYSQL) {
           handle.execute("SET SESSION innodb_lock_wait_timeout = " + Math.max(1, ceilSeconds(wait)));
         }
+        RuntimeException failed = null;
         try {
           return handle.inTransaction(tx -> {
             if (held != null) {
@@ -426,9 +427,18 @@ public final class SqlOrderStore implements OrderStore {
             }
             return work.withHandle(tx);
           });
+        } catch (RuntimeException e) {
+          failed = e;
+          throw e;
         } finally {
           if (wait != null && d == Dialect.MYSQL) {
-            handle.execute("SET SESSION innodb_lock_wait_timeout = DEFAULT");
+            try {
+              handle.execute("SET SESSION innodb_lock_wait_timeout = DEFAULT");
+            } catch (RuntimeException e) {
+              if (failed == null) {
+                throw e; // onHandle gives the connection back
+              } // else the write's own failure is the one to report
+            }
           }
         }
       });
