@@ -256,6 +256,35 @@ final class Demo implements AutoCloseable {
     }
     phase("exports");
 
+    step("A refund: the customer gets the money back, the invoice in 1C is marked for deletion");
+    long refunded = database.jdbi().withHandle(h -> h.createQuery(
+        "SELECT min(id) FROM orders WHERE invoice_exported_to_1c").mapTo(Long.class).one());
+    String refundedInvoice = database.jdbi().withHandle(h -> h.createQuery(
+        "SELECT invoice_number FROM orders WHERE id = :id").bind("id", refunded).mapTo(String.class).one());
+    // The shop records the refund, then its payment processor asks for the cancellation (after the commit).
+    database.jdbi().useHandle(h -> h.createUpdate("UPDATE orders SET status = 'refunded' WHERE id = :id")
+        .bind("id", refunded).execute());
+    enqueueByHttp(token, (int) refunded, "invoice-cancel");
+    out.println("  order " + refunded + " refunded in the shop; POST /v1/orders/" + refunded + "/invoice-cancel");
+    long cancelDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String answer = null;
+    while (answer == null && System.nanoTime() < cancelDeadline) {
+      answer = database.jdbi().withHandle(h -> h.createQuery("""
+              SELECT invoice_cancel_answer FROM onec_exporter_ledger
+               WHERE order_id = :id AND invoice_cancelled_at IS NOT NULL""")
+          .bind("id", refunded).mapTo(String.class).findOne().orElse(null));
+      if (answer == null) {
+        Thread.sleep(200);
+      }
+    }
+    boolean marked = emulator.deletionMarked(refundedInvoice);
+    long cancelCalls = emulator.received().stream()
+        .filter(r -> r.operation() == EmulatorServer.Operation.CANCEL).count();
+    out.printf("  invoice %s: 1C answered %s; marked for deletion in 1C: %s; calls to cancel: %d%n", refundedInvoice,
+        answer == null ? "nothing within 60 s" : answer, marked ? "yes" : "no", cancelCalls);
+    out.println("  its whole life: ops/onec-exporter status " + refunded + "   (or the console's order page)");
+    phase("refund");
+
     step("Summary");
     long exported = database.jdbi().withHandle(h -> h.createQuery(
         "SELECT count(*) FROM orders WHERE invoice_exported_to_1c").mapTo(Long.class).one());
@@ -312,6 +341,10 @@ final class Demo implements AutoCloseable {
     phase("look");
 
     List<String> problems = new ArrayList<>();
+    if (!marked || cancelCalls != 1) {
+      problems.add("the refunded order " + refunded + "'s invoice " + refundedInvoice + " is "
+          + (marked ? "" : "not ") + "marked in 1C after " + cancelCalls + " cancel call(s)");
+    }
     if (exported != inOneC) {
       problems.add(exported + " order(s) flagged exported but " + inOneC + " invoice(s) in 1C");
     }
@@ -327,7 +360,7 @@ final class Demo implements AutoCloseable {
       throw new Failure("the summary does not add up: " + String.join("; ", problems));
     }
     out.println("OK: every paid order with good data has exactly one invoice in 1C; the others are in the DLQ"
-        + " with their reason.");
+        + " with their reason; the refunded order's invoice is marked for deletion, by one call.");
     if (options.interactive()) {
       out.printf("%n\033[1mThe console stays up at http://127.0.0.1:%d/ (operator / %s). Press Enter to stop"
           + " everything.\033[0m%n", options.consolePort(), options.consolePassword());
@@ -444,8 +477,13 @@ final class Demo implements AutoCloseable {
    * a 503 (Redis slow on a busy machine) is sent again, up to three times in all.
    */
   private void enqueueByHttp(String token, int id) throws IOException, InterruptedException {
+    enqueueByHttp(token, id, "invoice-export");
+  }
+
+  /** {@code what}: {@code invoice-export}, or {@code invoice-cancel} after a refund. */
+  private void enqueueByHttp(String token, int id, String what) throws IOException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + options.enqueuerPort()
-            + "/v1/orders/" + id + "/invoice-export"))
+            + "/v1/orders/" + id + "/" + what))
         .header("Authorization", "Bearer " + token)
         .timeout(Duration.ofSeconds(10))
         .POST(HttpRequest.BodyPublishers.noBody()).build();
