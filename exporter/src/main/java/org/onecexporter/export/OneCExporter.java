@@ -373,6 +373,7 @@ public final class OneCExporter implements JobHandler {
     }
     String reason = "Order " + orderId + (order.isCancelled() ? " " + order.status() + " in the shop"
         : ": cancellation requested");
+    session.idle(); // as the export: no database connection held while waiting for a 1C permit and the answer
     long sendStarted = System.nanoTime();
     OneCClient.Exchange exchange = client.cancel(number, reason, context.probeToken());
     trace.sent(exchange, (System.nanoTime() - sendStarted) / 1_000_000);
