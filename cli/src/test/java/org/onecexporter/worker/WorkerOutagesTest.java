@@ -143,7 +143,7 @@ class WorkerOutagesTest {
           && !linesWith(text("bare"), "\"orders\" does not exist").isEmpty() || !worker.isAlive());
       assertThat(worker.isAlive()).as(text("bare")).isTrue();
       assertThat(linesWith(text("bare"), "\"orders\" does not exist")).as(text("bare")).singleElement().asString()
-          .contains("onec-exporter migrate", "ORDER_SOURCE=reference");
+          .contains("is sick: its database is not usable", "onec-exporter migrate", "ORDER_SOURCE=reference");
       HttpResponse<String> ready = ready(port("bare"));
       assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
 

@@ -35,8 +35,14 @@ final class DependencyGate implements AutoCloseable {
   enum Dependency {
     POSTGRESQL, REDIS;
 
+    /** The name in metrics labels and /health/ready ("postgresql" stays for dashboards, whatever the server). */
     String wire() {
       return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The name in log lines: the shop database is "database", PostgreSQL or MariaDB/MySQL alike. */
+    String said() {
+      return this == POSTGRESQL ? "database" : wire();
     }
   }
 
@@ -142,7 +148,7 @@ final class DependencyGate implements AutoCloseable {
       if (states.get(dependency) == State.HEALTHY) {
         states.put(dependency, State.CHECKING);
         why.put(dependency, reason);
-        LOG.info("worker {}: checking {} before taking new jobs ({})", workerId, dependency.wire(), reason,
+        LOG.info("worker {}: checking {} before taking new jobs ({})", workerId, dependency.said(), reason,
             kv("worker", workerId), kv("dependency", dependency.wire()));
       }
       lastProbe.put(dependency, 0L); // probe at once
@@ -253,11 +259,11 @@ final class DependencyGate implements AutoCloseable {
         boolean open = states.values().stream().allMatch(x -> x == State.HEALTHY);
         if (before == State.SICK) {
           long seconds = (System.nanoTime() - sickSince.remove(d)) / 1_000_000_000L;
-          LOG.warn("worker {}: {} answers again after {} s; {}", workerId, d.wire(), seconds,
+          LOG.warn("worker {}: {} answers again after {} s; {}", workerId, d.said(), seconds,
               open ? "taking new jobs again" : "still no new jobs: " + states, kv("worker", workerId),
               kv("dependency", d.wire()), kv("worker_sick", false));
         } else if (before == State.CHECKING && why.get(d) != null) {
-          LOG.info("worker {}: {} answers{}", workerId, d.wire(), open ? "; taking new jobs" : "",
+          LOG.info("worker {}: {} answers{}", workerId, d.said(), open ? "; taking new jobs" : "",
               kv("worker", workerId), kv("dependency", d.wire()));
         }
         why.remove(d);
@@ -266,7 +272,7 @@ final class DependencyGate implements AutoCloseable {
         states.put(d, State.SICK);
         sickSince.put(d, System.nanoTime());
         LOG.error("worker {} is sick: its {} {} ({}); it takes no new jobs, hands back what it gives up,"
-            + " and checks again every {} s", workerId, d.wire(),
+            + " and checks again every {} s", workerId, d.said(),
             String.valueOf(why.get(d)).startsWith("the order tables") ? "is not usable" : "does not answer", why.get(d),
             timings.sickInterval().toSeconds(),
             kv("worker", workerId), kv("dependency", d.wire()), kv("worker_sick", true));
