@@ -476,7 +476,9 @@ public final class SqlOrderStore implements OrderStore {
     @Override
     public Cancellation cancellation(long orderId) {
       try {
-        return jdbi.withHandle(handle -> readCancellation(handle, d, orderId));
+        // On the burst's connection: a second one borrowed while the burst holds its own deadlocks a small pool
+        // once every attempt holds one and waits for another.
+        return onHandle(handle -> readCancellation(handle, d, orderId));
       } catch (RuntimeException e) {
         throw SafeSqlErrors.wrap("reading the order's cancellation", e);
       }

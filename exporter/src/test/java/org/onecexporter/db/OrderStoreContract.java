@@ -157,6 +157,8 @@ abstract class OrderStoreContract {
       try (OrderStore.Session a = small.open(); OrderStore.Session b = small.open()) {
         a.lock(L7, Duration.ofSeconds(5), Duration.ZERO);
         assertThat(a.find(L7)).isPresent();
+        // Read on the burst's own connection: a second one from a pool of 1 never comes (the attempts' deadlock).
+        assertThat(a.cancellation(L7)).isNotNull();
         String first = a.assignInvoiceNumber(L7, 2026);
         a.idle(); // calling 1C: the connection goes back, the lock stays
         b.lock(L8, Duration.ofSeconds(5), Duration.ZERO);
