@@ -48,6 +48,7 @@ import org.onecexporter.testing.TestDatabase;
  */
 @ExtendWith({DatabaseExtension.class, RedisExtension.class, EmulatorExtension.class})
 class WorkerTracingTest {
+  /** The SDK of this class; closed after the class, so a subclass registers and returns its own ({@link #otel}). */
   @RegisterExtension
   static final OpenTelemetryExtension OTEL = OpenTelemetryExtension.create();
 
@@ -85,7 +86,7 @@ class WorkerTracingTest {
     emulator.faults().script(List.of(Fault.ERROR_502));
     JobQueue queue = redis.queue();
 
-    Span payment = OTEL.getOpenTelemetry().getTracer("shop").spanBuilder("payment").startSpan();
+    Span payment = otel().getOpenTelemetry().getTracer("shop").spanBuilder("payment").startSpan();
     InvoiceEnqueuer enqueuer = new InvoiceEnqueuer(new LazyQueue(redis::client, queue.keys(), Duration.ofSeconds(1)));
     try (Scope ignored = payment.makeCurrent()) {
       assertThat(enqueuer.enqueue(4242)).isEqualTo(EnqueueStatus.QUEUED);
@@ -115,10 +116,10 @@ class WorkerTracingTest {
     worker = new Worker(config, queue, exporter, new Reconciler(db.jdbi(), queue, Duration.ZERO)).start();
 
     // Generous: the machine that runs the suite may be loaded (the two attempts take about 1 s alone).
-    await().atMost(Duration.ofSeconds(60)).until(() -> OTEL.getSpans().stream()
+    await().atMost(Duration.ofSeconds(60)).until(() -> otel().getSpans().stream()
         .filter(s -> s.getName().equals("invoice-export attempt")).count() == 2);
 
-    List<SpanData> spans = OTEL.getSpans();
+    List<SpanData> spans = otel().getSpans();
     assertThat(spans).allSatisfy(s -> assertThat(s.getTraceId()).as(s.getName()).isEqualTo(traceId));
     SpanData enqueue = one(spans, "invoice-export enqueue");
     assertThat(enqueue.getKind()).isEqualTo(SpanKind.PRODUCER);
@@ -163,6 +164,10 @@ class WorkerTracingTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> db.jdbi().withHandle(h -> h.createQuery(
         "SELECT count(*) FROM export_attempts WHERE order_id = 4242 AND trace_id = :t").bind("t", traceId)
         .mapTo(Long.class).one()) == 2);
+  }
+
+  OpenTelemetryExtension otel() {
+    return OTEL;
   }
 
   private static SpanData one(List<SpanData> spans, String name) {
