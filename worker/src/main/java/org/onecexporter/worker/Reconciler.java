@@ -92,20 +92,10 @@ public final class Reconciler {
 
   public Report run() {
     queue.reconciliation().reindex();
-    long after = parseCursor(queue.reconciliation().cursor("order_cursor", "0"));
-    List<Long> ids = new ArrayList<>(candidates(after, Long.MAX_VALUE, batch));
-    long next;
-    if (ids.size() == batch) {
-      next = ids.getLast();
-    } else if (after == 0) {
-      next = 0;
-    } else {
-      // the end of the orders: wrap, and fill the rest of this run from the start
-      int room = batch - ids.size();
-      List<Long> head = candidates(0, after, room);
-      ids.addAll(head);
-      next = head.size() == room ? head.getLast() : 0;
-    }
+    Window window = window("order_cursor", this::candidates);
+    List<Long> ids = window.ids();
+    long after = window.after();
+    long next = window.next();
     int queued = 0;
     int requeued = 0;
     int rehomed = 0;
@@ -147,24 +137,41 @@ public final class Reconciler {
     return report;
   }
 
+  /** Orders with {@code after < id <= upTo}, by id, at most {@code limit}. */
+  private interface Candidates {
+    List<Long> find(long after, long upTo, int limit);
+  }
+
+  /** This run's ids of one cursor walk: {@code after} the saved cursor, and the cursor to save ({@code next}). */
+  private record Window(List<Long> ids, long after, long next) {}
+
+  /**
+   * Up to a batch of ids after the saved cursor; at the end of the orders the walk wraps and fills the rest of the
+   * batch from the start (the next cursor is 0 once it has seen them all).
+   */
+  private Window window(String cursor, Candidates candidates) {
+    long after = parseCursor(queue.reconciliation().cursor(cursor, "0"));
+    List<Long> ids = new ArrayList<>(candidates.find(after, Long.MAX_VALUE, batch));
+    if (ids.size() == batch) {
+      return new Window(ids, after, ids.getLast());
+    }
+    if (after == 0) {
+      return new Window(ids, after, 0);
+    }
+    int room = batch - ids.size();
+    List<Long> head = candidates.find(0, after, room);
+    ids.addAll(head);
+    return new Window(ids, after, head.size() == room ? head.getLast() : 0);
+  }
+
   /**
    * Refunded or cancelled orders whose invoice 1C has or may have get a cancel job ({@code cancel:<id>}) if they have
    * none, walked by id with a cursor of their own as the paid ones are. Returns {queued, re-homed}.
    */
   private int[] cancels() {
-    long after = parseCursor(queue.reconciliation().cursor("cancel_cursor", "0"));
-    List<Long> ids = new ArrayList<>(orders.cancelCandidates(after, Long.MAX_VALUE, batch));
-    long next;
-    if (ids.size() == batch) {
-      next = ids.getLast();
-    } else if (after == 0) {
-      next = 0;
-    } else {
-      int room = batch - ids.size();
-      List<Long> head = orders.cancelCandidates(0, after, room);
-      ids.addAll(head);
-      next = head.size() == room ? head.getLast() : 0;
-    }
+    Window window = window("cancel_cursor", orders::cancelCandidates);
+    List<Long> ids = window.ids();
+    long next = window.next();
     int queued = 0;
     int rehomed = 0;
     for (int from = 0; from < ids.size(); from += SCRIPT_BATCH) {
