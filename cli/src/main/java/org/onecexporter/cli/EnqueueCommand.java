@@ -12,9 +12,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "enqueue", description = {
-    "Queues invoice exports for the given orders (as the payment processor's enqueuer does); with --cancel, the",
-    "cancellation of their invoices in 1C (after a full refund or a cancellation: the invoice is marked for",
-    "deletion, or never created if its export has not run yet).",
+    "Queues invoice exports for the given orders, as the payment processor's enqueuer does.",
+    "With --cancel it queues the cancellation of their invoices in 1C instead (after a full refund or a",
+    "cancellation: the invoice is marked for deletion, or never created if its export has not run yet).",
     "Prints one JSON line per order: order_id, status (queued or already_queued), state (and job: cancel:<id>)."})
 final class EnqueueCommand implements Callable<Integer> {
   @Spec
