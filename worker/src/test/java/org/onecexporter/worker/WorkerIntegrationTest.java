@@ -381,9 +381,11 @@ class WorkerIntegrationTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> exportedCount() == 24);
     assertThat(queue.stats().dlq()).isZero();
     assertThat(emulator.invoices()).hasSize(24);
-    // One fleet-wide probe per CIRCUIT_OPEN (1.5 s) after the threshold (3) and the calls in flight (cap 4):
-    // bounded by the outage, not by the six workers.
-    long bound = 4 + 3 + outageMillis / 1500 + 3;
+    // One fleet-wide probe per CIRCUIT_OPEN (1.5 s) after the threshold (3) and the calls in flight (cap 4), each
+    // of whose permits may go to one more waiting call before its failure reaches the fleet's health (the permit
+    // is handed over as soon as 1C answers; the failure is reported after the attempt gave its lease back: 17
+    // calls were seen once on MariaDB, 7-14 usually): bounded by the outage and the cap, not by the six workers.
+    long bound = 4 * 2 + 3 + outageMillis / 1500 + 3;
     System.out.printf("OUTAGE calls to the dead 1C: %d in %d ms with 6 workers (bound %d)%n", callsDuringOutage,
         outageMillis, bound);
     assertThat((long) callsDuringOutage).isLessThanOrEqualTo(bound);
