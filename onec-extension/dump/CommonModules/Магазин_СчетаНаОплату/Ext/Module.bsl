@@ -15,6 +15,7 @@
 // Answer 400: {"status":"error","errors":["customer.name is required","items[0].total 449.69 != quantity x price 449.70"]}
 // Answer 403: {"status":"access_denied","errors":["rights: the service's user may not add Документ.СчетНаОплату"]}
 // Answer 413: {"status":"error","errors":["body is larger than 262144 bytes"]}
+// Answer 409: {"status":"cancelled","errors":["invoice_number: the shop cancelled this number before 1C made an invoice for it; none will be made"]}
 // Answer 422: {"status":"period_closed","errors":["date: the invoice date 2026-01-15 lies in a period closed for changes in 1C"]}
 // Answer 503: {"status":"not_configured","errors":["settings: the delivery item is not set"]}
 // Answer 500: {"status":"error","error_id":"<uuid>","errors":["internal error in 1C, see the event log"]}
@@ -25,7 +26,7 @@
 // Cancel answer 200: {"status":"already_cancelled","already_cancelled":true,"invoice_number":"INV-2026-001","document_id":"<uuid>","number":"<1C number>","cancelled_at":"2026-02-20T10:15:00Z"}
 // Cancel answer 400: {"status":"error","errors":["reason: must be a string of at most 200 characters"]}
 // Cancel answer 403: {"status":"access_denied","errors":["rights: the service's 1C user lacks «Изменение» on Документ.СчетНаОплату"]}
-// Cancel answer 404: {"status":"not_found","errors":["invoice_number: 1C has no invoice made by this service for this number"]}
+// Cancel answer 404: {"status":"not_found","errors":["invoice_number: 1C has no invoice made by this service for this number; nothing to cancel"]}
 // Cancel answer 409: {"status":"has_based_documents","errors":["documents: 1 document(s) in 1C are based on this invoice (ПоступлениеНаСчет 0000-000012 of 2026-02-14) ..."],"documents":[{"type":"ПоступлениеНаСчет","number":"0000-000012","date":"2026-02-14"}]}
 // Cancel answer 413: {"status":"error","errors":["body is larger than 262144 bytes"]}
 // Cancel answer 422: {"status":"period_closed","errors":["date: the invoice date 2026-01-15 lies in a period closed for changes in 1C"]}
@@ -592,7 +593,7 @@
 //   Настройки - Структура - from ПрочитатьНастройки.
 //
 // Returns:
-//   HTTPСервисОтвет - 201, 200, 400, 403, 422 or 503.
+//   HTTPСервисОтвет - 201, 200, 400, 403, 409 (the number was cancelled before its invoice was made), 422 or 503.
 //
 Функция СоздатьСчетОдинРаз(Данные, Настройки)
 
@@ -624,7 +625,11 @@
 		ЗаблокироватьКлюч(НомерСчета);
 
 		Записанный = ЗаписанныйСчет(НомерСчета);
-		Если Записанный = Неопределено Тогда
+		Если Записанный = Неопределено И ОтмененДоСоздания(НомерСчета) Тогда
+			// The cancellation came first (a create whose client gave up at its timeout, still running here when
+			// the refund's cancellation found nothing): no invoice is made for this number, now or later.
+			Ответ = ОтветОтмененДоСоздания();
+		ИначеЕсли Записанный = Неопределено Тогда
 			ЗаблокироватьКлюч(КлючТелефона(Данные.Получить("customer").Получить("phone")));
 			Итог = СоздатьСчет(Данные, Товары, Настройки);
 			Если Итог.Ответ = Неопределено Тогда
@@ -1471,11 +1476,10 @@
 //
 Функция ОтменитьСчетОдинРаз(НомерСчета, Причина)
 
+	// No early "not_found": a create of this number may be under way in 1C (its client gave up at its timeout);
+	// only under the number's lock is "no invoice" an answer that stays true (see ЗаписатьОтменуБезСчета).
 	Записанный = ЗаписанныйСчет(НомерСчета);
-	Если Записанный = Неопределено Тогда
-		Возврат ОтветНетСчета();
-	КонецЕсли;
-	Если ЗначениеЗаполнено(Записанный.Отменен) Тогда
+	Если Записанный <> Неопределено И ЗначениеЗаполнено(Записанный.Отменен) Тогда
 		Возврат ОтветОтмена("already_cancelled", Истина, НомерСчета, Записанный);
 	КонецЕсли;
 
@@ -1492,6 +1496,7 @@
 
 		Записанный = ЗаписанныйСчет(НомерСчета);
 		Если Записанный = Неопределено Тогда
+			ЗаписатьОтменуБезСчета(НомерСчета, Причина);
 			Ответ = ОтветНетСчета();
 		ИначеЕсли ЗначениеЗаполнено(Записанный.Отменен) Тогда
 			Ответ = ОтветОтмена("already_cancelled", Истина, НомерСчета, Записанный);
@@ -1758,6 +1763,45 @@
 
 КонецПроцедуры
 
+// Records that the shop cancelled a number 1C has made no invoice for: a record with the time and the reason and no
+// document. Written under the number's lock, as the create method reads it under the same lock (ОтмененДоСоздания):
+// whichever comes first, 1C ends with a marked invoice or with none, never with an unmarked one. An earlier such
+// record is left as it is (its time stays the first).
+//
+// Parameters:
+//   НомерСчета - Строка - the shop's invoice number.
+//   Причина - Строка - why, may be empty.
+//
+Процедура ЗаписатьОтменуБезСчета(НомерСчета, Причина)
+
+	Запись = РегистрыСведений.Магазин_СчетаМагазина.СоздатьМенеджерЗаписи();
+	Запись.НомерСчетаМагазина = НомерСчета;
+	Запись.Прочитать();
+	Если Запись.Выбран() Тогда
+		Возврат;
+	КонецЕсли;
+	Запись.НомерСчетаМагазина = НомерСчета;
+	Запись.Отменен = ТекущаяДатаСеанса();
+	Запись.ПричинаОтмены = Причина;
+	Запись.Записать(Истина);
+
+КонецПроцедуры
+
+// Parameters:
+//   НомерСчета - Строка - the shop's invoice number.
+//
+// Returns:
+//   Булево - the shop cancelled this number before 1C made an invoice for it (ЗаписатьОтменуБезСчета).
+//
+Функция ОтмененДоСоздания(НомерСчета)
+
+	Запись = РегистрыСведений.Магазин_СчетаМагазина.СоздатьМенеджерЗаписи();
+	Запись.НомерСчетаМагазина = НомерСчета;
+	Запись.Прочитать();
+	Возврат Запись.Выбран() И ЗначениеЗаполнено(Запись.Отменен) И Не ЗначениеЗаполнено(Запись.ИдентификаторДокумента);
+
+КонецФункции
+
 // Parameters:
 //   Значение - Строка, Неопределено - the URL template's parameter.
 //
@@ -1845,6 +1889,16 @@
 	Тело.Вставить("number", СокрЛП(Записанный.НомерДокумента));
 	Тело.Вставить("cancelled_at", ДатаВремяUTC(Записанный.Отменен));
 	Возврат ОтветJSON(200, Тело);
+
+КонецФункции
+
+// Returns:
+//   HTTPСервисОтвет - 409: the shop cancelled this number before 1C made its invoice; none will be made.
+//
+Функция ОтветОтмененДоСоздания()
+
+	Возврат ОтветОтказ(409, "cancelled", ОдинЭлемент("invoice_number: the shop cancelled this number before 1C made"
+		+ " an invoice for it; none will be made"));
 
 КонецФункции
 

@@ -37,7 +37,7 @@ public record ExportResult(
     /** The DLQ reason of 1C's permanent refusal. */
     public static Reason of(org.onecexporter.onec.CallOutcome.Refusal refusal) {
       return switch (refusal) {
-        case REFUSED -> REFUSED_BY_1C;
+        case REFUSED, CANCELLED_BEFORE_CREATION -> REFUSED_BY_1C;
         case INVOICE_NOT_FOUND -> INVOICE_NOT_FOUND;
         case INVOICE_HAS_DOCUMENTS -> INVOICE_HAS_DOCUMENTS;
       };

@@ -312,6 +312,14 @@ public final class OneCExporter implements JobHandler {
       case CallOutcome.Success s -> recordSuccess(session, order, number, s, exchange.durationMillis());
       case CallOutcome.Transient t -> new AttemptResult.Retry(orderId, number, t.reason(), t.httpStatus(),
           t.retryAfter(), AttemptResult.Failed.ONE_C);
+      case CallOutcome.Permanent p when p.refusal() == CallOutcome.Refusal.CANCELLED_BEFORE_CREATION -> {
+        // This create was still running in 1C when the order's cancellation found no invoice there: 1C made none
+        // and will make none. Nothing for anybody to do; the flag stays unset.
+        LOG.info("1C made no invoice: the order's cancellation came first", kv("order_id", orderId),
+            kv("invoice_number", number), kv("attempt", attempt), kv("outcome", "not_created"));
+        yield new AttemptResult.Done(new ExportResult(orderId, ExportStatus.NOT_CREATED, number, null, 0, null,
+            p.httpStatus(), ExportResult.Reason.NONE), true);
+      }
       case CallOutcome.Permanent p -> new AttemptResult.Done(new ExportResult(orderId, ExportStatus.REJECTED, number,
           null, 0, p.reason(), p.httpStatus(), ExportResult.Reason.REFUSED_BY_1C), true);
       case CallOutcome.NotCalled n -> throw new IllegalStateException("handled above");
@@ -401,7 +409,7 @@ public final class OneCExporter implements JobHandler {
         String answer = switch (p.refusal()) {
           case INVOICE_NOT_FOUND -> OrderStore.CancelAnswer.NOT_FOUND;
           case INVOICE_HAS_DOCUMENTS -> OrderStore.CancelAnswer.HAS_BASED_DOCUMENTS;
-          case REFUSED -> null;
+          case REFUSED, CANCELLED_BEFORE_CREATION -> null;
         };
         if (answer != null) {
           try {

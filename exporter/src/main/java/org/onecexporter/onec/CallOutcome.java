@@ -54,7 +54,12 @@ public sealed interface CallOutcome {
      * A cancellation of an invoice that has documents based on it in 1C (a payment, a shipment): 1C left the
      * invoice as it was, the accountant decides ({@code has_based_documents}).
      */
-    INVOICE_HAS_DOCUMENTS
+    INVOICE_HAS_DOCUMENTS,
+    /**
+     * A create of a number the shop cancelled before 1C made its invoice ({@code 409 cancelled}): a create that was
+     * still running in 1C when the refund's cancellation found nothing. None is made, now or later.
+     */
+    CANCELLED_BEFORE_CREATION
   }
 
   /**

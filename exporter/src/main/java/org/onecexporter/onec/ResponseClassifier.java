@@ -55,6 +55,10 @@ public final class ResponseClassifier {
     if (status == 409 && json != null && saysExists(json)) {
       return success(status, json, answer);
     }
+    if (status == 409 && json != null && "cancelled".equalsIgnoreCase(String.valueOf(text(json, "status")))) {
+      return new CallOutcome.Permanent(status, "1C made no invoice: the shop cancelled this number before 1C made"
+          + " one (409 cancelled)" + describeBody(answer), CallOutcome.Refusal.CANCELLED_BEFORE_CREATION);
+    }
     if (status == 403 && isSessionLock(answer.body())) {
       return new CallOutcome.Transient(status, "1C refused new sessions (infobase locked for an update or a backup)"
           + describeBody(answer), answer.retryAfter().orElse(null));

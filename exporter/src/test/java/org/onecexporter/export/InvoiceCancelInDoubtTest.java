@@ -92,6 +92,57 @@ class InvoiceCancelInDoubtTest {
   }
 
   @Test
+  void a_create_still_running_in_1c_when_the_cancellation_finds_nothing_makes_no_invoice_there() throws Exception {
+    // 1C works on the create past our timeout (a lock wait, a slow server) and finishes it after we gave up; the
+    // refund's cancellation runs meanwhile and 1C answers "not_found". The create must then make nothing: before
+    // the fix 1C made the invoice a moment later, unmarked, for money that went back.
+    OneCExporter impatient = Exporters.exporter(orders, Exporters.config(emulator.baseUrl(),
+        EmulatorConfig.DEFAULT_USERNAME, EmulatorConfig.DEFAULT_PASSWORD, Duration.ofSeconds(1),
+        List.of(Duration.ofMillis(10))), new RecordingSleeper());
+    aPaidOrder(43).insert(db.jdbi());
+    emulator.hangMillis(2500);
+    emulator.faults().script(List.of(Fault.HANG_THEN_COMMIT));
+
+    AttemptResult first = impatient.attempt(new AttemptContext(43, 1, null));
+    assertThat(first).as("timed out, in doubt").isInstanceOf(AttemptResult.Retry.class);
+    AttemptResult cancel = impatient.cancel(new AttemptContext(43, 1, null));
+    assertThat(((AttemptResult.Done) cancel).result().status()).isEqualTo(ExportStatus.NOT_CREATED);
+    assertThat(orders.state(43).orElseThrow().cancellation().answer()).isEqualTo("not_found");
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (emulator.counter("refused_cancelled") + emulator.counter("created") == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(emulator.counter("refused_cancelled")).as("the create ended in 1C, refused").isEqualTo(1);
+    assertThat(emulator.invoices()).as("no invoice for the refunded order").isEmpty();
+  }
+
+  @Test
+  void a_create_of_a_number_cancelled_in_1c_before_its_invoice_was_made_is_done_without_one() throws Exception {
+    aPaidOrder(44).insert(db.jdbi());
+    emulator.faults().script(List.of(Fault.ERROR_503));
+    String number = ((AttemptResult.Retry) exporter.attempt(new AttemptContext(44, 1, null))).invoiceNumber();
+    // The cancellation reached 1C first (its answer is the test's, not the ledger's: what 1C holds decides).
+    var http = java.net.http.HttpClient.newHttpClient();
+    var answer = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(emulator.baseUrl() + "/hs/invoices/" + number + "/cancel"))
+        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+            (EmulatorConfig.DEFAULT_USERNAME + ":" + EmulatorConfig.DEFAULT_PASSWORD)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).isEqualTo(404);
+
+    AttemptResult retry = exporter.attempt(new AttemptContext(44, 2, null));
+
+    assertThat(retry).isInstanceOf(AttemptResult.Done.class);
+    assertThat(((AttemptResult.Done) retry).result().status()).as("not a DLQ entry: nobody has anything to do")
+        .isEqualTo(ExportStatus.NOT_CREATED);
+    assertThat(orders.state(44).orElseThrow().invoiceExported()).isFalse();
+    assertThat(emulator.invoices()).isEmpty();
+  }
+
+  @Test
   void a_cancel_request_without_an_invoice_number_calls_nothing_and_a_second_cancel_says_already_cancelled() {
     aPaidOrder(42).insert(db.jdbi());
 

@@ -35,6 +35,22 @@ class ResponseClassifierTest {
   }
 
   @Test
+  void a_create_of_a_number_cancelled_before_its_invoice_was_made_is_its_own_refusal_and_other_409s_are_not() {
+    CallOutcome cancelled = ResponseClassifier.classify(new HttpAnswer(409, JSON,
+        "{\"status\":\"cancelled\",\"errors\":[\"invoice_number: the shop cancelled this number\"]}",
+        Optional.empty()));
+    CallOutcome other = ResponseClassifier.classify(new HttpAnswer(409, JSON,
+        "{\"status\":\"conflict\"}", Optional.empty()));
+
+    assertThat(cancelled).isInstanceOfSatisfying(CallOutcome.Permanent.class, p -> {
+      assertThat(p.refusal()).isEqualTo(CallOutcome.Refusal.CANCELLED_BEFORE_CREATION);
+      assertThat(p.reason()).contains("409 cancelled");
+    });
+    assertThat(other).isInstanceOfSatisfying(CallOutcome.Permanent.class,
+        p -> assertThat(p.refusal()).isEqualTo(CallOutcome.Refusal.REFUSED));
+  }
+
+  @Test
   void a_plain_503_page_stays_a_transient_failure() {
     CallOutcome outcome = ResponseClassifier.classify(new HttpAnswer(503, "text/html",
         "<html><body><h1>503 Service Unavailable</h1></body></html>", Optional.empty()));

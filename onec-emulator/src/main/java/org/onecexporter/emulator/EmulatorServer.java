@@ -83,6 +83,11 @@ public final class EmulatorServer implements AutoCloseable {
       java.util.regex.Pattern.compile("INV-[0-9]{4}-[0-9]{3,41}|TEST-[A-Z0-9-]{1,45}");
 
   private final Map<String, Cancellation> cancellations = new ConcurrentHashMap<>();
+  /**
+   * Numbers cancelled while 1C had no invoice for them (the extension's register keeps such a record without a
+   * document): a create of one of them that comes later, or that was still running in 1C, makes nothing.
+   */
+  private final Map<String, Cancellation> cancelledUnmade = new ConcurrentHashMap<>();
   private final Map<String, List<BasedDocument>> basedDocuments = new ConcurrentHashMap<>();
   /** Cancellations and documents based on invoices change under this lock, so a check and its mark are one step. */
   private final Object marks = new Object();
@@ -184,6 +189,7 @@ public final class EmulatorServer implements AutoCloseable {
   public void reset() {
     synchronized (marks) {
       cancellations.clear();
+      cancelledUnmade.clear();
       basedDocuments.clear();
     }
     received.clear();
@@ -291,6 +297,9 @@ public final class EmulatorServer implements AutoCloseable {
     if (answeredByFault(exchange, fault, answerAt, body, cancelNumber != null)) {
       return;
     }
+    if (fault == Fault.HANG_THEN_COMMIT) {
+      sleep(hangMillis); // 1C goes on with a request its client gave up on, then does what it asked
+    }
     if (cancelNumber != null) {
       cancel(exchange, answerAt, fault, decodedNumber, body);
       return;
@@ -318,12 +327,23 @@ public final class EmulatorServer implements AutoCloseable {
     }
     String invoiceNumber = request.get("invoice_number").asText();
     boolean[] created = {false};
+    // One step with a cancellation of the same number (which looks under the same key's lock): either the invoice is
+    // made first and the cancellation marks it, or the cancellation finds none first and no invoice is ever made.
     StoredInvoice invoice = invoices.computeIfAbsent(invoiceNumber, key -> {
+      if (cancelledUnmade.containsKey(key)) {
+        return null;
+      }
       created[0] = true;
       long seq = documentCounter.incrementAndGet();
       return new StoredInvoice(key, UUID.randomUUID().toString(), String.format("0000-%06d", seq), Instant.now(),
           request);
     });
+    if (invoice == null) {
+      count("refused_cancelled");
+      answer(exchange, answerAt, 409, "application/json; charset=utf-8", json(errors("cancelled", List.of(
+          "invoice_number: the shop cancelled this number before 1C made an invoice for it; none will be made"))));
+      return;
+    }
     count(created[0] ? "created" : "existing");
     if (fault == Fault.COMMIT_THEN_DROP) {
       sleepUntil(answerAt);
@@ -480,7 +500,14 @@ public final class EmulatorServer implements AutoCloseable {
     int status;
     ObjectNode answer;
     synchronized (marks) {
-      StoredInvoice invoice = invoices.get(invoiceNumber);
+      String cancelReason = reason;
+      StoredInvoice invoice = invoices.compute(invoiceNumber, (key, made) -> {
+        if (made == null) { // under the key's lock, as a create's check: no create can slip in between
+          cancelledUnmade.putIfAbsent(key, new Cancellation(
+              Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), cancelReason));
+        }
+        return made;
+      });
       Cancellation before = cancellations.get(invoiceNumber);
       List<BasedDocument> based = basedDocuments.getOrDefault(invoiceNumber, List.of());
       if (invoice == null) {

@@ -23,6 +23,11 @@ public enum Fault {
   COMMIT_THEN_DROP,
   /** Creates the invoice, then waits {@code hangMillis} before answering. */
   COMMIT_THEN_HANG,
+  /**
+   * Works {@code hangMillis} before doing what the request asks (a slow 1C, a lock wait), as 1C goes on with a
+   * request whose client gave up at its timeout; the answer then goes to a closed connection.
+   */
+  HANG_THEN_COMMIT,
   /** Drops the connection without creating anything. */
   DROP,
   /** 503 {"status":"not_configured"} with Retry-After: 300, as the extension answers while its settings are missing. */

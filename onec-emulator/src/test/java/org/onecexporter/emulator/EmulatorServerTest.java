@@ -250,6 +250,38 @@ class EmulatorServerTest {
   }
 
   @Test
+  void a_number_cancelled_before_its_invoice_was_made_is_never_made_afterwards() throws Exception {
+    assertThat(cancel("INV-2026-001", "{\"reason\":\"refunded\"}").statusCode()).isEqualTo(404);
+
+    HttpResponse<String> late = post(VALID);
+
+    assertThat(late.statusCode()).isEqualTo(409);
+    assertThat(late.body()).contains("\"status\":\"cancelled\"", "invoice_number: the shop cancelled this number");
+    assertThat(server.invoices()).as("the create that came after its cancellation made nothing").isEmpty();
+    assertThat(cancel("INV-2026-001", "").statusCode()).as("a repeat of the cancellation").isEqualTo(404);
+  }
+
+  @Test
+  void a_create_still_running_in_1c_when_its_cancellation_arrives_makes_no_invoice() throws Exception {
+    // 1C works on the create past the client's timeout (hangMillis 1000), the client gives up, the cancellation
+    // comes meanwhile and finds nothing; the create then ends in 1C: it must not leave an unmarked invoice.
+    server.faults().script(List.of(Fault.HANG_THEN_COMMIT));
+    var create = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return post(VALID);
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+    Thread.sleep(200);
+    assertThat(cancel("INV-2026-001", "").statusCode()).isEqualTo(404);
+
+    assertThat(create.get(5, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(409);
+    assertThat(server.invoices()).isEmpty();
+    assertThat(server.counter("refused_cancelled")).isEqualTo(1);
+  }
+
+  @Test
   void nothing_to_cancel_is_not_found_and_a_document_based_on_the_invoice_refuses_the_cancellation() throws Exception {
     HttpResponse<String> none = cancel("INV-2026-404", "");
     assertThat(none.statusCode()).isEqualTo(404);

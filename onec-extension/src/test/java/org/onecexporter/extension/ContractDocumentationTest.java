@@ -38,7 +38,7 @@ class ContractDocumentationTest {
     while (m.find()) {
       documented.put(Integer.parseInt(m.group(1)), JSON.readTree(m.group(2)));
     }
-    assertThat(documented).containsOnlyKeys(201, 200, 400, 403, 413, 422, 503, 500);
+    assertThat(documented).containsOnlyKeys(201, 200, 400, 403, 409, 413, 422, 503, 500);
     Map<Integer, List<JsonNode>> cancelDocumented = new HashMap<>();
     Matcher c = CANCEL_ANSWER.matcher(module);
     while (c.find()) {
