@@ -223,16 +223,24 @@ public final class HttpOneCClient implements OneCClient {
         answer = http.execute(post, response -> read(response, deadline, config.timeout()));
       } finally {
         abort.cancel(false);
+      }
+      boolean success = answer.status() / 100 == 2;
+      if (success) {
         answered.run(); // the exchange is over: what follows needs no permit
       }
       long millis = (System.nanoTime() - started) / 1_000_000;
+      CallOutcome outcome = classifier.apply(answer);
+      if (!success && !(outcome instanceof CallOutcome.Transient)) {
+        // Any other answer frees the permit now; a transient failure keeps it until the caller got the exchange
+        // back (the caller's answered), so that a gate can tell the fleet 1C fails before a waiting call is let in.
+        answered.run();
+      }
       List<String> known = customer.get();
       span.setAttribute(HTTP_STATUS, (long) answer.status());
       if (answer.status() >= 400) {
         span.setStatus(StatusCode.ERROR);
       }
-      return new Exchange(masked(classifier.apply(answer), known),
-          masker.foreign(answer.body(), known, MAX_KEPT_BODY), millis);
+      return new Exchange(masked(outcome, known), masker.foreign(answer.body(), known, MAX_KEPT_BODY), millis);
     } catch (IOException | RuntimeException e) {
       long millis = (System.nanoTime() - started) / 1_000_000;
       span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());

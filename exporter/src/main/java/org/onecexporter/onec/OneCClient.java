@@ -23,8 +23,11 @@ public interface OneCClient extends AutoCloseable {
 
   /**
    * As {@link #send(String, String, String)}; {@code answered} runs once, as soon as the exchange with 1C is over
-   * (its answer read, or the call failed) and before the client's own work on the answer (classifying, masking),
-   * so that the caller can give back at once what only the exchange needed: a fleet-wide permit.
+   * (its answer read) and before the client's own work on the answer (masking; for a 2xx answer classifying too),
+   * so that the caller can give back at once what only the exchange needed: a fleet-wide permit. For a transient
+   * failure ({@link CallOutcome.Transient}: 5xx, a timeout, no connection) a client may leave it to the caller, who
+   * runs it once the exchange is back: a gate then tells the fleet 1C failed before the permit lets another call
+   * in. The caller runs it in any case when the call returns (running it twice does nothing more).
    */
   default Exchange send(String invoiceNumber, String jsonBody, String probeToken, Runnable answered) {
     try {

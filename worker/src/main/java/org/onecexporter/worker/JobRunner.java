@@ -134,11 +134,18 @@ final class JobRunner {
         .setAttribute(SPAN_PROBE, job.probe()).startSpan();
     try (Scope ignored = span.makeCurrent()) {
       AttemptContext context = new AttemptContext(orderId, job.attempt(), job.probe() ? job.token() : null);
-      AttemptResult result = cancel ? exporter.cancel(context) : exporter.attempt(context);
+      Reported reported = new Reported();
+      PermitGatedClient.REPORT.set(failure -> reported.report(attempt, failure));
+      AttemptResult result;
+      try {
+        result = cancel ? exporter.cancel(context) : exporter.attempt(context);
+      } finally {
+        PermitGatedClient.REPORT.remove();
+      }
       if (attempt.abandoned) {
         Thread.interrupted(); // the abandonment's interrupt must not fail the queue move below
       }
-      return settle(attempt, result);
+      return settle(attempt, result, reported.fleet);
     } catch (RuntimeException | Error e) {
       span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
       throw e;
@@ -147,8 +154,34 @@ final class JobRunner {
     }
   }
 
-  /** Reports what the attempt told of 1C, asks the policy, and makes its move. */
+  /**
+   * 1C's transient failure as the fleet's health answered it when the permit gate reported it, right as 1C
+   * answered (before the attempt recorded anything or gave its lease back); null when nothing was reported then.
+   */
+  private final class Reported {
+    volatile FailurePolicy.Fleet fleet;
+
+    /** Reports the failure for the attempt's job; answers how long 1C is down for the fleet, or null. */
+    Duration report(LeaseKeeper.Attempt attempt, org.onecexporter.onec.CallOutcome.Transient failure) {
+      if (attempt.abandoned || fleet != null) {
+        return null; // an abandoned attempt's job was handed back: not this worker's to report
+      }
+      FailurePolicy.Fleet answer = health.report(failure.httpStatus() == 403 ? FailurePolicy.OneCReport.DOWN
+          : FailurePolicy.OneCReport.FAILED, attempt.job);
+      fleet = answer;
+      return answer.down() ? answer.untilProbe() : null;
+    }
+  }
+
   private ClaimedJob settle(LeaseKeeper.Attempt attempt, AttemptResult result) {
+    return settle(attempt, result, null);
+  }
+
+  /**
+   * Reports what the attempt told of 1C (unless its failure was reported as 1C answered: {@code reported}), asks
+   * the policy, and makes its move.
+   */
+  private ClaimedJob settle(LeaseKeeper.Attempt attempt, AttemptResult result, FailurePolicy.Fleet reported) {
     ClaimedJob job = attempt.job;
     Said said = Said.of(result);
     if (result instanceof AttemptResult.Done done) {
@@ -163,6 +196,8 @@ final class JobRunner {
         attempt.abandoned);
     // An abandoned attempt's job was already handed back: what it saw of 1C is no longer this worker's to report.
     FailurePolicy.Fleet fleet = attempt.abandoned && result instanceof AttemptResult.Retry ? FailurePolicy.Fleet.NONE
+        : reported != null && result instanceof AttemptResult.Retry retry
+            && retry.failed() == AttemptResult.Failed.ONE_C ? reported
         : health.report(FailurePolicy.report(result), job);
     Decision decision = policy.decide(result, where, fleet);
     if (decision instanceof Decision.Wait wait && (wait.cause() == Decision.Cause.ONE_C_NOT_CONFIGURED

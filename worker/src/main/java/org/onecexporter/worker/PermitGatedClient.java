@@ -37,6 +37,21 @@ public final class PermitGatedClient implements OneCClient {
 
   private record Permit(String id, long acquiredNanos) {}
 
+  /**
+   * Told of a transient failure of 1C while its call still holds the permit (the attempt's job reports it to the
+   * fleet's health); answers how long 1C is now down for the fleet, or null when it is not.
+   */
+  @FunctionalInterface
+  interface FailureReport {
+    Duration failed(CallOutcome.Transient failure);
+  }
+
+  /**
+   * The report of the attempt running on this thread ({@link JobRunner} sets it around the attempt), or null: a
+   * failure is then only reported when the attempt ends.
+   */
+  static final ThreadLocal<FailureReport> REPORT = new ThreadLocal<>();
+
   private final OneCClient delegate;
   private final JobQueue queue;
   private final int max;
@@ -126,9 +141,33 @@ public final class PermitGatedClient implements OneCClient {
       }
     };
     try {
-      return call.apply(answered);
+      Exchange exchange = call.apply(answered);
+      if (exchange.outcome() instanceof CallOutcome.Transient failure) {
+        reportFailure(failure);
+      }
+      return exchange;
     } finally {
       answered.run();
+    }
+  }
+
+  /**
+   * A transient failure reaches the fleet's health before this call's permit goes back or to a waiting call
+   * (the client leaves a failure's permit to us): once the streak marks 1C down, no permit is handed over and
+   * Redis grants none but the probe's, so the calls to a dead 1C stay bounded by the threshold and the cap.
+   */
+  private void reportFailure(CallOutcome.Transient failure) {
+    FailureReport report = REPORT.get();
+    if (report == null) {
+      return;
+    }
+    try {
+      Duration down = report.failed(failure);
+      if (down != null) {
+        downUntilNanos = System.nanoTime() + down.toNanos();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not report 1C's failure to the fleet's health: {}", e.toString());
     }
   }
 

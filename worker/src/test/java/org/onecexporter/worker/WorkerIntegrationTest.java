@@ -88,11 +88,17 @@ class WorkerIntegrationTest {
   }
 
   private Worker startWorker(WorkerConfig config, org.jdbi.v3.core.Jdbi jdbi, String oneCPassword) {
+    return startWorker(config, jdbi, oneCPassword,
+        new org.onecexporter.db.SqlOrderStore(jdbi, org.onecexporter.db.ReferenceSource.INSTANCE));
+  }
+
+  private Worker startWorker(WorkerConfig config, org.jdbi.v3.core.Jdbi jdbi, String oneCPassword,
+      org.onecexporter.db.OrderStore store) {
     OneCConfig oneC = Exporters.config(emulator.baseUrl(), EmulatorConfig.DEFAULT_USERNAME, oneCPassword,
         Duration.ofSeconds(2), SCHEDULE);
     PermitGatedClient client = new PermitGatedClient(new HttpOneCClient(oneC, 8), queue, config.maxOneCCalls(),
         oneC.timeout(), PermitGatedClient.MAX_PERMIT_WAIT, new java.util.concurrent.atomic.AtomicInteger());
-    OneCExporter exporter = new OneCExporter(jdbi, client, new InvoiceBuilder(ZoneId.of("Europe/Moscow")),
+    OneCExporter exporter = new OneCExporter(store, client, new InvoiceBuilder(ZoneId.of("Europe/Moscow")),
         new RetrySchedule(SCHEDULE), Sleeper.REAL, Clock.systemUTC(), new PiiMasker(true), oneC.timeout())
         .lockLapse(config.lease());
     // Probing the worker's own database as WorkerRuntime does: through the connections its exports use.
@@ -381,14 +387,71 @@ class WorkerIntegrationTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> exportedCount() == 24);
     assertThat(queue.stats().dlq()).isZero();
     assertThat(emulator.invoices()).hasSize(24);
-    // One fleet-wide probe per CIRCUIT_OPEN (1.5 s) after the threshold (3) and the calls in flight (cap 4), each
-    // of whose permits may go to one more waiting call before its failure reaches the fleet's health (the permit
-    // is handed over as soon as 1C answers; the failure is reported after the attempt gave its lease back: 17
-    // calls were seen once on MariaDB, 7-14 usually): bounded by the outage and the cap, not by the six workers.
-    long bound = 4 * 2 + 3 + outageMillis / 1500 + 3;
+    // One fleet-wide probe per CIRCUIT_OPEN (1.5 s) after the threshold (3) and the calls in flight (cap 4): a
+    // failed call's permit goes back or to a waiting call only once its failure is on the fleet's streak, so no
+    // permit carries one more call past the circuit: bounded by the outage, not by the six workers.
+    long bound = 4 + 3 + outageMillis / 1500 + 3;
     System.out.printf("OUTAGE calls to the dead 1C: %d in %d ms with 6 workers (bound %d)%n", callsDuringOutage,
         outageMillis, bound);
     assertThat((long) callsDuringOutage).isLessThanOrEqualTo(bound);
+  }
+
+  @Test
+  void a_1c_failure_reaches_the_fleets_health_before_the_attempt_gives_its_lease_back() throws Exception {
+    aPaidOrder(140).insert(db.jdbi());
+    emulator.faults().probabilities(Map.of(Fault.ERROR_502, 1.0));
+    java.util.concurrent.CountDownLatch unlocking = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch letGo = new java.util.concurrent.CountDownLatch(1);
+    // The attempt's unlock waits until the test has looked at the fleet's record of 1C.
+    org.onecexporter.db.OrderStore store = unlockWaits(
+        new org.onecexporter.db.SqlOrderStore(db.jdbi(), org.onecexporter.db.ReferenceSource.INSTANCE), unlocking,
+        letGo);
+    startWorker(config(1), db.jdbi(), EmulatorConfig.DEFAULT_PASSWORD, store);
+    try {
+      queue.enqueue("140", "test");
+      assertThat(unlocking.await(20, java.util.concurrent.TimeUnit.SECONDS)).as("the attempt reached its unlock")
+          .isTrue();
+      // The 502 is on the fleet's streak while the attempt still holds the order: a permit handed over when 1C
+      // answered cannot send more calls to a dead 1C than the streak allows before the circuit opens.
+      assertThat(emulator.received()).hasSize(1);
+      assertThat(queue.oneC().state().failures()).as("1C's failure recorded before the unlock").isEqualTo(1);
+    } finally {
+      letGo.countDown();
+      emulator.faults().clear();
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> exported(140));
+    assertThat(queue.oneC().state().failures()).as("reported once, not again when the attempt ended").isZero();
+  }
+
+  /** {@code store} whose sessions' unlock counts {@code unlocking} down, then waits for {@code letGo} (once). */
+  private static org.onecexporter.db.OrderStore unlockWaits(org.onecexporter.db.OrderStore store,
+      java.util.concurrent.CountDownLatch unlocking, java.util.concurrent.CountDownLatch letGo) {
+    java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+    return (org.onecexporter.db.OrderStore) java.lang.reflect.Proxy.newProxyInstance(
+        WorkerIntegrationTest.class.getClassLoader(), new Class<?>[] {org.onecexporter.db.OrderStore.class},
+        (proxy, method, args) -> {
+          Object result = invoke(store, method, args);
+          if (!method.getName().equals("open")) {
+            return result;
+          }
+          org.onecexporter.db.OrderStore.Session session = (org.onecexporter.db.OrderStore.Session) result;
+          return java.lang.reflect.Proxy.newProxyInstance(WorkerIntegrationTest.class.getClassLoader(),
+              new Class<?>[] {org.onecexporter.db.OrderStore.Session.class}, (p, m, a) -> {
+                if (m.getName().equals("unlock") && first.compareAndSet(true, false)) {
+                  unlocking.countDown();
+                  letGo.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                return invoke(session, m, a);
+              });
+        });
+  }
+
+  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   @Test
