@@ -18,6 +18,23 @@ public final class CliProcess {
 
   private CliProcess() {}
 
+  /**
+   * The environment of a command against the test's database, its Redis key prefix, the emulator and a log folder
+   * of its own: a new map the test may change.
+   */
+  static Map<String, String> env(org.onecexporter.testing.TestDatabase db,
+      org.onecexporter.queue.testing.RedisExtension.TestRedis redis, org.onecexporter.emulator.EmulatorServer emulator,
+      Path logDir) {
+    Map<String, String> env = new HashMap<>(db.env());
+    env.put("REDIS_URL", redis.url());
+    env.put("QUEUE_PREFIX", redis.prefix());
+    env.put("LOG_DIR", logDir.toString());
+    env.put("ONEC_BASE_URL", emulator.baseUrl());
+    env.put("ONEC_USERNAME", org.onecexporter.emulator.EmulatorConfig.DEFAULT_USERNAME);
+    env.put("ONEC_PASSWORD", org.onecexporter.emulator.EmulatorConfig.DEFAULT_PASSWORD);
+    return env;
+  }
+
   /** A JVM for {@code mainClass} with exactly {@code env} (plus PATH), stdin from /dev/null. */
   private static ProcessBuilder builder(Map<String, String> env, String mainClass, String... args) {
     List<String> command = new ArrayList<>();

@@ -6,7 +6,6 @@ import static org.onecexporter.testing.TestOrder.aPaidOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,10 @@ import org.onecexporter.testing.EmulatorExtension;
 import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.TestDatabase;
 
-/** {@code onec-exporter status <order_id>} and the attempts {@code export} leaves in the history, as processes. */
+/**
+ * {@code onec-exporter status <order_id>} and the attempts {@code export} leaves in the history, as processes, on
+ * PostgreSQL (and on MariaDB: {@link StatusOnMariaDbTest}).
+ */
 @ExtendWith({DatabaseExtension.class, RedisExtension.class, EmulatorExtension.class})
 class StatusCommandTest {
   private final TestDatabase db;
@@ -41,18 +43,14 @@ class StatusCommandTest {
   @BeforeEach
   void clean() {
     db.truncate();
-    db.jdbi().useHandle(h -> h.execute("TRUNCATE export_attempts"));
+    db.jdbi().useHandle(h -> h.execute("DELETE FROM export_attempts"));
     redis.queue().deleteAll();
   }
 
-  private Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(db.env());
-    env.put("REDIS_URL", redis.url());
-    env.put("QUEUE_PREFIX", redis.prefix());
-    env.put("LOG_DIR", logDir.toString());
-    env.put("ONEC_BASE_URL", emulator.baseUrl());
-    env.put("ONEC_USERNAME", EmulatorConfig.DEFAULT_USERNAME);
-    env.put("ONEC_PASSWORD", EmulatorConfig.DEFAULT_PASSWORD);
+  /** The command's environment; run as on an operator's machine in Moscow: times shown must not shift with it. */
+  Map<String, String> env() {
+    Map<String, String> env = CliProcess.env(db, redis, emulator, logDir);
+    env.put("TZ", "Europe/Moscow");
     return env;
   }
 
@@ -106,6 +104,26 @@ class StatusCommandTest {
       assertThat(a.get("http_status").asInt()).isEqualTo(201);
       assertThat(a.get("onec_document_number").asText()).isNotBlank();
     });
+  }
+
+  @Test
+  void an_unpaid_order_and_the_stored_instants_whatever_the_machines_zone() throws Exception {
+    aPaidOrder(1001).totalAmount("245168").insert(db.jdbi());
+    aPaidOrder(1002).status("new").paidAt(null).insert(db.jdbi());
+    assertThat(CliProcess.run(env(), "export", "1001").exitCode()).isZero();
+
+    JsonNode paid = Json.MAPPER.readTree(CliProcess.run(env(), "status", "1001").stdout()).get("order");
+    assertThat(paid.get("status").asText()).isEqualTo("paid");
+    assertThat(paid.get("paid").asBoolean()).isTrue();
+    assertThat(paid.get("paid_at").asText()).as("the stored instant, in UTC").isEqualTo("2026-02-13T09:00:00Z");
+    assertThat(paid.get("total_amount").decimalValue()).isEqualByComparingTo("245168");
+
+    CliProcess.Result unpaid = CliProcess.run(env(), "status", "1002");
+    assertThat(unpaid.exitCode()).as(unpaid.stderr()).isZero();
+    JsonNode u = Json.MAPPER.readTree(unpaid.stdout());
+    assertThat(u.get("where").asText()).isEqualTo("not_paid");
+    assertThat(u.get("order").get("status").asText()).isEqualTo("new");
+    assertThat(u.get("order").get("paid_at").isNull()).isTrue();
   }
 
   @Test

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.json.Json;
 import org.onecexporter.queue.testing.RedisExtension;
@@ -47,15 +45,9 @@ class StatusWithWooCommerceTest {
   }
 
   private Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(db.env());
+    Map<String, String> env = CliProcess.env(db, redis, emulator, logDir);
     env.put("ORDER_SOURCE", "woocommerce");
     env.put("SHOP_TABLE_PREFIX", P);
-    env.put("REDIS_URL", redis.url());
-    env.put("QUEUE_PREFIX", redis.prefix());
-    env.put("LOG_DIR", logDir.toString());
-    env.put("ONEC_BASE_URL", emulator.baseUrl());
-    env.put("ONEC_USERNAME", EmulatorConfig.DEFAULT_USERNAME);
-    env.put("ONEC_PASSWORD", EmulatorConfig.DEFAULT_PASSWORD);
     return env;
   }
 
