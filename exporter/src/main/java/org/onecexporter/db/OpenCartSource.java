@@ -154,12 +154,7 @@ public final class OpenCartSource implements OrderSource {
 
   @Override
   public long candidateFloor(Handle handle) {
-    if (window <= 0) {
-      return 0;
-    }
-    long newest = handle.createQuery("SELECT COALESCE(MAX(order_id), 0) FROM `%sorder`".formatted(p))
-        .mapTo(Long.class).one();
-    return Math.max(0, newest - window);
+    return ShopRows.windowFloor(handle, "SELECT COALESCE(MAX(order_id), 0) FROM `%sorder`".formatted(p), window);
   }
 
   @Override

@@ -17,6 +17,25 @@ final class ShopRows {
 
   private ShopRows() {}
 
+  /** The lowest order id the reconciler's pass looks at: {@code window} below the newest ({@code maxIdQuery}), or 0. */
+  static long windowFloor(org.jdbi.v3.core.Handle handle, String maxIdQuery, long window) {
+    if (window <= 0) {
+      return 0;
+    }
+    long newest = handle.createQuery(maxIdQuery).mapTo(Long.class).one();
+    return Math.max(0, newest - window);
+  }
+
+  /** The lines numbered from 1 in the order given (the shop's own line ids are not contiguous). */
+  static List<org.onecexporter.domain.OrderItem> numbered(List<org.onecexporter.domain.OrderItem> items) {
+    List<org.onecexporter.domain.OrderItem> numbered = new java.util.ArrayList<>(items.size());
+    for (org.onecexporter.domain.OrderItem i : items) {
+      numbered.add(new org.onecexporter.domain.OrderItem(numbered.size() + 1, i.articul(), i.name(), i.quantity(),
+          i.price()));
+    }
+    return numbered;
+  }
+
   /** Non-blank parts joined with ", " (an address from its fields), or null when all are blank. */
   static String join(String... parts) {
     String joined = Arrays.stream(parts).filter(Objects::nonNull).map(String::strip).filter(p -> !p.isEmpty())

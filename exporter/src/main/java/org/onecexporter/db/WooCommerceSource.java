@@ -143,21 +143,12 @@ public final class WooCommerceSource implements OrderSource {
               ShopRows.unitPrice(decimal(rs.getString("line_total")), decimal(rs.getString("line_tax")), qty));
         })
         .list();
-    java.util.ArrayList<OrderItem> numbered = new java.util.ArrayList<>();
-    for (OrderItem i : items) {
-      numbered.add(new OrderItem(numbered.size() + 1, i.articul(), i.name(), i.quantity(), i.price()));
-    }
-    return Optional.of(order.get().withItems(numbered));
+    return Optional.of(order.get().withItems(ShopRows.numbered(items)));
   }
 
   @Override
   public long candidateFloor(Handle handle) {
-    if (window <= 0) {
-      return 0;
-    }
-    long newest = handle.createQuery("SELECT COALESCE(MAX(id), 0) FROM %swc_orders".formatted(p))
-        .mapTo(Long.class).one();
-    return Math.max(0, newest - window);
+    return ShopRows.windowFloor(handle, "SELECT COALESCE(MAX(id), 0) FROM %swc_orders".formatted(p), window);
   }
 
   @Override
