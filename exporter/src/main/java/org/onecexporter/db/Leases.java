@@ -116,6 +116,11 @@ final class Leases {
   /** Gives the lease back (deletes its row when it still carries this grant's token), on {@code h}. */
   void giveBack(Handle h, Lease lease) {
     lease.stopRenewing();
+    delete(h, lease);
+  }
+
+  /** Deletes the lease's row (in the caller's transaction, if any); its renewals go on until stopped. */
+  void delete(Handle h, Lease lease) {
     h.createUpdate("DELETE FROM onec_exporter_leases WHERE order_id = :id AND token = :token")
         .bind("id", lease.orderId()).bind("token", lease.token()).execute();
   }

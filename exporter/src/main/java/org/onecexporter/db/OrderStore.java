@@ -153,6 +153,17 @@ public interface OrderStore {
     void markExported(long orderId, String invoiceNumber, Instant exportedAt, String documentId,
         String documentNumber);
 
+    /**
+     * {@link #markExported}, then {@link #unlock}: the last writes of an export 1C took. A store may make them one
+     * transaction (the flag and the lock's release commit together, one round trip less); on a failure the lock is
+     * still held and {@link #unlock} gives it back as usual.
+     */
+    default void markExportedAndUnlock(long orderId, String invoiceNumber, Instant exportedAt, String documentId,
+        String documentNumber) {
+      markExported(orderId, invoiceNumber, exportedAt, documentId, documentNumber);
+      unlock(orderId);
+    }
+
     /** The order's cancellation as the ledger has it ({@link Cancellation#NONE} when none was asked). */
     Cancellation cancellation(long orderId);
 

@@ -335,7 +335,8 @@ public final class OneCExporter implements JobHandler {
     long orderId = order.id();
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS); // the databases keep microseconds
     try {
-      session.markExported(orderId, number, now, success.documentId(), success.documentNumber());
+      // The flag and the lock's release commit together; unlock() after it has nothing left to give back.
+      session.markExportedAndUnlock(orderId, number, now, success.documentId(), success.documentNumber());
     } catch (RuntimeException e) {
       // 1C has the invoice; the next attempt is answered "exists" and sets the flag then.
       return new AttemptResult.Retry(orderId, number,

@@ -88,6 +88,19 @@ abstract class OrderStoreContract {
   }
 
   @Test
+  void numbers_past_999_keep_every_digit_and_a_taken_one_is_skipped() {
+    aPaidOrder(1).insert(db.jdbi());
+    aPaidOrder(2).insert(db.jdbi());
+    aPaidOrder(3).invoiceNumber("INV-2026-1000").insert(db.jdbi()); // written by hand by the shop
+    db.jdbi().useHandle(h -> h.execute("INSERT INTO invoice_number_counters (year, last_value) VALUES (2026, 998)"));
+    try (OrderStore.Session s = store.open()) {
+      assertThat(s.assignInvoiceNumber(1, 2026)).isEqualTo("INV-2026-999");
+      assertThat(s.assignInvoiceNumber(2, 2026)).as("skips the hand-written one").isEqualTo("INV-2026-1001");
+      assertThat(s.find(2).orElseThrow().invoiceNumber()).isEqualTo("INV-2026-1001");
+    }
+  }
+
+  @Test
   void concurrent_exports_agree_on_one_number_per_order_and_never_share_one() throws Exception {
     int orders = 30;
     for (long id = 1; id <= orders; id++) {
@@ -327,6 +340,32 @@ abstract class OrderStoreContract {
     String document = db.jdbi().withHandle(h -> h.createQuery(
         "SELECT onec_document_number FROM orders WHERE id = 12").mapTo(String.class).one());
     assertThat(document).isEqualTo("00000000042");
+  }
+
+  @Test
+  void the_export_is_recorded_and_its_lock_given_back_in_one_transaction() {
+    aPaidOrder(14).insert(db.jdbi());
+    aPaidOrder(15).insert(db.jdbi());
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    try (OrderStore.Session a = store.open(); OrderStore.Session b = store.open()) {
+      a.lock(14, Duration.ofSeconds(5), Duration.ofSeconds(30));
+      a.markExportedAndUnlock(14, a.assignInvoiceNumber(14, 2026), at, "doc-14", "14");
+      b.lock(14, Duration.ofMillis(300), Duration.ofSeconds(30)); // free at once
+      assertThat(b.find(14).orElseThrow().invoiceExported()).isTrue();
+      b.unlock(14);
+      a.unlock(14); // nothing left to give back
+      // A number the order no longer carries: nothing written, and the lock stays held until unlock.
+      a.lock(15, Duration.ofSeconds(5), Duration.ofSeconds(30));
+      a.assignInvoiceNumber(15, 2026);
+      assertThatThrownBy(() -> a.markExportedAndUnlock(15, "INV-2026-999999", at, "doc", "1"))
+          .isInstanceOf(OrderStore.StoreException.class);
+      assertThatThrownBy(() -> b.lock(15, Duration.ofMillis(300), Duration.ofSeconds(30)))
+          .isInstanceOf(OrderStore.StoreException.class);
+      a.unlock(15);
+      b.lock(15, Duration.ofMillis(300), Duration.ofSeconds(30));
+      assertThat(b.find(15).orElseThrow().invoiceExported()).isFalse();
+      b.unlock(15);
+    }
   }
 
   @Test
