@@ -22,7 +22,8 @@ import org.redisson.client.codec.StringCodec;
 /**
  * {@code bench scripts} (issue 23, target 1): each queue call an operator, a worker or the reconciler makes, timed
  * on an empty queue and on one holding {@code --dlq} dead jobs, {@code --delayed} retries and {@code --ready} ready
- * ones (filled as a queue from before the index: records and entries, then the index walk, itself timed). Prints one
+ * ones (filled as a queue from before the index and the DLQ's sorted set: records, list entries, then the walk that
+ * moves the DLQ list into the set and counts it, itself timed). Prints one
  * {@code script_cost} line per call (median and max of {@code --samples} calls, the full/empty ratio of the
  * medians), then the payment path's enqueue while the whole DLQ is purged, and while it is requeued, in bounded
  * calls ({@code script_cost_bulk}). Times are the client's, round trip included. Its own key prefix; run it on a
@@ -94,7 +95,7 @@ final class ScriptCosts {
         (i, s) -> queue.deadLetters().requeue((String) s)));
     calls.add(new Call("drop_one", i -> full ? spread(i, 2) : deadOrder(),
         (i, s) -> queue.deadLetters().drop((String) s)));
-    calls.add(new Call("reconcile_500", i -> batch(full, i), (i, s) -> {
+    calls.add(new Call("reconcile_100", i -> batch(full, i), (i, s) -> {
       @SuppressWarnings("unchecked")
       List<String> ids = (List<String>) s;
       queue.reconciliation().reconcileOrders(ids, "reconciler");
@@ -112,14 +113,17 @@ final class ScriptCosts {
     return Integer.toString(1 + (int) ((long) (2 * (i + 1) + salt) * (dead - 1) / (2L * samples + 5)));
   }
 
-  /** 500 ids: on the full queue 100 dead, 100 ready, 300 without a job; on the empty one 500 without. */
+  /**
+   * 100 ids, one reconcile.lua call (the reconciler's batch of 500 goes in calls of 100): on the full queue 20 dead,
+   * 20 ready, 60 without a job; on the empty one 100 without.
+   */
   private List<String> batch(boolean full, int i) {
     List<String> ids = new ArrayList<>();
-    for (int k = 0; k < 100; k++) {
-      ids.add(full ? Integer.toString(1 + (i * 100 + k) % dead) : nextId());
-      ids.add(full ? Integer.toString(BigFill.READY_FROM + (i * 100 + k) % ready) : nextId());
+    for (int k = 0; k < 20; k++) {
+      ids.add(full ? Integer.toString(1 + (i * 20 + k) % dead) : nextId());
+      ids.add(full ? Integer.toString(BigFill.READY_FROM + (i * 20 + k) % ready) : nextId());
     }
-    for (int k = 0; k < 300; k++) {
+    for (int k = 0; k < 60; k++) {
       ids.add(nextId());
     }
     return ids;

@@ -139,7 +139,7 @@ class SecurityOutputsTest {
       outputs.add("job record " + id + ": " + redis.client().getMap(queue.keys().job(id), StringCodec.INSTANCE)
           .readAllMap());
     }
-    for (String entry : redis.client().<String>getList(queue.keys().dlq(), StringCodec.INSTANCE).readAll()) {
+    for (String entry : queue.deadLetters().raw(0, 10_000)) {
       outputs.add("dlq entry: " + (entry.length() > 2000 ? entry.substring(entry.length() - 2000) : entry));
     }
     try (Stream<Path> logs = Files.list(logDir)) {

@@ -14,12 +14,12 @@ import org.onecexporter.queue.JobQueue;
 public final class DlqEntries {
   private DlqEntries() {}
 
-  /** The newest {@code limit} entries (one bounded LRANGE); a garbage entry comes back with only {@code raw}. */
+  /** The newest {@code limit} entries (bounded reads); a garbage entry comes back with only {@code raw}. */
   public static List<JsonNode> read(JobQueue queue, int limit) {
     return read(queue, 0, limit);
   }
 
-  /** Up to {@code count} entries from position {@code from} (0: the newest), in one bounded LRANGE. */
+  /** Up to {@code count} entries from position {@code from} (0: the newest), in bounded reads (DeadLetters.raw). */
   public static List<JsonNode> read(JobQueue queue, long from, int count) {
     List<JsonNode> result = new ArrayList<>();
     for (String entry : queue.deadLetters().raw(from, count)) {

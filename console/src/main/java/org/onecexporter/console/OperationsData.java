@@ -38,8 +38,8 @@ public final class OperationsData {
   private static final int MAX_ATTEMPTS_SHOWN = 200;
   /** DLQ entries looked at per request when filtering by reason (a page may then come back short, with a cursor). */
   static final int MAX_DLQ_SCAN = 5_000;
-  /** DLQ entries per LRANGE when filtering by reason. */
-  private static final int DLQ_CHUNK = 500;
+  /** DLQ entries per read when filtering by reason. */
+  private static final int DLQ_CHUNK = 200;
   private static final Duration RATE_WINDOW = Duration.ofMinutes(15);
 
   private final Jdbi jdbi;
@@ -348,7 +348,7 @@ public final class OperationsData {
   /**
    * {@code {"total", "reasons": {reason: count}, "entries": [...], "next_cursor"}}: up to {@code limit} entries of
    * {@code reason} (all when empty) from position {@code cursor} of the DLQ (0: the newest). The counts come from
-   * the counts the scripts keep ({@code DeadLetters.reasons()}); the entries from bounded LRANGEs only: without a
+   * the counts the scripts keep ({@code DeadLetters.reasons()}); the entries from bounded reads only: without a
    * reason exactly the page asked for, with one at most {@link #MAX_DLQ_SCAN} entries looked at per request.
    * {@code next_cursor} is where the next page starts (null at the end); entries dead-lettered meanwhile shift
    * positions, so a page may repeat an entry of the one before.

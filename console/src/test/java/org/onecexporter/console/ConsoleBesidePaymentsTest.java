@@ -94,7 +94,10 @@ class ConsoleBesidePaymentsTest {
     queue.deleteAll();
   }
 
-  /** 50,000 DLQ entries as deadletter.lua writes them (errors of a few hundred characters, as 1C's are). */
+  /**
+   * 50,000 DLQ entries as deadletter.lua of versions before the sorted set wrote them, onto the old DLQ list
+   * (errors of a few hundred characters, as 1C's are), without job records.
+   */
   private void fillDlq() {
     String fill = """
         local err = string.rep('1C answered 502 Bad Gateway: upstream timed out while reading the response ', 4)
@@ -107,8 +110,8 @@ class ConsoleBesidePaymentsTest {
         return 0""";
     RScript script = redis.client().getScript(org.redisson.client.codec.StringCodec.INSTANCE);
     for (int from = 1_000_000; from < 1_000_000 + DLQ_SIZE; from += 5000) {
-      script.eval(queue.keys().dlq(), RScript.Mode.READ_WRITE, fill, RScript.ReturnType.LONG,
-          List.of(queue.keys().dlq()), Integer.toString(from), Integer.toString(from + 4999));
+      script.eval(queue.keys().legacyDlq(), RScript.Mode.READ_WRITE, fill, RScript.ReturnType.LONG,
+          List.of(queue.keys().legacyDlq()), Integer.toString(from), Integer.toString(from + 4999));
     }
     // A few orders that died the ordinary way: a record in state dead and an entry (the newest ones).
     for (int i = 1; i <= DEAD_ORDERS; i++) {
@@ -118,8 +121,9 @@ class ConsoleBesidePaymentsTest {
       queue.deadLetter(job, "exhausted", "1C answered 502", 502, null);
     }
     assertThat(queue.stats().dlq()).isEqualTo(DLQ_SIZE + DEAD_ORDERS);
-    // The entries above were pushed behind the scripts' backs, as a DLQ written before the counts by reason were
-    // kept: the first read counts the list once (a one-off pass on upgrade), here before the measurement.
+    // The entries above were pushed behind the scripts' backs, as a DLQ of an older version: the first read moves the
+    // list into the sorted set (each entry's record rebuilt from it) and counts it once (a one-off pass on upgrade),
+    // here before the measurement.
     long t0 = System.nanoTime();
     assertThat(queue.deadLetters().reasons()).containsEntry("exhausted", 33_334L + DEAD_ORDERS).containsEntry("invalid", 16_666L);
     System.out.printf("counting a DLQ of %d entries once took %d ms%n", DLQ_SIZE + DEAD_ORDERS,

@@ -23,7 +23,9 @@ import org.redisson.client.codec.StringCodec;
  * delayed, and the calls an operator or the reconciler makes against it, each measured against the same call on
  * an empty queue. Before the index, a reconcile batch and a sweep step read the whole ready list and the whole DLQ
  * (LRANGE 0 -1, then the order id out of every entry), drop read and decoded every entry, requeue of one order
- * looked at every entry 1,000 a call, and counting a DLQ without counts read it in one call.
+ * looked at every entry 1,000 a call, and counting a DLQ without counts read it in one call; while the DLQ was a
+ * list, drop and requeue of one order took one LREM over it. The fill writes the DLQ as a list, as versions before
+ * the sorted set did: the walk moves it.
  */
 @ExtendWith(RedisExtension.class)
 class BigQueueTest {
@@ -129,6 +131,11 @@ class BigQueueTest {
     return Math.max(5 * empty, floorMillis);
   }
 
+  /** Issue 23's bound: twice the empty queue's, or 3 ms on a machine whose empty-queue call is very fast. */
+  private static double strict(double empty) {
+    return Math.max(2 * empty, 3);
+  }
+
   @Test
   void a_reconcile_batch_and_a_sweep_step_cost_the_same_on_a_big_queue_as_on_an_empty_one() {
     double reconcileEmpty = medianMillis(5, this::reconcileBatch);
@@ -177,10 +184,12 @@ class BigQueueTest {
 
     assertThat(dropAbsent).as("drop of an order not in the DLQ (ms) vs %.2f ms on an empty one", dropEmpty)
         .isLessThan(bound(dropEmpty, 40));
-    // One LREM over the list, in C: a few ms for 200,000 entries, against a second for reading them in Lua.
+    // One ZREM: the same as on an empty queue. One LREM over a DLQ list (the DLQ before the sorted set) took
+    // 10-15 ms here for 200,000 entries, a pass over the list in C.
     assertThat(dropPresent).as("drop of an order in the DLQ (ms) vs %.2f ms on an empty one", dropEmpty)
-        .isLessThan(bound(dropEmpty, 150));
-    assertThat(requeue).as("requeue of one order (ms)").isLessThan(bound(dropEmpty, 150));
+        .isLessThan(strict(dropEmpty));
+    assertThat(requeue).as("requeue of one order (ms) vs a drop's %.2f ms on an empty queue", dropEmpty)
+        .isLessThan(strict(dropEmpty));
   }
 
   @Test
@@ -191,7 +200,7 @@ class BigQueueTest {
         "900001", "state", "dead", "reason", "invalid", "attempts", "1", "last_error", "no items"));
     client.<String, String>getMap(queue.keys().job("900002"), StringCodec.INSTANCE).putAll(Map.of("order_id",
         "900002", "state", "ready", "attempts", "0"));
-    var dlqList = client.<String>getList(queue.keys().dlq(), StringCodec.INSTANCE);
+    var dlqList = client.<String>getList(queue.keys().legacyDlq(), StringCodec.INSTANCE);
     assertThat(dlqList.get(3_000 - 5)).contains("\"order_id\":\"5\"");
     dlqList.fastSet(3_000 - 5, "{\"order_id\":\"5\",\"reason\":\"exhausted\",\"attempts\":8}");
     List<String> ids = List.of("900001", "900002", "5", Integer.toString(RANGE + 7));

@@ -82,7 +82,7 @@ class DlqReasonsTest {
     for (int i = 1; i <= 2500; i++) {
       deadLetterQuick(Integer.toString(i), i % 5 == 0 ? "invalid" : "exhausted");
     }
-    redis.client().getList(queue.keys().dlq(), StringCodec.INSTANCE).add(0, "garbage pushed by hand");
+    redis.client().getList(queue.keys().legacyDlq(), StringCodec.INSTANCE).add(0, "garbage pushed by hand");
     redis.client().getKeys().delete(queue.keys().prefix() + ":dlq_reasons");
     assertThat(queue.deadLetters().reasons()).isEqualTo(Map.of("exhausted", 2000L, "invalid", 500L, "unreadable", 1L))
         .isEqualTo(counted());
@@ -97,7 +97,7 @@ class DlqReasonsTest {
 
   /** A DLQ entry as deadletter.lua writes it, pushed directly (the counts do not see it: an older DLQ). */
   private void deadLetterQuick(String id, String reason) {
-    redis.client().getList(queue.keys().dlq(), StringCodec.INSTANCE).add(0, "{\"order_id\":\"" + id
+    redis.client().getList(queue.keys().legacyDlq(), StringCodec.INSTANCE).add(0, "{\"order_id\":\"" + id
         + "\",\"reason\":\"" + reason + "\",\"attempts\":8,\"last_error\":\"x \\\"reason\\\":\\\"fake\\\"\"}");
   }
 }

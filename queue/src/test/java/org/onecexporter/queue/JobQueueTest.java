@@ -150,8 +150,7 @@ class JobQueueTest {
     assertThat(queue.stats().dlq()).isEqualTo(1);
     assertThat(queue.stats().counters()).containsEntry("abandoned", 3L).containsEntry("dead_infrastructure", 1L);
     assertThat(queue.deadLetters().reasons()).isEqualTo(java.util.Map.of("infrastructure", 1L));
-    String entry = client.<String>getList(queue.keys().dlq(), org.redisson.client.codec.StringCodec.INSTANCE)
-        .get(0);
+    String entry = queue.deadLetters().raw(0, 1).get(0);
     assertThat(entry).contains("\"reason\":\"infrastructure\"").contains("given up 3 times")
         .contains("\"stalls\":3");
   }

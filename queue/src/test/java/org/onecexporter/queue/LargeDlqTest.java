@@ -49,8 +49,8 @@ class LargeDlqTest {
         return 1""";
     RScript script = client.getScript(StringCodec.INSTANCE);
     for (int from = 1; from <= ENTRIES; from += 20_000) {
-      script.eval(queue.keys().dlq(), RScript.Mode.READ_WRITE, fill, RScript.ReturnType.LONG,
-          List.of(queue.keys().dlq()), queue.keys().prefix(), Integer.toString(from),
+      script.eval(queue.keys().legacyDlq(), RScript.Mode.READ_WRITE, fill, RScript.ReturnType.LONG,
+          List.of(queue.keys().legacyDlq()), queue.keys().prefix(), Integer.toString(from),
           Integer.toString(from + 19_999));
     }
     assertThat(queue.deadLetters().length()).isEqualTo(ENTRIES);

@@ -11,15 +11,27 @@ import org.onecexporter.queue.OrderIds;
 import org.onecexporter.queue.Scripts;
 import org.onecexporter.queue.Scripts.Script;
 import org.onecexporter.queue.model.QueueKeys;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
-/** The dead-letter queue ({@code P:dlq}): read it, requeue, drop or purge its entries. */
+/**
+ * The dead-letter queue ({@code P:dead}, a sorted set of order ids by dead_at; the entries rendered from the dead
+ * job records): read it, requeue, drop or purge its entries. The DLQ list of older versions ({@code P:dlq}) is
+ * moved into it by reindex.lua's walk, which every operation here runs first (one short call once it is empty).
+ */
 public final class DeadLetters {
-  /** DLQ entries looked at per requeue.lua call. */
-  static final int REQUEUE_BATCH = 100;
+  /** DLQ entries looked at per requeue.lua call: well under a millisecond a call on a queue of millions. */
+  static final int REQUEUE_BATCH = 50;
   /** DLQ entries dropped per purge.lua call. */
-  static final int PURGE_BATCH = 200;
+  static final int PURGE_BATCH = 50;
+  /**
+   * Pause between two calls of a bulk move (requeue of every entry or of a reason, purge): the payment path's
+   * enqueues go between them instead of queueing behind calls back to back.
+   */
+  static final long BULK_PAUSE_NANOS = 500_000;
+  /** DLQ entries rendered per dlq_page.lua call. */
+  static final int PAGE = 200;
   /** Entries (ready ids, DLQ entries) looked at per reindex.lua call: a few ms each, however long the list. */
   static final int REINDEX_BATCH = 200;
   private final RedissonClient redis;
@@ -61,8 +73,8 @@ public final class DeadLetters {
 
   /**
    * Requeues the DLQ entries of many orders (the reconciler's orders whose payment came after their job ran), found
-   * by their dead records: no entry is read; one call per order that has a dead record, each one LREM over the list
-   * (requeue.lua's target {@code =}). Returns how many.
+   * by their dead records: no other entry is read; one call per order, each one ZREM (requeue.lua's target
+   * {@code =}). Returns how many.
    */
   public long requeueOrders(Collection<String> orderIds) {
     return orderIds.isEmpty() ? 0 : requeueByRecord(List.copyOf(new LinkedHashSet<>(orderIds)));
@@ -73,7 +85,7 @@ public final class DeadLetters {
     long requeued = 0;
     for (String id : orderIds) {
       List<Object> r = scripts.eval(Script.REQUEUE, List.of(keys.dlq(), keys.ready(), keys.wake(), keys.stats()),
-          keys.prefix(), scripts.newCall(), scripts.replayWindow(), "=", "", "0", "0", id);
+          keys.prefix(), scripts.newCall(), scripts.replayWindow(), "=", "", "0", "1", id);
       requeued += Scripts.number(r.get(0));
     }
     return requeued;
@@ -84,6 +96,7 @@ public final class DeadLetters {
    * short, even for a DLQ of tens of thousands): entries that arrive meanwhile are not waited for.
    */
   private long requeue(String target, String reason, List<String> orderIds) {
+    indexed();
     long requeued = 0;
     long skip = 0;
     long looked = 0;
@@ -105,7 +118,12 @@ public final class DeadLetters {
       if (lookedNow == 0 || looked >= length) {
         return requeued;
       }
+      pause();
     }
+  }
+
+  private static void pause() {
+    java.util.concurrent.locks.LockSupport.parkNanos(BULK_PAUSE_NANOS);
   }
 
   /**
@@ -113,6 +131,7 @@ public final class DeadLetters {
    * short however large the DLQ; entries that arrive meanwhile are not waited for). Returns how many entries went.
    */
   public long purge() {
+    indexed();
     long target = length();
     long purged = 0;
     while (purged < target) {
@@ -123,6 +142,7 @@ public final class DeadLetters {
       if (dropped == 0 || Scripts.number(r.get(1)) == 0) {
         return purged;
       }
+      pause();
     }
     return purged;
   }
@@ -137,18 +157,37 @@ public final class DeadLetters {
         scripts.replayWindow(), orderId).get(0));
   }
 
-  /** Up to {@code count} DLQ entries as stored (JSON), from position {@code from} (0: the newest); one LRANGE. */
+  /**
+   * Up to {@code count} DLQ entries (JSON, rendered from the dead records), from position {@code from} (0: the
+   * newest); dlq_page.lua, one call per {@link #PAGE} entries (entries dead-lettered between two calls shift the
+   * positions: a long listing may show an entry twice).
+   */
   public List<String> raw(long from, int count) {
-    if (count <= 0 || from < 0) {
-      return List.of();
+    List<String> out = new ArrayList<>();
+    long position = from;
+    while (count > 0 && from >= 0 && out.size() < count) {
+      int want = Math.min(PAGE, count - out.size());
+      List<Object> r = scripts.eval(Script.DLQ_PAGE, List.of(keys.dlq(), keys.legacyDlq(), keys.dlqUnreadable()),
+          keys.prefix(), Long.toString(position), Integer.toString(want));
+      r.subList(1, r.size()).forEach(e -> out.add(e.toString()));
+      position += r.size() - 1;
+      if (r.size() - 1 < want) {
+        break;
+      }
     }
-    return redis.<String>getList(keys.dlq(), StringCodec.INSTANCE).range((int) Math.min(Integer.MAX_VALUE, from),
-        (int) Math.min(Integer.MAX_VALUE, from + count - 1));
+    return out;
   }
 
-  /** How many entries the DLQ holds (LLEN). */
+  /** How many entries the DLQ holds (ZCARD, with the old list's and the unreadable entries). */
   public long length() {
-    return redis.getList(keys.dlq(), StringCodec.INSTANCE).size();
+    return length(redis, keys);
+  }
+
+  static long length(RedissonClient redis, QueueKeys keys) {
+    List<Object> n = redis.getScript(StringCodec.INSTANCE).eval(keys.dlq(), RScript.Mode.READ_ONLY,
+        "return {redis.call('ZCARD', KEYS[1]) + redis.call('LLEN', KEYS[2]) + redis.call('LLEN', KEYS[3])}",
+        RScript.ReturnType.LIST, List.of(keys.dlq(), keys.legacyDlq(), keys.dlqUnreadable()));
+    return Scripts.number(n.get(0));
   }
 
   /**
@@ -171,24 +210,26 @@ public final class DeadLetters {
   }
 
   private List<Object> counts() {
-    return scripts.eval(Script.DLQ_COUNTS, List.of(keys.dlq(), keys.dlqReasons(), keys.indexes()));
+    return scripts.eval(Script.DLQ_COUNTS, List.of(keys.dlq(), keys.dlqReasons(), keys.indexes(), keys.legacyDlq(),
+        keys.dlqUnreadable()));
   }
 
   /**
-   * Before a drop or requeue finds an order's entry by its record: the DLQ walked once (entries of an older version
-   * rewritten as the scripts write them), and again when the counts no longer add up. One short call when done.
+   * Before a drop, requeue or purge: the old DLQ list moved into the sorted set (reindex.lua's {@code dlq_move}).
+   * One short call when done.
    */
   private void indexed() {
-    walk(scripts, keys, "dlq");
+    walk(scripts, keys, "dlq_move");
   }
 
   /**
    * Runs reindex.lua's walk over the ready list or the DLQ to its end, {@link #REINDEX_BATCH} entries a call; gives
-   * up (false) after enough calls for four times the list's length, when removals from the DLQ keep starting it
+   * up (false) after enough calls for four times the DLQ's size, when removals from the DLQ keep starting its count
    * again (a purge under way elsewhere): the next caller goes on.
    */
   static boolean walk(Scripts scripts, QueueKeys keys, String which) {
-    List<String> walkKeys = List.of(keys.ready(), keys.dlq(), keys.dlqReasons(), keys.dlqReasonsWalk(), keys.indexes());
+    List<String> walkKeys = List.of(keys.ready(), keys.dlq(), keys.dlqReasons(), keys.dlqReasonsWalk(), keys.indexes(),
+        keys.legacyDlq(), keys.dlqUnreadable());
     long limit = -1;
     for (long calls = 1; limit < 0 || calls <= limit; calls++) {
       List<Object> r = scripts.eval(Script.REINDEX, walkKeys, keys.prefix(), which, Integer.toString(REINDEX_BATCH));

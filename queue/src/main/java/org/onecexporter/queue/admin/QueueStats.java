@@ -32,7 +32,7 @@ public final class QueueStats {
     long ready = redis.getList(keys.ready(), StringCodec.INSTANCE).size();
     long delayed = redis.getScoredSortedSet(keys.delayed(), StringCodec.INSTANCE).size();
     long active = redis.getScoredSortedSet(keys.active(), StringCodec.INSTANCE).size();
-    long dlq = redis.getList(keys.dlq(), StringCodec.INSTANCE).size();
+    long dlq = DeadLetters.length(redis, keys);
     Map<String, Long> counters = new TreeMap<>();
     redis.<String, String>getMap(keys.stats(), StringCodec.INSTANCE).readAllMap()
         .forEach((k, v) -> counters.put(k, Long.parseLong(v)));

@@ -44,22 +44,28 @@ public final class Reconciliation {
     }
   }
 
+  /** Orders per reconcile.lua call: about 1 ms a call on a loaded machine (500 took 5 ms). */
+  static final int RECONCILE_CALL = 100;
+
   /**
    * The reconciler's batch: an order without a job record gets one; one with a record is checked where it lives
-   * and re-homed when its structure entry vanished. One script call for the batch (the reconciler sends 500).
+   * and re-homed when its structure entry vanished. One script call per {@link #RECONCILE_CALL} orders (the
+   * reconciler sends 500), not one round trip per order, and no call long enough to hold an enqueue.
    */
   public List<Reconciled> reconcileOrders(List<String> orderIds, String source) {
-    if (orderIds.isEmpty()) {
-      return List.of();
+    List<Reconciled> out = new ArrayList<>(orderIds.size());
+    for (int from = 0; from < orderIds.size(); from += RECONCILE_CALL) {
+      List<String> chunk = orderIds.subList(from, Math.min(orderIds.size(), from + RECONCILE_CALL));
+      List<String> args = new ArrayList<>(4 + chunk.size());
+      args.add(keys.prefix());
+      args.add(scripts.newCall());
+      args.add(scripts.replayWindow());
+      args.add(source);
+      args.addAll(chunk);
+      List<Object> r = scripts.eval(Script.RECONCILE, homeKeys(), args.toArray(String[]::new));
+      r.forEach(a -> out.add(Reconciled.parse(a.toString())));
     }
-    List<String> args = new ArrayList<>(4 + orderIds.size());
-    args.add(keys.prefix());
-    args.add(scripts.newCall());
-    args.add(scripts.replayWindow());
-    args.add(source);
-    args.addAll(orderIds);
-    List<Object> r = scripts.eval(Script.RECONCILE, homeKeys(), args.toArray(String[]::new));
-    return r.stream().map(a -> Reconciled.parse(a.toString())).toList();
+    return out;
   }
 
   /**
@@ -77,7 +83,7 @@ public final class Reconciliation {
 
   /**
    * Checks up to about {@code count} job records from {@code cursor} on (a SCAN step, {@code "0"} to start) and
-   * re-homes those whose structure entry vanished (a dead one back into the DLQ list, any other back into its
+   * re-homes those whose structure entry vanished (a dead one back into the DLQ, any other back into its
    * ready list or set).
    */
   public SweepStep sweep(String cursor, int count) {

@@ -64,7 +64,7 @@ public final class JobMoves {
       new Move(READY, READY, "reconcile", "re-homed: back at the front of the line"),
       new Move(DELAYED, DELAYED, "reconcile", "re-homed: back into P:delayed at due_at"),
       new Move(ACTIVE, ACTIVE, "reconcile", "re-homed: back into P:active at lease_until (a live worker keeps it)"),
-      new Move(DEAD, DEAD, "reconcile", "re-homed: its DLQ entry rebuilt from the record"),
+      new Move(DEAD, DEAD, "reconcile", "re-homed: back into the DLQ at its dead_at"),
       new Move(READY, READY, "rehome", "the same, for any record (the SCAN sweep over P:job:*)"),
       new Move(DELAYED, DELAYED, "rehome", "the same"),
       new Move(ACTIVE, ACTIVE, "rehome", "the same"),
@@ -106,7 +106,7 @@ public final class JobMoves {
       case READY -> "`redis-cli LPOS \"$P:ready\" 1001`";
       case DELAYED -> "`redis-cli ZSCORE \"$P:delayed\" 1001` (due at)";
       case ACTIVE -> "`redis-cli ZSCORE \"$P:active\" 1001` (lease until)";
-      case DEAD -> "`ops/onec-exporter dlq show 1001`";
+      case DEAD -> "`redis-cli ZSCORE \"$P:dead\" 1001` (died at, µs), `ops/onec-exporter dlq show 1001`";
       case NONE -> "`redis-cli EXISTS \"$P:job:1001\"` answers 0";
     };
   }

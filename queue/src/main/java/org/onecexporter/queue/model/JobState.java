@@ -13,8 +13,8 @@ public enum JobState {
   DELAYED("delayed", "P:delayed"),
   /** Leased to one worker, in {@code P:active} (ZSET by {@code lease_until}); its lease token in the record. */
   ACTIVE("active", "P:active"),
-  /** In the dead-letter queue {@code P:dlq} (LIST of JSON entries) until requeued, dropped or purged. */
-  DEAD("dead", "P:dlq"),
+  /** In the dead-letter queue {@code P:dead} (ZSET of order ids by the time they died) until requeued, dropped or purged. */
+  DEAD("dead", "P:dead"),
   /**
    * No record: never queued, or finished. An ack deletes the record (the outcome, {@code exported} or
    * {@code already_exported}, is counted in {@code P:stats} and an export's timing goes to

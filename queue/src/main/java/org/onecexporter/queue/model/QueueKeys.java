@@ -43,9 +43,25 @@ public record QueueKeys(String prefix) {
     return prefix + ":active";
   }
 
-  /** LIST of JSON entries, newest first: jobs that need a person. */
+  /**
+   * ZSET order id → dead_at (ms): the dead-letter queue, jobs that need a person. The entry an operator reads
+   * (JSON) is rendered from the dead job record {@link #job(String)}; listed newest first with ZREVRANGE.
+   */
   public String dlq() {
+    return prefix + ":dead";
+  }
+
+  /**
+   * LIST of JSON entries, newest first: the DLQ as versions before the sorted set kept it. reindex.lua moves its
+   * entries into {@link #dlq()} in bounded steps (an older worker still pushing during a rolling upgrade included).
+   */
+  public String legacyDlq() {
     return prefix + ":dlq";
+  }
+
+  /** LIST of DLQ entries without an order id (pushed by hand onto the old list): kept for a person, counted as {@code unreadable}. */
+  public String dlqUnreadable() {
+    return prefix + ":dead_unreadable";
   }
 
   /** HASH per job: state, attempts, token, invoice_number, errors, timestamps. */

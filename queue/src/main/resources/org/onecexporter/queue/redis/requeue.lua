@@ -1,18 +1,19 @@
 -- requeue: DLQ entries back to the ready list, attempts, stalls and failures on our side reset.
--- KEYS: 1 dlq, 2 ready, 3 wake, 4 stats
+-- KEYS: 1 dlq (the sorted set), 2 ready, 3 wake, 4 stats
 -- ARGV: 1 prefix, 2 call ('' by hand), 3 window_ms, 4 target: '=' (the orders from ARGV[8] on, found by their
---   dead records: what JobQueue sends for one order and for the reconciler's orders), an order id, '*' (every
---   entry) or '+' (the entries of the order ids from ARGV[8] on), 5 reason ('' or absent: any; else only entries of
---   it), 6 skip (default 0), 7 count (default: the whole list), then for targets '=' and '+' the order ids
--- Target '=' reads no entry: an order whose record is dead has its entry as dead_letter wrote it (rebuilt from the
--- record; reindex.lua rewrites entries written otherwise), so one LREM takes every copy of it (one pass over the
--- list in C, no entry decoded in Lua), and an order without a dead record has none and costs nothing.
--- The other targets look at up to count entries, oldest first, past the skip oldest ones (those an earlier call of
--- the same requeue looked at and left in the list). JobQueue calls it once per 100 entries, each call passing on
--- the entries left so far as skip, so a large DLQ never blocks Redis in one long call; new entries arrive at the
--- head and do not move the oldest ones. Matched entries are marked in place (LSET) and removed with one LREM.
--- Answers: {requeued, kept (looked at, left in the list), looked at (target '=': entries removed), the list's
---   length before}
+--   dead records: what JobQueue sends for one order and for the reconciler's orders), an order id (the same for it),
+--   '*' (every entry) or '+' (the entries of the order ids from ARGV[8] on), 5 reason ('' or absent: any; else only
+--   entries of it), 6 skip (default 0), 7 count (default 100), then for targets '=' and '+' the order ids
+-- Target '=' reads no other entry: an order whose record is dead leaves the sorted set with one ZREM (O(log N)), and
+-- while the old DLQ list still holds entries (a move under way, see reindex.lua) its entry there with one LREM of
+-- the text dead_letter wrote; an order without a dead record has none and costs nothing.
+-- The other targets look at up to count members, oldest first, past the skip oldest ones (those an earlier call of
+-- the same requeue looked at and left in the DLQ), then (target '*' with any reason) at the unreadable entries,
+-- which go without a job. JobQueue calls it once per 100 entries, each call passing on the entries left so far as
+-- skip, so a large DLQ never blocks Redis in one long call; new entries arrive at the newest end and do not move
+-- the oldest ones. A member whose record vanished gets one; one whose record is in another state just leaves.
+-- Answers: {requeued, kept (looked at, left in the DLQ), looked at (target '=': entries removed), the DLQ's size
+--   before}
 -- Replay: the answer is kept under P:reply:<call> for window_ms when an entry moved.
 -- From a shell: ops/requeue-dlq --all | <order_id>
 --- @include "includes/states"
@@ -21,14 +22,14 @@
 --- @include "includes/job_key"
 --- @include "includes/replay"
 --- @include "includes/dlq_entry"
---- @include "includes/dlq_entry_id"
 --- @include "includes/dlq_reasons"
 --- @include "includes/indexes"
+--- @include "includes/dead_set"
 local replay = replayed(ARGV[1], ARGV[2])
 if replay then
   return replay
 end
-local len = redis.call('LLEN', KEYS[1])
+local len = dlq_total(ARGV[1], KEYS[1])
 local now = now_ms()
 local target = ARGV[4]
 local reason_wanted = ARGV[5] or ''
@@ -61,13 +62,22 @@ local function finish(requeued, removed, answer)
   return answer
 end
 
-if target == '=' then
+if target ~= '*' and target ~= '+' then
+  local first = 8
+  if target ~= '=' then
+    first = 4 -- one order id, as target
+  end
+  local legacy = legacy_dlq_key(ARGV[1])
+  local legacy_held = redis.call('LLEN', legacy) > 0
   local requeued, removed = 0, 0
-  for i = 8, #ARGV do
+  for i = first, (target == '=') and #ARGV or 4 do
     local id = ARGV[i]
     local r = redis.call('HMGET', job_key(ARGV[1], id), 'state', 'reason')
     if r[1] == STATE_DEAD and (reason_wanted == '' or r[2] == reason_wanted) then
-      local n = redis.call('LREM', KEYS[1], 0, dlq_entry(ARGV[1], id))
+      local n = redis.call('ZREM', KEYS[1], id)
+      if legacy_held then
+        n = n + redis.call('LREM', legacy, 0, dlq_entry(ARGV[1], id))
+      end
       if n > 0 then
         dlq_count(ARGV[1], r[2] or 'unknown', -n)
         removed = removed + n
@@ -79,7 +89,7 @@ if target == '=' then
 end
 
 local skip = tonumber(ARGV[6] or '0') or 0
-local count = tonumber(ARGV[7] or '') or len
+local count = tonumber(ARGV[7] or '') or 100
 local wanted = nil
 if target == '+' then
   wanted = {}
@@ -87,41 +97,36 @@ if target == '+' then
     wanted[ARGV[i]] = true
   end
 end
--- head-based indexes of the newest and the oldest entry this call looks at
-local newest = len - 1 - skip
-local oldest = math.max(0, newest - count + 1)
-if newest < 0 then
-  return {0, 0, 0, len}
-end
-local entries = redis.call('LRANGE', KEYS[1], oldest, newest)
+local ids = redis.call('ZRANGE', KEYS[1], skip, skip + count - 1) -- oldest first
 local requeued = 0
 local removed = 0
-local marker = '\0onec-requeue\0'
-for i = #entries, 1, -1 do -- oldest first
-  local entry = entries[i]
-  local id = dlq_entry_id(entry)
-  local match
-  if target == '*' then
-    match = true
-  elseif wanted then
-    match = id ~= nil and wanted[id] == true
-  else
-    match = id == target
-  end
-  if match and reason_wanted ~= '' then
-    local ok, decoded = pcall(cjson.decode, entry)
-    match = ok and type(decoded) == 'table' and decoded.reason == reason_wanted
-  end
+for _, id in ipairs(ids) do
+  local match = wanted == nil or wanted[id] == true
   if match then
-    redis.call('LSET', KEYS[1], oldest + i - 1, marker)
-    dlq_count(ARGV[1], dlq_entry_reason(entry), -1)
-    removed = removed + 1
-    if id then
+    local r = redis.call('HMGET', job_key(ARGV[1], id), 'state', 'reason')
+    local reason = (r[1] == STATE_DEAD and r[2]) or 'unknown'
+    if reason_wanted ~= '' then
+      match = r[1] == STATE_DEAD and reason == reason_wanted
+    end
+    if match then
+      redis.call('ZREM', KEYS[1], id)
+      dlq_count(ARGV[1], reason, -1)
+      removed = removed + 1
       requeued = requeued + requeue_record(id)
     end
   end
 end
-if removed > 0 then
-  redis.call('LREM', KEYS[1], -removed, marker)
+local kept = #ids - removed
+local looked = #ids
+if target == '*' and reason_wanted == '' and looked < count then
+  -- every member looked at: the unreadable entries go too (they name no job to requeue)
+  local unreadable = dlq_unreadable_key(ARGV[1])
+  local n = math.min(count - looked, redis.call('LLEN', unreadable))
+  if n > 0 then
+    redis.call('LTRIM', unreadable, 0, -n - 1)
+    dlq_count(ARGV[1], 'unreadable', -n)
+    removed = removed + n
+    looked = looked + n
+  end
 end
-return finish(requeued, removed, {requeued, #entries - removed, #entries, len})
+return finish(requeued, removed, {requeued, kept, looked, len})

@@ -1,9 +1,8 @@
 --- @include "includes/states"
 --- @include "includes/job_key"
---- @include "includes/dlq_entry"
 --- @include "includes/dlq_reasons"
---- @include "includes/indexes"
--- Moves a job to the DLQ with everything an operator needs, as one JSON line.
+--- @include "includes/dead_set"
+-- Moves a job to the DLQ (P:dead, scored by the time it died) with everything an operator needs in its record.
 local function dead_letter(prefix, dlq, stats, id, reason, err, http_status, invoice, now)
   local job = job_key(prefix, id)
   redis.call('HSETNX', job, 'first_error', err)
@@ -13,8 +12,9 @@ local function dead_letter(prefix, dlq, stats, id, reason, err, http_status, inv
     redis.call('HSET', job, 'invoice_number', invoice)
   end
   redis.call('HDEL', job, 'token', 'due_at')
-  push_home(prefix, INDEX_DLQ, dlq, 'LPUSH', dlq_entry(prefix, id), id)
-  dlq_count(prefix, reason, 1)
+  if redis.call('ZADD', dlq, dead_score_now(), id) == 1 then
+    dlq_count(prefix, reason, 1)
+  end
   redis.call('HINCRBY', stats, 'dead', 1)
   redis.call('HINCRBY', stats, 'dead_' .. reason, 1)
 end

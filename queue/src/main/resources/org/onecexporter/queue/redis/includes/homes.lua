@@ -1,19 +1,20 @@
 --- @include "includes/states"
 --- @include "includes/job_key"
 --- @include "includes/wake"
---- @include "includes/dlq_entry"
 --- @include "includes/dlq_reasons"
 --- @include "includes/indexes"
+--- @include "includes/dead_set"
 -- Where job records must live (the reconciler's check): a record's state names the structure that holds its id.
--- Membership of the ready list and the DLQ comes from the record's stamp (includes/indexes), never from reading
--- the list: a check costs the same for a list of ten entries and of a million.
+-- Membership of the ready list comes from the record's stamp (includes/indexes), never from reading the list, and
+-- of the DLQ from its sorted set (ZSCORE), or while the old DLQ list still holds entries, from the stamp an older
+-- version gave the record: a check costs the same for ten entries and for a million.
 local function homes(prefix, ready, delayed, active, dlq)
   return {prefix = prefix, ready_key = ready, delayed_key = delayed, active_key = active, dlq_key = dlq}
 end
 
 -- A record whose structure entry vanished (a list deleted by hand, an eviction, a script aborted half-way) blocks
--- its order for ever: enqueue answers "exists", requeue finds nothing. Puts it back: a dead one into the DLQ list
--- (its entry rebuilt from the record), a ready one at the front of the line, a delayed or active one into its set
+-- its order for ever: enqueue answers "exists", requeue finds nothing. Puts it back: a dead one into the DLQ (at
+-- its dead_at), a ready one at the front of the line, a delayed or active one into its set
 -- (due now or at its deadline: the claim or the reaper takes it from there). Returns the state re-homed, or nil.
 local function rehome(prefix, id, state, h, wake_key, stats)
   local job = job_key(prefix, id)
@@ -34,11 +35,14 @@ local function rehome(prefix, id, state, h, wake_key, stats)
     end
     redis.call('ZADD', h.active_key, tonumber(redis.call('HGET', job, 'lease_until') or '0') or 0, id)
   elseif state == STATE_DEAD then
-    if at_home(prefix, INDEX_DLQ, h.dlq_key, redis.call('HGET', job, INDEX_DLQ .. '_epoch')) then
+    if redis.call('ZSCORE', h.dlq_key, id)
+        or at_home(prefix, INDEX_DLQ, legacy_dlq_key(prefix), redis.call('HGET', job, INDEX_DLQ .. '_epoch')) then
       return nil
     end
-    push_home(prefix, INDEX_DLQ, h.dlq_key, 'LPUSH', dlq_entry(prefix, id), id)
-    dlq_count(prefix, redis.call('HGET', job, 'reason') or 'unknown', 1)
+    local r = redis.call('HMGET', job, 'dead_at', 'reason')
+    redis.call('ZADD', h.dlq_key, dead_score_ms(r[1]), id)
+    dlq_count(prefix, r[2] or 'unknown', 1)
+    dlq_shifted(prefix)
   else
     return nil
   end
