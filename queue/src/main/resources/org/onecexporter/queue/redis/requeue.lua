@@ -9,7 +9,7 @@
 -- the text dead_letter wrote; an order without a dead record has none and costs nothing.
 -- The other targets look at up to count members, oldest first, past the skip oldest ones (those an earlier call of
 -- the same requeue looked at and left in the DLQ), then (target '*' with any reason) at the unreadable entries,
--- which go without a job. JobQueue calls it once per 100 entries, each call passing on the entries left so far as
+-- which go without a job. DeadLetters calls it once per 10 entries, each call passing on the entries left so far as
 -- skip, so a large DLQ never blocks Redis in one long call; new entries arrive at the newest end and do not move
 -- the oldest ones. A member whose record vanished gets one; one whose record is in another state just leaves.
 -- Answers: {requeued, kept (looked at, left in the DLQ), looked at (target '=': entries removed), the DLQ's size
@@ -34,11 +34,11 @@ local now = now_ms()
 local target = ARGV[4]
 local reason_wanted = ARGV[5] or ''
 
--- The record of an order whose entries left the DLQ: ready again, at the back of the line, attempts reset (an
--- entry whose record vanished gets one). A record in another state (the order was queued again meanwhile) stays.
-local function requeue_record(id)
+-- The record of an order whose entries left the DLQ (state: its record's, false when none): ready again, at the
+-- back of the line, attempts reset (an entry whose record vanished gets one). A record in another state (the order
+-- was queued again meanwhile) stays.
+local function requeue_record(id, state)
   local job = job_key(ARGV[1], id)
-  local state = redis.call('HGET', job, 'state')
   if state and state ~= STATE_DEAD then
     return 0
   end
@@ -81,7 +81,7 @@ if target ~= '*' and target ~= '+' then
       if n > 0 then
         dlq_count(ARGV[1], r[2] or 'unknown', -n)
         removed = removed + n
-        requeued = requeued + requeue_record(id)
+        requeued = requeued + requeue_record(id, r[1])
       end
     end
   end
@@ -112,7 +112,7 @@ for _, id in ipairs(ids) do
       redis.call('ZREM', KEYS[1], id)
       dlq_count(ARGV[1], reason, -1)
       removed = removed + 1
-      requeued = requeued + requeue_record(id)
+      requeued = requeued + requeue_record(id, r[1])
     end
   end
 end
