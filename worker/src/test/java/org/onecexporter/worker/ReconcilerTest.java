@@ -65,7 +65,7 @@ class ReconcilerTest {
     deadLetter("2", "not_paid");
     deadLetter("garbage-1", "malformed");
     deadLetter("{\"order\":", "malformed"); // an id whose JSON needs escapes
-    redis.client().getKeys().delete(queue.keys().dlq()); // "DEL P:dlq" by an operator
+    redis.client().getKeys().delete(queue.keys().dlq()); // "DEL P:dead" by an operator
 
     assertThat(queue.deadLetters().requeue("1")).as("stranded: requeue finds nothing").isZero();
     assertThat(queue.enqueue("1", "test").queued()).as("stranded: enqueue answers exists").isFalse();

@@ -44,8 +44,9 @@ public record QueueKeys(String prefix) {
   }
 
   /**
-   * ZSET order id → dead_at (ms): the dead-letter queue, jobs that need a person. The entry an operator reads
-   * (JSON) is rendered from the dead job record {@link #job(String)}; listed newest first with ZREVRANGE.
+   * ZSET order id → the time it died, in microseconds (entries of one millisecond keep their order): the dead-letter
+   * queue, jobs that need a person. The entry an operator reads (JSON) is rendered from the dead job record
+   * {@link #job(String)}; listed newest first with ZREVRANGE.
    */
   public String dlq() {
     return prefix + ":dead";
