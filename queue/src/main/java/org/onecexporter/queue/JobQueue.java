@@ -139,7 +139,7 @@ public final class JobQueue {
     // The call's token is also its request id: a resent call answers the same jobs (claim.lua's Replay).
     String token = UUID.randomUUID().toString();
     List<Object> r = scripts.eval(Script.CLAIM, List.of(keys.ready(), keys.delayed(), keys.active(), keys.wake(),
-        keys.onecHealth()), keys.prefix(), token, Long.toString(lease.toMillis()), worker, Integer.toString(max));
+        keys.onecHealth(), keys.outageWaits()), keys.prefix(), token, Long.toString(lease.toMillis()), worker, Integer.toString(max));
     String first = (String) r.get(0);
     if (first.isEmpty()) {
       long next = Long.parseLong((String) r.get(1));
@@ -197,7 +197,7 @@ public final class JobQueue {
     args.add(Integer.toString(max));
     addAcks(args, acks);
     return scripts.evalAsync(Script.ACK_CLAIM, List.of(keys.active(), keys.stats(), keys.exportTimes(), keys.ready(),
-        keys.delayed(), keys.wake(), keys.onecHealth()), args.toArray(String[]::new)).thenApply(r -> {
+        keys.delayed(), keys.wake(), keys.onecHealth(), keys.outageWaits()), args.toArray(String[]::new)).thenApply(r -> {
           int n = (int) Scripts.number(r.get(0));
           return new AckClaim(done(r, 1, n), ClaimedJob.fromWire(r, 1 + n));
         });
@@ -227,7 +227,8 @@ public final class JobQueue {
    */
   public boolean retryLater(ClaimedJob job, Duration delay, String error, int httpStatus, String invoiceNumber,
       boolean refund, boolean infra) {
-    return move(Script.RETRY, List.of(keys.active(), keys.delayed(), keys.stats()), job.orderId(), job.token(),
+    return move(Script.RETRY, List.of(keys.active(), keys.delayed(), keys.stats(), keys.onecHealth(),
+        keys.outageWaits()), job.orderId(), job.token(),
         Long.toString(delay.toMillis()), error, Integer.toString(httpStatus), invoiceNumber == null ? "" : invoiceNumber,
         refund ? "1" : "0", infra ? "1" : "0") == MoveResult.DONE;
   }

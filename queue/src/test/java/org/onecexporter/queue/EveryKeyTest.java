@@ -56,7 +56,7 @@ class EveryKeyTest {
     List<String> named = new ArrayList<>(List.of(keys.ready(), keys.delayed(), keys.active(), keys.dlq(),
         keys.dlqReasons(), keys.exportTimes(), keys.wake(), keys.stats(), keys.permits(), keys.permitsWake(),
         keys.onecHealth(), keys.reconcile(), keys.workers(), keys.lock("reaper"), keys.indexes(),
-        keys.dlqReasonsWalk(), keys.legacyDlq(), keys.dlqUnreadable()));
+        keys.dlqReasonsWalk(), keys.legacyDlq(), keys.dlqUnreadable(), keys.outageWaits()));
     List<String> unknown = found.stream().filter(k -> !named.contains(k)
         && !k.startsWith(keys.job("")) && !k.startsWith(keys.reply(""))).toList();
     assertThat(unknown).as("keys QueueKeys does not name").isEmpty();

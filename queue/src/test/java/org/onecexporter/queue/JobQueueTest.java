@@ -373,6 +373,42 @@ class JobQueueTest {
   }
 
   @Test
+  void the_orders_that_waited_for_1c_while_it_was_down_go_first_once_it_answers_not_after_their_wait() {
+    Duration open = Duration.ofMillis(300);
+    for (int id = 1; id <= 3; id++) {
+      queue.enqueue(Integer.toString(id), "test");
+    }
+    List<ClaimedJob> jobs = queue.claim(LEASE, "w", 3).jobs();
+    for (ClaimedJob job : jobs) {
+      queue.oneC().report(OneCGate.HealthReport.FAIL, job, 3, open, open.multipliedBy(4));
+    }
+    // 1C is down for the fleet; the third order's attempt waits without counting, as long as the worker says (a
+    // failed probe waits out twice the probe interval: minutes with the defaults).
+    queue.retryLater(jobs.get(2), Duration.ofMinutes(10), "1C answered 502", 502, null, true, false);
+    queue.enqueue("4", "test"); // paid during the outage: behind it
+
+    sleep(open.plusMillis(50));
+    ClaimedJob probe = queue.claim(LEASE, "w", 1).jobs().get(0);
+    assertThat(queue.ackAll(List.of(new Ack(probe, "exported", Duration.ofMillis(5))))[0]).isTrue();
+
+    List<ClaimedJob> next = queue.claim(LEASE, "w", 1).jobs();
+    assertThat(next).as("1C answers again: the order that waited for it goes first, not 10 minutes later")
+        .extracting(ClaimedJob::orderId).containsExactly(jobs.get(2).orderId());
+    assertThat(client.getScoredSortedSet(queue.keys().outageWaits()).size()).isZero();
+  }
+
+  @Test
+  void a_retry_given_back_while_1c_is_up_keeps_its_delay() {
+    queue.enqueue("1", "test");
+    ClaimedJob job = queue.claim(LEASE, "w", 1).jobs().get(0);
+    // Refunded (another order failed just before) but 1C is not down for the fleet: the schedule's delay holds.
+    queue.retryLater(job, Duration.ofMinutes(10), "1C answered 502", 502, null, true, false);
+
+    assertThat(queue.claim(LEASE, "w", 1)).isInstanceOf(ClaimResult.Empty.class);
+    assertThat(client.getScoredSortedSet(queue.keys().outageWaits()).size()).isZero();
+  }
+
+  @Test
   void when_a_second_order_fails_right_after_the_first_the_first_orders_attempt_is_given_back_too() {
     Duration open = Duration.ofMillis(300);
     for (int id = 1; id <= 4; id++) {

@@ -90,6 +90,15 @@ public record QueueKeys(String prefix) {
     return prefix + ":onec_permits";
   }
 
+  /**
+   * ZSET order id → due (ms): jobs that waited for 1C while the whole fleet knew it was down (a failed probe, the
+   * streak that marked it down): the first claim after 1C answers again makes them due at once, so the oldest
+   * orders do not wait out twice the probe interval behind the backlog.
+   */
+  public String outageWaits() {
+    return prefix + ":outage_waits";
+  }
+
   /** HASH: 1C's health as the whole fleet sees it (up/down, failure streak, next probe). */
   public String onecHealth() {
     return prefix + ":onec_health";

@@ -1,5 +1,6 @@
 -- retry: a failed attempt waits in 'delayed' for the schedule's delay; first and last error kept.
--- KEYS: 1 active, 2 delayed, 3 stats
+-- KEYS: 1 active, 2 delayed, 3 stats, 4 onec_health, 5 outage_waits (a refunded retry while the fleet knows 1C
+--   is down is noted there: the first claim after 1C answers again makes it due at once, claim_jobs)
 -- ARGV: 1 prefix, 2 call, 3 window_ms, 4 order_id, 5 token, 6 delay_ms, 7 error, 8 http_status, 9 invoice_number,
 --   10 refund ('1': the attempt does not count, e.g. 1C was down for everyone), 11 infra ('1': the failure was on
 --   our side, PostgreSQL or Redis: counted in the record's infra_failures, which claim answers, so the worker
@@ -31,6 +32,9 @@ end
 redis.call('HDEL', job, 'token')
 if ARGV[10] == '1' then
   redis.call('HINCRBY', job, 'attempts', -1)
+  if redis.call('HGET', KEYS[4], 'state') == 'down' then
+    redis.call('ZADD', KEYS[5], due, ARGV[4])
+  end
 end
 if ARGV[11] == '1' then
   redis.call('HINCRBY', job, 'infra_failures', 1)

@@ -3,13 +3,16 @@
 --- @include "includes/wake"
 --- @include "includes/onec_probe_wait"
 --- @include "includes/indexes"
+--- @include "includes/outage_waits"
 -- Leases up to max of the oldest ready jobs (after promoting due retries) to token .. ':1', ':2', … (each job's
 -- lease token is numbered here only and answered, so the caller uses it as given) and counts the attempt. Answers
 -- the flat list {id, job_token, attempts, invoice_number, enqueued_at, probe ('1'/'0'), infra_failures,
 -- traceparent, …} (ClaimedJob.WIRE_FIELDS values per job; infra_failures: failures on our side so far, see
 -- retry.lua; traceparent: the W3C trace context the enqueuer recorded, '' when none). While 1C is down for the fleet
 -- and no probe is due: an empty list and the ms until one is. Wakes another idle worker when jobs are left.
-local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease_ms, worker, max, now, health)
+-- outage_waits: see includes/outage_waits.
+local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease_ms, worker, max, now, health,
+    outage_waits)
   -- While the fleet knows 1C is down, only one job at a time is leased, as the probe, when the probe is due.
   local probe = false
   local wait = onec_probe_wait(health, now)
@@ -19,6 +22,8 @@ local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease
     end
     max = 1
     probe = true
+  elseif outage_waits then
+    promote_outage_waits(prefix, outage_waits, delayed, now)
   end
   local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, 100)
   for _, id in ipairs(due) do
