@@ -34,13 +34,7 @@ if dropped > 0 then
   dlq_shifted(ARGV[1])
 end
 if dropped < count then
-  local unreadable = dlq_unreadable_key(ARGV[1])
-  local n = math.min(count - dropped, redis.call('LLEN', unreadable))
-  if n > 0 then
-    redis.call('LTRIM', unreadable, 0, -n - 1)
-    dlq_count(ARGV[1], 'unreadable', -n)
-    dropped = dropped + n
-  end
+  dropped = dropped + drop_unreadable(ARGV[1], count - dropped)
 end
 local left = dlq_total(ARGV[1], KEYS[1])
 if left == 0 then

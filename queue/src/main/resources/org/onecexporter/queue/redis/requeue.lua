@@ -120,13 +120,8 @@ local kept = #ids - removed
 local looked = #ids
 if target == '*' and reason_wanted == '' and looked < count then
   -- every member looked at: the unreadable entries go too (they name no job to requeue)
-  local unreadable = dlq_unreadable_key(ARGV[1])
-  local n = math.min(count - looked, redis.call('LLEN', unreadable))
-  if n > 0 then
-    redis.call('LTRIM', unreadable, 0, -n - 1)
-    dlq_count(ARGV[1], 'unreadable', -n)
-    removed = removed + n
-    looked = looked + n
-  end
+  local n = drop_unreadable(ARGV[1], count - looked)
+  removed = removed + n
+  looked = looked + n
 end
 return finish(requeued, removed, {requeued, kept, looked, len})

@@ -1,4 +1,5 @@
 --- @include "includes/job_key"
+--- @include "includes/dlq_reasons"
 -- The DLQ is a sorted set P:dead (order id -> dead_at, ms): adding, finding and removing one order costs
 -- O(log N), however many are dead. An entry's text (JSON) is rendered from the dead record (includes/dlq_entry).
 -- Two lists stay beside it: P:dlq, the DLQ as versions before the set kept it (LIST of JSON entries, newest first;
@@ -29,4 +30,15 @@ end
 -- The score of a record that died at ms (its dead_at field; 0 when none).
 local function dead_score_ms(ms)
   return string.format('%.0f', (tonumber(ms or '0') or 0) * 1000)
+end
+
+-- Drops up to n of the oldest unreadable entries (they name no job to requeue or delete): how many went.
+local function drop_unreadable(prefix, n)
+  local unreadable = dlq_unreadable_key(prefix)
+  n = math.min(n, redis.call('LLEN', unreadable))
+  if n > 0 then
+    redis.call('LTRIM', unreadable, 0, -n - 1)
+    dlq_count(prefix, 'unreadable', -n)
+  end
+  return n
 end
