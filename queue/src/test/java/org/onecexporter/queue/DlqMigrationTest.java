@@ -68,6 +68,22 @@ class DlqMigrationTest {
   }
 
   @Test
+  void requeue_of_every_entry_empties_the_unreadable_ones_too_and_their_count() {
+    BigQueueTest.fill(client, queue, 30, 0, 0);
+    var list = client.<String>getList(keys.legacyDlq(), StringCodec.INSTANCE);
+    list.add(0, "garbage pushed by hand");
+    list.add(0, "more garbage");
+    assertThat(queue.reconciliation().reindex()).isTrue();
+    assertThat(queue.deadLetters().reasons()).containsEntry("unreadable", 2L);
+
+    assertThat(queue.deadLetters().requeueAll()).as("the 30 orders").isEqualTo(30);
+
+    assertThat(client.<String>getList(keys.dlqUnreadable(), StringCodec.INSTANCE).readAll()).isEmpty();
+    assertThat(queue.stats().dlq()).isZero();
+    assertThat(queue.deadLetters().reasons()).isEmpty();
+  }
+
+  @Test
   void a_dlq_list_moves_into_the_set_in_bounded_calls_with_drop_and_requeue_working_meanwhile() {
     BigQueueTest.fill(client, queue, DEAD, 0, 0); // ids 1..3000, oldest at the list's far end, counted
     var list = client.<String>getList(keys.legacyDlq(), StringCodec.INSTANCE);
