@@ -88,7 +88,7 @@ final class JobRunner {
           // A bug or an unexpected failure on our side: the job waits like any failure of ours, and is counted.
           Thread.interrupted();
           LOG.error("unexpected failure on a job; it will be retried", e,
-              kv("order_id", LogSafe.id(attempt.job.orderId())));
+              jobFields(attempt.job.orderId()));
           settle(attempt, new AttemptResult.Retry(0, attempt.job.invoiceNumber(), "internal error: " + e, 0, null,
               AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL));
         } catch (Error e) {
@@ -232,7 +232,7 @@ final class JobRunner {
       case Decision.DeadLetter dead -> {
         String reason = dead.reason().wire();
         LOG.warn("order {} to the DLQ after {} attempt(s) ({}): {}", LogSafe.id(job.orderId()), job.attempt(), reason,
-            said.error(), kv("order_id", LogSafe.id(job.orderId())), kv("invoice_number", said.invoiceNumber()),
+            said.error(), jobFields(job.orderId()), kv("invoice_number", said.invoiceNumber()),
             kv("attempt", job.attempt()), kv("outcome", "dead_letter"), kv("reason", reason));
         decide("dead_letter");
         if (gate.move(() -> queue.deadLetter(job, reason, said.error(), said.httpStatus(), said.invoiceNumber()))) {
@@ -248,7 +248,7 @@ final class JobRunner {
       case Decision.Retry retry -> {
         metrics.retry();
         Duration wait = retry.delay();
-        LOG.info("order {} retry in {} ms", LogSafe.id(job.orderId()), wait.toMillis(), kv("order_id", LogSafe.id(job.orderId())),
+        LOG.info("order {} retry in {} ms", LogSafe.id(job.orderId()), wait.toMillis(), jobFields(job.orderId()),
             kv("invoice_number", said.invoiceNumber()), kv("attempt", job.attempt()), kv("outcome", "retry"),
             kv("retry_in_ms", wait.toMillis()));
         decide("retry");
@@ -269,7 +269,7 @@ final class JobRunner {
       case Decision.Release release -> {
         // Too late for the schedule: the job was handed back when the attempt was abandoned. Should that call
         // have failed, hand it back now without counting anything (token-checked: otherwise nothing happens).
-        LOG.warn("order {}: the abandoned attempt ended", LogSafe.id(job.orderId()), kv("order_id", LogSafe.id(job.orderId())));
+        LOG.warn("order {}: the abandoned attempt ended", LogSafe.id(job.orderId()), jobFields(job.orderId()));
         decide("released");
         gate.move(() -> queue.release(job));
       }
@@ -284,34 +284,34 @@ final class JobRunner {
         if (oneCFailed) {
           metrics.retry();
           LOG.info("1C is failing for more than this order; order {} waits {} ms without spending an attempt",
-              LogSafe.id(job.orderId()), millis, kv("order_id", LogSafe.id(job.orderId())), kv("attempt", job.attempt()),
+              LogSafe.id(job.orderId()), millis, jobFields(job.orderId()), kv("attempt", job.attempt()),
               kv("outcome", "retry"), kv("onec_down", wait.cause() == Decision.Cause.ONE_C_DOWN));
         } else {
           LOG.info("1C is down for the fleet; order {} waits {} ms without spending an attempt", LogSafe.id(job.orderId()),
-              millis, kv("order_id", LogSafe.id(job.orderId())), kv("attempt", job.attempt()), kv("outcome", "retry"));
+              millis, jobFields(job.orderId()), kv("attempt", job.attempt()), kv("outcome", "retry"));
         }
       }
       case CAP_FULL -> LOG.info("every 1C permit of the fleet stayed busy (ONEC_MAX_CONCURRENCY); order {} waits {}"
-          + " ms without spending an attempt", LogSafe.id(job.orderId()), millis, kv("order_id", LogSafe.id(job.orderId())),
+          + " ms without spending an attempt", LogSafe.id(job.orderId()), millis, jobFields(job.orderId()),
           kv("attempt", job.attempt()), kv("outcome", "retry"));
       case ONE_C_NOT_CONFIGURED -> {
         // Not the order's fault: every order would fail alike until an administrator acts. The alert on
         // onec_not_configured calls a person.
         metrics.notConfigured();
         LOG.error("1C is not configured for the shop; order {} waits {} s without spending an attempt: {}",
-            LogSafe.id(job.orderId()), wait.delay().toSeconds(), said.error(), kv("order_id", LogSafe.id(job.orderId())),
+            LogSafe.id(job.orderId()), wait.delay().toSeconds(), said.error(), jobFields(job.orderId()),
             kv("invoice_number", said.invoiceNumber()), kv("attempt", job.attempt()),
             kv("outcome", "not_configured"));
       }
       case ONE_C_ACCESS_REFUSED -> {
         metrics.notConfigured(); // the same alert: an administrator must act
         LOG.error("1C refuses the exporter (401 or 403); order {} waits {} s without spending an attempt: {}",
-            LogSafe.id(job.orderId()), wait.delay().toSeconds(), said.error(), kv("order_id", LogSafe.id(job.orderId())),
+            LogSafe.id(job.orderId()), wait.delay().toSeconds(), said.error(), jobFields(job.orderId()),
             kv("invoice_number", said.invoiceNumber()), kv("attempt", job.attempt()),
             kv("outcome", "access_refused"), kv("http_status", said.httpStatus()));
       }
       case OUR_SIDE -> LOG.warn("order {} waits {} ms for our own infrastructure (failure {} on our side): {}",
-          LogSafe.id(job.orderId()), millis, job.infraFailures() + 1, said.error(), kv("order_id", LogSafe.id(job.orderId())),
+          LogSafe.id(job.orderId()), millis, job.infraFailures() + 1, said.error(), jobFields(job.orderId()),
           kv("attempt", job.attempt()), kv("outcome", "retry"), kv("infra_failures", job.infraFailures() + 1));
     }
   }
@@ -343,5 +343,20 @@ final class JobRunner {
   /** What became of the job, on the attempt's span. */
   private static void decide(String decision) {
     Span.current().setAttribute(SPAN_DECISION, decision);
+  }
+
+  /**
+   * A job's log fields: {@code order_id} is the order's id for both kinds of job, so that a search for an order finds
+   * its cancel job's lines too, and a cancel job adds {@code job} (its id, {@code cancel:<order id>}).
+   */
+  static net.logstash.logback.argument.StructuredArgument jobFields(String jobId) {
+    return JobIds.parse(jobId).filter(id -> id.kind() == JobIds.Kind.CANCEL)
+        .map(id -> {
+          java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+          fields.put("order_id", Long.toString(id.orderId()));
+          fields.put("job", id.wire());
+          return net.logstash.logback.argument.StructuredArguments.entries(fields);
+        })
+        .orElseGet(() -> kv("order_id", LogSafe.id(jobId)));
   }
 }

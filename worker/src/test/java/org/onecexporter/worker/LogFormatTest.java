@@ -11,6 +11,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,5 +59,36 @@ class LogFormatTest {
         .doesNotContain("\u202e", "\u2066");
     assertThat(context.getStatusManager().getCopyOfStatusList())
         .noneMatch(s -> s.getLevel() >= ch.qos.logback.core.status.Status.WARN);
+  }
+
+  @Test
+  void a_cancel_jobs_lines_carry_the_order_id_as_an_exports_do_and_the_job_beside_it(@TempDir Path dir)
+      throws Exception {
+    LoggerContext context = new LoggerContext();
+    context.putProperty("LOG_DIR", dir.toString());
+    context.setMDCAdapter(MDC.getMDCAdapter());
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    PrintStream stderr = System.err;
+    System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    try {
+      configurator.doConfigure(Path.of("src/main/resources/logback.xml").toFile());
+      Logger log = context.getLogger("test");
+      log.info("order {} retry in 500 ms", "cancel:26", JobRunner.jobFields("cancel:26"));
+      log.info("order {} retry in 500 ms", "1001", JobRunner.jobFields("1001"));
+    } finally {
+      context.stop();
+      System.setErr(stderr);
+    }
+
+    List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("1c_exporter.log"), StandardCharsets.UTF_8)) {
+      lines.add(Json.MAPPER.readTree(line));
+    }
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0).get("order_id").asText()).as("a search by order finds it").isEqualTo("26");
+    assertThat(lines.get(0).get("job").asText()).isEqualTo("cancel:26");
+    assertThat(lines.get(1).get("order_id").asText()).isEqualTo("1001");
+    assertThat(lines.get(1).has("job")).isFalse();
   }
 }
