@@ -27,20 +27,25 @@ import org.slf4j.MDC;
 class LogFormatTest {
   private static final String SPOOF = "INV-2026-\u202e100\u202c \u2066x\u2069\u200f";
 
+  /** {@code context} configured by a shipped logback file, its log files under {@code dir}. */
+  private static void configure(LoggerContext context, String config, Path dir) throws Exception {
+    context.putProperty("LOG_DIR", dir.toString());
+    context.setMDCAdapter(MDC.getMDCAdapter());
+    JoranConfigurator configurator = new JoranConfigurator();
+    configurator.setContext(context);
+    configurator.doConfigure(Path.of(config).toFile());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"src/main/resources/logback.xml", "../enqueuer-service/src/main/resources/logback-enqueuer.xml"})
   void bidirectional_controls_are_escaped_in_the_json_file_and_in_the_text_log(String config, @TempDir Path dir)
       throws Exception {
     LoggerContext context = new LoggerContext();
-    context.putProperty("LOG_DIR", dir.toString());
-    context.setMDCAdapter(MDC.getMDCAdapter());
-    JoranConfigurator configurator = new JoranConfigurator();
-    configurator.setContext(context);
     PrintStream stderr = System.err;
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     System.setErr(new PrintStream(text, true, StandardCharsets.UTF_8));
     try {
-      configurator.doConfigure(Path.of(config).toFile());
+      configure(context, config, dir);
       Logger log = context.getLogger("test");
       MDC.put("order_id", "1001");
       log.warn("1C answered {}", SPOOF, kv("onec_document_number", SPOOF));
@@ -65,14 +70,10 @@ class LogFormatTest {
   void a_cancel_jobs_lines_carry_the_order_id_as_an_exports_do_and_the_job_beside_it(@TempDir Path dir)
       throws Exception {
     LoggerContext context = new LoggerContext();
-    context.putProperty("LOG_DIR", dir.toString());
-    context.setMDCAdapter(MDC.getMDCAdapter());
-    JoranConfigurator configurator = new JoranConfigurator();
-    configurator.setContext(context);
     PrintStream stderr = System.err;
     System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     try {
-      configurator.doConfigure(Path.of("src/main/resources/logback.xml").toFile());
+      configure(context, "src/main/resources/logback.xml", dir);
       Logger log = context.getLogger("test");
       log.info("order {} retry in 500 ms", "cancel:26", JobRunner.jobFields("cancel:26"));
       log.info("order {} retry in 500 ms", "1001", JobRunner.jobFields("1001"));
