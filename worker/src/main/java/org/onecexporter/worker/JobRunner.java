@@ -87,8 +87,8 @@ final class JobRunner {
         } catch (RuntimeException e) {
           // A bug or an unexpected failure on our side: the job waits like any failure of ours, and is counted.
           Thread.interrupted();
-          LOG.error("unexpected failure on a job; it will be retried", e,
-              jobFields(attempt.job.orderId()));
+          // The throwable last: SLF4J takes it as one only there (before the fields it was dropped from the log).
+          LOG.error("unexpected failure on a job; it will be retried", jobFields(attempt.job.orderId()), e);
           settle(attempt, new AttemptResult.Retry(0, attempt.job.invoiceNumber(), "internal error: " + e, 0, null,
               AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL));
         } catch (Error e) {
