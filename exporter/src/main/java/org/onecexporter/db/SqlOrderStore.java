@@ -274,6 +274,9 @@ public final class SqlOrderStore implements OrderStore {
       }
       lease = null;
       rowLockTimeout = null;
+      // Renewals stop first, without a connection: when the database cannot be reached now (a restart), the row
+      // is left to lapse; renewing it on until the database is back would keep the order locked for ever.
+      held.stopRenewing();
       try {
         onHandle(h -> {
           leases.giveBack(h, held);

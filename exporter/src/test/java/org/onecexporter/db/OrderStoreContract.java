@@ -38,6 +38,7 @@ abstract class OrderStoreContract {
   private static final long L9 = 7_700_000_009L;
   private static final long L10 = 7_700_000_010L;
   private static final long L11 = 7_700_000_011L;
+  private static final long L12 = 7_700_000_012L;
 
   private final TestDatabase db;
   private OrderStore store;
@@ -305,6 +306,42 @@ abstract class OrderStoreContract {
       }
     }
     assertThat(store.state(L10).orElseThrow().documentNumber()).isEqualTo("2");
+  }
+
+  /**
+   * The hostage of a chaos run: an attempt ends while its database restarts, so
+   * giving its lock back fails; once the database answers again nobody may go on renewing that lock, or the order
+   * waits for its export forever. The lock must lapse as if its holder had died.
+   */
+  @Test
+  void a_lock_that_could_not_be_given_back_while_the_database_was_away_lapses_once_it_is_back() throws Exception {
+    aPaidOrder(L12).insert(db.jdbi());
+    java.net.URI server = java.net.URI.create(db.config().jdbcUrl().substring("jdbc:".length()));
+    int port = server.getPort() == -1 ? (db.dialect() == Dialect.POSTGRESQL ? 5432 : 3306) : server.getPort();
+    Duration lapse = Duration.ofMillis(1500);
+    try (org.onecexporter.testing.FreezableProxy proxy = new org.onecexporter.testing.FreezableProxy(
+            server.getHost(), port);
+        Database viaProxy = new Database(new org.onecexporter.config.DatabaseConfig(
+            db.config().jdbcUrl().replace(":" + port + "/", ":" + proxy.port() + "/"), db.config().user(),
+            db.config().password()), 2)) {
+      OrderStore cutOff = new SqlOrderStore(viaProxy.jdbi(), db.dialect(), ReferenceSource.INSTANCE);
+      OrderStore.Session a = cutOff.open();
+      a.lock(L12, Duration.ofSeconds(5), lapse);
+      a.idle();
+      proxy.cut(); // the database restarts
+      Thread.sleep(1_000); // the pool checks a connection idle this long before it lends it: it finds none alive
+      a.close(); // the unlock gets no connection: it fails, and the session is over all the same
+      proxy.restore();
+      viaProxy.jdbi().withHandle(h -> h.execute("SELECT 1")); // the pool reconnected: so would any renewal left
+      Thread.sleep(lapse.toMillis());
+      try (OrderStore.Session b = store.open()) {
+        long asked = System.nanoTime();
+        b.lock(L12, Duration.ofSeconds(4 * lapse.toSeconds() + 4), Duration.ZERO);
+        assertThat((System.nanoTime() - asked) / 1_000_000).as("free within the lapse, not renewed by a closed session")
+            .isLessThan(lapse.toMillis() + 1_000L);
+        b.unlock(L12);
+      }
+    }
   }
 
   @Test

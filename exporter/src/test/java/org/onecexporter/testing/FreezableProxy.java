@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A loopback TCP proxy for tests that can stop forwarding: after {@link #freeze()} no byte and no close passes in
- * either direction while every connection stays open, as a network that drops packets without a reset does.
+ * either direction while every connection stays open, as a network that drops packets without a reset does;
+ * {@link #cut()} closes every connection and refuses new ones, as a database restart does.
  * {@link #close()} ends everything.
  */
 public final class FreezableProxy implements AutoCloseable {
@@ -20,6 +21,7 @@ public final class FreezableProxy implements AutoCloseable {
   private final int port;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean frozen;
+  private volatile boolean cut;
   private volatile boolean closed;
 
   public FreezableProxy(String host, int port) throws IOException {
@@ -42,10 +44,35 @@ public final class FreezableProxy implements AutoCloseable {
     frozen = false;
   }
 
+  /**
+   * As the database's restart looks from the client: every open connection is closed now, and new ones are closed
+   * as soon as they are accepted, until {@link #restore()}.
+   */
+  public void cut() {
+    cut = true;
+    for (Socket s : sockets) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // already closed
+      }
+    }
+    sockets.clear();
+  }
+
+  /** Accepts and forwards connections again after {@link #cut()}. */
+  public void restore() {
+    cut = false;
+  }
+
   private void accept() {
     while (!closed) {
       try {
         Socket client = server.accept();
+        if (cut) {
+          client.close();
+          continue;
+        }
         Socket upstream = new Socket(host, port);
         sockets.add(client);
         sockets.add(upstream);
