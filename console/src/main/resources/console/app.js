@@ -14,6 +14,7 @@ const TEXT = {
     'times.job': 'queued → in 1C', 'times.call': '1C call', 'onec': '1C', 'onec.ok': 'answers',
     'onec.paused': 'paused by the circuit breaker since {t}', 'onec.down': 'failing since {t}',
     'onec.not_configured': 'not configured (the extension lacks a setting) since {t}', 'onec.unknown': 'no calls in the last day',
+    'onec.access_refused': 'refuses the exporter since {t}: wrong ONEC_USERNAME/ONEC_PASSWORD (401) or the 1C user lacks rights (403); jobs wait, none goes to the DLQ',
     'onec.last': 'last call {t}: {o}', 'workers': 'Workers seen in the last 30 s', 'workers.none': 'No worker is running: nothing gets exported.',
     'w.id': 'Worker', 'w.seen': 'Seen', 'w.circuit': 'Circuit', 'w.busy': 'Jobs in progress', 'counters': 'Counters since the start',
     'dlq.title': 'Dead-letter queue', 'dlq.empty': 'The dead-letter queue is empty.', 'dlq.requeue': 'Requeue',
@@ -81,6 +82,7 @@ const TEXT = {
     'times.job': 'от постановки до 1С', 'times.call': 'вызов 1С', 'onec': '1С', 'onec.ok': 'отвечает',
     'onec.paused': 'выгрузка приостановлена предохранителем с {t}', 'onec.down': 'не отвечает с {t}',
     'onec.not_configured': 'не настроена (в расширении не заполнена настройка) с {t}', 'onec.unknown': 'за сутки обращений не было',
+    'onec.access_refused': '1С не пускает выгрузку с {t}: неверные ONEC_USERNAME/ONEC_PASSWORD (401) или у пользователя 1С нет прав (403); задания ждут, в очередь ошибок не попадают',
     'onec.last': 'последнее обращение {t}: {o}', 'workers': 'Воркеры за последние 30 с', 'workers.none': 'Ни один воркер не запущен: счета не выгружаются.',
     'w.id': 'Воркер', 'w.seen': 'Был на связи', 'w.circuit': 'Предохранитель', 'w.busy': 'В работе', 'counters': 'Счётчики с начала работы',
     'dlq.title': 'Очередь ошибок (DLQ)', 'dlq.empty': 'Очередь ошибок пуста.', 'dlq.requeue': 'Отправить снова',
@@ -142,7 +144,7 @@ const TEXT = {
 const REASONS = {
   en: {
     exhausted: '1C kept failing until the retries ran out (1C down, network). Once 1C answers again, requeue them.',
-    refused_by_1c: '1C refused the invoice: an articul unknown in 1C, a product card UNF cannot use (period_closed: the date is in a closed period, the accountant decides; access_denied: the 1C user lacks a right). Fix it in 1C or in the order, then requeue.',
+    refused_by_1c: '1C refused the invoice: an articul unknown in 1C, a product card UNF cannot use (period_closed: the date is in a closed period, the accountant decides). Fix it in 1C or in the order, then requeue.',
     invalid: 'The order’s data cannot make an invoice (no lines, bad phone, totals). Fix the order, then requeue.',
     not_paid: 'The order was not paid when it was tried. Once it is paid, requeue (the reconciler does it too).',
     not_found: 'No such order in the database when it was tried.',
@@ -154,7 +156,7 @@ const REASONS = {
   },
   ru: {
     exhausted: '1С не отвечала, пока не кончились повторы (1С недоступна, сеть). Когда 1С снова отвечает — отправьте снова.',
-    refused_by_1c: '1С отказала: нет номенклатуры с таким артикулом, карточка товара не подходит УНФ (period_closed — дата в закрытом периоде, решает бухгалтер; access_denied — у пользователя 1С нет права). Исправьте в 1С или в заказе и отправьте снова.',
+    refused_by_1c: '1С отказала: нет номенклатуры с таким артикулом, карточка товара не подходит УНФ (period_closed — дата в закрытом периоде, решает бухгалтер). Исправьте в 1С или в заказе и отправьте снова.',
     invalid: 'По данным заказа счёт не составить (нет строк, неверный телефон, не сходятся суммы). Исправьте заказ и отправьте снова.',
     not_paid: 'Заказ не был оплачен в момент попытки. После оплаты отправьте снова (сверка делает это и сама).',
     not_found: 'Заказа не было в базе в момент попытки.',
@@ -236,8 +238,9 @@ function counterName(key) {
 
 /**
  * The exporter's own messages (last_error, API errors) in the page's language, from the catalogue the server puts in
- * the page (console/messages.json): each English template's {name} matches any text; {problems} is a "; " list whose
- * items are translated one by one, {order_status} an order status. Text 1C wrote ({onec}) stays as 1C wrote it.
+ * the page (console/messages.json): each English template's {name} matches any text ({status}: an HTTP status's
+ * three digits); {problems} is a "; " list whose items are translated one by one, {order_status} an order status.
+ * Text 1C wrote ({onec}) stays as 1C wrote it.
  */
 const CATALOGUE = (() => {
   try {
@@ -247,6 +250,7 @@ const CATALOGUE = (() => {
         const n = /^\{([a-z_]+)\}$/.exec(part);
         if (!n) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
         names.push(n[1]);
+        if (n[1] === 'status') return '(\\d{3})'; // an HTTP status, never the start of what 1C wrote
         return n[1] === 'onec' ? '([\\s\\S]*)' : '([\\s\\S]*?)';
       }).join('');
       return { re: new RegExp('^' + source + '$'), names, m };
@@ -396,7 +400,7 @@ function card(label, value, bad, id) {
 }
 
 function oneCBadge(onec) {
-  const cls = { ok: 'ok', paused: 'warn', down: 'bad', not_configured: 'bad', unknown: '' }[onec.state] ?? '';
+  const cls = { ok: 'ok', paused: 'warn', down: 'bad', not_configured: 'bad', access_refused: 'bad', unknown: '' }[onec.state] ?? '';
   const text = t('onec.' + onec.state, { t: when(onec.since) });
   return h('span', { class: 'badge ' + cls, id: 'onec-state', 'data-state': onec.state }, text);
 }
@@ -620,7 +624,10 @@ async function overview() {
     h('h2', null, t('onec')),
     h('div', { class: 'panel' }, oneCBadge(o.onec), ' ',
       o.onec.last_call_at ? h('span', { class: 'muted' }, t('onec.last', { t: when(o.onec.last_call_at),
-        o: outcome(o.onec.last_call_outcome) + (o.onec.last_http_status ? ' (HTTP ' + o.onec.last_http_status + ')' : '') })) : null),
+        o: outcome(o.onec.last_call_outcome) + (o.onec.last_http_status ? ' (HTTP ' + o.onec.last_http_status + ')' : '') })) : null,
+      // What an administrator must fix, as 1C's last answer said (in the page's language from the catalogue).
+      (o.onec.state === 'not_configured' || o.onec.state === 'access_refused') && o.onec.last_error
+        ? h('div', { class: 'error', id: 'onec-what' }, v(message(o.onec.last_error))) : null),
     chartsSection(charts),
     h('h2', null, t('times', { m: times.window_minutes, n: times.exports })),
     h('table', { id: 'percentiles' },

@@ -459,8 +459,9 @@ public final class OperationsData {
 
   /**
    * 1C as the fleet sees it: {@code paused} while a worker's circuit is open (since when), else from the latest
-   * calls in the attempt history: {@code down} (transient failures since …), {@code not_configured}, {@code ok},
-   * or {@code unknown} when there were no calls in the last day.
+   * calls in the attempt history: {@code down} (transient failures since …), {@code not_configured},
+   * {@code access_refused} (the latest pause came from a 401 or 403: the exporter's credentials or rights),
+   * {@code ok}, or {@code unknown} when there were no calls in the last day.
    */
   private ObjectNode oneCState(List<WorkerHeartbeats.Seen> workers) {
     ObjectNode state = Json.MAPPER.createObjectNode();
@@ -506,7 +507,11 @@ public final class OperationsData {
       state.put("state", "down");
       state.put("since", since.toString());
     } else if (latest.equals("not_configured")) {
-      state.put("state", "not_configured");
+      // 1C's 401 and 403 are recorded as not_configured too (the same pause), but the fix is not the extension's
+      // settings: the exporter's ONEC_USERNAME/ONEC_PASSWORD or its 1C user's rights; last_error says which.
+      Object status = calls.get(0)[2];
+      boolean refused = status instanceof Number n && (n.intValue() == 401 || n.intValue() == 403);
+      state.put("state", refused ? "access_refused" : "not_configured");
       state.put("since", since.toString());
     } else {
       state.put("state", "ok");

@@ -362,6 +362,29 @@ class ConsoleApiTest {
   }
 
   @Test
+  void wrong_1c_credentials_or_rights_are_their_own_1c_state_with_what_to_check() throws Exception {
+    String credentials = "1C rejected the credentials (401): check ONEC_USERNAME and ONEC_PASSWORD";
+    try (AttemptHistory history = new AttemptHistory(db.jdbi(), "w", new SimpleMeterRegistry())) {
+      Instant t0 = Instant.now().minusSeconds(60);
+      history.record(new AttemptRecord(1, "INV-1", 1, t0, t0, "exported", 201, null, "d", "n", 0));
+      history.record(new AttemptRecord(2, "INV-2", 1, t0.plusSeconds(10), t0.plusSeconds(10), "not_configured",
+          401, credentials, null, null, 0));
+      history.record(new AttemptRecord(3, "INV-3", 1, t0.plusSeconds(20), t0.plusSeconds(20), "not_configured",
+          401, credentials, null, null, 0));
+      assertThat(history.awaitWritten(Duration.ofSeconds(5))).isTrue();
+    }
+    JsonNode onec = operator("GET", "/api/overview").json().get("onec");
+    assertThat(onec.get("state").asText()).as("not the extension's settings: the exporter's own credentials")
+        .isEqualTo("access_refused");
+    assertThat(Instant.parse(onec.get("since").asText())).isBefore(Instant.now().minusSeconds(45));
+    assertThat(onec.get("last_http_status").asInt()).isEqualTo(401);
+    assertThat(onec.get("last_error").asText()).isEqualTo(credentials);
+    // The card's words in both languages say what to check.
+    String app = viewer("GET", "/assets/app.js").body();
+    assertThat(app).contains("'onec.access_refused': 'refuses the exporter").contains("'onec.access_refused': '1С не");
+  }
+
+  @Test
   void the_order_page_shows_the_trace_id_of_the_job_then_of_its_latest_attempt() throws Exception {
     aPaidOrder(88).insert(db.jdbi());
     assertThat(viewer("GET", "/api/orders/88").json().get("trace_id").isNull()).as("no trace yet").isTrue();
