@@ -293,6 +293,29 @@ class WorkerIntegrationTest {
   }
 
   @Test
+  void a_1c_user_without_rights_pauses_the_job_instead_of_dead_lettering_it_and_readiness_says_what_to_check()
+      throws Exception {
+    aPaidOrder(56).insert(db.jdbi());
+    emulator.faults().probabilities(Map.of(Fault.ACCESS_DENIED, 1.0));
+    Worker worker = startWorker(config(2));
+    var delayed = redis.client().<String>getScoredSortedSet(queue.keys().delayed(),
+        org.redisson.client.codec.StringCodec.INSTANCE);
+    queue.enqueue("56", "test");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> delayed.contains("56") || queue.stats().dlq() > 0);
+    assertThat(queue.stats().dlq()).as("a 403 access_denied is no order's fault: nothing to the DLQ").isZero();
+    assertThat(delayed.getScore("56") - System.currentTimeMillis()).as("paused like not_configured")
+        .isGreaterThan(250_000);
+    try (org.onecexporter.ops.OpsHttpServer http = org.onecexporter.ops.OpsHttpServer.start("127.0.0.1", 0, false,
+        worker.metrics().registry(), worker.readiness(), worker::warnings)) {
+      assertThat(scrape(http.port(), "/health/ready")).contains("\"onec\":\"down\"", "\"status\":\"not ready\"",
+          "403", "rights", "ONEC_USERNAME");
+      assertThat(scrape(http.port(), "/metrics")).as("the alert's counter").contains("onec_not_configured_total 1.0");
+    }
+    assertThat(exported(56)).isFalse();
+  }
+
+  @Test
   void a_1_mb_error_answer_sends_its_job_to_the_dlq_promptly_cut_and_masked_and_the_worker_keeps_exporting() {
     aPaidOrder(30).customer("Мария Сидорова", "+7 916 000-11-22", null).insert(db.jdbi());
     for (long id = 31; id <= 35; id++) {
