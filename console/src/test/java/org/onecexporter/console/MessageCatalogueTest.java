@@ -124,4 +124,22 @@ class MessageCatalogueTest {
     }
     assertThat(wrong).isEmpty();
   }
+  /**
+   * The exporter's and the worker's own texts about our side of a call, as they write them (OneCExporter: a
+   * database or lock failure, 1C's answer not recorded; PermitGatedClient: 1C down for the fleet, no permit;
+   * JobRunner: an internal error): each has a Russian text.
+   */
+  @Test
+  void the_texts_about_our_side_of_a_call_have_a_russian_text() throws IOException {
+    List<String> texts = List.of(
+        "database or lock failure: Connection is not available, request timed out after 10000ms",
+        "1C accepted the invoice but recording it in the database failed: An I/O error occurred while sending",
+        "1C answered the cancellation (cancelled) but recording it in the database failed: Connection refused",
+        "1C is down for the fleet; the next probe is due in 9500 ms",
+        "no 1C permit within 2000 ms: the fleet-wide cap (ONEC_MAX_CONCURRENCY) is busy",
+        "internal error: java.lang.IllegalStateException: boom");
+    List<Template> catalogue = catalogue();
+    assertThat(texts).allSatisfy(text -> assertThat(catalogue).as(text)
+        .anySatisfy(t -> assertThat(t.re().matcher(text).matches()).isTrue()));
+  }
 }
