@@ -367,3 +367,29 @@ test('every DLQ entry is requeued by its own button after its own confirmation',
   const star = await page.evaluate(async () => (await fetch('/api/dlq/*/requeue', { method: 'POST' })).status);
   assert.equal(star, 400, "'*' is not an order id");
 });
+
+test("the 1C card names wrong credentials or missing rights and says what to check, in both languages", async () => {
+  // The console's real overview with 1C's latest answer a 401, as a worker records a wrong ONEC_PASSWORD
+  // (attempt outcome not_configured, HTTP 401): the card is red and says what to check, 1C's text under it.
+  const said = '1C rejected the credentials (401): check ONEC_USERNAME and ONEC_PASSWORD';
+  for (const [locale, badge, what] of [
+    ['en-GB', /^refuses the exporter since .+: wrong ONEC_USERNAME\/ONEC_PASSWORD \(401\) or the 1C user lacks rights \(403\)/, said],
+    ['ru-RU', /^1С не пускает выгрузку с .+: неверные ONEC_USERNAME\/ONEC_PASSWORD \(401\) или у пользователя 1С нет прав \(403\)/,
+      '1С не приняла имя пользователя или пароль (401): проверьте ONEC_USERNAME и ONEC_PASSWORD']]) {
+    const page = await browser(OPERATOR, locale);
+    await page.route((u) => u.pathname === '/api/overview', async (route) => {
+      const real = await (await route.fetch()).json();
+      const at = new Date(Date.now() - 60_000).toISOString();
+      real.onec = { state: 'access_refused', since: at, last_call_at: at, last_call_outcome: 'not_configured',
+        last_http_status: 401, last_error: said };
+      await route.fulfill({ json: real });
+    });
+    await page.goto(URL + '/');
+    const state = page.locator('#onec-state');
+    await state.waitFor();
+    assert.equal(await state.getAttribute('data-state'), 'access_refused');
+    assert.match(await state.getAttribute('class'), /\bbad\b/);
+    assert.match(await state.innerText(), badge);
+    assert.equal(await page.locator('#onec-what').innerText(), what);
+  }
+});
