@@ -14,18 +14,19 @@ import org.onecexporter.db.SqlOrderStore;
 import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.emulator.Fault;
+import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.EmulatorExtension;
 import org.onecexporter.testing.Exporters;
-import org.onecexporter.testing.PostgresExtension;
 import org.onecexporter.testing.RecordingSleeper;
 import org.onecexporter.testing.TestDatabase;
 
 /**
  * The order of events between an order's export and its invoice's cancellation (issue 24), attempt by attempt,
- * against real PostgreSQL and the emulator: the cancel request in the ledger stops every later export, and a create
- * in doubt (1C executed it, its answer was lost) is resolved by the cancellation, which asks 1C.
+ * against real PostgreSQL (and MariaDB: {@link InvoiceCancelInDoubtOnMariaDbTest}) and the emulator: the cancel
+ * request in the ledger stops every later export, and a create in doubt (1C executed it, its answer was lost) is
+ * resolved by the cancellation, which asks 1C.
  */
-@ExtendWith({PostgresExtension.class, EmulatorExtension.class})
+@ExtendWith({DatabaseExtension.class, EmulatorExtension.class})
 class InvoiceCancelInDoubtTest {
   private final TestDatabase db;
   private final EmulatorServer emulator;
