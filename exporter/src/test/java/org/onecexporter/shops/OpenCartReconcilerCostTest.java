@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.ZoneId;
 import java.util.List;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -14,7 +15,10 @@ import org.onecexporter.testing.MariaDbLedgerExtension;
 import org.onecexporter.testing.ShopSchemas;
 import org.onecexporter.testing.TestDatabase;
 
-/** As WooCommerceReconcilerCostTest, for OpenCart 4's tables: a run's reads stay put when the table doubles. */
+/**
+ * As WooCommerceReconcilerCostTest, for OpenCart 4's tables: a run's reads stay put when the table doubles (from
+ * half of {@link ReconcilerCostSize#orders()} to all of it).
+ */
 @ExtendWith(MariaDbLedgerExtension.class)
 class OpenCartReconcilerCostTest {
   private static final String P = "oc_";
@@ -41,12 +45,20 @@ class OpenCartReconcilerCostTest {
     });
   }
 
+  private static List<Long> candidates(Handle h, OrderSource source) {
+    return h.createQuery(source.candidatesQuery(Dialect.MYSQL))
+        .bind("after", source.candidateFloor(h)).bind("upTo", Long.MAX_VALUE).bind("limit", 10_000)
+        .mapTo(Long.class).list();
+  }
+
+  private double millis(OrderSource source) {
+    return db.jdbi().withHandle(h -> ReconcilerCostSize.medianMillis(() -> candidates(h, source)));
+  }
+
   private long rowsRead(OrderSource source) {
     return db.jdbi().withHandle(h -> {
       h.execute("FLUSH STATUS");
-      List<Long> ids = h.createQuery(source.candidatesQuery(Dialect.MYSQL))
-          .bind("after", source.candidateFloor(h)).bind("upTo", Long.MAX_VALUE).bind("limit", 10_000)
-          .mapTo(Long.class).list();
+      List<Long> ids = candidates(h, source);
       assertThat(ids).hasSize(2);
       return h.createQuery("SHOW SESSION STATUS LIKE 'Handler_read%'").map((rs, ctx) -> rs.getLong(2)).list()
           .stream().mapToLong(Long::longValue).sum();
@@ -54,21 +66,27 @@ class OpenCartReconcilerCostTest {
   }
 
   @Test
-  void a_run_reads_the_same_rows_at_150_000_and_at_300_000_orders() {
+  void a_run_reads_the_same_rows_at_half_and_at_the_whole_table() {
+    long n = ReconcilerCostSize.orders();
+    long half = n / 2;
     OrderSource windowed = new OpenCartSource(P, OpenCartSource.DEFAULT_PAID_STATUS_IDS, OpenCartSource.Articul.MODEL,
         ZoneId.of("Europe/Moscow"), WINDOW);
-    exportedOrders(1, 150_000);
+    exportedOrders(1, half);
     db.jdbi().useHandle(h -> h.execute("UPDATE onec_exporter_ledger SET invoice_exported_to_1c = FALSE"
-        + " WHERE order_id IN (149999, 150000)"));
+        + " WHERE order_id IN (" + (half - 1) + ", " + half + ")"));
     long small = rowsRead(windowed);
-    exportedOrders(150_001, 300_000);
+    double smallMs = millis(windowed);
+    exportedOrders(half + 1, n);
     db.jdbi().useHandle(h -> {
-      h.execute("UPDATE onec_exporter_ledger SET invoice_exported_to_1c = TRUE WHERE order_id <= 150000");
-      h.execute("UPDATE onec_exporter_ledger SET invoice_exported_to_1c = FALSE WHERE order_id IN (299999, 300000)");
+      h.execute("UPDATE onec_exporter_ledger SET invoice_exported_to_1c = TRUE WHERE order_id <= " + half);
+      h.execute("UPDATE onec_exporter_ledger SET invoice_exported_to_1c = FALSE WHERE order_id IN (" + (n - 1) + ", "
+          + n + ")");
     });
     long large = rowsRead(windowed);
+    double largeMs = millis(windowed);
 
-    System.out.printf("OpenCart rows read per run, window %d: %d at 150k orders, %d at 300k%n", WINDOW, small, large);
+    System.out.printf("OpenCart rows read per run, window %d: %d at %d orders, %d at %d; median ms %.1f, %.1f%n",
+        WINDOW, small, half, large, n, smallMs, largeMs);
     assertThat(small).isLessThan(WINDOW * 3);
     assertThat(large).isLessThan(WINDOW * 3);
     assertThat((double) large).isLessThan(small * 1.2 + 100);
