@@ -36,7 +36,8 @@ import org.redisson.client.codec.StringCodec;
  * text log, DLQ entries, job records, {@code ps}-visible arguments of {@code ops/requeue-dlq}.
  *
  * <p>PostgreSQL only: the planted secrets ride in PostgreSQL's URL forms ({@code postgresql://user:pw@host}, the
- * driver's {@code password=} parameter) and the driver's own error texts; a MariaDB variant needs its own forms.
+ * driver's {@code password=} parameter) and the driver's own error texts; MariaDB/MySQL's forms are planted by
+ * {@link SecretsOnMariaDbTest}.
  */
 @ExtendWith({PostgresExtension.class, RedisExtension.class})
 class SecurityOutputsTest {
