@@ -3,6 +3,8 @@ package org.onecexporter.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.onecexporter.testing.TestOrder.aPaidOrder;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,7 @@ import org.onecexporter.db.Dialect;
 import org.onecexporter.emulator.EmulatorConfig;
 import org.onecexporter.emulator.EmulatorServer;
 import org.onecexporter.emulator.Fault;
+import org.onecexporter.json.Json;
 import org.onecexporter.testing.DatabaseExtension;
 import org.onecexporter.testing.EmulatorExtension;
 import org.onecexporter.testing.Exporters;
@@ -57,7 +60,7 @@ class OneCExporterTest {
   }
 
   @Test
-  void exports_a_paid_order_once_and_then_reports_already_exported_without_calling_1c() {
+  void exports_a_paid_order_once_and_then_reports_already_exported_without_calling_1c() throws Exception {
     aPaidOrder(1001).insert(db.jdbi());
 
     ExportResult first = exporter().exportInvoice(1001);
@@ -72,6 +75,10 @@ class OneCExporterTest {
     assertThat(row.get("onec_document_id")).isEqualTo(invoice.documentId());
     assertThat(row.get("onec_document_number")).isEqualTo(invoice.number());
     assertThat(invoice.request().get("total").decimalValue()).isEqualByComparingTo("245168");
+    try (InputStream golden = getClass().getResourceAsStream("/shops/reference-1001.invoice.json")) {
+      assertThat(invoice.request()).as("the golden invoice of ORDER_SOURCE=reference")
+          .isEqualTo(Json.MAPPER.readTree(new String(golden.readAllBytes(), StandardCharsets.UTF_8)));
+    }
     long requests = emulator.counter("requests");
 
     ExportResult second = exporter().exportInvoice(1001);
