@@ -40,7 +40,8 @@ import org.onecexporter.testing.TestDatabase;
  * <p>The tables are NOT 1C-Bitrix's DDL (it is not published; docs/shops.md says so): they hold only the columns the
  * mapping names, as {@code b_sale_order}, {@code b_sale_basket} and {@code b_sale_order_props_value} are commonly
  * shown, with types of our choosing. What this proves is the mapping's SQL and its rules (paid = {@code PAYED = 'Y'}
- * and not cancelled, set members left out, the payment time turned into UTC), not Bitrix's schema.
+ * and not cancelled, set members left out, the payment time turned into UTC, {@code CANCELED = 'Y'} cancels the
+ * invoice: issue 24), not Bitrix's schema.
  */
 @ExtendWith({MariaDbLedgerExtension.class, EmulatorExtension.class})
 class BitrixSqlMappingTest {
@@ -91,7 +92,8 @@ class BitrixSqlMappingTest {
     });
     Map<String, String> q = documented("shops.md");
     store = new SqlOrderStore(db.jdbi(), db.dialect(),
-        new ConfiguredSqlSource(q.get("ORDER_SQL_ORDER"), q.get("ORDER_SQL_LINES"), q.get("ORDER_SQL_PAID_IDS")));
+        new ConfiguredSqlSource(q.get("ORDER_SQL_ORDER"), q.get("ORDER_SQL_LINES"), q.get("ORDER_SQL_PAID_IDS"),
+            q.get("ORDER_SQL_CANCELLED_IDS")));
   }
 
   private OneCExporter exporter() {
@@ -119,7 +121,8 @@ class BitrixSqlMappingTest {
   @Test
   void the_russian_document_shows_the_same_queries() throws IOException {
     assertThat(documented("shops.ru.md")).isEqualTo(documented("shops.md"));
-    assertThat(documented("shops.md")).containsOnlyKeys("ORDER_SQL_ORDER", "ORDER_SQL_LINES", "ORDER_SQL_PAID_IDS");
+    assertThat(documented("shops.md")).containsOnlyKeys("ORDER_SQL_ORDER", "ORDER_SQL_LINES", "ORDER_SQL_PAID_IDS",
+        "ORDER_SQL_CANCELLED_IDS");
   }
 
   @Test
@@ -147,16 +150,38 @@ class BitrixSqlMappingTest {
   }
 
   @Test
-  void unpaid_and_cancelled_orders_are_refused_and_the_reconciler_lists_only_the_paid_ones() {
+  void unpaid_orders_are_refused_cancelled_ones_make_no_invoice_and_the_reconciler_lists_only_the_paid_ones() {
     order(201, "N", "N", null);
     order(202, "Y", "Y", "2026-03-02 13:00:00");
     order(203, "Y", "N", "2026-03-02 13:05:00");
     order(204, "Y", "N", "2026-03-02 13:10:00");
 
     assertThat(exporter().exportInvoice(201).error()).isEqualTo("Order status is 'PAYED=N CANCELED=N', expected 'paid'");
-    assertThat(exporter().exportInvoice(202).error()).isEqualTo("Order status is 'PAYED=Y CANCELED=Y', expected 'paid'");
+    assertThat(exporter().exportInvoice(202).status()).as("cancelled in Bitrix: no invoice, no call, no DLQ entry")
+        .isEqualTo(ExportStatus.NOT_CREATED);
     assertThat(exporter().exportInvoice(204).status()).isEqualTo(ExportStatus.EXPORTED);
     assertThat(emulator.received()).hasSize(1);
     assertThat(store.candidates(0, Long.MAX_VALUE, 10, Duration.ofMinutes(2))).containsExactly(203L);
+    assertThat(store.cancelCandidates(0, Long.MAX_VALUE, 10)).as("202 never got an invoice number").isEmpty();
+  }
+
+  @Test
+  void an_exported_order_bitrix_cancels_is_found_by_the_reconciler_and_its_invoice_marked_once() {
+    order(301, "Y", "N", "2026-03-02 13:00:00");
+    assertThat(exporter().exportInvoice(301).status()).isEqualTo(ExportStatus.EXPORTED);
+    String number = store.state(301).orElseThrow().invoiceNumber();
+    assertThat(store.cancelCandidates(0, Long.MAX_VALUE, 10)).isEmpty();
+
+    // Bitrix cancels the order (CANCELED = 'Y'; a paid order's payment is returned first, so PAYED may be 'N').
+    db.jdbi().useHandle(h -> h.execute("UPDATE b_sale_order SET CANCELED = 'Y', PAYED = 'N' WHERE ID = 301"));
+    assertThat(store.state(301).orElseThrow().status()).isEqualTo("cancelled");
+    assertThat(store.cancelCandidates(0, Long.MAX_VALUE, 10)).as("the reconciler finds it").containsExactly(301L);
+    org.onecexporter.export.AttemptResult cancel =
+        exporter().cancel(new org.onecexporter.export.AttemptContext(301, 1, null));
+    assertThat(cancel).isInstanceOfSatisfying(org.onecexporter.export.AttemptResult.Done.class,
+        done -> assertThat(done.result().status()).isEqualTo(ExportStatus.CANCELLED));
+    assertThat(emulator.deletionMarked(number)).isTrue();
+    assertThat(store.cancelCandidates(0, Long.MAX_VALUE, 10)).as("done: not again").isEmpty();
+    assertThat(store.candidates(0, Long.MAX_VALUE, 10, Duration.ZERO)).doesNotContain(301L);
   }
 }
