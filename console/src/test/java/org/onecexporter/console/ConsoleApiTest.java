@@ -454,6 +454,44 @@ class ConsoleApiTest {
   }
 
   @Test
+  void a_refused_cancellation_has_its_own_dlq_section_beside_the_exports_and_the_order_page_shows_it() throws Exception {
+    aPaidOrder(6).insert(db.jdbi());
+    db.jdbi().useHandle(h -> {
+      h.execute("UPDATE orders SET status = 'refunded', invoice_number = 'INV-2026-006', invoice_exported_to_1c = TRUE,"
+          + " invoice_exported_at = CURRENT_TIMESTAMP WHERE id = 6");
+      h.execute("INSERT INTO onec_exporter_ledger (order_id, invoice_cancel_requested_at, invoice_cancel_answer)"
+          + " VALUES (6, CURRENT_TIMESTAMP, 'has_based_documents')");
+    });
+    deadLetter("4", "invalid");
+    deadLetter(org.onecexporter.queue.JobIds.cancel(6), "invoice_has_documents");
+
+    JsonNode all = viewer("GET", "/api/dlq").json();
+    assertThat(all.get("reasons").get("invoice_has_documents").asInt()).isEqualTo(1);
+    assertThat(all.get("reasons").get("invalid").asInt()).isEqualTo(1);
+    JsonNode section = viewer("GET", "/api/dlq?reason=invoice_has_documents").json();
+    assertThat(section.get("entries")).singleElement().satisfies(e ->
+        assertThat(e.get("order_id").asText()).isEqualTo("cancel:6"));
+
+    JsonNode page = viewer("GET", "/api/orders/6").json();
+    assertThat(page.get("where").asText()).isEqualTo("cancel_dlq");
+    assertThat(page.get("job").isNull()).as("the export's job is done and gone").isTrue();
+    assertThat(page.get("cancel_dlq_entry").get("reason").asText()).isEqualTo("invoice_has_documents");
+    assertThat(page.get("order").get("invoice_exported_to_1c").asBoolean()).as("the invoice was created").isTrue();
+    assertThat(page.get("order").get("life")).extracting(s -> s.get("step").asText())
+        .containsExactly("paid", "created", "refunded", "cancel_requested", "cancel_refused");
+
+    // The section's name and its advice, in both languages; the entry's requeue is the cancellation's.
+    String app = viewer("GET", "/assets/app.js").body();
+    assertThat(app).contains("invoice_has_documents: 'invoice has documents in 1C'")
+        .contains("invoice_has_documents: 'по счёту есть документы в 1С'")
+        .contains("'dlq.cancellation': 'cancellation'").contains("'dlq.cancellation': 'отмена счёта'");
+    Answer requeued = operator("POST", "/api/dlq/cancel:6/requeue");
+    assertThat(requeued.status()).isEqualTo(200);
+    assertThat(queue.job("cancel:6")).containsEntry("state", "ready");
+    assertThat(queue.job("4")).containsEntry("state", "dead");
+  }
+
+  @Test
   void an_order_id_star_is_an_invalid_id_and_requeueing_every_entry_is_its_own_route() throws Exception {
     deadLetter("1", "exhausted");
     deadLetter("2", "invalid");
