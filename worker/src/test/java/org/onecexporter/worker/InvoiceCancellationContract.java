@@ -180,6 +180,46 @@ abstract class InvoiceCancellationContract {
   }
 
   @Test
+  void an_export_still_queued_when_the_refund_and_its_cancellation_arrive_creates_no_invoice() {
+    // As it happens: the payment's export job waits in the queue (ahead of anything later), then the shop commits the
+    // refund and asks for the cancellation. Four slots: the two jobs may run in either order, or race for the lock.
+    aPaidOrder(7).insert(db.jdbi());
+    queue.enqueue("7", "test");
+    refund(7);
+    queue.enqueue(JobIds.cancel(7), "test");
+    startWorker(4);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> queue.stats().ready() + queue.stats().active()
+        + queue.stats().delayed() == 0);
+    assertThat(emulator.received()).as("1C never called").isEmpty();
+    assertThat(state(7).invoiceExported()).isFalse();
+    assertThat(state(7).cancellation().answer()).isEqualTo("never_sent");
+    assertThat(queue.stats().counters()).containsEntry("not_created", 2L);
+    assertThat(queue.stats().dlq()).isZero();
+  }
+
+  @Test
+  void a_refund_while_the_export_is_in_1c_ends_with_the_invoice_created_once_and_marked_by_one_call() {
+    aPaidOrder(8).insert(db.jdbi());
+    emulator.latencyMillis(1500); // under the client's 2 s timeout: the export's create is still in 1C meanwhile
+    startWorker(4);
+    queue.enqueue("8", "test");
+    // The number is fixed just before the call and the lease is held through it.
+    await().atMost(Duration.ofSeconds(10)).until(() -> state(8).invoiceNumber() != null);
+    refund(8);
+    queue.enqueue(JobIds.cancel(8), "test");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> state(8).cancellation().done());
+    String number = state(8).invoiceNumber();
+    assertThat(calls(EmulatorServer.Operation.CREATE)).isEqualTo(1);
+    assertThat(calls(EmulatorServer.Operation.CANCEL)).isEqualTo(1);
+    assertThat(emulator.deletionMarked(number)).isTrue();
+    assertThat(state(8).invoiceExported()).isTrue();
+    assertThat(state(8).cancellation().answer()).isEqualTo("cancelled");
+    assertThat(queue.stats().dlq()).isZero();
+  }
+
+  @Test
   void while_1c_is_down_the_cancellation_waits_without_spending_attempts_then_marks_the_invoice() {
     aPaidOrder(5).insert(db.jdbi());
     startWorker();
