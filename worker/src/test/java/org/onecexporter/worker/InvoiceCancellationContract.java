@@ -121,6 +121,9 @@ abstract class InvoiceCancellationContract {
     await().atMost(Duration.ofSeconds(20)).until(() -> state(1).cancellation().done());
 
     assertThat(emulator.deletionMarked(number)).as("1C marked the invoice").isTrue();
+    assertThat(emulator.cancellation(number).orElseThrow().reason())
+        .as("the reason 1C writes into the invoice's comment, as docs/accountant quotes it")
+        .isEqualTo("Order 1 refunded in the shop");
     assertThat(calls(EmulatorServer.Operation.CANCEL)).isEqualTo(1);
     OrderStore.OrderState s = state(1);
     assertThat(s.invoiceExported()).as("the flag keeps meaning: the invoice was created").isTrue();
