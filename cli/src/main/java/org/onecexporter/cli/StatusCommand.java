@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     "time, last error) or DLQ entry, and its attempts, oldest first.",
     "The order is read as the workers read it (DATABASE_URL: PostgreSQL or MariaDB/MySQL; ORDER_SOURCE).",
     "Exit 0 when the order exists, 3 when it does not. With Redis unreachable it answers from the database alone",
-    "(\"queue\":\"unknown: …\"): exit 0 for an exported order, 5 for another (where its job is, is unknown)."})
+    "(\"queue\":\"unknown: …\"): exit 0 when the database settles it (exported, cancelled, never_created,",
+    "cancel_refused), 5 for another (where its job is, is unknown)."})
 final class StatusCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -50,8 +51,8 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   /**
-   * Prints the document and one line; with Redis down ({@code redisDown}), an exported order is still a full answer
-   * (exit 0), any other's job is unknown (exit 5).
+   * Prints the document and one line; with Redis down ({@code redisDown}), what the database settles (exported,
+   * cancelled, never created, cancel refused) is still a full answer (exit 0), any other's job is unknown (exit 5).
    */
   private int answer(ObjectNode status, String redisDown) {
     spec.commandLine().getOut().println(Json.write(status));
@@ -65,8 +66,8 @@ final class StatusCommand implements Callable<Integer> {
       err.printf("order %d: %s%n", orderId, where);
       return ExitCodes.OK;
     }
-    if (where.equals("exported")) {
-      err.printf("order %d: exported (its job is not shown: %s)%n", orderId, redisDown);
+    if (OperationsData.settledByTheDatabase(where)) {
+      err.printf("order %d: %s (its job is not shown: %s)%n", orderId, where, redisDown);
       return ExitCodes.OK;
     }
     err.printf("order %d: not exported; where its job is, is unknown: %s%n", orderId, redisDown);

@@ -178,6 +178,36 @@ class UnreachableDependenciesTest {
   }
 
   @Test
+  void status_of_a_refunded_order_whose_invoice_is_marked_answers_cancelled_from_the_database_when_redis_is_down()
+      throws Exception {
+    aPaidOrder(1).insert(db.jdbi());
+    assertThat(CliProcess.run(env(), "export", "1").exitCode()).isZero();
+    db.jdbi().useHandle(h -> {
+      h.execute("UPDATE orders SET status = 'refunded' WHERE id = 1");
+      h.execute("INSERT INTO onec_exporter_ledger (order_id, invoice_cancel_requested_at, invoice_cancelled_at,"
+          + " invoice_cancel_answer) VALUES (1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'cancelled')");
+    });
+    Map<String, String> env = env();
+    env.put("REDIS_URL", "redis://127.0.0.1:1");
+
+    Timed run = run(env, "status 1");
+
+    assertThat(run.result().exitCode()).as(run.result().stderr()).isZero();
+    JsonNode doc = Json.MAPPER.readTree(run.result().stdout());
+    assertThat(doc.get("where").asText()).as("the ledger says the invoice is marked, not just created")
+        .isEqualTo("cancelled");
+    assertThat(doc.get("order").get("invoice_exported_to_1c").asBoolean()).isTrue();
+    assertThat(lines(run.result().stderr())).singleElement().asString().contains("cancelled", "Redis");
+
+    // Refunded, its cancellation asked but not done: with the queue unknown, so is where it stands.
+    db.jdbi().useHandle(h -> h.execute("UPDATE onec_exporter_ledger SET invoice_cancelled_at = NULL,"
+        + " invoice_cancel_answer = NULL WHERE order_id = 1"));
+    Timed pending = run(env, "status 1");
+    assertThat(pending.result().exitCode()).as(pending.result().stderr()).isEqualTo(ExitCodes.UNAVAILABLE);
+    assertThat(Json.MAPPER.readTree(pending.result().stdout()).get("where").asText()).isEqualTo("unknown");
+  }
+
+  @Test
   void status_of_an_order_not_yet_exported_says_its_queue_part_is_unknown_when_redis_is_down() throws Exception {
     aPaidOrder(1).insert(db.jdbi());
     Map<String, String> env = env();

@@ -172,8 +172,7 @@ public final class OperationsData {
     Optional<ObjectNode> order = order(orderId);
     doc.set("order", order.orElse(null));
     if (queueUnknown != null) {
-      boolean exported = order.isPresent() && order.get().path("invoice_exported_to_1c").asBoolean();
-      doc.put("where", order.isEmpty() ? "unknown_order" : exported ? "exported" : "unknown");
+      doc.put("where", order.isEmpty() ? "unknown_order" : whereWithoutQueue(order.get()));
       doc.put("queue", "unknown: " + queueUnknown);
       doc.putNull("job");
       doc.putNull("dlq_entry");
@@ -248,11 +247,33 @@ public final class OperationsData {
     return null;
   }
 
+  /** What the database alone settles, whatever the queue holds: {@link #settledByTheDatabase(String)}. */
+  private static final java.util.Set<String> SETTLED_BY_THE_DATABASE =
+      java.util.Set.of("exported", "cancelled", "never_created", "cancel_refused");
+
+  /**
+   * Whether {@code where} is a full answer from the database alone (the invoice created, marked in 1C, never made, or
+   * its cancellation refused by 1C): true for these even when the queue cannot be read.
+   */
+  public static boolean settledByTheDatabase(String where) {
+    return SETTLED_BY_THE_DATABASE.contains(where);
+  }
+
+  /**
+   * {@link #where(ObjectNode, String, String)} when the queue cannot be read: what the database settles, else
+   * {@code unknown} (a job, or a cancellation asked for but not done, may be anywhere).
+   */
+  static String whereWithoutQueue(ObjectNode order) {
+    String where = where(order, null, null);
+    return settledByTheDatabase(where) ? where : "unknown";
+  }
+
   /**
    * In one word, with the invoice's cancellation: {@code cancelled} (1C marked it), {@code never_created} (refunded
    * or cancelled before 1C had it), {@code cancel_refused} (1C refused: the accountant decides), {@code cancelling}
-   * (its cancel job is queued, waiting or running), {@code cancel_dlq}; otherwise as {@link #where(ObjectNode,
-   * String)}.
+   * (its cancel job is queued, waiting or running), {@code cancel_dlq}, {@code cancel_not_queued} (refunded or
+   * cancelled with an invoice number, and no cancellation done, refused or queued: the reconciler or an enqueue call
+   * has yet to ask for it); otherwise as {@link #where(ObjectNode, String)}.
    */
   static String where(ObjectNode order, String jobState, String cancelJobState) {
     JsonNode c = order == null ? null : order.get("invoice_cancellation");
@@ -268,9 +289,14 @@ public final class OperationsData {
     if (c != null && !c.isNull() && !c.path("answer").isNull()) {
       return "cancel_refused";
     }
-    if (order != null && !order.path("invoice_exported_to_1c").asBoolean() && order.path("invoice_number").isNull()
-        && org.onecexporter.domain.Order.isCancelled(order.path("status").asText(""))) {
-      return "never_created";
+    if (order != null && org.onecexporter.domain.Order.isCancelled(order.path("status").asText(""))) {
+      if (order.path("invoice_number").isNull()) {
+        if (!order.path("invoice_exported_to_1c").asBoolean()) {
+          return "never_created";
+        }
+      } else {
+        return "cancel_not_queued";
+      }
     }
     return where(order, jobState);
   }

@@ -492,6 +492,25 @@ class ConsoleApiTest {
   }
 
   @Test
+  void a_refunded_order_whose_cancellation_nobody_queued_yet_is_not_shown_as_simply_exported() throws Exception {
+    aPaidOrder(9).insert(db.jdbi());
+    db.jdbi().useHandle(h -> h.execute("UPDATE orders SET status = 'refunded', invoice_number = 'INV-2026-009',"
+        + " invoice_exported_to_1c = TRUE, invoice_exported_at = CURRENT_TIMESTAMP WHERE id = 9"));
+
+    JsonNode page = viewer("GET", "/api/orders/9").json();
+    assertThat(page.get("where").asText()).as("the invoice is in 1C, unmarked, and no cancellation is queued")
+        .isEqualTo("cancel_not_queued");
+    assertThat(page.get("order").get("life")).extracting(s -> s.get("step").asText())
+        .containsExactly("paid", "created", "refunded");
+    String app = viewer("GET", "/assets/app.js").body();
+    assertThat(app).contains("'where.cancel_not_queued': 'Refunded or cancelled in the shop")
+        .contains("'where.cancel_not_queued': 'Возвращён или отменён в магазине");
+
+    queue.enqueue(org.onecexporter.queue.JobIds.cancel(9), "test");
+    assertThat(viewer("GET", "/api/orders/9").json().get("where").asText()).isEqualTo("cancelling");
+  }
+
+  @Test
   void an_order_id_star_is_an_invalid_id_and_requeueing_every_entry_is_its_own_route() throws Exception {
     deadLetter("1", "exhausted");
     deadLetter("2", "invalid");
