@@ -202,6 +202,24 @@ abstract class InvoiceCancellationContract {
   }
 
   @Test
+  void a_cancel_job_queued_behind_the_export_of_an_order_the_shop_still_shows_paid_marks_the_invoice_it_made() {
+    // The README's order of events: a cancellation asked without the refund recorded in the shop does not stop an
+    // export that runs first; that invoice is created, then marked.
+    aPaidOrder(10).insert(db.jdbi());
+    queue.enqueue("10", "test");
+    queue.enqueue(JobIds.cancel(10), "test");
+    startWorker(1); // one job at a time, in queue order: the export runs first
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> state(10).cancellation().done());
+    assertThat(calls(EmulatorServer.Operation.CREATE)).isEqualTo(1);
+    assertThat(calls(EmulatorServer.Operation.CANCEL)).isEqualTo(1);
+    assertThat(emulator.deletionMarked(state(10).invoiceNumber())).isTrue();
+    assertThat(emulator.cancellation(state(10).invoiceNumber()).orElseThrow().reason())
+        .isEqualTo("Order 10: cancellation requested");
+    assertThat(state(10).invoiceExported()).isTrue();
+  }
+
+  @Test
   void a_refund_while_the_export_is_in_1c_ends_with_the_invoice_created_once_and_marked_by_one_call() {
     aPaidOrder(8).insert(db.jdbi());
     emulator.latencyMillis(1500); // under the client's 2 s timeout: the export's create is still in 1C meanwhile
