@@ -58,6 +58,15 @@ public final class CliProcess {
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
   }
 
+  /** {@link #run}, with the command's stdout and stderr added to {@code outputs} (a test that reads every output). */
+  static Result runRecorded(List<String> outputs, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    Result result = run(env, args);
+    outputs.add(String.join(" ", args) + " stdout: " + result.stdout());
+    outputs.add(String.join(" ", args) + " stderr: " + result.stderr());
+    return result;
+  }
+
   static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
     ProcessBuilder builder = builder(env, OnecExporterCli.class.getName(), args);
     List<String> command = builder.command();

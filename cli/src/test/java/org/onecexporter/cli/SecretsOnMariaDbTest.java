@@ -54,10 +54,7 @@ class SecretsOnMariaDbTest {
   }
 
   private CliProcess.Result run(Map<String, String> env, String... args) throws Exception {
-    CliProcess.Result result = CliProcess.run(env, args);
-    outputs.add(String.join(" ", args) + " stdout: " + result.stdout());
-    outputs.add(String.join(" ", args) + " stderr: " + result.stderr());
-    return result;
+    return CliProcess.runRecorded(outputs, env, args);
   }
 
   @Test

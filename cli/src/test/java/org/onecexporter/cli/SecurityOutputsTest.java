@@ -104,10 +104,7 @@ class SecurityOutputsTest {
   }
 
   private CliProcess.Result run(Map<String, String> env, String... args) throws Exception {
-    CliProcess.Result result = CliProcess.run(env, args);
-    outputs.add(String.join(" ", args) + " stdout: " + result.stdout());
-    outputs.add(String.join(" ", args) + " stderr: " + result.stderr());
-    return result;
+    return CliProcess.runRecorded(outputs, env, args);
   }
 
   @Test

@@ -277,13 +277,8 @@ abstract class OrderStoreContract {
   @Test
   void a_holder_cut_off_from_the_database_loses_its_lock_and_writes_nothing_when_it_comes_back() throws Exception {
     aPaidOrder(L10).insert(db.jdbi());
-    java.net.URI server = java.net.URI.create(db.config().jdbcUrl().substring("jdbc:".length()));
-    int port = server.getPort() == -1 ? (db.dialect() == Dialect.POSTGRESQL ? 5432 : 3306) : server.getPort();
-    try (org.onecexporter.testing.FreezableProxy proxy = new org.onecexporter.testing.FreezableProxy(
-            server.getHost(), port);
-        Database viaProxy = new Database(new org.onecexporter.config.DatabaseConfig(
-            db.config().jdbcUrl().replace(":" + port + "/", ":" + proxy.port() + "/"), db.config().user(),
-            db.config().password()), 2)) {
+    try (org.onecexporter.testing.FreezableProxy proxy = proxyToTheServer();
+        Database viaProxy = databaseBehind(proxy)) {
       OrderStore cutOff = new SqlOrderStore(viaProxy.jdbi(), db.dialect(), ReferenceSource.INSTANCE);
       OrderStore.Session a = cutOff.open();
       a.lock(L10, Duration.ofSeconds(5), Duration.ofSeconds(2));
@@ -316,14 +311,9 @@ abstract class OrderStoreContract {
   @Test
   void a_lock_that_could_not_be_given_back_while_the_database_was_away_lapses_once_it_is_back() throws Exception {
     aPaidOrder(L12).insert(db.jdbi());
-    java.net.URI server = java.net.URI.create(db.config().jdbcUrl().substring("jdbc:".length()));
-    int port = server.getPort() == -1 ? (db.dialect() == Dialect.POSTGRESQL ? 5432 : 3306) : server.getPort();
     Duration lapse = Duration.ofMillis(1500);
-    try (org.onecexporter.testing.FreezableProxy proxy = new org.onecexporter.testing.FreezableProxy(
-            server.getHost(), port);
-        Database viaProxy = new Database(new org.onecexporter.config.DatabaseConfig(
-            db.config().jdbcUrl().replace(":" + port + "/", ":" + proxy.port() + "/"), db.config().user(),
-            db.config().password()), 2)) {
+    try (org.onecexporter.testing.FreezableProxy proxy = proxyToTheServer();
+        Database viaProxy = databaseBehind(proxy)) {
       OrderStore cutOff = new SqlOrderStore(viaProxy.jdbi(), db.dialect(), ReferenceSource.INSTANCE);
       OrderStore.Session a = cutOff.open();
       a.lock(L12, Duration.ofSeconds(5), lapse);
@@ -342,6 +332,25 @@ abstract class OrderStoreContract {
         b.unlock(L12);
       }
     }
+  }
+
+  /** A proxy in front of the test's database server, which a test can freeze or cut. */
+  private org.onecexporter.testing.FreezableProxy proxyToTheServer() throws java.io.IOException {
+    java.net.URI server = java.net.URI.create(db.config().jdbcUrl().substring("jdbc:".length()));
+    return new org.onecexporter.testing.FreezableProxy(server.getHost(), serverPort());
+  }
+
+  /** A pool of two connections to the test's database through {@code proxy}. */
+  private Database databaseBehind(org.onecexporter.testing.FreezableProxy proxy) {
+    int port = serverPort();
+    return new Database(new org.onecexporter.config.DatabaseConfig(
+        db.config().jdbcUrl().replace(":" + port + "/", ":" + proxy.port() + "/"), db.config().user(),
+        db.config().password()), 2);
+  }
+
+  private int serverPort() {
+    java.net.URI server = java.net.URI.create(db.config().jdbcUrl().substring("jdbc:".length()));
+    return server.getPort() == -1 ? (db.dialect() == Dialect.POSTGRESQL ? 5432 : 3306) : server.getPort();
   }
 
   @Test

@@ -6,9 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -116,20 +113,7 @@ class ConfiguredSqlSourceTest {
     });
     OneCExporter a = exporter(store());
     OneCExporter b = exporter(store());
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      List<Future<ExportResult>> results = new java.util.ArrayList<>();
-      for (long id = 10; id < 20; id++) {
-        long orderId = id;
-        results.add(pool.submit(() -> a.exportInvoice(orderId)));
-        results.add(pool.submit(() -> b.exportInvoice(orderId)));
-      }
-      for (Future<ExportResult> f : results) {
-        assertThat(f.get().status()).isIn(ExportStatus.EXPORTED, ExportStatus.ALREADY_EXPORTED);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    TwoWorkers.exportEachFromBothAtOnce(a, b, 10, 20);
     var mine = emulator.invoices().stream().filter(i -> i.request().get("order_id").asInt() >= 10).toList();
     assertThat(mine).hasSize(10);
     assertThat(new HashSet<>(mine.stream().map(EmulatorServer.StoredInvoice::invoiceNumber).toList())).hasSize(10);

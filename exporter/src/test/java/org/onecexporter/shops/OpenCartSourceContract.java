@@ -9,9 +9,6 @@ import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.onecexporter.db.OpenCartSource;
@@ -143,20 +140,7 @@ abstract class OpenCartSourceContract {
     }
     OneCExporter a = exporter(store);
     OneCExporter b = exporter(store);
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      List<Future<ExportResult>> results = new java.util.ArrayList<>();
-      for (long id = 7100; id < 7110; id++) {
-        long orderId = id;
-        results.add(pool.submit(() -> a.exportInvoice(orderId)));
-        results.add(pool.submit(() -> b.exportInvoice(orderId)));
-      }
-      for (Future<ExportResult> f : results) {
-        assertThat(f.get().status()).isIn(ExportStatus.EXPORTED, ExportStatus.ALREADY_EXPORTED);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    TwoWorkers.exportEachFromBothAtOnce(a, b, 7100, 7110);
     Set<String> numbers = new HashSet<>(emulator.invoices().stream()
         .map(EmulatorServer.StoredInvoice::invoiceNumber).toList());
     assertThat(emulator.invoices()).hasSize(10);

@@ -9,9 +9,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -165,20 +162,7 @@ class WooCommerceSourceTest {
     }
     OneCExporter a = exporter();
     OneCExporter b = exporter();
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      List<Future<ExportResult>> results = new java.util.ArrayList<>();
-      for (long id = 5100; id < 5110; id++) {
-        long orderId = id;
-        results.add(pool.submit(() -> a.exportInvoice(orderId)));
-        results.add(pool.submit(() -> b.exportInvoice(orderId)));
-      }
-      for (Future<ExportResult> f : results) {
-        assertThat(f.get().status()).isIn(ExportStatus.EXPORTED, ExportStatus.ALREADY_EXPORTED);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    TwoWorkers.exportEachFromBothAtOnce(a, b, 5100, 5110);
     assertThat(emulator.invoices()).hasSize(10);
     assertThat(new HashSet<>(emulator.invoices().stream().map(EmulatorServer.StoredInvoice::invoiceNumber).toList()))
         .hasSize(10);
