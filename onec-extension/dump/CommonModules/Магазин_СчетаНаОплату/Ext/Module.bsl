@@ -1597,8 +1597,13 @@
 // and shipments, СчетНаОплату in a payment's breakdown, offsets, opening balances, tax invoices), and the payments
 // that list leaves out in both checked releases: a card payment (ОперацияПоПлатежнымКартам, its ДокументОснование and
 // its breakdown РасшифровкаПлатежа) and a payment through an agent (ПоступлениеНаСчет.РасшифровкаПлатежаОтАгента),
-// the ways an online shop is paid. Events («Событие», e.g. the e-mail that sent the invoice) are left out: they do
-// not settle or ship anything. No РАЗРЕШЕННЫЕ: a document the service's user may not see must not let the invoice be
+// the ways an online shop is paid; and every other document whose basis or payment breakdown can hold an invoice in
+// both checked releases: a customer order or work order made from the invoice (ЗаказПокупателя.ДокументОснование),
+// a transfer (ПеремещениеЗапасов.ДокументОснование), a planned receipt (ПоступлениеДСПлан.ДокументОснование), a
+// supplier's receipt (ПриходнаяНакладная.ДокументОснование) and a payment order's breakdown
+// (ПлатежноеПоручение.РасшифровкаПлатежа.СчетНаОплату). ЗакрытиеПланируемыхОплат, which can name an invoice too, is
+// in 3.0.8.73 only and is not read: the query must resolve in every release. Events («Событие», e.g. the e-mail that
+// sent the invoice) are left out: they do not settle or ship anything. No РАЗРЕШЕННЫЕ: a document the service's user may not see must not let the invoice be
 // marked, so the query fails on it (the platform raises an access error when a row it would return is hidden) and
 // the invoice is left as it is; the profile's roles grant Read on every document read here.
 //
@@ -1662,6 +1667,66 @@
 	|ГДЕ
 	|	НЕ СтрокаОтАгента.Ссылка.ПометкаУдаления
 	|	И СтрокаОтАгента.СчетНаОплату = &Счет
+	|
+	|ОБЪЕДИНИТЬ
+	|
+	|ВЫБРАТЬ
+	|	ЗаказПоСчету.Ссылка,
+	|	ЗаказПоСчету.Номер,
+	|	ЗаказПоСчету.Дата
+	|ИЗ
+	|	Документ.ЗаказПокупателя КАК ЗаказПоСчету
+	|ГДЕ
+	|	НЕ ЗаказПоСчету.ПометкаУдаления
+	|	И ЗаказПоСчету.ДокументОснование = &Счет
+	|
+	|ОБЪЕДИНИТЬ
+	|
+	|ВЫБРАТЬ
+	|	ПеремещениеПоСчету.Ссылка,
+	|	ПеремещениеПоСчету.Номер,
+	|	ПеремещениеПоСчету.Дата
+	|ИЗ
+	|	Документ.ПеремещениеЗапасов КАК ПеремещениеПоСчету
+	|ГДЕ
+	|	НЕ ПеремещениеПоСчету.ПометкаУдаления
+	|	И ПеремещениеПоСчету.ДокументОснование = &Счет
+	|
+	|ОБЪЕДИНИТЬ
+	|
+	|ВЫБРАТЬ
+	|	ПланПоступленияПоСчету.Ссылка,
+	|	ПланПоступленияПоСчету.Номер,
+	|	ПланПоступленияПоСчету.Дата
+	|ИЗ
+	|	Документ.ПоступлениеДСПлан КАК ПланПоступленияПоСчету
+	|ГДЕ
+	|	НЕ ПланПоступленияПоСчету.ПометкаУдаления
+	|	И ПланПоступленияПоСчету.ДокументОснование = &Счет
+	|
+	|ОБЪЕДИНИТЬ
+	|
+	|ВЫБРАТЬ
+	|	ПриходПоСчету.Ссылка,
+	|	ПриходПоСчету.Номер,
+	|	ПриходПоСчету.Дата
+	|ИЗ
+	|	Документ.ПриходнаяНакладная КАК ПриходПоСчету
+	|ГДЕ
+	|	НЕ ПриходПоСчету.ПометкаУдаления
+	|	И ПриходПоСчету.ДокументОснование = &Счет
+	|
+	|ОБЪЕДИНИТЬ
+	|
+	|ВЫБРАТЬ
+	|	СтрокаПлатежногоПоручения.Ссылка,
+	|	СтрокаПлатежногоПоручения.Ссылка.Номер,
+	|	СтрокаПлатежногоПоручения.Ссылка.Дата
+	|ИЗ
+	|	Документ.ПлатежноеПоручение.РасшифровкаПлатежа КАК СтрокаПлатежногоПоручения
+	|ГДЕ
+	|	НЕ СтрокаПлатежногоПоручения.Ссылка.ПометкаУдаления
+	|	И СтрокаПлатежногоПоручения.СчетНаОплату = &Счет
 	|
 	|УПОРЯДОЧИТЬ ПО
 	|	Дата";

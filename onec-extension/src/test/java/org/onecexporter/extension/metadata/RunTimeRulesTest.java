@@ -154,6 +154,9 @@ class RunTimeRulesTest {
    * (ОперацияПоПлатежнымКартам: its basis and its breakdown) and the payment through an agent
    * (ПоступлениеНаСчет.РасшифровкаПлатежаОтАгента), the ways an online shop is paid. Left aside: ОснованиеПечатиСсылка
    * (the basis of the document's own printing), what is named Удалить* (out of use), the invoice's own attributes.
+   * The documents are those of metadata/objects.txt; {@link #NAMING_THE_INVOICE} holds, from an audit of both dumps,
+   * every attribute of another UNF document typed ДокументСсылка.СчетНаОплату in both releases, so a document left
+   * out of objects.txt cannot pass unseen.
    */
   @Test
   void theCancelsCheckLooksAtEveryListedDocumentThatNamesTheInvoice() throws Exception {
@@ -207,12 +210,40 @@ class RunTimeRulesTest {
             }
           });
         });
-        assertThat(naming).as("attributes naming an invoice in " + release.getFileName()).isNotEmpty();
+        assertThat(naming).as("attributes naming an invoice in " + release.getFileName()).isNotEmpty()
+            .containsAll(NAMING_THE_INVOICE);
         assertThat(looked).as("what the cancel's check looks at, against the attributes naming an invoice in "
             + release.getFileName()).containsAll(naming);
       }
     }
   }
+
+  /**
+   * Every attribute or column of a UNF document (but СчетНаОплату itself and Событие, an e-mail or call) typed
+   * ДокументСсылка.СчетНаОплату in both 3.0.8.73 (Documents/<Name>.xml) and 3.0.5.199 (src/Documents/<Name>/<Name>.mdo),
+   * without ОснованиеПечатиСсылка and Удалить*. ОтчетКомитенту, ОтчетОПереработке and ПередачаТоваровМеждуОрганизациями
+   * name an invoice only in ОснованиеПечатиСсылка; ЗакрытиеПланируемыхОплат (ДокументОснование, ЗакрываемыеДокументы.
+   * ДокументПлатежногоКалендаря) exists in 3.0.8.73 only. Typed through defined types, not here: ЗадачаСотрудника.
+   * Основание (ОснованиеЗадачи), ПлатежнаяСсылкаСБПc2b.ОснованиеПлатежа (ДокументОперацииСБП, 3.0.8.73 only), Удалить*
+   * of the ЭДО documents.
+   */
+  private static final java.util.Set<String> NAMING_THE_INVOICE = java.util.Set.of(
+      "АктВыполненныхРабот.ДокументОснование",
+      "ВводНачальныхОстатков.РасчетыСПокупателями.СчетНаОплату",
+      "Взаимозачет.СчетНаОплату", "Взаимозачет.Дебитор.СчетНаОплату", "Взаимозачет.Кредитор.СчетНаОплату",
+      "ЗаказПокупателя.ДокументОснование",
+      "ОперацияПоПлатежнымКартам.ДокументОснование", "ОперацияПоПлатежнымКартам.РасшифровкаПлатежа.СчетНаОплату",
+      "ПеремещениеЗапасов.ДокументОснование",
+      "ПлатежноеПоручение.РасшифровкаПлатежа.СчетНаОплату",
+      "ПоступлениеВКассу.ДокументОснование", "ПоступлениеВКассу.РасшифровкаПлатежа.СчетНаОплату",
+      "ПоступлениеДСПлан.ДокументОснование",
+      "ПоступлениеНаСчет.ДокументОснование", "ПоступлениеНаСчет.РасшифровкаПлатежа.СчетНаОплату",
+      "ПоступлениеНаСчет.РасшифровкаПлатежаОтАгента.СчетНаОплату",
+      "ПриходнаяНакладная.ДокументОснование",
+      "РасходИзКассы.РасшифровкаПлатежа.СчетНаОплату",
+      "РасходСоСчета.РасшифровкаПлатежа.СчетНаОплату",
+      "РасходнаяНакладная.ДокументОснование",
+      "СчетФактура.ДокументыОснования.ДокументОснование");
 
   private static boolean names(java.util.Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> attribute) {
     return !attribute.getKey().startsWith("Удалить")
