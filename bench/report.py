@@ -209,6 +209,21 @@ if points and shutil.which("gnuplot"):
     subprocess.run(["gnuplot", "-e", script], check=False)
     print(f"\nPlot: {png}")
 
+# Step 11's ceiling: what the exchange alone leaves of the limit on this machine, beside this code's end to end.
+for lat in sorted({r["latency_ms"] for r in by("onec_ceiling")}, reverse=True):
+    ceil = [r for r in by("onec_ceiling") if r["latency_ms"] == lat]
+    ours = [r["percent_of_limit"] for r in by("end_to_end")
+            if r.get("code") == "this" and r["latency_ms"] == lat and "percent_of_limit" in r]
+    bare = statistics.median(r["bare_percent_of_limit"] for r in ceil)
+    gated = statistics.median(r["gated_percent_of_limit"] for r in ceil)
+    line = (f"\nCeiling at 1C latency {lat} ms ({len(ceil)} runs, medians): the worker's HTTP client alone "
+            f"{bare} % of the limit (a call {statistics.median(r['bare_call_mean_ms'] for r in ceil)} ms on average), "
+            f"behind the Redis permits {gated} %")
+    if ours:
+        line += (f"; this code end to end {statistics.median(ours)} % of the limit, "
+                 f"{statistics.median(ours) / gated * 100:.1f} % of the gated ceiling")
+    print(line)
+
 # The issue's targets, each with what this run measured (printed, never a reason to fail: absolute figures
 # drift with the machine; the ratios are what docs/performance.md discusses).
 def target(name, ok, measured):
@@ -281,14 +296,14 @@ if len(crash) == 2:
 expected = {"machine", "queue_noop/onec-exporter", "queue_noop/bullmq", "end_to_end", "payment_path", "idle_pickup",
             "crash_recovery/onec-exporter", "crash_recovery/bullmq", "worker_memory", "lease_renewal", "small_worker",
             "weekend_outage", "backlog_memory", "end_to_end/lease", "end_to_end/held", "end_to_end/this",
-            "end_to_end/baseline", "script_cost", "script_cost_bulk"}
+            "end_to_end/baseline", "onec_ceiling", "script_cost", "script_cost_bulk"}
 # ops/bench --only 5,7: just those steps' results are expected.
 steps = {"1": {"queue_noop/onec-exporter", "queue_noop/bullmq", "queue_enqueue/onec-exporter/single",
                "queue_enqueue/onec-exporter/single-async", "queue_enqueue/bullmq/single", "queue_enqueue/bullmq/bulk"}, "2": {"end_to_end"}, "3": {"payment_path"},
          "4": {"idle_pickup"}, "5": {"crash_recovery/onec-exporter", "crash_recovery/bullmq"},
          "6": {"worker_memory"}, "7": {"lease_renewal"}, "8": {"small_worker"},
          "9": {"weekend_outage", "backlog_memory"}, "10": {"end_to_end/lease", "end_to_end/held"},
-         "11": {"end_to_end/this", "end_to_end/baseline"},
+         "11": {"end_to_end/this", "end_to_end/baseline", "onec_ceiling"},
          "12": {"end_to_end/step12/PostgreSQL", "end_to_end/step12/MariaDB"}, "13": {"script_cost", "script_cost_bulk"}}
 only = [s for s in os.environ.get("BENCH_ONLY", "").split(",") if s]
 alternations = next((m.get("alternations") for m in by("machine")), None)

@@ -44,7 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
     System.exit(new picocli.CommandLine(new BenchCommand()).execute(args));
   }
 
-  @Parameters(index = "0", description = "queue | queue-enqueue | enqueue-bulk | e2e | enqueue | pickup | weekend | scripts")
+  @Parameters(index = "0", description = "queue | queue-enqueue | enqueue-bulk | e2e | onec-ceiling | enqueue | pickup | weekend | scripts")
   String name;
 
   @Option(names = "--jobs", defaultValue = "20000")
@@ -151,6 +151,8 @@ public final class BenchCommand implements Callable<Integer> {
       case "queue-enqueue" -> enqueueOnly(env);
       case "enqueue-bulk" -> enqueueBulk(env);
       case "e2e" -> endToEnd(env);
+      case "onec-ceiling" -> new OneCCeiling(env, new EmulatorControl(emulatorRoot), cap, concurrency, jobs,
+          latencyMillis).run();
       case "enqueue" -> enqueueVersusDirect(env);
       case "pickup" -> idlePickup(env);
       case "weekend" -> new WeekendOutage(env, new WeekendOutage.Settings(jobs, workers, concurrency, cap,
