@@ -189,8 +189,10 @@ if scripts:
     print(f"\nScript costs, empty queue vs {r0['dlq']:,} DLQ entries, {r0['delayed']:,} delayed, {r0['ready']:,} ready "
           f"({r0['samples']} calls each, client time with the round trip; p50 / max ms):")
     for r in scripts:
+        server = (f"  in Redis max {r['empty_server_max_ms']} → {r['full_server_max_ms']} ms"
+                  if r.get("full_server_max_ms", -1) >= 0 else "")
         print(f"  {r['call']:<15} empty {r['empty_p50_ms']:>7} / {r['empty_max_ms']:<8} full {r['full_p50_ms']:>7} / "
-              f"{r['full_max_ms']:<8} ratio {r['ratio_p50']}")
+              f"{r['full_max_ms']:<8} ratio {r['ratio_p50']}{server}")
 for r in by("script_cost_summary"):
     print(f"  fill {r['fill_s']} s; the index walk over the filled queue: {r['reindex_calls']} calls, {r['reindex_s']} s")
 for r in by("script_cost_bulk"):
@@ -282,7 +284,15 @@ for r in by("weekend_outage"):
 for r in by("script_cost"):
     target(f"script cost on the big queue, {r['call']}: p50 within 2× of the empty queue's", r["ratio_p50"] <= 2,
            f"{r['ratio_p50']}× ({r['empty_p50_ms']} → {r['full_p50_ms']} ms)")
-    target(f"script cost on the big queue, {r['call']}: no call over 5 ms", r["full_max_ms"] <= 5, f"max {r['full_max_ms']} ms")
+    # What blocks Redis is the server's own time of a call (SLOWLOG); the client's max adds the round trip and this
+    # machine's scheduling of the bench's JVM, shown beside it. Result files from before the SLOWLOG: the client's.
+    server = r.get("full_server_max_ms", -1)
+    if server >= 0:
+        target(f"script cost on the big queue, {r['call']}: no call over 5 ms in Redis", server <= 5,
+               f"max {server} ms in Redis (the client's max, round trip included: {r['full_max_ms']} ms)")
+    else:
+        target(f"script cost on the big queue, {r['call']}: no call over 5 ms", r["full_max_ms"] <= 5,
+               f"max {r['full_max_ms']} ms")
 for r in by("script_cost_bulk"):
     target(f"enqueue p99 ≤ 2 ms during {r['op']} of the whole DLQ", r["enqueue_p99_ms"] <= 2, f"{r['enqueue_p99_ms']} ms")
 crash = {r["impl"]: r["seconds"] for r in by("crash_recovery")}

@@ -116,9 +116,7 @@ final class OneCCeiling {
   private double sendAll(OneCClient client, int threads, int count) throws Exception {
     AtomicInteger left = new AtomicInteger(count);
     long t0 = System.nanoTime();
-    try (ExecutorService pool = Boolean.getBoolean("ceiling.platform")
-        ? Executors.newThreadPerTaskExecutor(Thread.ofPlatform().factory())
-        : Executors.newVirtualThreadPerTaskExecutor()) {
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) { // as the worker's attempts
       List<Future<?>> senders = new java.util.ArrayList<>();
       for (int t = 0; t < threads; t++) {
         senders.add(pool.submit(() -> {

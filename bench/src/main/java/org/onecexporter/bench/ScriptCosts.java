@@ -25,8 +25,9 @@ import org.redisson.client.codec.StringCodec;
  * ones (filled as a queue from before the index and the DLQ's sorted set: records, list entries, then the walk that
  * moves the DLQ list into the set and counts it, itself timed). Prints one
  * {@code script_cost} line per call (median and max of {@code --samples} calls, the full/empty ratio of the
- * medians), then the payment path's enqueue while the whole DLQ is purged, and while it is requeued, in bounded
- * calls ({@code script_cost_bulk}). Times are the client's, round trip included. Its own key prefix; run it on a
+ * medians; the longest the server itself spent on one call, from its SLOWLOG), then the payment path's enqueue
+ * while the whole DLQ is purged, and while it is requeued, in bounded calls ({@code script_cost_bulk}). The p50s and
+ * the client's max are the client's times, round trip included. Its own key prefix; run it on a
  * Redis of its own (ops/bench does) so that nothing else shares the server.
  */
 final class ScriptCosts {
@@ -39,6 +40,8 @@ final class ScriptCosts {
   private final RedissonClient redis;
   private final JobQueue queue;
   private int fresh = NEW_IDS;
+  /** The server's own time of each call, where the benchmark's Redis lets us read its SLOWLOG; else null. */
+  private final SlowLog slowLog;
 
   private ScriptCosts(Env env, int dead, int delayed, int ready, int samples) {
     this.dead = dead;
@@ -48,6 +51,7 @@ final class ScriptCosts {
     this.redis = RedisConnections.create(env.asMap(), 8);
     this.queue = new JobQueue(redis, new QueueKeys("{bench:scripts:" + UUID.randomUUID().toString().substring(0, 8)
         + "}"));
+    this.slowLog = SlowLog.open(env.string("REDIS_URL", "redis://127.0.0.1:6379"));
   }
 
   static ObjectNode run(Env env, int dead, int delayed, int ready, int samples) throws Exception {
@@ -57,6 +61,9 @@ final class ScriptCosts {
     } finally {
       b.queue.deleteAll();
       b.redis.shutdown();
+      if (b.slowLog != null) {
+        b.slowLog.close();
+      }
     }
   }
 
@@ -136,18 +143,29 @@ final class ScriptCosts {
     void run(int i, Object setUp);
   }
 
-  /** {p50, max} in ms of samples calls (each after its unmeasured set-up); one unmeasured call first. */
+  /**
+   * {p50, max, the server's max} in ms of samples calls (each after its unmeasured set-up); one unmeasured call
+   * first. The client's times include the round trip and this JVM's scheduling; the server's (SLOWLOG, -1 where it
+   * cannot be read) is what the call kept Redis busy, every other client waiting.
+   */
   private double[] time(Call call) {
     call.step().run(-1, call.setUp().apply(-1));
     double[] ms = new double[samples];
+    double serverMax = slowLog == null ? -1 : 0;
     for (int i = 0; i < samples; i++) {
       Object s = call.setUp().apply(i);
+      if (slowLog != null) {
+        slowLog.reset();
+      }
       long t = System.nanoTime();
       call.step().run(i, s);
       ms[i] = (System.nanoTime() - t) / 1e6;
+      if (slowLog != null) {
+        serverMax = Math.max(serverMax, slowLog.maxMillis());
+      }
     }
     Arrays.sort(ms);
-    return new double[] {ms[samples / 2], ms[samples - 1]};
+    return new double[] {ms[samples / 2], ms[samples - 1], serverMax};
   }
 
   private ObjectNode measure() throws Exception {
@@ -182,7 +200,8 @@ final class ScriptCosts {
       System.out.println(MAPPER.writeValueAsString(MAPPER.createObjectNode().put("bench", "script_cost")
           .put("call", c.name()).put("dlq", dead).put("delayed", delayed).put("ready", ready).put("samples", samples)
           .put("empty_p50_ms", round(empty.get(k)[0])).put("empty_max_ms", round(empty.get(k)[1]))
-          .put("full_p50_ms", round(f[0])).put("full_max_ms", round(f[1])).put("ratio_p50", round(ratio))));
+          .put("full_p50_ms", round(f[0])).put("full_max_ms", round(f[1])).put("ratio_p50", round(ratio))
+          .put("empty_server_max_ms", round(empty.get(k)[2])).put("full_server_max_ms", round(f[2]))));
     }
     ObjectNode purge = bulk("purge", () -> queue.deadLetters().purge());
     BigFill.fill(redis, queue, dead, 0, 0);
