@@ -286,6 +286,7 @@ final class Demo implements AutoCloseable {
     phase("refund");
 
     step("Summary");
+    stats = queue.stats(); // after the refund: the progress loop's figures are from before it
     long exported = database.jdbi().withHandle(h -> h.createQuery(
         "SELECT count(*) FROM orders WHERE invoice_exported_to_1c").mapTo(Long.class).one());
     int inOneC = emulator.invoices().size();
@@ -315,7 +316,8 @@ final class Demo implements AutoCloseable {
         + "/_emulator/invoices   (user " + ONEC_USER + ", password " + ONEC_PASSWORD + "; only while the demo runs)");
     out.println("  JSON log:                  " + logDir.resolve("1c_exporter.log"));
     out.println("  metrics of a worker:       http://127.0.0.1:" + options.workerPorts().get(0)
-        + "/metrics   (only while the demo runs)");
+        + "/metrics   (only while the demo runs; the counters are this worker's own, the fleet's totals are"
+        + " in the summary above)");
     for (String line : get("http://127.0.0.1:" + options.workerPorts().get(0) + "/metrics").lines().toList()) {
       if (line.startsWith("onec_exports_total") || line.startsWith("onec_queue_jobs")) {
         out.println("    " + line);

@@ -33,6 +33,9 @@ import org.slf4j.MDC;
  */
 final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+  /** Masks an unexpected failure's text before it becomes a job's reason (always on: the record outlives logs). */
+  private static final org.onecexporter.logging.PiiMasker REASON_MASKER = new org.onecexporter.logging.PiiMasker(true);
+  private static final int MAX_INTERNAL_REASON = 500;
   private static final AttributeKey<Long> SPAN_ORDER_ID = AttributeKey.longKey("onec.order_id");
   private static final AttributeKey<Long> SPAN_ATTEMPT = AttributeKey.longKey("onec.attempt");
   private static final AttributeKey<Boolean> SPAN_PROBE = AttributeKey.booleanKey("onec.probe");
@@ -89,8 +92,11 @@ final class JobRunner {
           Thread.interrupted();
           // The throwable last: SLF4J takes it as one only there (before the fields it was dropped from the log).
           LOG.error("unexpected failure on a job; it will be retried", jobFields(attempt.job.orderId()), e);
-          settle(attempt, new AttemptResult.Retry(0, attempt.job.invoiceNumber(), "internal error: " + e, 0, null,
-              AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL));
+          // The reason reaches the job record, the DLQ entry and the console: the exception's text masked as text
+          // from outside our code (a driver's or a parser's message may quote a buyer's phone or e-mail).
+          settle(attempt, new AttemptResult.Retry(0, attempt.job.invoiceNumber(),
+              "internal error: " + REASON_MASKER.foreign(e.toString(), java.util.List.of(), MAX_INTERNAL_REASON), 0,
+              null, AttemptResult.Failed.OUR_SIDE_BEFORE_THE_CALL));
         } catch (Error e) {
           // Out of memory, a stack overflow, a broken class: this process can no longer be trusted to move jobs.
           // The job is left as it is; its lease runs out and another worker takes it.

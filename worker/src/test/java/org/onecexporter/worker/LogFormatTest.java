@@ -92,4 +92,41 @@ class LogFormatTest {
     assertThat(lines.get(1).get("order_id").asText()).isEqualTo("1001");
     assertThat(lines.get(1).has("job")).isFalse();
   }
+
+  /**
+   * A logged exception keeps its class and frames, but the messages of its chain are masked as 1C's answers are:
+   * a driver's or a parser's message that quotes a buyer's phone or e-mail must not reach either log raw.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"src/main/resources/logback.xml", "../enqueuer-service/src/main/resources/logback-enqueuer.xml"})
+  void an_exceptions_messages_are_masked_in_both_logs_and_its_frames_kept(String config, @TempDir Path dir)
+      throws Exception {
+    LoggerContext context = new LoggerContext();
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(text, true, StandardCharsets.UTF_8));
+    IllegalStateException failure = new IllegalStateException("no row for +7 (916) 123-45-67 ivan.petrov@example.ru",
+        new java.io.IOException("value '89161234567' out of range"));
+    failure.addSuppressed(new IllegalArgumentException("card 4276 1600 1234 5678"));
+    try {
+      configure(context, config, dir);
+      context.getLogger("test").error("unexpected failure on a job; it will be retried", failure);
+    } finally {
+      context.stop();
+      System.setErr(stderr);
+    }
+
+    String stack = Json.MAPPER.readTree(Files.readAllLines(dir.resolve("1c_exporter.log"), StandardCharsets.UTF_8)
+        .getFirst()).get("stack_trace").asText();
+    String console = text.toString(StandardCharsets.UTF_8);
+    for (String log : List.of(stack, console)) {
+      assertThat(log).contains("java.lang.IllegalStateException: no row for ***67 ***@***",
+              "Caused by: java.io.IOException: value '***67' out of range",
+              "Suppressed: java.lang.IllegalArgumentException: card ***78",
+              "at org.onecexporter.worker.LogFormatTest.an_exceptions_messages_are_masked")
+          .doesNotContain("123-45-67", "ivan.petrov", "89161234567", "1234 5678");
+    }
+    assertThat(context.getStatusManager().getCopyOfStatusList())
+        .noneMatch(s -> s.getLevel() >= ch.qos.logback.core.status.Status.WARN);
+  }
 }
