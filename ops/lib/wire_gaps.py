@@ -3,7 +3,7 @@
 
 Reads a text capture of the 1C port's data segments on loopback, as written by
     tcpdump -i lo -nn -tt 'tcp port 18188 and (tcp[tcpflags] & tcp-push != 0)' > capture.txt
-and prints, per client connection and in total:
+and prints, per client connection (in the order first seen) and in total:
   - 1C's answer time on the wire: a request's last segment → the answer's first segment;
   - the turnaround on our side: an answer's segment → the next request on the same connection (with keep-alive, the
     next call under that connection: our client reading the answer, the permit handed over, the next request sent).
@@ -34,6 +34,7 @@ def main():
     asked = {}      # client port → time of its request's last segment
     answered = {}   # client port → time of the answer's first segment
     wire, turnaround = [], []
+    per_connection = {}  # client port → (its wire times, its turnarounds), in the order first seen
     for line in open(args.capture, encoding="utf-8", errors="replace"):
         m = LINE.match(line)
         if not m or int(m.group(6)) == 0:
@@ -45,12 +46,16 @@ def main():
                 gap = t - answered.pop(client)
                 if gap <= args.idle_ms:
                     turnaround.append(gap)
+                    per_connection.setdefault(client, ([], []))[1].append(gap)
             asked[client] = t
         elif m.group(3) == args.port:          # 1C → client: an answer
             client = m.group(5)
             if client in asked:
                 wire.append(t - asked.pop(client))
+                per_connection.setdefault(client, ([], []))[0].append(wire[-1])
                 answered[client] = t
+    for client, (w, g) in per_connection.items():
+        print(f"connection :{client}: answer {summary(w)}; turnaround {summary(g)}")
     print(f"1C's answer on the wire (request → answer): {summary(wire)}")
     print(f"our turnaround (answer → the next request on that connection): {summary(turnaround)}")
     if wire and turnaround:
