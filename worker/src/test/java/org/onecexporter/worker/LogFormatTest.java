@@ -36,30 +36,43 @@ class LogFormatTest {
     configurator.doConfigure(Path.of(config).toFile());
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"src/main/resources/logback.xml", "../enqueuer-service/src/main/resources/logback-enqueuer.xml"})
-  void bidirectional_controls_are_escaped_in_the_json_file_and_in_the_text_log(String config, @TempDir Path dir)
-      throws Exception {
-    LoggerContext context = new LoggerContext();
+  /**
+   * Logs through {@code context}, configured by the shipped file {@code config}, and stops it; returns what the text
+   * log wrote to stderr.
+   */
+  private static String logThrough(LoggerContext context, String config, Path dir,
+      java.util.function.Consumer<Logger> lines) throws Exception {
     PrintStream stderr = System.err;
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     System.setErr(new PrintStream(text, true, StandardCharsets.UTF_8));
     try {
       configure(context, config, dir);
-      Logger log = context.getLogger("test");
-      MDC.put("order_id", "1001");
-      log.warn("1C answered {}", SPOOF, kv("onec_document_number", SPOOF));
+      lines.accept(context.getLogger("test"));
     } finally {
-      MDC.remove("order_id");
       context.stop();
       System.setErr(stderr);
     }
+    return text.toString(StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"src/main/resources/logback.xml", "../enqueuer-service/src/main/resources/logback-enqueuer.xml"})
+  void bidirectional_controls_are_escaped_in_the_json_file_and_in_the_text_log(String config, @TempDir Path dir)
+      throws Exception {
+    LoggerContext context = new LoggerContext();
+    String console = logThrough(context, config, dir, log -> {
+      MDC.put("order_id", "1001");
+      try {
+        log.warn("1C answered {}", SPOOF, kv("onec_document_number", SPOOF));
+      } finally {
+        MDC.remove("order_id");
+      }
+    });
 
     String json = Files.readString(dir.resolve("1c_exporter.log"), StandardCharsets.UTF_8);
     assertThat(json).contains("INV-2026-\\u202e100\\u202c \\u2066x\\u2069\\u200f").doesNotContain("\u202e", "\u2066");
     assertThat(Json.MAPPER.readTree(json.lines().filter(l -> l.contains("1C answered")).findFirst().orElseThrow())
         .get("onec_document_number").asText()).isEqualTo(SPOOF);
-    String console = text.toString(StandardCharsets.UTF_8);
     assertThat(console).contains("1C answered INV-2026-\\u202e100\\u202c \\u2066x\\u2069\\u200f")
         .doesNotContain("\u202e", "\u2066");
     assertThat(context.getStatusManager().getCopyOfStatusList())
@@ -101,24 +114,15 @@ class LogFormatTest {
   @ValueSource(strings = {"src/main/resources/logback.xml", "../enqueuer-service/src/main/resources/logback-enqueuer.xml"})
   void an_exceptions_messages_are_masked_in_both_logs_and_its_frames_kept(String config, @TempDir Path dir)
       throws Exception {
-    LoggerContext context = new LoggerContext();
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream text = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(text, true, StandardCharsets.UTF_8));
     IllegalStateException failure = new IllegalStateException("no row for +7 (916) 123-45-67 ivan.petrov@example.ru",
         new java.io.IOException("value '89161234567' out of range"));
     failure.addSuppressed(new IllegalArgumentException("card 4276 1600 1234 5678"));
-    try {
-      configure(context, config, dir);
-      context.getLogger("test").error("unexpected failure on a job; it will be retried", failure);
-    } finally {
-      context.stop();
-      System.setErr(stderr);
-    }
+    LoggerContext context = new LoggerContext();
+    String console = logThrough(context, config, dir,
+        log -> log.error("unexpected failure on a job; it will be retried", failure));
 
     String stack = Json.MAPPER.readTree(Files.readAllLines(dir.resolve("1c_exporter.log"), StandardCharsets.UTF_8)
         .getFirst()).get("stack_trace").asText();
-    String console = text.toString(StandardCharsets.UTF_8);
     for (String log : List.of(stack, console)) {
       assertThat(log).contains("java.lang.IllegalStateException: no row for ***67 ***@***",
               "Caused by: java.io.IOException: value '***67' out of range",
