@@ -191,6 +191,8 @@ if scripts:
     for r in scripts:
         server = (f"  in Redis max {r['empty_server_max_ms']} → {r['full_server_max_ms']} ms"
                   if r.get("full_server_max_ms", -1) >= 0 else "")
+        if r.get("full_server_p50_ms", -1) >= 0:
+            server += f", p50 {r['empty_server_p50_ms']} → {r['full_server_p50_ms']} ms"
         print(f"  {r['call']:<15} empty {r['empty_p50_ms']:>7} / {r['empty_max_ms']:<8} full {r['full_p50_ms']:>7} / "
               f"{r['full_max_ms']:<8} ratio {r['ratio_p50']}{server}")
 for r in by("script_cost_summary"):
@@ -282,8 +284,16 @@ for r in by("weekend_outage"):
         ours_b, theirs_b = r["redis_memory"]["bytes_per_job"], theirs[0]["bytes_per_job"]
         target("weekend outage: Redis memory per waiting job ≤ BullMQ's", ours_b <= theirs_b, f"{ours_b} vs {theirs_b} bytes")
 for r in by("script_cost"):
-    target(f"script cost on the big queue, {r['call']}: p50 within 2× of the empty queue's", r["ratio_p50"] <= 2,
-           f"{r['ratio_p50']}× ({r['empty_p50_ms']} → {r['full_p50_ms']} ms)")
+    # The call's time in Redis (SLOWLOG) where measured: a p50 of a tenth of a millisecond on the client's side is
+    # mostly the round trip and the bench JVM's scheduling on two shared cores, which no script changes.
+    if r.get("ratio_server_p50", -1) >= 0:
+        target(f"script cost on the big queue, {r['call']}: p50 in Redis within 2× of the empty queue's",
+               r["ratio_server_p50"] <= 2,
+               f"{r['ratio_server_p50']}× ({r['empty_server_p50_ms']} → {r['full_server_p50_ms']} ms in Redis; the client's "
+               f"p50 {r['empty_p50_ms']} → {r['full_p50_ms']} ms, {r['ratio_p50']}×)")
+    else:
+        target(f"script cost on the big queue, {r['call']}: p50 within 2× of the empty queue's", r["ratio_p50"] <= 2,
+               f"{r['ratio_p50']}× ({r['empty_p50_ms']} → {r['full_p50_ms']} ms)")
     # What blocks Redis is the server's own time of a call (SLOWLOG); the client's max adds the round trip and this
     # machine's scheduling of the bench's JVM, shown beside it. Result files from before the SLOWLOG: the client's.
     server = r.get("full_server_max_ms", -1)

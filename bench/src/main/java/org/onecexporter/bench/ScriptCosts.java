@@ -144,14 +144,15 @@ final class ScriptCosts {
   }
 
   /**
-   * {p50, max, the server's max} in ms of samples calls (each after its unmeasured set-up); one unmeasured call
+   * {p50, max, the server's max, the server's p50} in ms of samples calls (each after its unmeasured set-up); one unmeasured call
    * first. The client's times include the round trip and this JVM's scheduling; the server's (SLOWLOG, -1 where it
    * cannot be read) is what the call kept Redis busy, every other client waiting.
    */
   private double[] time(Call call) {
     call.step().run(-1, call.setUp().apply(-1));
     double[] ms = new double[samples];
-    double serverMax = slowLog == null ? -1 : 0;
+    double[] server = new double[samples];
+    Arrays.fill(server, -1);
     for (int i = 0; i < samples; i++) {
       Object s = call.setUp().apply(i);
       if (slowLog != null) {
@@ -161,11 +162,12 @@ final class ScriptCosts {
       call.step().run(i, s);
       ms[i] = (System.nanoTime() - t) / 1e6;
       if (slowLog != null) {
-        serverMax = Math.max(serverMax, slowLog.maxMillis());
+        server[i] = slowLog.maxMillis();
       }
     }
     Arrays.sort(ms);
-    return new double[] {ms[samples / 2], ms[samples - 1], serverMax};
+    Arrays.sort(server);
+    return new double[] {ms[samples / 2], ms[samples - 1], server[samples - 1], server[samples / 2]};
   }
 
   private ObjectNode measure() throws Exception {
@@ -201,7 +203,9 @@ final class ScriptCosts {
           .put("call", c.name()).put("dlq", dead).put("delayed", delayed).put("ready", ready).put("samples", samples)
           .put("empty_p50_ms", round(empty.get(k)[0])).put("empty_max_ms", round(empty.get(k)[1]))
           .put("full_p50_ms", round(f[0])).put("full_max_ms", round(f[1])).put("ratio_p50", round(ratio))
-          .put("empty_server_max_ms", round(empty.get(k)[2])).put("full_server_max_ms", round(f[2]))));
+          .put("empty_server_max_ms", round(empty.get(k)[2])).put("full_server_max_ms", round(f[2]))
+          .put("empty_server_p50_ms", round(empty.get(k)[3])).put("full_server_p50_ms", round(f[3]))
+          .put("ratio_server_p50", f[3] < 0 ? -1 : round(f[3] / Math.max(1e-3, empty.get(k)[3])))));
     }
     ObjectNode purge = bulk("purge", () -> queue.deadLetters().purge());
     BigFill.fill(redis, queue, dead, 0, 0);
