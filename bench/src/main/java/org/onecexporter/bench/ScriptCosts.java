@@ -144,8 +144,8 @@ final class ScriptCosts {
   }
 
   /**
-   * {p50, max, the server's max, the server's p50} in ms of samples calls (each after its unmeasured set-up); one unmeasured call
-   * first. The client's times include the round trip and this JVM's scheduling; the server's (SLOWLOG, -1 where it
+   * {p50, max, the server's max, the server's p50} in ms of samples calls (each after its unmeasured set-up); one
+   * unmeasured call first. The client's times include the round trip and this JVM's scheduling; the server's (SLOWLOG, -1 where it
    * cannot be read) is what the call kept Redis busy, every other client waiting.
    */
   private double[] time(Call call) {

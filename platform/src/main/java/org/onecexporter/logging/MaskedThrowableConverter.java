@@ -18,10 +18,15 @@ public final class MaskedThrowableConverter extends ThrowableProxyConverter {
   static final int MAX_MESSAGE = 2_000;
   private PiiMasker masker = new PiiMasker(true);
 
+  /** Reads {@code LOG_PII} as the processes do ({@link org.onecexporter.config.Env#bool}); a bad value masks. */
   @Override
   public void start() {
-    String raw = System.getenv("LOG_PII");
-    boolean logPii = raw != null && List.of("true", "1", "yes", "on").contains(raw.trim().toLowerCase(java.util.Locale.ROOT));
+    boolean logPii;
+    try {
+      logPii = org.onecexporter.config.Env.system().bool("LOG_PII", false);
+    } catch (RuntimeException e) {
+      logPii = false; // the process itself refuses to start on it; the log masks meanwhile
+    }
     masker = new PiiMasker(!logPii);
     super.start();
   }
