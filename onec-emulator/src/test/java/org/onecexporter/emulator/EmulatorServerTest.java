@@ -187,6 +187,68 @@ class EmulatorServerTest {
     assertThat(post(VALID).statusCode()).isEqualTo(503);
   }
 
+  /**
+   * A request's latency counts from its own arrival. The JDK's HttpServer keeps an exchange's attributes in its
+   * context, shared by every exchange: an arrival kept there was overwritten by the next request's, and a request
+   * whose body was still coming in was answered the latency after the later request's arrival.
+   */
+  @Test
+  void a_requests_answer_is_timed_from_its_own_arrival_not_from_a_later_requests() throws Exception {
+    String auth = Base64.getEncoder().encodeToString((EmulatorConfig.DEFAULT_USERNAME + ":"
+        + EmulatorConfig.DEFAULT_PASSWORD).getBytes(StandardCharsets.UTF_8));
+    HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/_emulator/faults"))
+        .header("Authorization", "Basic " + auth)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"latency_ms\":300}")).build(), HttpResponse.BodyHandlers.ofString());
+    byte[] body = VALID.getBytes(StandardCharsets.UTF_8);
+    try (java.net.Socket slow = new java.net.Socket("127.0.0.1", server.port())) {
+      slow.setSoTimeout(5000);
+      java.io.OutputStream out = slow.getOutputStream();
+      out.write(("POST /unf/hs/invoices HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " + auth
+          + "\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.UTF_8));
+      out.write(body, 0, 10);
+      out.flush();
+      long started = System.nanoTime(); // the handler starts on the headers; the body is still coming
+      Thread.sleep(150);
+      Thread other = Thread.ofVirtual().start(() -> {
+        try {
+          post(VALID.replace("INV-2026-001", "INV-2026-003"));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(50); // the other request has arrived
+      out.write(body, 10, body.length - 10);
+      out.flush();
+      int first = slow.getInputStream().read();
+      long answeredMillis = (System.nanoTime() - started) / 1_000_000;
+      other.join();
+
+      assertThat(first).as("an answer").isNotEqualTo(-1);
+      // 300 ms after its own arrival; from the other request's arrival it would be 450 ms.
+      assertThat(answeredMillis).isBetween(290L, 420L);
+    }
+  }
+
+  @Test
+  void stats_count_the_invoices_answered_and_the_time_they_took_and_not_the_refusals() throws Exception {
+    String auth = Base64.getEncoder().encodeToString((EmulatorConfig.DEFAULT_USERNAME + ":"
+        + EmulatorConfig.DEFAULT_PASSWORD).getBytes(StandardCharsets.UTF_8));
+    String control = "http://127.0.0.1:" + server.port() + "/_emulator/";
+    HTTP.send(HttpRequest.newBuilder(URI.create(control + "faults")).header("Authorization", "Basic " + auth)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"latency_ms\":40}")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(post(VALID).statusCode()).isEqualTo(201);
+    assertThat(post(VALID).statusCode()).as("a repeat is answered as an invoice too").isEqualTo(200);
+    assertThat(post("{\"invoice_number\": \"INV-2026-002\"}").statusCode()).as("a refusal").isEqualTo(400);
+
+    com.fasterxml.jackson.databind.JsonNode stats = new com.fasterxml.jackson.databind.ObjectMapper().readTree(HTTP.send(
+        HttpRequest.newBuilder(URI.create(control + "stats")).header("Authorization", "Basic " + auth).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+    assertThat(stats.path("answers").asLong()).isEqualTo(2);
+    // Each answer left no earlier than the latency asked for after the request reached the handler.
+    assertThat(stats.path("answer_nanos").asLong()).isBetween(2 * 40_000_000L, 2 * 1_000_000_000L);
+  }
+
   private static HttpResponse<String> cancel(String rawNumber, String body) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/hs/invoices/" + rawNumber + "/cancel"))
         .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((EmulatorConfig.DEFAULT_USERNAME + ":"
