@@ -137,6 +137,9 @@ class MessageCatalogueTest {
         "1C answered the cancellation (cancelled) but recording it in the database failed: Connection refused",
         "1C is down for the fleet; the next probe is due in 9500 ms",
         "no 1C permit within 2000 ms: the fleet-wide cap (ONEC_MAX_CONCURRENCY) is busy",
+        "no 1C permit, Redis unavailable: Redisson is shutdown",
+        "interrupted while waiting for a 1C permit",
+        "the 1C client is closed",
         "internal error: java.lang.IllegalStateException: boom");
     List<Template> catalogue = catalogue();
     assertThat(texts).allSatisfy(text -> assertThat(catalogue).as(text)

@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * caller passes its job's token); any other call is not made ({@link CallOutcome.NotCalled.Why#ONE_C_DOWN}) and no
  * permit is handed over. A cap that stays busy for a whole permit wait is back-pressure, not an outage: the call is
  * not made ({@link CallOutcome.NotCalled.Why#CAP_FULL}) and nothing is said about 1C's health.
+ *
+ * <p>The waits for a permit and the calls run on a small lane of platform threads (twice the cap), not on the
+ * attempts' virtual threads: see {@link #gated}. An attempt interrupted while its call waits for a permit is not
+ * called; one interrupted while its call is at 1C gets 1C's answer (what 1C did is the attempt's outcome), its
+ * interrupt kept.
  */
 public final class PermitGatedClient implements OneCClient {
   static final Duration HAND_OFF_FOR = Duration.ofSeconds(1);
@@ -58,6 +63,8 @@ public final class PermitGatedClient implements OneCClient {
   private final Duration permitLease;
   private final Duration maxPermitWait;
   private final Semaphore local;
+  /** The platform threads that wait for permits and make the calls ({@link #gated}). */
+  private final java.util.concurrent.ThreadPoolExecutor lane;
   private final AtomicInteger inFlight;
   /** Permits held in Redis and handed over, waiting for the call that takes the next local slot. */
   private final ConcurrentLinkedQueue<Permit> handedOver = new ConcurrentLinkedQueue<>();
@@ -88,6 +95,12 @@ public final class PermitGatedClient implements OneCClient {
     this.permitLease = oneCTimeout.plusSeconds(30);
     this.maxPermitWait = maxPermitWait;
     this.local = new Semaphore(max, true);
+    // Twice the cap: the calls at 1C, and as many waiting for a permit on a lane thread already (the hand-over
+    // wakes one of them); the next calls queue for a lane thread, which is not on the hand-over's path. Idle
+    // threads end after a while.
+    this.lane = new java.util.concurrent.ThreadPoolExecutor(2 * max, 2 * max, 30, java.util.concurrent.TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("onec-call-", 0).factory());
+    lane.allowCoreThreadTimeOut(true);
   }
 
   @Override
@@ -102,15 +115,118 @@ public final class PermitGatedClient implements OneCClient {
   }
 
   /**
-   * The call under a permit. The permit goes back (or to a waiting call) as soon as the exchange with 1C is over,
-   * told by the client ({@link OneCClient#send(String, String, String, Runnable)}), not after the client's own work
-   * on the answer: every moment between one call's answer and the next call's request is capacity of 1C lost.
+   * A call's way through the lane: queued for a lane thread, waiting there for a permit, at 1C, or dropped by its
+   * caller's interrupt before it was made.
+   */
+  private static final class Call {
+    static final int QUEUED = 0;
+    static final int WAITING = 1;
+    static final int CALLING = 2;
+    static final int DROPPED = 3;
+
+    final java.util.concurrent.CompletableFuture<Exchange> result = new java.util.concurrent.CompletableFuture<>();
+    /** Guarded by this. */
+    int phase = QUEUED;
+    /** The lane thread while it waits for a permit for this call (guarded by this). */
+    Thread waiter;
+  }
+
+  /**
+   * The call under a permit, made on a thread of the lane ({@link #lane}) while the caller waits. The lane's
+   * threads are platform threads: when 1C's answer arrives, or a finished call hands its permit over, the kernel
+   * wakes the thread that reads it or sends the next request, with the wake-up preference the scheduler gives a
+   * sleeper, instead of queueing a virtual thread behind the attempts' CPU work on the same carrier (virtual
+   * threads are not preempted). On two busy cores that queueing was most of the time between one call's answer
+   * and the next call's request. The caller's attempt context (the failure report, the trace, the log's MDC) goes
+   * with the call.
    */
   private Exchange gated(String probeToken, java.util.function.Function<Runnable, Exchange> call) {
+    FailureReport report = REPORT.get();
+    io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
+    java.util.Map<String, String> mdc = org.slf4j.MDC.getCopyOfContextMap();
+    Call handle = new Call();
+    Runnable task = () -> {
+      if (handle.result.isDone()) {
+        return; // dropped while queued
+      }
+      REPORT.set(report);
+      if (mdc != null) {
+        org.slf4j.MDC.setContextMap(mdc);
+      }
+      try (io.opentelemetry.context.Scope ignored = trace.makeCurrent()) {
+        handle.result.complete(gatedHere(probeToken, call, handle));
+      } catch (Throwable e) {
+        handle.result.completeExceptionally(e);
+      } finally {
+        REPORT.remove();
+        org.slf4j.MDC.clear();
+        Thread.interrupted(); // a caller's interrupt meant for the permit wait stays with that call
+      }
+    };
+    try {
+      lane.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return notCalled(CallOutcome.NotCalled.Why.OUR_SIDE, "the 1C client is closed", null);
+    }
+    try {
+      return result(handle);
+    } catch (InterruptedException e) {
+      // Interrupted (an abandoned attempt, a stop): a call not made yet is dropped; one already at 1C is waited for,
+      // since what 1C did is the attempt's outcome (bounded by the client's timeout).
+      synchronized (handle) {
+        if (handle.phase == Call.QUEUED) {
+          handle.phase = Call.DROPPED;
+          handle.result.complete(notCalled(CallOutcome.NotCalled.Why.OUR_SIDE,
+              "interrupted while waiting for a 1C permit", null));
+        } else if (handle.phase == Call.WAITING) {
+          handle.phase = Call.DROPPED;
+          handle.waiter.interrupt();
+        }
+      }
+      while (true) {
+        try {
+          Exchange exchange = result(handle);
+          Thread.currentThread().interrupt();
+          return exchange;
+        } catch (InterruptedException again) {
+          // still interrupted; the flag is set again on the way out
+        }
+      }
+    }
+  }
+
+  private static Exchange result(Call handle) throws InterruptedException {
+    try {
+      return handle.result.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  /**
+   * The call under a permit, on a lane thread. The permit goes back (or to a waiting call) as soon as the exchange
+   * with 1C is over, told by the client ({@link OneCClient#send(String, String, String, Runnable)}), not after the
+   * client's own work on the answer: every moment between one call's answer and the next call's request is
+   * capacity of 1C lost.
+   */
+  private Exchange gatedHere(String probeToken, java.util.function.Function<Runnable, Exchange> call, Call handle) {
+    synchronized (handle) {
+      if (handle.phase == Call.DROPPED) {
+        return notCalled(CallOutcome.NotCalled.Why.OUR_SIDE, "interrupted while waiting for a 1C permit", null);
+      }
+      handle.phase = Call.WAITING;
+      handle.waiter = Thread.currentThread();
+    }
     try {
       local.acquire();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       return notCalled(CallOutcome.NotCalled.Why.OUR_SIDE, "interrupted while waiting for a 1C permit", null);
     }
     Permit permit;
@@ -124,12 +240,20 @@ public final class PermitGatedClient implements OneCClient {
       return new Exchange(refused.notCalled, "", 0);
     } catch (InterruptedException e) {
       finish(null);
-      Thread.currentThread().interrupt();
       return notCalled(CallOutcome.NotCalled.Why.OUR_SIDE, "interrupted while waiting for a 1C permit", null);
     } catch (RuntimeException e) {
       finish(null);
       return notCalled(CallOutcome.NotCalled.Why.OUR_SIDE, "no 1C permit, Redis unavailable: " + e.getMessage(),
           null);
+    }
+    synchronized (handle) {
+      Thread.interrupted(); // an interrupt that came after the permit was granted is answered here, not by the call
+      if (handle.phase == Call.DROPPED) {
+        finish(permit);
+        return notCalled(CallOutcome.NotCalled.Why.OUR_SIDE, "interrupted while waiting for a 1C permit", null);
+      }
+      handle.phase = Call.CALLING;
+      handle.waiter = null;
     }
     inFlight.incrementAndGet();
     Permit held = permit;
@@ -241,6 +365,7 @@ public final class PermitGatedClient implements OneCClient {
 
   @Override
   public void close() {
+    lane.shutdown();
     Permit idle;
     while ((idle = handedOver.poll()) != null) {
       release(idle);

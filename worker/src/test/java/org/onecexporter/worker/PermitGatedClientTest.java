@@ -185,6 +185,124 @@ class PermitGatedClientTest {
     assertThat(oneC.calls.get()).as("1C was not called").isZero();
   }
 
+  /** A 1C whose answer comes when the test says so; what the call's thread was, as the client saw it. */
+  private static final class HeldOneC implements OneCClient {
+    final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+    final AtomicInteger calls = new AtomicInteger();
+    volatile Thread thread;
+    volatile String orderInMdc;
+    private final CallOutcome outcome;
+
+    HeldOneC(CallOutcome outcome) {
+      this.outcome = outcome;
+    }
+
+    @Override
+    public Exchange send(String invoiceNumber, String jsonBody, String probeToken) {
+      calls.incrementAndGet();
+      thread = Thread.currentThread();
+      orderInMdc = org.slf4j.MDC.get("order_id");
+      started.countDown();
+      try {
+        answer.await();
+      } catch (InterruptedException e) {
+        // As HttpOneCClient on a virtual thread: an interrupt closes the socket and the answer is lost.
+        return new Exchange(new CallOutcome.Transient(0, "no answer: interrupted", null), "", 0);
+      }
+      return new Exchange(outcome, "{}", 5);
+    }
+
+    @Override
+    public Exchange cancel(String invoiceNumber, String reason, String probeToken) {
+      return send(invoiceNumber, "{}", probeToken);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void the_call_runs_on_a_platform_thread_with_the_attempts_log_context_and_failure_report(TestRedis redis)
+      throws Exception {
+    HeldOneC oneC = new HeldOneC(new CallOutcome.Transient(503, "1C is busy", null));
+    oneC.answer.countDown();
+    PermitGatedClient gated = new PermitGatedClient(oneC, redis.queue(), 2, Duration.ofSeconds(5),
+        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
+    List<CallOutcome.Transient> reported = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread caller = Thread.ofVirtual().start(() -> {
+      PermitGatedClient.REPORT.set(failure -> {
+        reported.add(failure);
+        return null;
+      });
+      try (org.slf4j.MDC.MDCCloseable ignored = org.slf4j.MDC.putCloseable("order_id", "4242")) {
+        gated.send("INV-2026-4242", "{}", null);
+      } finally {
+        PermitGatedClient.REPORT.remove();
+      }
+    });
+    caller.join(Duration.ofSeconds(10));
+
+    // A platform thread: the kernel wakes it when the answer arrives or a permit is handed over, where a virtual
+    // thread would wait for a carrier behind the attempts' CPU work.
+    assertThat(oneC.thread.isVirtual()).as("the call's thread is virtual").isFalse();
+    assertThat(oneC.orderInMdc).as("the attempt's log context on the call's thread").isEqualTo("4242");
+    assertThat(reported).as("the transient failure reached the attempt's fleet report").hasSize(1);
+    assertThat(heldPermits(redis)).isZero();
+    gated.close();
+  }
+
+  @Test
+  void an_attempt_interrupted_while_its_call_is_at_1c_gets_1cs_answer_and_keeps_its_interrupt(TestRedis redis)
+      throws Exception {
+    HeldOneC oneC = new HeldOneC(new CallOutcome.Success(201, "id", "0001", false));
+    PermitGatedClient gated = new PermitGatedClient(oneC, redis.queue(), 1, Duration.ofSeconds(5),
+        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
+    java.util.concurrent.atomic.AtomicReference<OneCClient.Exchange> result = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean interruptKept = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread caller = Thread.ofVirtual().start(() -> {
+      result.set(gated.send("INV-2026-4243", "{}", null));
+      interruptKept.set(Thread.currentThread().isInterrupted());
+    });
+    assertThat(oneC.started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    caller.interrupt(); // the attempt abandoned, or the worker stopping, while 1C works on the invoice
+    Thread.sleep(100);
+    oneC.answer.countDown();
+    caller.join(Duration.ofSeconds(10));
+
+    // What 1C did is the attempt's outcome: the invoice exists, and the attempt says so rather than "no answer".
+    assertThat(result.get().outcome()).isInstanceOf(CallOutcome.Success.class);
+    assertThat(interruptKept).as("the caller's interrupt is kept for what follows").isTrue();
+    assertThat(heldPermits(redis)).isZero();
+    gated.close();
+  }
+
+  @Test
+  void an_attempt_interrupted_while_it_waits_for_a_permit_is_not_called_and_the_lane_goes_on(TestRedis redis)
+      throws Exception {
+    HeldOneC oneC = new HeldOneC(new CallOutcome.Success(201, "id", "0001", false));
+    oneC.answer.countDown();
+    redis.queue().oneC().tryAcquirePermit("held-elsewhere", 1, Duration.ofMinutes(1), null);
+    PermitGatedClient gated = new PermitGatedClient(oneC, redis.queue(), 1, Duration.ofSeconds(5),
+        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
+    java.util.concurrent.atomic.AtomicReference<OneCClient.Exchange> result = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread caller = Thread.ofVirtual().start(() -> result.set(gated.send("INV-2026-4244", "{}", null)));
+    Thread.sleep(300); // waiting for the permit another process holds
+    caller.interrupt();
+    caller.join(Duration.ofSeconds(10));
+
+    assertThat(caller.isAlive()).isFalse();
+    assertThat(result.get().outcome()).isInstanceOfSatisfying(CallOutcome.NotCalled.class,
+        n -> assertThat(n.reason()).contains("interrupted"));
+    assertThat(oneC.calls.get()).as("1C was not called").isZero();
+
+    // The lane's thread is not left interrupted or stuck: once the permit is free, the next call is made.
+    redis.queue().oneC().releasePermit("held-elsewhere");
+    assertThat(gated.send("INV-2026-4245", "{}", null).outcome()).isInstanceOf(CallOutcome.Success.class);
+    assertThat(heldPermits(redis)).isZero();
+    gated.close();
+  }
+
   private static int heldPermits(TestRedis redis) {
     return redis.client().getScoredSortedSet(redis.queue().keys().permits(), StringCodec.INSTANCE).size();
   }
