@@ -47,6 +47,31 @@ final class EmulatorControl {
     return get("/_emulator/stats");
   }
 
+  /**
+   * The invoices answered since the last reset and the emulator's time for them in all (handler's start to the
+   * answer written), {0, 0} from an emulator that does not count them.
+   */
+  long[] answerTotals() {
+    JsonNode stats = stats();
+    return new long[] {stats.path("answers").asLong(0), stats.path("answer_nanos").asLong(0)};
+  }
+
+  /**
+   * Puts beside a run's rate the 1C time its answers took, as the emulator kept it between {@code before} and now
+   * ({@link #answerTotals()}), and the rate as a share of the limit at that time: {@code cap} calls of that length
+   * back to back. The nominal limit takes the latency asked for; this one what the emulator gave on this machine.
+   */
+  void putAnswered(com.fasterxml.jackson.databind.node.ObjectNode r, long[] before, int cap, double rate) {
+    long[] after = answerTotals();
+    long answers = after[0] - before[0];
+    if (answers <= 0) {
+      return;
+    }
+    double meanMillis = (after[1] - before[1]) / 1e6 / answers;
+    r.put("onec_answer_mean_ms", Math.round(meanMillis * 100) / 100.0)
+        .put("percent_of_answered_limit", Math.round(rate / (cap * 1000.0 / meanMillis) * 1000) / 10.0);
+  }
+
   int invoiceCount() {
     return get("/_emulator/invoices").get("count").asInt();
   }

@@ -52,13 +52,14 @@ final class OneCCeiling {
   private final int cap;
   private final int concurrency;
   private final int jobs;
+  private final int warmup;
   private final long latencyMillis;
   private final InvoiceBuilder builder = new InvoiceBuilder(ZoneId.of("Europe/Moscow"));
   private final AtomicLong sequence = new AtomicLong();
   /** Each measured call's time from the sender's side (ms): the request out to the answer classified. */
   private final java.util.Queue<Double> calls = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-  OneCCeiling(Env env, EmulatorControl emulator, int cap, int concurrency, int jobs, long latencyMillis) {
+  OneCCeiling(Env env, EmulatorControl emulator, int cap, int concurrency, int jobs, int warmup, long latencyMillis) {
     if (latencyMillis <= 0) {
       throw new IllegalArgumentException("--latency-ms must be positive: the limit is cap ÷ latency");
     }
@@ -67,6 +68,7 @@ final class OneCCeiling {
     this.cap = cap;
     this.concurrency = concurrency;
     this.jobs = jobs;
+    this.warmup = warmup >= 0 ? warmup : Math.max(50, Math.min(200, jobs / 4));
     this.latencyMillis = latencyMillis;
   }
 
@@ -77,7 +79,6 @@ final class OneCCeiling {
         env.string("EMULATOR_USERNAME", "Администратор"), env.string("EMULATOR_PASSWORD", "пароль"),
         Duration.ofSeconds(60), RetrySchedule.DEFAULT.delays());
     double limit = cap * 1000.0 / latencyMillis;
-    int warmup = Math.max(50, Math.min(200, jobs / 4));
     ObjectNode result = MAPPER.createObjectNode().put("bench", "onec_ceiling").put("jobs", jobs)
         .put("warmup_jobs", warmup).put("latency_ms", latencyMillis).put("onec_cap", cap)
         .put("worker_concurrency", concurrency).put("limit_per_s", limit);
@@ -85,8 +86,10 @@ final class OneCCeiling {
     try (OneCClient bare = new HttpOneCClient(oneC, Math.max(cap, 4))) {
       sendAll(bare, cap, warmup);
       calls.clear();
+      long[] answered = emulator.answerTotals();
       double rate = sendAll(bare, cap, jobs);
       result.put("bare_per_s", round1(rate)).put("bare_percent_of_limit", round1(rate / limit * 100));
+      answeredLimit(result, "bare", answered, rate);
       callTimes(result, "bare");
     }
 
@@ -97,8 +100,10 @@ final class OneCCeiling {
         oneC.timeout(), PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger())) {
       sendAll(gated, concurrency, warmup);
       calls.clear();
+      long[] answered = emulator.answerTotals();
       double rate = sendAll(gated, concurrency, jobs);
       result.put("gated_per_s", round1(rate)).put("gated_percent_of_limit", round1(rate / limit * 100));
+      answeredLimit(result, "gated", answered, rate);
       callTimes(result, "gated");
     } finally {
       queue.deleteAll();
@@ -110,6 +115,13 @@ final class OneCCeiling {
       throw new IllegalStateException("the emulator holds " + created + " invoices, " + expected + " were sent");
     }
     return result.put("invoices_in_emulator", created);
+  }
+
+  /** {@code <side>_onec_answer_mean_ms} and {@code <side>_percent_of_answered_limit} ({@link EmulatorControl#putAnswered}). */
+  private void answeredLimit(ObjectNode result, String side, long[] before, double rate) {
+    ObjectNode answered = MAPPER.createObjectNode();
+    emulator.putAnswered(answered, before, cap, rate);
+    answered.fields().forEachRemaining(f -> result.set(side + "_" + f.getKey(), f.getValue()));
   }
 
   /** {@code count} invoices from {@code threads} threads, each sending its next as soon as the last is answered. */
