@@ -224,8 +224,8 @@ for lat in sorted({r["latency_ms"] for r in by("onec_ceiling")}, reverse=True):
             f"{bare} % of the limit (a call {statistics.median(r['bare_call_mean_ms'] for r in ceil)} ms on average), "
             f"behind the Redis permits {gated} %")
     if all("gated_onec_answer_mean_ms" in r for r in ceil):
-        line += (f" (the emulator's answers {statistics.median(r['gated_onec_answer_mean_ms'] for r in ceil)} ms on"
-                 f" average: {statistics.median(r['gated_percent_of_answered_limit'] for r in ceil)} % of the limit"
+        line += (f" (the emulator's answers {round(statistics.median(r['gated_onec_answer_mean_ms'] for r in ceil), 2)} ms on"
+                 f" average: {round(statistics.median(r['gated_percent_of_answered_limit'] for r in ceil), 1)} % of the limit"
                  f" at that time)")
     if ours:
         line += (f"; this code end to end {statistics.median(ours)} % of the limit, "
