@@ -21,8 +21,19 @@ import org.redisson.client.codec.StringCodec;
 @ExtendWith(RedisExtension.class)
 class PermitGatedClientTest {
 
+  /** A 1C of the tests: a cancellation is a call like any, and there is nothing to close. */
+  private abstract static class FakeOneC implements OneCClient {
+    @Override
+    public Exchange cancel(String invoiceNumber, String reason, String probeToken) {
+      return send(invoiceNumber, "{}", probeToken);
+    }
+
+    @Override
+    public void close() {}
+  }
+
   /** A 1C that takes a while and records how many calls overlap. */
-  private static final class SlowOneC implements OneCClient {
+  private static final class SlowOneC extends FakeOneC {
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger peak = new AtomicInteger();
     final AtomicInteger calls = new AtomicInteger();
@@ -45,14 +56,6 @@ class PermitGatedClientTest {
       calls.incrementAndGet();
       return new Exchange(new CallOutcome.Success(201, "id-" + invoiceNumber, "0001", false), "{}", millis);
     }
-
-    @Override
-    public Exchange cancel(String invoiceNumber, String reason, String probeToken) {
-      return send(invoiceNumber, "{}", probeToken);
-    }
-
-    @Override
-    public void close() {}
   }
 
   @Test
@@ -86,7 +89,7 @@ class PermitGatedClientTest {
    * A client whose exchange with 1C is short and whose own work on the answer is long (classifying, masking, on a
    * loaded machine): it says when the answer is in, as HttpOneCClient does.
    */
-  private static final class SlowAfterTheAnswer implements OneCClient {
+  private static final class SlowAfterTheAnswer extends FakeOneC {
     final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @Override
@@ -104,14 +107,6 @@ class PermitGatedClientTest {
       events.add("returned " + invoiceNumber);
       return new Exchange(new CallOutcome.Success(201, "id", "0001", false), "{}", 50);
     }
-
-    @Override
-    public Exchange cancel(String invoiceNumber, String reason, String probeToken) {
-      return send(invoiceNumber, "{}", probeToken);
-    }
-
-    @Override
-    public void close() {}
 
     private static void sleep(long millis) {
       try {
@@ -186,7 +181,7 @@ class PermitGatedClientTest {
   }
 
   /** A 1C whose answer comes when the test says so; what the call's thread was, as the client saw it. */
-  private static final class HeldOneC implements OneCClient {
+  private static final class HeldOneC extends FakeOneC {
     final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
     final java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
     final AtomicInteger calls = new AtomicInteger();
@@ -212,14 +207,6 @@ class PermitGatedClientTest {
       }
       return new Exchange(outcome, "{}", 5);
     }
-
-    @Override
-    public Exchange cancel(String invoiceNumber, String reason, String probeToken) {
-      return send(invoiceNumber, "{}", probeToken);
-    }
-
-    @Override
-    public void close() {}
   }
 
   @Test
