@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.onecexporter.onec.CallOutcome;
@@ -61,10 +62,8 @@ class PermitGatedClientTest {
   @Test
   void two_processes_sharing_the_cap_never_exceed_it_and_give_every_permit_back(TestRedis redis) throws Exception {
     SlowOneC oneC = new SlowOneC(20);
-    PermitGatedClient first = new PermitGatedClient(oneC, redis.queue(), 3, Duration.ofSeconds(5),
-        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
-    PermitGatedClient second = new PermitGatedClient(oneC, redis.queue(), 3, Duration.ofSeconds(5),
-        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
+    PermitGatedClient first = gate(oneC, redis, 3);
+    PermitGatedClient second = gate(oneC, redis, 3);
     ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     List<Future<OneCClient.Exchange>> results = new ArrayList<>();
     for (int i = 0; i < 120; i++) {
@@ -121,8 +120,7 @@ class PermitGatedClientTest {
   void the_permit_goes_to_the_next_call_when_the_answer_is_in_not_when_the_client_is_done(TestRedis redis)
       throws Exception {
     SlowAfterTheAnswer oneC = new SlowAfterTheAnswer();
-    PermitGatedClient gated = new PermitGatedClient(oneC, redis.queue(), 1, Duration.ofSeconds(5),
-        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
+    PermitGatedClient gated = gate(oneC, redis, 1);
     ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     Future<OneCClient.Exchange> first = pool.submit(() -> gated.send("INV-2026-1", "{}", null));
     Thread.sleep(20); // the first call holds the only permit
@@ -139,8 +137,7 @@ class PermitGatedClientTest {
   @Test
   void a_lone_call_takes_and_returns_its_permit(TestRedis redis) {
     SlowOneC oneC = new SlowOneC(1);
-    PermitGatedClient client = new PermitGatedClient(oneC, redis.queue(), 1, Duration.ofSeconds(5),
-        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
+    PermitGatedClient client = gate(oneC, redis, 1);
     for (int i = 0; i < 5; i++) {
       assertThat(client.send("INV-2026-90" + i, "{}", null).outcome()).isInstanceOf(CallOutcome.Success.class);
       assertThat(heldPermits(redis)).isZero();
@@ -214,8 +211,7 @@ class PermitGatedClientTest {
       throws Exception {
     HeldOneC oneC = new HeldOneC(new CallOutcome.Transient(503, "1C is busy", null));
     oneC.answer.countDown();
-    PermitGatedClient gated = new PermitGatedClient(oneC, redis.queue(), 2, Duration.ofSeconds(5),
-        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
+    PermitGatedClient gated = gate(oneC, redis, 2);
     List<CallOutcome.Transient> reported = java.util.Collections.synchronizedList(new ArrayList<>());
     Thread caller = Thread.ofVirtual().start(() -> {
       PermitGatedClient.REPORT.set(failure -> {
@@ -243,9 +239,8 @@ class PermitGatedClientTest {
   void an_attempt_interrupted_while_its_call_is_at_1c_gets_1cs_answer_and_keeps_its_interrupt(TestRedis redis)
       throws Exception {
     HeldOneC oneC = new HeldOneC(new CallOutcome.Success(201, "id", "0001", false));
-    PermitGatedClient gated = new PermitGatedClient(oneC, redis.queue(), 1, Duration.ofSeconds(5),
-        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
-    java.util.concurrent.atomic.AtomicReference<OneCClient.Exchange> result = new java.util.concurrent.atomic.AtomicReference<>();
+    PermitGatedClient gated = gate(oneC, redis, 1);
+    AtomicReference<OneCClient.Exchange> result = new java.util.concurrent.atomic.AtomicReference<>();
     java.util.concurrent.atomic.AtomicBoolean interruptKept = new java.util.concurrent.atomic.AtomicBoolean();
     Thread caller = Thread.ofVirtual().start(() -> {
       result.set(gated.send("INV-2026-4243", "{}", null));
@@ -270,9 +265,8 @@ class PermitGatedClientTest {
     HeldOneC oneC = new HeldOneC(new CallOutcome.Success(201, "id", "0001", false));
     oneC.answer.countDown();
     redis.queue().oneC().tryAcquirePermit("held-elsewhere", 1, Duration.ofMinutes(1), null);
-    PermitGatedClient gated = new PermitGatedClient(oneC, redis.queue(), 1, Duration.ofSeconds(5),
-        PermitGatedClient.MAX_PERMIT_WAIT, new AtomicInteger());
-    java.util.concurrent.atomic.AtomicReference<OneCClient.Exchange> result = new java.util.concurrent.atomic.AtomicReference<>();
+    PermitGatedClient gated = gate(oneC, redis, 1);
+    AtomicReference<OneCClient.Exchange> result = new java.util.concurrent.atomic.AtomicReference<>();
     Thread caller = Thread.ofVirtual().start(() -> result.set(gated.send("INV-2026-4244", "{}", null)));
     Thread.sleep(300); // waiting for the permit another process holds
     caller.interrupt();
@@ -288,6 +282,12 @@ class PermitGatedClientTest {
     assertThat(gated.send("INV-2026-4245", "{}", null).outcome()).isInstanceOf(CallOutcome.Success.class);
     assertThat(heldPermits(redis)).isZero();
     gated.close();
+  }
+
+  /** The client as the worker makes it: a 5 s 1C timeout, the usual permit wait. */
+  private static PermitGatedClient gate(OneCClient oneC, TestRedis redis, int cap) {
+    return new PermitGatedClient(oneC, redis.queue(), cap, Duration.ofSeconds(5), PermitGatedClient.MAX_PERMIT_WAIT,
+        new AtomicInteger());
   }
 
   private static int heldPermits(TestRedis redis) {
