@@ -218,17 +218,17 @@ for lat in sorted({r["latency_ms"] for r in by("onec_ceiling")}, reverse=True):
     ceil = [r for r in by("onec_ceiling") if r["latency_ms"] == lat]
     ours = [r["percent_of_limit"] for r in by("end_to_end")
             if r.get("code") == "this" and r["latency_ms"] == lat and "percent_of_limit" in r]
-    bare = statistics.median(r["bare_percent_of_limit"] for r in ceil)
-    gated = statistics.median(r["gated_percent_of_limit"] for r in ceil)
+    bare = round(statistics.median(r["bare_percent_of_limit"] for r in ceil), 2)
+    gated = round(statistics.median(r["gated_percent_of_limit"] for r in ceil), 2)
     line = (f"\nCeiling at 1C latency {lat} ms ({len(ceil)} runs, medians): the worker's HTTP client alone "
-            f"{bare} % of the limit (a call {statistics.median(r['bare_call_mean_ms'] for r in ceil)} ms on average), "
+            f"{bare} % of the limit (a call {round(statistics.median(r['bare_call_mean_ms'] for r in ceil), 2)} ms on average), "
             f"behind the Redis permits {gated} %")
     if all("gated_onec_answer_mean_ms" in r for r in ceil):
         line += (f" (the emulator's answers {round(statistics.median(r['gated_onec_answer_mean_ms'] for r in ceil), 2)} ms on"
                  f" average: {round(statistics.median(r['gated_percent_of_answered_limit'] for r in ceil), 1)} % of the limit"
                  f" at that time)")
     if ours:
-        line += (f"; this code end to end {statistics.median(ours)} % of the limit, "
+        line += (f"; this code end to end {round(statistics.median(ours), 2)} % of the limit, "
                  f"{statistics.median(ours) / gated * 100:.1f} % of the gated ceiling")
     print(line)
 
