@@ -81,6 +81,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "e2e, onec-ceiling: exports run unmeasured first (default: a quarter of --jobs, from 50 to 200)")
   int warmupExports;
 
+  /** e2e and onec-ceiling: --warmup-exports, else a quarter of --jobs, from 50 to 200. */
+  private int warmupExports() {
+    return warmupExports >= 0 ? warmupExports : Math.max(50, Math.min(200, jobs / 4));
+  }
+
   @Option(names = "--samples", defaultValue = "200")
   int samples;
 
@@ -155,7 +160,7 @@ public final class BenchCommand implements Callable<Integer> {
       case "queue-enqueue" -> enqueueOnly(env);
       case "enqueue-bulk" -> enqueueBulk(env);
       case "e2e" -> endToEnd(env);
-      case "onec-ceiling" -> new OneCCeiling(env, new EmulatorControl(emulatorRoot), cap, concurrency, jobs, warmupExports,
+      case "onec-ceiling" -> new OneCCeiling(env, new EmulatorControl(emulatorRoot), cap, concurrency, jobs, warmupExports(),
           latencyMillis).run();
       case "enqueue" -> enqueueVersusDirect(env);
       case "pickup" -> idlePickup(env);
@@ -414,7 +419,7 @@ public final class BenchCommand implements Callable<Integer> {
         lock.equals("held"))) {
       // Steady state, as a worker that has run for days: the first exports (JIT, connection pools) are not
       // measured.
-      int warmup = warmupExports >= 0 ? warmupExports : Math.max(50, Math.min(200, jobs / 4));
+      int warmup = warmupExports();
       fixture.insertPaidOrders(jobs + warmup);
       fixture.startWorker();
       for (int i = 1; i <= warmup; i++) {

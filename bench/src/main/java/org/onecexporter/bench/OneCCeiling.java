@@ -68,7 +68,7 @@ final class OneCCeiling {
     this.cap = cap;
     this.concurrency = concurrency;
     this.jobs = jobs;
-    this.warmup = warmup >= 0 ? warmup : Math.max(50, Math.min(200, jobs / 4));
+    this.warmup = warmup;
     this.latencyMillis = latencyMillis;
   }
 
