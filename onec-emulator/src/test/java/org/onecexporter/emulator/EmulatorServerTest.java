@@ -241,12 +241,65 @@ class EmulatorServerTest {
     assertThat(post(VALID).statusCode()).as("a repeat is answered as an invoice too").isEqualTo(200);
     assertThat(post("{\"invoice_number\": \"INV-2026-002\"}").statusCode()).as("a refusal").isEqualTo(400);
 
-    com.fasterxml.jackson.databind.JsonNode stats = new com.fasterxml.jackson.databind.ObjectMapper().readTree(HTTP.send(
-        HttpRequest.newBuilder(URI.create(control + "stats")).header("Authorization", "Basic " + auth).build(),
-        HttpResponse.BodyHandlers.ofString()).body());
+    com.fasterxml.jackson.databind.JsonNode stats = stats();
     assertThat(stats.path("answers").asLong()).isEqualTo(2);
-    // Each answer left no earlier than the latency asked for after the request reached the handler.
-    assertThat(stats.path("answer_nanos").asLong()).isBetween(2 * 40_000_000L, 2 * 1_000_000_000L);
+    // Each answer left about the latency asked for after the request reached the handler.
+    assertThat(stats.path("answer_nanos").asLong()).isBetween(2 * 39_000_000L, 2 * 1_000_000_000L);
+  }
+
+  /**
+   * The limit of a benchmark is cap ÷ latency: the emulator has to answer at the latency it was asked for, not
+   * that plus its own wake-up and write (0.3-0.4 ms at 50 ms on a busy machine before it learnt to aim earlier).
+   * Four clients at once, as a worker's four permits; the first 120 answers teach it, the next 480 are judged.
+   */
+  @Test
+  void over_a_run_the_mean_answer_time_is_the_latency_asked_for() throws Exception {
+    server.latencyMillis(10);
+    long[] before = new long[2];
+    java.util.concurrent.CyclicBarrier judged = new java.util.concurrent.CyclicBarrier(4, () -> {
+      try {
+        com.fasterxml.jackson.databind.JsonNode s = stats();
+        before[0] = s.path("answers").asLong();
+        before[1] = s.path("answer_nanos").asLong();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    List<Thread> clients = new java.util.ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      clients.add(Thread.ofPlatform().start(() -> {
+        try {
+          for (int i = 0; i < 150; i++) {
+            if (i == 30) {
+              judged.await();
+            }
+            assertThat(post(VALID).statusCode()).isBetween(200, 201);
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    for (Thread client : clients) {
+      client.join();
+    }
+    com.fasterxml.jackson.databind.JsonNode after = stats();
+    long answers = after.path("answers").asLong() - before[0];
+    double meanMillis = (after.path("answer_nanos").asLong() - before[1]) / 1e6 / answers;
+
+    assertThat(answers).isEqualTo(480);
+    // Within 5 %: one JVM with its clients on a small machine wakes up 1 ms late and more, with a long tail; a
+    // mean of the lead it learns from that is not exact, but the emulator that did not learn was 10 % late here.
+    assertThat(meanMillis).as("mean answer time, ms").isBetween(9.5, 10.5);
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode stats() throws Exception {
+    String auth = Base64.getEncoder().encodeToString((EmulatorConfig.DEFAULT_USERNAME + ":"
+        + EmulatorConfig.DEFAULT_PASSWORD).getBytes(StandardCharsets.UTF_8));
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/_emulator/stats"))
+            .header("Authorization", "Basic " + auth).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
   }
 
   private static HttpResponse<String> cancel(String rawNumber, String body) throws Exception {
