@@ -237,6 +237,28 @@ class JobQueueTest {
     assertThat(requeued.invoiceNumber()).isEqualTo("INV-2026-020");
   }
 
+  /**
+   * A waiting job is what a weekend's outage stores by the hundred thousand: its record keeps no field its key
+   * already carries (the order id is {@code P:job:<id>}'s tail; the DLQ entry, the console and the CLI take it
+   * from there), through every script that writes a record.
+   */
+  @Test
+  void a_job_record_does_not_repeat_the_order_id_its_key_carries() {
+    queue.enqueue("21", "t");
+    assertThat(queue.job("21")).as("enqueued").doesNotContainKey("order_id").containsEntry("state", "ready");
+    ClaimedJob job = claim();
+    assertThat(queue.deadLetter(job, "permanent", "1C refused", 400, "INV-2026-021")).isTrue();
+    assertThat(queue.job("21")).as("dead").doesNotContainKey("order_id").containsEntry("state", "dead");
+    assertThat(dlq(queue, 10).get(0).get("order_id").asText()).as("the DLQ entry still names it").isEqualTo("21");
+    assertThat(queue.deadLetters().requeue("21")).isEqualTo(1);
+    assertThat(queue.job("21")).as("requeued").doesNotContainKey("order_id").containsEntry("state", "ready");
+
+    client.<String>getDeque(queue.keys().ready()).addFirst("22"); // pushed by hand: claimed without a record
+    assertThat(queue.claim(LEASE, "test-worker", 2).jobs()).extracting(ClaimedJob::orderId)
+        .containsExactlyInAnyOrder("21", "22");
+    assertThat(queue.job("22")).as("hand-pushed").doesNotContainKey("order_id").containsEntry("source", "unknown");
+  }
+
   @Test
   void requeue_all_and_purge() {
     for (String id : List.of("31", "32", "33")) {

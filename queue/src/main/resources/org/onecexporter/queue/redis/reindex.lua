@@ -78,7 +78,7 @@ if #moving > 0 then
           return default
         end
         r = {STATE_DEAD, text(e.reason, dlq_entry_reason(entry)), text(e.dead_at, tostring(now))}
-        redis.call('HSET', job, 'order_id', id, 'state', STATE_DEAD, 'reason', r[2], 'dead_at', r[3],
+        redis.call('HSET', job, 'state', STATE_DEAD, 'reason', r[2], 'dead_at', r[3],
           'attempts', text(e.attempts, '0'), 'stalls', text(e.stalls, '0'),
           'infra_failures', text(e.infra_failures, '0'), 'enqueued_at', text(e.enqueued_at, '0'),
           'first_error', text(e.first_error, ''), 'last_error', text(e.last_error, entry),

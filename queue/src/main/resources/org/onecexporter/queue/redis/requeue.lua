@@ -42,7 +42,7 @@ local function requeue_record(id, state)
   if state and state ~= STATE_DEAD then
     return 0
   end
-  redis.call('HSET', job, 'order_id', id, 'state', STATE_READY, 'attempts', 0, 'stalls', 0, 'infra_failures', 0,
+  redis.call('HSET', job, 'state', STATE_READY, 'attempts', 0, 'stalls', 0, 'infra_failures', 0,
     'requeued_at', now)
   redis.call('HSETNX', job, 'enqueued_at', now)
   redis.call('HDEL', job, 'token', 'dead_at', 'reason')

@@ -43,7 +43,7 @@ local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease
     if not state or state == STATE_READY then
       if not state then
         -- pushed by hand (redis-cli LPUSH): give it a record so it is tracked like any other job
-        redis.call('HSET', job, 'order_id', id, 'attempts', 0, 'stalls', 0, 'enqueued_at', now, 'source', 'unknown')
+        redis.call('HSET', job, 'attempts', 0, 'stalls', 0, 'enqueued_at', now, 'source', 'unknown')
       end
       local attempts = redis.call('HINCRBY', job, 'attempts', 1)
       local deadline = now + tonumber(lease_ms)

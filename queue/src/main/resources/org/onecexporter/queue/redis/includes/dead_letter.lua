@@ -6,7 +6,7 @@
 local function dead_letter(prefix, dlq, stats, id, reason, err, http_status, invoice, now)
   local job = job_key(prefix, id)
   redis.call('HSETNX', job, 'first_error', err)
-  redis.call('HSET', job, 'order_id', id, 'state', STATE_DEAD, 'dead_at', now, 'reason', reason, 'last_error', err,
+  redis.call('HSET', job, 'state', STATE_DEAD, 'dead_at', now, 'reason', reason, 'last_error', err,
     'last_http_status', http_status)
   if invoice ~= nil and invoice ~= '' then
     redis.call('HSET', job, 'invoice_number', invoice)

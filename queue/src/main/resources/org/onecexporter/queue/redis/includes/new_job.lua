@@ -7,7 +7,7 @@
 local function new_job(ready, prefix, id, source, now, traceparent, enqueue_call)
   push_home(prefix, INDEX_READY, ready, 'LPUSH', id, id)
   local job = job_key(prefix, id)
-  redis.call('HSET', job, 'order_id', id, 'state', STATE_READY, 'attempts', 0, 'stalls', 0, 'enqueued_at', now,
+  redis.call('HSET', job, 'state', STATE_READY, 'attempts', 0, 'stalls', 0, 'enqueued_at', now,
     'source', source, 'enqueue_call', enqueue_call)
   if traceparent ~= nil and traceparent ~= '' then
     redis.call('HSET', job, 'traceparent', traceparent)
