@@ -51,7 +51,10 @@ public final class EmulatorServer implements AutoCloseable {
    */
   private static final class Arrival {
     final long nanos = System.nanoTime();
-    /** The latency this request is answered at, set when the service takes it. */
+    /**
+     * The latency this request is answered at, set when the service takes it; 0 when a fault decides its timing
+     * (a hang is the fault's, not the emulator's wake-up, and teaches the lead nothing).
+     */
     long latencyNanos;
     boolean invoiceAnswered;
   }
@@ -344,8 +347,9 @@ public final class EmulatorServer implements AutoCloseable {
         cancelNumber == null ? Operation.CREATE : Operation.CANCEL));
     // The answer leaves latency_ms after the request arrived, the emulator's own work included, as from a 1C
     // server whose response time is latency_ms.
-    arrival.latencyNanos = latencyMillis * 1_000_000;
-    long answerAt = arrival.nanos + arrival.latencyNanos;
+    long latencyNanos = latencyMillis * 1_000_000;
+    arrival.latencyNanos = fault == Fault.NONE ? latencyNanos : 0;
+    long answerAt = arrival.nanos + latencyNanos;
     if (fault != Fault.NONE) {
       count("fault_" + fault.wire());
     }
