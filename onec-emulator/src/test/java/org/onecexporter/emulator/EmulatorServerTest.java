@@ -265,23 +265,22 @@ class EmulatorServerTest {
         throw new IllegalStateException(e);
       }
     });
-    List<Thread> clients = new java.util.ArrayList<>();
-    for (int c = 0; c < 4; c++) {
-      clients.add(Thread.ofPlatform().start(() -> {
-        try {
-          for (int i = 0; i < 150; i++) {
-            if (i == 30) {
-              judged.await();
-            }
-            assertThat(post(VALID).statusCode()).isBetween(200, 201);
+    java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Callable<Void>> runs = java.util.Collections.nCopies(4, () -> {
+        for (int i = 0; i < 150; i++) {
+          if (i == 30) {
+            judged.await(30, java.util.concurrent.TimeUnit.SECONDS);
           }
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
+          assertThat(post(VALID).statusCode()).isBetween(200, 201);
         }
-      }));
-    }
-    for (Thread client : clients) {
-      client.join();
+        return null;
+      });
+      for (java.util.concurrent.Future<Void> run : clients.invokeAll(runs)) {
+        run.get(); // a client's failure fails the test here
+      }
+    } finally {
+      clients.shutdownNow();
     }
     com.fasterxml.jackson.databind.JsonNode after = statsOnceAnswered(600);
     long answers = after.path("answers").asLong() - before[0];
