@@ -123,28 +123,31 @@ public final class HttpOneCClient implements OneCClient {
 
   @Override
   public Exchange send(String invoiceNumber, String jsonBody, String probeToken) {
-    return send(invoiceNumber, jsonBody, probeToken, () -> {});
+    return OneCClient.both(sendSplit(invoiceNumber, jsonBody, probeToken));
   }
 
-  /** The customer's values for masking are read from the body after the exchange, outside the caller's permit. */
+  /**
+   * The request is built here, on the caller's thread; the customer's values for masking are read from the body in
+   * {@link Split#outcome()}: under a gate neither holds the permit.
+   */
   @Override
-  public Exchange send(String invoiceNumber, String jsonBody, String probeToken, Runnable answered) {
-    return post(config.invoicesUri(), invoicesUrl, invoiceNumber, invoiceNumber, jsonBody,
-        () -> customerValues(jsonBody), ResponseClassifier::classify, answered);
+  public Split sendSplit(String invoiceNumber, String jsonBody, String probeToken) {
+    return new Post(config.invoicesUri(), invoicesUrl, invoiceNumber, invoiceNumber, jsonBody,
+        () -> customerValues(jsonBody), ResponseClassifier::classify);
   }
 
   @Override
   public Exchange cancel(String invoiceNumber, String reason, String probeToken) {
-    return cancel(invoiceNumber, reason, probeToken, () -> {});
+    return OneCClient.both(cancelSplit(invoiceNumber, reason, probeToken));
   }
 
   @Override
-  public Exchange cancel(String invoiceNumber, String reason, String probeToken, Runnable answered) {
+  public Split cancelSplit(String invoiceNumber, String reason, String probeToken) {
     Optional<String> problem = InvoiceNumbers.problem(invoiceNumber);
     if (invoiceNumber == null || problem.isPresent()) {
-      answered.run();
-      return new Exchange(new CallOutcome.Permanent(0, "not sent to 1C: "
+      Exchange refused = new Exchange(new CallOutcome.Permanent(0, "not sent to 1C: "
           + problem.orElse("no invoice number to cancel")), "", 0);
+      return OneCClient.whole(() -> refused);
     }
     String tail = "/" + pathSegment(invoiceNumber) + "/cancel";
     URI uri = URI.create(config.invoicesUri() + tail);
@@ -154,8 +157,8 @@ public final class HttpOneCClient implements OneCClient {
     }
     // A key of its own: a proxy that replays answers by Idempotency-Key must not answer the cancellation with the
     // invoice's creation.
-    return post(uri, invoicesUrl + tail, invoiceNumber, invoiceNumber + "/cancel", body.toString(), List::of,
-        ResponseClassifier::classifyCancel, answered);
+    return new Post(uri, invoicesUrl + tail, invoiceNumber, invoiceNumber + "/cancel", body.toString(), List::of,
+        ResponseClassifier::classifyCancel);
   }
 
   /** The contract's bound on a cancellation's reason (the register keeps String(200)). */
@@ -190,64 +193,91 @@ public final class HttpOneCClient implements OneCClient {
 
   /**
    * One POST to 1C, classified by {@code classifier}: the same auth, timeouts, size bound, trace span and masking
-   * for every method of the service.
-   *
-   * @param spanUrl the URL for the span, without credentials or query
-   * @param customer this order's customer values as we sent them (read after the exchange), masked wherever 1C
-   *     quotes them back
+   * for every method of the service. The request is built when this is made; {@link #exchange()} sends it and reads
+   * the answer (the span starts there, under the context current on that thread); {@link #outcome()} classifies and
+   * masks it and ends the span.
    */
-  private Exchange post(URI uri, String spanUrl, String invoiceNumber, String idempotencyKey, String jsonBody,
-      java.util.function.Supplier<List<String>> customer, java.util.function.Function<HttpAnswer, CallOutcome> classifier,
-      Runnable answered) {
-    HttpPost post = new HttpPost(uri);
-    post.setHeader(HttpHeaders.AUTHORIZATION, authorization);
-    post.setHeader("Idempotency-Key", idempotencyKey);
-    post.setHeader(HttpHeaders.ACCEPT, "application/json");
-    post.setEntity(new StringEntity(jsonBody, ContentType.create("application/json", StandardCharsets.UTF_8)));
-    // A CLIENT span for the call (under the attempt's span), its context sent as traceparent: 1C ignores it,
-    // a proxy or an APM agent in front of 1C can join the trace.
-    Span span = Traces.tracer().spanBuilder("POST").setSpanKind(SpanKind.CLIENT)
-        .setAttribute(HTTP_METHOD, "POST").setAttribute(URL_FULL, spanUrl)
-        .setAttribute(SERVER_ADDRESS, uri.getHost())
-        .setAttribute(INVOICE_NUMBER, invoiceNumber).startSpan();
-    long started = System.nanoTime();
-    try (Scope ignored = span.makeCurrent()) {
-      Traces.inject(post::setHeader);
-      long deadline = started + config.timeout().toNanos();
-      HttpAnswer answer;
-      // A blocked read is bounded by the socket timeout; past the deadline the call is aborted outright, so a
-      // server that drips its answer cannot hold this thread for longer than the timeout and a little.
-      ScheduledFuture<?> abort = ABORTER.schedule(post::cancel,
-          config.timeout().plus(ABORT_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+  private final class Post implements Split {
+    private final HttpPost post;
+    private final URI uri;
+    /** The URL for the span, without credentials or query. */
+    private final String spanUrl;
+    private final String invoiceNumber;
+    /** This order's customer values as we sent them (read after the exchange), masked wherever 1C quotes them. */
+    private final java.util.function.Supplier<List<String>> customer;
+    private final java.util.function.Function<HttpAnswer, CallOutcome> classifier;
+    private Span span;
+    private HttpAnswer answer;
+    private Exception failure;
+    private long millis;
+
+    Post(URI uri, String spanUrl, String invoiceNumber, String idempotencyKey, String jsonBody,
+        java.util.function.Supplier<List<String>> customer,
+        java.util.function.Function<HttpAnswer, CallOutcome> classifier) {
+      this.uri = uri;
+      this.spanUrl = spanUrl;
+      this.invoiceNumber = invoiceNumber;
+      this.customer = customer;
+      this.classifier = classifier;
+      post = new HttpPost(uri);
+      post.setHeader(HttpHeaders.AUTHORIZATION, authorization);
+      post.setHeader("Idempotency-Key", idempotencyKey);
+      post.setHeader(HttpHeaders.ACCEPT, "application/json");
+      post.setEntity(new StringEntity(jsonBody, ContentType.create("application/json", StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public boolean exchange() {
+      // A CLIENT span for the call (under the attempt's span), its context sent as traceparent: 1C ignores it,
+      // a proxy or an APM agent in front of 1C can join the trace.
+      span = Traces.tracer().spanBuilder("POST").setSpanKind(SpanKind.CLIENT)
+          .setAttribute(HTTP_METHOD, "POST").setAttribute(URL_FULL, spanUrl)
+          .setAttribute(SERVER_ADDRESS, uri.getHost())
+          .setAttribute(INVOICE_NUMBER, invoiceNumber).startSpan();
+      long started = System.nanoTime();
+      try (Scope ignored = span.makeCurrent()) {
+        Traces.inject(post::setHeader);
+        long deadline = started + config.timeout().toNanos();
+        // A blocked read is bounded by the socket timeout; past the deadline the call is aborted outright, so a
+        // server that drips its answer cannot hold this thread for longer than the timeout and a little.
+        ScheduledFuture<?> abort = ABORTER.schedule(post::cancel,
+            config.timeout().plus(ABORT_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        try {
+          answer = http.execute(post, response -> read(response, deadline, config.timeout()));
+        } finally {
+          abort.cancel(false);
+        }
+      } catch (IOException | RuntimeException e) {
+        failure = e;
+      }
+      millis = (System.nanoTime() - started) / 1_000_000;
+      return answer != null && answer.status() / 100 == 2;
+    }
+
+    @Override
+    public Exchange outcome() {
       try {
-        answer = http.execute(post, response -> read(response, deadline, config.timeout()));
+        if (answer == null) {
+          return noAnswer(failure);
+        }
+        CallOutcome outcome = classifier.apply(answer);
+        List<String> known = customer.get();
+        span.setAttribute(HTTP_STATUS, (long) answer.status());
+        if (answer.status() >= 400) {
+          span.setStatus(StatusCode.ERROR);
+        }
+        return new Exchange(masked(outcome, known), masker.foreign(answer.body(), known, MAX_KEPT_BODY), millis);
+      } catch (RuntimeException e) {
+        return noAnswer(e);
       } finally {
-        abort.cancel(false);
+        span.end();
       }
-      boolean success = answer.status() / 100 == 2;
-      if (success) {
-        answered.run(); // the exchange is over: what follows needs no permit
-      }
-      long millis = (System.nanoTime() - started) / 1_000_000;
-      CallOutcome outcome = classifier.apply(answer);
-      if (!success && !(outcome instanceof CallOutcome.Transient)) {
-        // Any other answer frees the permit now; a transient failure keeps it until the caller got the exchange
-        // back (the caller's answered), so that a gate can tell the fleet 1C fails before a waiting call is let in.
-        answered.run();
-      }
-      List<String> known = customer.get();
-      span.setAttribute(HTTP_STATUS, (long) answer.status());
-      if (answer.status() >= 400) {
-        span.setStatus(StatusCode.ERROR);
-      }
-      return new Exchange(masked(outcome, known), masker.foreign(answer.body(), known, MAX_KEPT_BODY), millis);
-    } catch (IOException | RuntimeException e) {
-      long millis = (System.nanoTime() - started) / 1_000_000;
+    }
+
+    private Exchange noAnswer(Exception e) {
       span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
       span.setAttribute(ERROR_TYPE, e.getClass().getName());
       return new Exchange(masked(ResponseClassifier.noAnswer(e), List.of()), "", millis);
-    } finally {
-      span.end();
     }
   }
 

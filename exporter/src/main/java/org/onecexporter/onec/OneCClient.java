@@ -22,28 +22,58 @@ public interface OneCClient extends AutoCloseable {
   Exchange cancel(String invoiceNumber, String reason, String probeToken);
 
   /**
-   * As {@link #send(String, String, String)}; {@code answered} runs once, as soon as the exchange with 1C is over
-   * (its answer read) and before the client's own work on the answer (masking; for a 2xx answer classifying too),
-   * so that the caller can give back at once what only the exchange needed: a fleet-wide permit. For a transient
-   * failure ({@link CallOutcome.Transient}: 5xx, a timeout, no connection) a client may leave it to the caller, who
-   * runs it once the exchange is back: a gate then tells the fleet 1C failed before the permit lets another call
-   * in. The caller runs it in any case when the call returns (running it twice does nothing more).
+   * A call in two parts, for a caller that holds something only while 1C is at work (a fleet-wide permit): {@link
+   * #exchange()} is the exchange with 1C, {@link #outcome()} the client's own work on the answer (classifying,
+   * masking), which needs nothing held and may run on another thread. Each runs once, in that order.
    */
-  default Exchange send(String invoiceNumber, String jsonBody, String probeToken, Runnable answered) {
-    try {
-      return send(invoiceNumber, jsonBody, probeToken);
-    } finally {
-      answered.run();
-    }
+  interface Split {
+    /**
+     * Makes the exchange with 1C; never throws for what 1C or the network did (that is the outcome). True when the
+     * answer may let the next call in before it is classified (a 2xx answer); false when the caller should take
+     * {@link #outcome()} first: a gate then tells the fleet of a transient failure (5xx, a timeout, no connection)
+     * before its permit lets another call in.
+     */
+    boolean exchange();
+
+    /** The call's outcome, after {@link #exchange()}. */
+    Exchange outcome();
   }
 
-  /** As {@link #cancel(String, String, String)}, with {@code answered} as for {@link #send(String, String, String, Runnable)}. */
-  default Exchange cancel(String invoiceNumber, String reason, String probeToken, Runnable answered) {
-    try {
-      return cancel(invoiceNumber, reason, probeToken);
-    } finally {
-      answered.run();
-    }
+  /**
+   * {@link #send(String, String, String)} in two parts. Whatever needs no 1C (building the request) may be done here,
+   * on the caller's thread; nothing is sent before {@link Split#exchange()}.
+   */
+  default Split sendSplit(String invoiceNumber, String jsonBody, String probeToken) {
+    return whole(() -> send(invoiceNumber, jsonBody, probeToken));
+  }
+
+  /** {@link #cancel(String, String, String)} in two parts, as {@link #sendSplit}. */
+  default Split cancelSplit(String invoiceNumber, String reason, String probeToken) {
+    return whole(() -> cancel(invoiceNumber, reason, probeToken));
+  }
+
+  /** A call that does not split: all of it in {@link Split#exchange()}. */
+  static Split whole(java.util.function.Supplier<Exchange> call) {
+    return new Split() {
+      private Exchange exchange;
+
+      @Override
+      public boolean exchange() {
+        exchange = call.get();
+        return !(exchange.outcome() instanceof CallOutcome.Transient);
+      }
+
+      @Override
+      public Exchange outcome() {
+        return exchange;
+      }
+    };
+  }
+
+  /** Both parts of {@code split}, one after the other. */
+  static Exchange both(Split split) {
+    split.exchange();
+    return split.outcome();
   }
 
   /** The outcome plus what was said on the wire, for the attempt's log line. */

@@ -86,25 +86,37 @@ class PermitGatedClientTest {
 
   /**
    * A client whose exchange with 1C is short and whose own work on the answer is long (classifying, masking, on a
-   * loaded machine): it says when the answer is in, as HttpOneCClient does.
+   * loaded machine): it splits its calls as HttpOneCClient does.
    */
   private static final class SlowAfterTheAnswer extends FakeOneC {
     final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The thread that sent each request. */
+    final java.util.Map<String, Thread> senders = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public Exchange send(String invoiceNumber, String jsonBody, String probeToken) {
-      return send(invoiceNumber, jsonBody, probeToken, () -> {});
+      return OneCClient.both(sendSplit(invoiceNumber, jsonBody, probeToken));
     }
 
     @Override
-    public Exchange send(String invoiceNumber, String jsonBody, String probeToken, Runnable answered) {
-      events.add("request " + invoiceNumber);
-      sleep(50); // 1C at work
-      events.add("answer " + invoiceNumber);
-      answered.run();
-      sleep(400); // the client's own work on the answer
-      events.add("returned " + invoiceNumber);
-      return new Exchange(new CallOutcome.Success(201, "id", "0001", false), "{}", 50);
+    public Split sendSplit(String invoiceNumber, String jsonBody, String probeToken) {
+      return new Split() {
+        @Override
+        public boolean exchange() {
+          events.add("request " + invoiceNumber);
+          senders.put(invoiceNumber, Thread.currentThread());
+          sleep(50); // 1C at work
+          events.add("answer " + invoiceNumber);
+          return true;
+        }
+
+        @Override
+        public Exchange outcome() {
+          sleep(400); // the client's own work on the answer
+          events.add("returned " + invoiceNumber);
+          return new Exchange(new CallOutcome.Success(201, "id", "0001", false), "{}", 50);
+        }
+      };
     }
 
     private static void sleep(long millis) {
@@ -131,6 +143,27 @@ class PermitGatedClientTest {
     // With the cap at 1, the second request went out while the first call's client still worked on its answer.
     assertThat(oneC.events.indexOf("request INV-2026-2")).as(oneC.events.toString())
         .isLessThan(oneC.events.indexOf("returned INV-2026-1"));
+    assertThat(heldPermits(redis)).isZero();
+  }
+
+  @Test
+  void the_lane_thread_that_read_an_answer_sends_the_next_waiting_request_itself(TestRedis redis) throws Exception {
+    SlowAfterTheAnswer oneC = new SlowAfterTheAnswer();
+    PermitGatedClient gated = gate(oneC, redis, 1);
+    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+    Future<OneCClient.Exchange> first = pool.submit(() -> gated.send("INV-2026-11", "{}", null));
+    Thread.sleep(20); // the first call holds the only permit; the next two wait for it
+    Future<OneCClient.Exchange> second = pool.submit(() -> gated.send("INV-2026-12", "{}", null));
+    Future<OneCClient.Exchange> third = pool.submit(() -> gated.send("INV-2026-13", "{}", null));
+    for (Future<OneCClient.Exchange> result : List.of(first, second, third)) {
+      assertThat(result.get().outcome()).isInstanceOf(CallOutcome.Success.class);
+    }
+    pool.shutdown();
+    // No thread had to wake between an answer and the next request: one lane thread sent all three, the callers'
+    // threads did the client's work on the answers.
+    assertThat(oneC.senders.get("INV-2026-12")).isSameAs(oneC.senders.get("INV-2026-11"));
+    assertThat(oneC.senders.get("INV-2026-13")).isSameAs(oneC.senders.get("INV-2026-11"));
+    assertThat(oneC.senders.get("INV-2026-11").isVirtual()).isFalse();
     assertThat(heldPermits(redis)).isZero();
   }
 
