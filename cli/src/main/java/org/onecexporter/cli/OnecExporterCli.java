@@ -5,35 +5,19 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.onecexporter.config.ConfigException;
 import org.onecexporter.config.Redact;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
-/** {@code ops/onec-exporter}: the operator's command. Exit codes are listed in {@link ExitCodes}. */
-@Command(
-    name = "onec-exporter",
-    mixinStandardHelpOptions = true,
-    version = "onec-exporter 0.1.0",
-    description = "Exports paid orders to 1C:UNF as payment invoices («Счёт на оплату»), exactly once.",
-    subcommands = {MigrateCommand.class, ExportCommand.class, WorkerCommand.class, EnqueueCommand.class,
-        ReconcileCommand.class, DlqCommand.class, StatsCommand.class, StatusCommand.class,
-        ConsoleCommand.class,
-        CommandLine.HelpCommand.class},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-        "0:exported or already exported; command succeeded",
-        "1:unexpected internal error",
-        "2:bad usage or configuration (the message names the variable)",
-        "3:rejected (not found, not paid, invalid data, permanent 1C refusal)",
-        "4:failed (transient failures outlasted the retry schedule)",
-        "5:Redis or PostgreSQL unreachable"})
-public final class OnecExporterCli implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required, e.g. 'export <order_id>'");
-  }
+/**
+ * {@code ops/onec-exporter}: the operator's command (its commands are picocli classes named in {@link RootCommand}).
+ * Exit codes are listed in {@link ExitCodes}.
+ *
+ * <p>A plain {@code worker} does not go through picocli: the worker is the command that starts most often (a
+ * container restart, a scale-out) and its start is measured (ops/bench step 8, start to the first call to 1C).
+ * picocli's classes are compiled for Java 5, which a class-data archive (AppCDS, the JDK's AOT cache) cannot hold,
+ * so they are read and verified at every start: about 0.3 s of a 2 s start on one core. This class therefore names
+ * no picocli type; {@code worker --help} and every other command go to {@link RootCommand}.
+ */
+public final class OnecExporterCli {
+  private OnecExporterCli() {}
 
   public static void main(String[] args) {
     org.onecexporter.ops.TracingSetup.quietUnlessRequested(System.getenv());
@@ -42,38 +26,30 @@ public final class OnecExporterCli implements Runnable {
         new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true)));
   }
 
-  /** {@code -h}/{@code --help} (and {@code -V}) on every subcommand, nested ones ({@code dlq list}) included. */
-  private static void helpOnEverySubcommand(CommandLine command) {
-    for (CommandLine sub : command.getSubcommands().values()) {
-      if (!(sub.getCommand() instanceof CommandLine.HelpCommand)
-          && sub.getCommandSpec().optionsMap().get("--help") == null) {
-        sub.getCommandSpec().mixinStandardHelpOptions(true);
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    if (args.length == 1 && args[0].equals("worker")) {
+      try {
+        return new WorkerCommand().call();
+      } catch (Exception e) {
+        return failed(e, err);
       }
-      helpOnEverySubcommand(sub);
     }
+    return RootCommand.run(args, out, err);
   }
 
-  public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new OnecExporterCli());
-    helpOnEverySubcommand(cli);
-    // As wide as the terminal when it is wider than 80 columns; a line is never cut in the middle of a word.
-    cli.setUsageHelpAutoWidth(true);
-    cli.setOut(out);
-    cli.setErr(err);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof ConfigException || e instanceof org.onecexporter.queue.QueueConfigException
-          || e instanceof org.onecexporter.db.MissingTablesException) {
-        err.println("onec-exporter: configuration error: " + Redact.inText(e.getMessage()));
-        return ExitCodes.USAGE;
-      }
-      java.util.Optional<String> unreachable = Unreachable.line(e, org.onecexporter.config.Env.system());
-      if (unreachable.isPresent()) {
-        err.println("onec-exporter: " + Redact.inText(unreachable.get()));
-        return ExitCodes.UNAVAILABLE;
-      }
-      err.println("onec-exporter: " + Redact.inText(e.toString()));
-      return ExitCodes.INTERNAL;
-    });
-    return cli.execute(args);
+  /** A command that failed: one line on stderr, secrets redacted, and its exit code. */
+  static int failed(Exception e, PrintWriter err) {
+    if (e instanceof ConfigException || e instanceof org.onecexporter.queue.QueueConfigException
+        || e instanceof org.onecexporter.db.MissingTablesException) {
+      err.println("onec-exporter: configuration error: " + Redact.inText(e.getMessage()));
+      return ExitCodes.USAGE;
+    }
+    java.util.Optional<String> unreachable = Unreachable.line(e, org.onecexporter.config.Env.system());
+    if (unreachable.isPresent()) {
+      err.println("onec-exporter: " + Redact.inText(unreachable.get()));
+      return ExitCodes.UNAVAILABLE;
+    }
+    err.println("onec-exporter: " + Redact.inText(e.toString()));
+    return ExitCodes.INTERNAL;
   }
 }

@@ -114,4 +114,27 @@ class WorkerProcessTest {
         java.nio.file.Files.readString(logDir.resolve("patient.out")).split("Redis unreachable", -1).length > 2);
     assertThat(worker.isAlive()).as("still waiting after two tries, not exited").isTrue();
   }
+
+  /**
+   * The worker is the command that starts most often (a container restart, a scale-out) and its start is measured
+   * (ops/bench step 8: start to the first call to 1C). picocli's classes are compiled for Java 5, which a class-data
+   * archive (AppCDS, the JDK's AOT cache) cannot hold: parsed and verified at every start, they were 0.3 s of a
+   * 2 s start on one core. A plain {@code worker} does not touch them, and still exports.
+   */
+  @Test
+  void a_plain_worker_start_does_not_load_the_command_line_parser() throws Exception {
+    aPaidOrder(4).insert(db.jdbi());
+    Path classes = logDir.resolve("classes.log");
+    startWorkerProcess("lean", Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classes));
+    queue.enqueue("4", "test");
+    await().atMost(Duration.ofSeconds(30)).until(() -> exported(4));
+
+    List<String> loaded = java.nio.file.Files.readAllLines(classes);
+    assertThat(loaded.stream().filter(l -> l.contains(" org.onecexporter.worker.Worker ")).count())
+        .as("the class-load log was written").isEqualTo(1);
+    assertThat(loaded.stream().filter(l -> l.contains(" picocli.")).limit(5).toList()).isEmpty();
+    // Nor the platform MBean server: Jetty builds it (and with it every platform MBean, JFR's among them) only to
+    // read UseCompressedOops, about 0.2 s of CPU beside the first export on one core.
+    assertThat(loaded.stream().filter(l -> l.contains(" com.sun.jmx.mbeanserver.JmxMBeanServer ")).toList()).isEmpty();
+  }
 }

@@ -53,6 +53,33 @@ import org.slf4j.LoggerFactory;
  */
 public final class HardenedHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HardenedHttpServer.class);
+
+  static {
+    spareThePlatformMBeanServer();
+  }
+
+  /**
+   * Jetty's {@code MemoryUtils} (loaded with its thread pool) asks the platform MBean server for UseCompressedOops
+   * unless {@code org.eclipse.jetty.util.referencesPerCacheLine} is set; building that server registers every
+   * platform MBean (JFR's parses its configuration files): about 0.2 s of CPU at a worker's start, beside its first
+   * export on one core (ops/bench step 8). The same answer comes from the HotSpot MXBean without the server. The
+   * figure only sizes Jetty's padding against false sharing; if the MXBean cannot answer, Jetty asks as before.
+   */
+  static void spareThePlatformMBeanServer() {
+    String property = "org.eclipse.jetty.util.referencesPerCacheLine";
+    if (System.getProperty(property) != null) {
+      return;
+    }
+    try {
+      var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(
+          com.sun.management.HotSpotDiagnosticMXBean.class);
+      boolean compressed = Boolean.parseBoolean(hotspot.getVMOption("UseCompressedOops").getValue());
+      int cacheLineBytes = Integer.getInteger("org.eclipse.jetty.util.cacheLineBytes", 64);
+      System.setProperty(property, Integer.toString(Math.max(1, cacheLineBytes / (compressed ? 4 : 8))));
+    } catch (RuntimeException | LinkageError e) {
+      LOG.debug("UseCompressedOops not read from the HotSpot MXBean: Jetty reads it itself", e);
+    }
+  }
   private static final String JSON = "application/json; charset=utf-8";
 
   /** One request, as a handler sees it. */
