@@ -59,7 +59,7 @@ public final class JobQueue {
     this.coalescer = new EnqueueCoalescer(scripts, keys, RedisConnections.commandWait(redis));
     this.deadLetters = new DeadLetters(redis, keys, scripts);
     this.reconciliation = new Reconciliation(redis, keys, scripts);
-    this.queueStats = new QueueStats(redis, keys);
+    this.queueStats = new QueueStats(redis, keys, scripts);
     this.oneC = new OneCGate(redis, keys, scripts);
     this.fleetLock = new FleetLock(redis, keys);
   }

@@ -29,7 +29,7 @@ public final class Scripts {
   /** One file per move; {@link #file()} is its name under {@code redis/}. */
   public enum Script {
     ENQUEUE, ENQUEUE_ALL, CLAIM, EXTEND, ACK, ACK_CLAIM, RETRY, DEADLETTER, RELEASE, ABANDON, REAP, REQUEUE, PURGE,
-    DROP, DLQ_COUNTS, DLQ_PAGE, PERMIT_ACQUIRE, PERMIT_RELEASE, ONEC_HEALTH, RECONCILE, REHOME, REINDEX;
+    DROP, DLQ_COUNTS, DLQ_PAGE, PERMIT_ACQUIRE, PERMIT_RELEASE, ONEC_HEALTH, RECONCILE, REHOME, REINDEX, STATS;
 
     String file() {
       return name().toLowerCase(Locale.ROOT);

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.onecexporter.queue.Scripts;
+import org.onecexporter.queue.Scripts.Script;
 import org.onecexporter.queue.model.QueueKeys;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -18,44 +20,32 @@ import org.redisson.config.Config;
 public final class QueueStats {
   private final RedissonClient redis;
   private final QueueKeys keys;
+  private final Scripts scripts;
 
-  public QueueStats(RedissonClient redis, QueueKeys keys) {
+  public QueueStats(RedissonClient redis, QueueKeys keys, Scripts scripts) {
     this.redis = redis;
     this.keys = keys;
+    this.scripts = scripts;
   }
 
   /** Sizes, oldest waiting job and counters. */
   public record Stats(long ready, long delayed, long active, long dlq, Optional<Duration> oldestWaiting,
       Map<String, Long> counters) {}
 
+  /** One call (stats.lua): every figure from the same instant, each read O(1) or O(log N). */
   public Stats stats() {
-    long ready = redis.getList(keys.ready(), StringCodec.INSTANCE).size();
-    long delayed = redis.getScoredSortedSet(keys.delayed(), StringCodec.INSTANCE).size();
-    long active = redis.getScoredSortedSet(keys.active(), StringCodec.INSTANCE).size();
-    long dlq = DeadLetters.length(redis, keys);
+    List<Object> r = scripts.eval(Script.STATS, List.of(keys.ready(), keys.delayed(), keys.active(), keys.dlq(),
+        keys.legacyDlq(), keys.dlqUnreadable(), keys.stats()), keys.prefix());
+    long now = Scripts.number(r.get(4));
+    String oldest = r.get(5).toString();
+    Optional<Duration> oldestWaiting = oldest.isEmpty() ? Optional.empty()
+        : Optional.of(Duration.ofMillis(Math.max(0, now - Long.parseLong(oldest))));
     Map<String, Long> counters = new TreeMap<>();
-    redis.<String, String>getMap(keys.stats(), StringCodec.INSTANCE).readAllMap()
-        .forEach((k, v) -> counters.put(k, Long.parseLong(v)));
-    return new Stats(ready, delayed, active, dlq, oldestWaiting(), counters);
-  }
-
-  private Optional<Duration> oldestWaiting() {
-    long now = redisTimeMillis();
-    long oldest = Long.MAX_VALUE;
-    String head = redis.<String>getList(keys.ready(), StringCodec.INSTANCE).get(-1);
-    if (head != null) {
-      oldest = Math.min(oldest, enqueuedAt(head));
+    for (int i = 6; i + 1 < r.size(); i += 2) {
+      counters.put(r.get(i).toString(), Long.parseLong(r.get(i + 1).toString()));
     }
-    var firstDelayed = redis.<String>getScoredSortedSet(keys.delayed(), StringCodec.INSTANCE).entryRange(0, 0);
-    for (var entry : firstDelayed) {
-      oldest = Math.min(oldest, enqueuedAt(entry.getValue()));
-    }
-    return oldest == Long.MAX_VALUE ? Optional.empty() : Optional.of(Duration.ofMillis(Math.max(0, now - oldest)));
-  }
-
-  private long enqueuedAt(String orderId) {
-    String value = redis.<String, String>getMap(keys.job(orderId), StringCodec.INSTANCE).get("enqueued_at");
-    return value == null ? Long.MAX_VALUE : Long.parseLong(value);
+    return new Stats(Scripts.number(r.get(0)), Scripts.number(r.get(1)), Scripts.number(r.get(2)),
+        Scripts.number(r.get(3)), oldestWaiting, counters);
   }
 
   private long redisTimeMillis() {
