@@ -67,6 +67,20 @@ final class ScriptCosts {
     }
   }
 
+  /**
+   * Job records the sweep's steps checked, and steps: a step checks the records among the keys one SCAN of COUNT 100
+   * returns, so its work is bounded by the count, not by the queue, but an "empty" queue's keyspace (reply keys,
+   * structures, a few hundred records) gives it fewer records per step than a big queue's.
+   */
+  private final long[] sweepSeen = new long[2];
+
+  private double sweepRecordsPerStep() {
+    double perStep = sweepSeen[1] == 0 ? 0 : (double) sweepSeen[0] / sweepSeen[1];
+    sweepSeen[0] = 0;
+    sweepSeen[1] = 0;
+    return perStep;
+  }
+
   private String nextId() {
     return Integer.toString(++fresh);
   }
@@ -108,8 +122,12 @@ final class ScriptCosts {
       queue.reconciliation().reconcileOrders(ids, "reconciler");
     }));
     String[] cursor = {"0"};
-    calls.add(new Call("sweep_step_100", i -> null,
-        (i, s) -> cursor[0] = queue.reconciliation().sweep(cursor[0], 100).cursor()));
+    calls.add(new Call("sweep_step_100", i -> null, (i, s) -> {
+      var step = queue.reconciliation().sweep(cursor[0], 100);
+      cursor[0] = step.cursor();
+      sweepSeen[0] += step.seen();
+      sweepSeen[1]++;
+    }));
     calls.add(new Call("stats", i -> null, (i, s) -> queue.stats()));
     calls.add(new Call("dlq_counts", i -> null, (i, s) -> queue.deadLetters().reasons()));
     return calls;
@@ -177,10 +195,12 @@ final class ScriptCosts {
       time(c);
     }
     queue.deleteAll();
+    sweepRecordsPerStep();
     List<double[]> empty = new ArrayList<>();
     for (Call c : calls(false)) {
       empty.add(time(c));
     }
+    double emptySweepRecords = sweepRecordsPerStep();
     queue.deleteAll();
     long t0 = System.nanoTime();
     BigFill.fill(redis, queue, dead, ready, delayed);
@@ -199,7 +219,17 @@ final class ScriptCosts {
       double ratio = f[0] / Math.max(1e-3, empty.get(k)[0]);
       worstRatio = Math.max(worstRatio, ratio);
       worstMax = Math.max(worstMax, f[1]);
-      System.out.println(MAPPER.writeValueAsString(MAPPER.createObjectNode().put("bench", "script_cost")
+      ObjectNode row = MAPPER.createObjectNode();
+      if (c.name().startsWith("sweep_step")) {
+        // The same work compared: Redis time per record checked (see sweepSeen).
+        double fullSweepRecords = sweepRecordsPerStep();
+        row.put("empty_records_per_call", round(emptySweepRecords)).put("full_records_per_call", round(fullSweepRecords));
+        if (f[3] >= 0 && emptySweepRecords > 0 && fullSweepRecords > 0) {
+          row.put("ratio_server_p50_per_record",
+              round((f[3] / fullSweepRecords) / Math.max(1e-6, empty.get(k)[3] / emptySweepRecords)));
+        }
+      }
+      System.out.println(MAPPER.writeValueAsString(row.put("bench", "script_cost")
           .put("call", c.name()).put("dlq", dead).put("delayed", delayed).put("ready", ready).put("samples", samples)
           .put("empty_p50_ms", round(empty.get(k)[0])).put("empty_max_ms", round(empty.get(k)[1]))
           .put("full_p50_ms", round(f[0])).put("full_max_ms", round(f[1])).put("ratio_p50", round(ratio))
