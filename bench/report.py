@@ -165,6 +165,9 @@ for r in by("lease_renewal"):
 for r in by("worker_memory"):
     print(f"\nWorker RSS with {r['in_flight']} exports in flight: {r['rss_mb']} MB (JVM {r['jvm_flags']})")
 for r in by("small_worker"):
+    if "skipped" in r:
+        print(f"\nSmall worker ({r['jvm']}): not run, {r['skipped']}")
+        continue
     print(f"\nSmall worker ({r['jvm']}, cores {r['cores']}, {r['flags'] or 'no flags'}): start → first 1C call "
           f"{r['start_to_first_call_ms']} ms, RSS {r['rss_mb']} MB (peak {r['peak_rss_mb']} MB) with {r['in_flight']} in flight")
 for r in by("weekend_outage"):

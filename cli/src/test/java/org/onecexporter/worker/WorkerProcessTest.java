@@ -128,8 +128,12 @@ class WorkerProcessTest {
     startWorkerProcess("lean", Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + classes));
     queue.enqueue("4", "test");
     await().atMost(Duration.ofSeconds(30)).until(() -> exported(4));
+    // The ops port opens after the first claim: its Jetty (and MemoryUtils) must have started before we look.
+    await().atMost(Duration.ofSeconds(30)).until(() -> workers.port("lean").isPresent());
 
     List<String> loaded = java.nio.file.Files.readAllLines(classes);
+    assertThat(loaded.stream().filter(l -> l.contains(" org.eclipse.jetty.util.MemoryUtils ")).count())
+        .as("Jetty's MemoryUtils was loaded").isEqualTo(1);
     assertThat(loaded.stream().filter(l -> l.contains(" org.onecexporter.worker.Worker ")).count())
         .as("the class-load log was written").isEqualTo(1);
     assertThat(loaded.stream().filter(l -> l.contains(" picocli.")).limit(5).toList()).isEmpty();

@@ -74,7 +74,12 @@ public final class HardenedHttpServer implements AutoCloseable {
       var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(
           com.sun.management.HotSpotDiagnosticMXBean.class);
       boolean compressed = Boolean.parseBoolean(hotspot.getVMOption("UseCompressedOops").getValue());
-      int cacheLineBytes = Integer.getInteger("org.eclipse.jetty.util.cacheLineBytes", 64);
+      int cacheLineBytes = 64; // Jetty's default, read as Jetty reads the property
+      try {
+        cacheLineBytes = Integer.parseInt(System.getProperty("org.eclipse.jetty.util.cacheLineBytes", "64"));
+      } catch (NumberFormatException e) {
+        // Jetty falls back to 64 as well
+      }
       System.setProperty(property, Integer.toString(Math.max(1, cacheLineBytes / (compressed ? 4 : 8))));
     } catch (RuntimeException | LinkageError e) {
       LOG.debug("UseCompressedOops not read from the HotSpot MXBean: Jetty reads it itself", e);

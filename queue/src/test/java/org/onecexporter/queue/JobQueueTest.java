@@ -526,4 +526,23 @@ class JobQueueTest {
     assertThat(totals).containsOnly((long) jobs);
     assertThat(queue.stats().ready()).isEqualTo(jobs);
   }
+
+  /**
+   * The oldest waiting job's record edited by hand to a time that is not a whole number of ms: its age is not
+   * known (none is made up) and the other figures still come.
+   */
+  @Test
+  void stats_pass_over_an_enqueue_time_edited_by_hand() {
+    queue.enqueue("6001", "test");
+    var record = client.<String, String>getMap(queue.keys().job("6001"), org.redisson.client.codec.StringCodec.INSTANCE);
+    for (String bad : List.of("abc", "1e15", "inf", "-5", "12345678901234567890", "")) {
+      record.put("enqueued_at", bad);
+      QueueStats.Stats s = queue.stats();
+      assertThat(s.ready()).as(bad).isEqualTo(1);
+      assertThat(s.oldestWaiting()).as(bad).isEmpty();
+    }
+    record.put("enqueued_at", Long.toString(System.currentTimeMillis() - 60_000));
+    assertThat(queue.stats().oldestWaiting()).hasValueSatisfying(d ->
+        assertThat(d).isBetween(Duration.ofSeconds(50), Duration.ofMinutes(5)));
+  }
 }

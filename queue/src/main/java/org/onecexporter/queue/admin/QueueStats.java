@@ -32,7 +32,10 @@ public final class QueueStats {
   public record Stats(long ready, long delayed, long active, long dlq, Optional<Duration> oldestWaiting,
       Map<String, Long> counters) {}
 
-  /** One call (stats.lua): every figure from the same instant, each read O(1) or O(log N). */
+  /**
+   * One call (stats.lua): every figure from the same instant, each read O(1) or O(log N) but the counters' (bounded
+   * by their number).
+   */
   public Stats stats() {
     List<Object> r = scripts.eval(Script.STATS, List.of(keys.ready(), keys.delayed(), keys.active(), keys.dlq(),
         keys.legacyDlq(), keys.dlqUnreadable(), keys.stats()), keys.prefix());
