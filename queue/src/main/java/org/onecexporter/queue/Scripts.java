@@ -114,7 +114,7 @@ public final class Scripts {
   }
 
   /** The script's text with the includes it names, each once, before it (an include's own includes first). */
-  static String assemble(String name) {
+  public static String assemble(String name) {
     StringBuilder out = new StringBuilder();
     include(name, new LinkedHashSet<>(), out);
     return out.toString();

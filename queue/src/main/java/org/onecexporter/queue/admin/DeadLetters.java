@@ -189,15 +189,14 @@ public final class DeadLetters {
 
   /** How many entries the DLQ holds (ZCARD, with the old list's and the unreadable entries). */
   public long length() {
-    return length(redis, keys);
-  }
-
-  static long length(RedissonClient redis, QueueKeys keys) {
-    List<Object> n = redis.getScript(StringCodec.INSTANCE).eval(keys.dlq(), RScript.Mode.READ_ONLY,
-        "return {redis.call('ZCARD', KEYS[1]) + redis.call('LLEN', KEYS[2]) + redis.call('LLEN', KEYS[3])}",
+    List<Object> n = redis.getScript(StringCodec.INSTANCE).eval(keys.dlq(), RScript.Mode.READ_ONLY, LENGTH,
         RScript.ReturnType.LIST, List.of(keys.dlq(), keys.legacyDlq(), keys.dlqUnreadable()));
     return Scripts.number(n.get(0));
   }
+
+  /** The same count as stats.lua's (includes/dlq_size), read-only so it may go to a replica. */
+  private static final String LENGTH = Scripts.assemble("includes/dlq_size")
+      + "\nreturn {dlq_size(KEYS[1], KEYS[2], KEYS[3])}";
 
   /**
    * DLQ entries by reason, from the counts the scripts keep ({@code P:dlq_reasons}, see dlq_counts.lua): no entry

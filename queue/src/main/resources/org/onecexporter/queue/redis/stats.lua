@@ -9,6 +9,7 @@
 -- Replay: idempotent (reads only).
 --- @include "includes/now_ms"
 --- @include "includes/job_key"
+--- @include "includes/dlq_size"
 local oldest = nil
 local function consider(id)
   if id then
@@ -25,7 +26,7 @@ end
 consider(redis.call('LINDEX', KEYS[1], -1) or nil)
 consider(redis.call('ZRANGE', KEYS[2], 0, 0)[1])
 local out = {redis.call('LLEN', KEYS[1]), redis.call('ZCARD', KEYS[2]), redis.call('ZCARD', KEYS[3]),
-  redis.call('ZCARD', KEYS[4]) + redis.call('LLEN', KEYS[5]) + redis.call('LLEN', KEYS[6]), now_ms(),
+  dlq_size(KEYS[4], KEYS[5], KEYS[6]), now_ms(),
   oldest and string.format('%d', oldest) or ''}
 for _, v in ipairs(redis.call('HGETALL', KEYS[7])) do
   out[#out + 1] = v
