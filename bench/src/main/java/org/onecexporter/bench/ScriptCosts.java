@@ -121,10 +121,11 @@ final class ScriptCosts {
       List<String> ids = (List<String>) s;
       queue.reconciliation().reconcileOrders(ids, "reconciler");
     }));
-    String[] cursor = {"0"};
+    var sweep = new org.onecexporter.queue.admin.Reconciliation.SweepStep[] {
+        org.onecexporter.queue.admin.Reconciliation.SweepStep.from("0")};
     calls.add(new Call("sweep_step_100", i -> null, (i, s) -> {
-      var step = queue.reconciliation().sweep(cursor[0], 100);
-      cursor[0] = step.cursor();
+      var step = queue.reconciliation().sweep(sweep[0]);
+      sweep[0] = step;
       sweepSeen[0] += step.seen();
       sweepSeen[1]++;
     }));

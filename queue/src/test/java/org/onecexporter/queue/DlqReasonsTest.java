@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.onecexporter.queue.admin.Reconciliation;
 import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
@@ -69,10 +70,10 @@ class DlqReasonsTest {
     // dead record's entry back, and it is counted.
     redis.client().getList(queue.keys().dlq(), StringCodec.INSTANCE).delete();
     assertThat(queue.deadLetters().reasons()).isEmpty();
-    String cursor = "0";
+    var step = Reconciliation.SweepStep.from("0");
     do {
-      cursor = queue.reconciliation().sweep(cursor, 100).cursor();
-    } while (!cursor.equals("0"));
+      step = queue.reconciliation().sweep(step);
+    } while (!step.complete());
     assertThat(queue.deadLetters().length()).isEqualTo(1);
     assertThat(queue.deadLetters().reasons()).isEqualTo(Map.of("stalled", 1L)).isEqualTo(counted());
   }

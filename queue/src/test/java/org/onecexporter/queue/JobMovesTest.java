@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.onecexporter.queue.model.Ack;
+import org.onecexporter.queue.admin.Reconciliation;
 import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.queue.model.JobMoves;
 import org.onecexporter.queue.model.JobMoves.Move;
@@ -236,10 +237,10 @@ class JobMovesTest {
         new Run("reconcile", "reconcile", job -> queue.reconciliation().reconcileOrders(List.of(ID, "4004"), "reconciler")),
         new Run("reindex", "reindex", job -> queue.reconciliation().reindex()),
         new Run("rehome", "sweep", job -> {
-          String cursor = "0";
+          var step = Reconciliation.SweepStep.from("0");
           do {
-            cursor = queue.reconciliation().sweep(cursor, 100).cursor();
-          } while (!cursor.equals("0"));
+            step = queue.reconciliation().sweep(step);
+          } while (!step.complete());
         }));
   }
 

@@ -37,9 +37,13 @@ public final class Reconciler {
   static final int BATCH = 10_000;
   /** Orders per script call. */
   private static final int SCRIPT_BATCH = 500;
-  /** Job records per SCAN step, and steps per run: the sweep covers about 20,000 records a run. */
-  private static final int SWEEP_COUNT = 1_000;
-  private static final int SWEEP_STEPS = 20;
+  /**
+   * Job records the sweep checks a run (about: a run ends its last SCAN step's ids), in steps of at most about half
+   * a millisecond of Redis' time each (Reconciliation.SWEEP_BUDGET); a bound on the steps a run makes, should the
+   * keyspace hold mostly other keys.
+   */
+  private static final int SWEEP_RECORDS = 20_000;
+  private static final int SWEEP_MAX_STEPS = 2_000;
 
   private final OrderStore orders;
   private final AttemptHistoryRepository history;
@@ -193,17 +197,20 @@ public final class Reconciler {
 
   /** Goes on with the sweep over every job record (a SCAN cursor kept in Redis); returns how many were re-homed. */
   private int sweep() {
-    String cursor = queue.reconciliation().cursor("scan_cursor", "0");
+    Reconciliation.SweepStep step =
+        Reconciliation.SweepStep.from(queue.reconciliation().cursor("scan_cursor", "0"));
     int rehomed = 0;
-    for (int step = 0; step < SWEEP_STEPS; step++) {
-      Reconciliation.SweepStep s = queue.reconciliation().sweep(cursor, SWEEP_COUNT);
-      rehomed += (int) s.rehomed();
-      cursor = s.cursor();
-      if (cursor.equals("0")) {
+    long seen = 0;
+    // The ids a step leaves are checked in this run: only the SCAN cursor is saved.
+    for (int steps = 0; steps < SWEEP_MAX_STEPS && (seen < SWEEP_RECORDS || !step.pending().isEmpty()); steps++) {
+      step = queue.reconciliation().sweep(step);
+      rehomed += (int) step.rehomed();
+      seen += step.seen();
+      if (step.complete()) {
         break;
       }
     }
-    queue.reconciliation().saveCursor("scan_cursor", cursor);
+    queue.reconciliation().saveCursor("scan_cursor", step.cursor());
     return rehomed;
   }
 

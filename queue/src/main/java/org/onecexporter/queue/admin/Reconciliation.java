@@ -1,5 +1,6 @@
 package org.onecexporter.queue.admin;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.onecexporter.queue.Scripts;
@@ -78,18 +79,64 @@ public final class Reconciliation {
     return DeadLetters.walk(scripts, keys, "ready_list") & DeadLetters.walk(scripts, keys, "dlq");
   }
 
-  /** One step of the sweep over every job record: where the SCAN goes on, records seen, re-homed. */
-  public record SweepStep(String cursor, long seen, long rehomed) {}
+  /**
+   * Keys a sweep step's SCAN asks for: its own cost (a walk over that many buckets of the keyspace) comes before the
+   * budget is looked at.
+   */
+  public static final int SWEEP_SCAN_COUNT = 100;
 
   /**
-   * Checks up to about {@code count} job records from {@code cursor} on (a SCAN step, {@code "0"} to start) and
-   * re-homes those whose structure entry vanished (a dead one back into the DLQ, any other back into its
-   * ready list or set).
+   * Redis' time a sweep step spends checking records before it hands the rest back: a step holds every other
+   * client (the payment path's enqueue among them) for about this long, however big the keyspace and however slow
+   * its random reads. On an empty queue's small keyspace a step of 100 records fits in it.
    */
-  public SweepStep sweep(String cursor, int count) {
-    List<Object> r = scripts.eval(Script.REHOME, homeKeys(), keys.prefix(), scripts.newCall(), scripts.replayWindow(),
-        cursor, Integer.toString(count));
-    return new SweepStep(r.get(0).toString(), Scripts.number(r.get(1)), Scripts.number(r.get(2)));
+  public static final Duration SWEEP_BUDGET = Duration.ofNanos(500_000);
+
+  /**
+   * One step of the sweep over every job record: where the SCAN goes on, the ids its last SCAN returned that are
+   * still to check ({@code pending}), records checked, re-homed. The sweep is complete at cursor "0" with nothing
+   * pending.
+   */
+  public record SweepStep(String cursor, List<String> pending, long seen, long rehomed) {
+    public SweepStep {
+      pending = List.copyOf(pending);
+    }
+
+    /** Where a sweep starts ({@code "0"}) or goes on (a cursor saved by an earlier run). */
+    public static SweepStep from(String cursor) {
+      return new SweepStep(cursor, List.of(), 0, 0);
+    }
+
+    public boolean complete() {
+      return cursor.equals("0") && pending.isEmpty();
+    }
+  }
+
+  /** The next step after {@code from} with the reconciler's SCAN count and budget. */
+  public SweepStep sweep(SweepStep from) {
+    return sweep(from, SWEEP_SCAN_COUNT, SWEEP_BUDGET);
+  }
+
+  /**
+   * Checks the ids {@code from} left, or when none, the records of the next SCAN step (about {@code count} keys),
+   * until {@code budget} of Redis' time is spent (at least four records a step), and re-homes those whose
+   * structure entry vanished (a dead one back into the DLQ, any other back into its ready list or set).
+   */
+  public SweepStep sweep(SweepStep from, int count, Duration budget) {
+    List<String> args = new ArrayList<>(6 + from.pending().size());
+    args.add(keys.prefix());
+    args.add(scripts.newCall());
+    args.add(scripts.replayWindow());
+    args.add(from.cursor());
+    args.add(Integer.toString(count));
+    args.add(Long.toString(Math.max(0, budget.toNanos() / 1_000)));
+    args.addAll(from.pending());
+    List<Object> r = scripts.eval(Script.REHOME, homeKeys(), args.toArray(String[]::new));
+    List<String> pending = new ArrayList<>(Math.max(0, r.size() - 3));
+    for (int i = 3; i < r.size(); i++) {
+      pending.add(r.get(i).toString());
+    }
+    return new SweepStep(r.get(0).toString(), pending, Scripts.number(r.get(1)), Scripts.number(r.get(2)));
   }
 
   private List<String> homeKeys() {
