@@ -163,39 +163,28 @@ class BigQueueTest {
     assertThat(queue.stats().counters()).doesNotContainKey("rehomed");
   }
 
-  /** The median and the 90th percentile of {@code n} calls' wall time in ms, after one unmeasured call. */
-  private static double[] percentilesMillis(int n, IntFunction<?> call) {
-    call.apply(-1);
-    double[] ms = new double[n];
-    for (int i = 0; i < n; i++) {
-      long start = System.nanoTime();
-      call.apply(i);
-      ms[i] = (System.nanoTime() - start) / 1e6;
-    }
-    Arrays.sort(ms);
-    return new double[] {ms[n / 2], ms[n * 9 / 10]};
-  }
-
   @Test
   void the_reconcilers_sweep_call_holds_redis_for_a_bounded_time_on_a_big_queue() {
     fill(client, queue, DEAD, READY, DELAYED);
     SweepStep[] step = {SweepStep.from("0")};
     long[] seen = new long[1];
     // The reconciler's own call. Before the budget it was SCAN COUNT 1000 and every record it returned checked in
-    // one call: 7-17 ms here on 350,000 records (random reads over the whole keyspace), every enqueue waiting.
-    double[] ms = percentilesMillis(200, i -> {
+    // one call: 7 ms here on 350,000 records, 17 ms on 2.1 million (random reads over the keyspace), every enqueue
+    // waiting.
+    double p50 = medianMillis(200, i -> {
       step[0] = queue.reconciliation().sweep(step[0]);
       return seen[0] += step[0].seen();
     });
-    System.out.printf("sweep call on %,d records: p50 %.2f ms, p90 %.2f ms, %.1f records a step%n",
-        DEAD + READY + DELAYED, ms[0], ms[1], seen[0] / 200.0);
-    assertThat(ms[0]).as("sweep call p50 (ms)").isLessThan(3);
-    assertThat(ms[1]).as("sweep call p90 (ms)").isLessThan(5);
+    System.out.printf("sweep call on %,d records: p50 %.2f ms, %.1f records a step%n", DEAD + READY + DELAYED, p50,
+        seen[0] / 200.0);
+    // A wall-clock bound with room for a loaded machine (1.1 ms here): the budget's own behaviour is checked
+    // exactly by the next test.
+    assertThat(p50).as("sweep call p50 (ms)").isLessThan(4);
     assertThat(seen[0]).as("records checked by 200 steps").isGreaterThan(200 * 4);
   }
 
   @Test
-  void a_sweep_cut_short_by_its_budget_checks_every_record_once_and_finds_every_vanished_entry() {
+  void a_sweep_cut_short_by_its_budget_checks_every_record_and_finds_every_vanished_entry() {
     fill(client, queue, 1_000, 1_000, 1_000);
     queue.reconciliation().reindex();
     // Entries vanished by hand: a DLQ member, a delayed one, the whole ready list.
@@ -219,7 +208,9 @@ class BigQueueTest {
     } while (!step.complete() && steps < 10_000);
     assertThat(step.complete()).isTrue();
     assertThat(handedBack).isGreaterThan(100);
-    assertThat(seen).as("records checked").isEqualTo(3_000);
+    // SCAN returns every key present throughout at least once, and may return one twice when the keyspace grows
+    // meanwhile (each step keeps its answer under a reply key).
+    assertThat(seen).as("records checked").isBetween(3_000L, 3_300L);
     assertThat(rehomed).isEqualTo(1 + 1 + 1_000);
     assertThat(queue.deadLetters().length()).isEqualTo(1_000);
     assertThat(queue.stats().ready()).isEqualTo(1_000);

@@ -201,8 +201,9 @@ public final class Reconciler {
         Reconciliation.SweepStep.from(queue.reconciliation().cursor("scan_cursor", "0"));
     int rehomed = 0;
     long seen = 0;
-    // The ids a step leaves are checked in this run: only the SCAN cursor is saved.
-    for (int steps = 0; steps < SWEEP_MAX_STEPS && (seen < SWEEP_RECORDS || !step.pending().isEmpty()); steps++) {
+    // The ids a step leaves are checked in this run, past the bounds (each step checks at least four of them): only
+    // the SCAN cursor is saved.
+    for (int steps = 0; !step.pending().isEmpty() || (steps < SWEEP_MAX_STEPS && seen < SWEEP_RECORDS); steps++) {
       step = queue.reconciliation().sweep(step);
       rehomed += (int) step.rehomed();
       seen += step.seen();
