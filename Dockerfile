@@ -46,8 +46,8 @@ COPY --from=build /src/cli/target/cli-*-all.jar /app/onec-exporter.jar
 # A small worker (256 MB for the container, up to 32 exports in flight): ops/bench step 8 measured RSS and start to
 # the first claim with these flags (README "A small worker"; docs/performance.md). Class data sharing: the first
 # start writes /app/cds/onec-exporter.jsa when the JVM exits (docker stop), later starts map it (on one core 1.3 s to
-# the first claim against 2.0 s without it); a new image or other flags make the JVM write it again. Set ONEC_JAVA_OPTS to change them (a
-# worker with many more exports in flight needs a larger -Xmx).
+# the first claim against 2.0 s without it); a new image or other flags make the JVM write it again. Set
+# ONEC_JAVA_OPTS to change them (a worker with many more exports in flight needs a larger -Xmx).
 USER root
 RUN mkdir -p /app/cds && chown app:app /app/cds
 USER app

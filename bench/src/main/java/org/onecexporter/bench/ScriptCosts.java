@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.onecexporter.config.Env;
 import org.onecexporter.queue.JobQueue;
 import org.onecexporter.queue.RedisConnections;
+import org.onecexporter.queue.admin.Reconciliation.SweepStep;
 import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.queue.model.QueueKeys;
 import org.redisson.api.RScript;
@@ -121,8 +122,7 @@ final class ScriptCosts {
       List<String> ids = (List<String>) s;
       queue.reconciliation().reconcileOrders(ids, "reconciler");
     }));
-    var sweep = new org.onecexporter.queue.admin.Reconciliation.SweepStep[] {
-        org.onecexporter.queue.admin.Reconciliation.SweepStep.from("0")};
+    SweepStep[] sweep = {SweepStep.from("0")};
     calls.add(new Call("sweep_step_100", i -> null, (i, s) -> {
       var step = queue.reconciliation().sweep(sweep[0]);
       sweep[0] = step;

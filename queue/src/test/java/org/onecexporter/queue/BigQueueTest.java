@@ -224,6 +224,12 @@ class BigQueueTest {
       rehomed += step.rehomed();
     } while (!step.complete());
     assertThat(rehomed).isZero();
+
+    // SCAN's own walk is bounded by the count, which is kept small.
+    SweepStep start = SweepStep.from("0");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> queue.reconciliation().sweep(start, 1_001, java.time.Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -85,6 +85,9 @@ public final class Reconciliation {
    */
   public static final int SWEEP_SCAN_COUNT = 100;
 
+  /** The most keys a sweep step may ask SCAN for (about 2 ms of Redis' time on a keyspace of 2 million here). */
+  public static final int MAX_SWEEP_SCAN_COUNT = 1_000;
+
   /**
    * Redis' time a sweep step spends checking records before it hands the rest back: a step holds every other
    * client (the payment path's enqueue among them) for about this long, however big the keyspace and however slow
@@ -123,6 +126,10 @@ public final class Reconciliation {
    * structure entry vanished (a dead one back into the DLQ, any other back into its ready list or set).
    */
   public SweepStep sweep(SweepStep from, int count, Duration budget) {
+    // SCAN's own walk comes before the budget is read: a count keeps it short.
+    if (count < 1 || count > MAX_SWEEP_SCAN_COUNT) {
+      throw new IllegalArgumentException("a sweep step scans 1 to " + MAX_SWEEP_SCAN_COUNT + " keys, not " + count);
+    }
     List<String> args = new ArrayList<>(6 + from.pending().size());
     args.add(keys.prefix());
     args.add(scripts.newCall());
