@@ -71,12 +71,34 @@ final class Leases {
    * connection. Renewed (on connections of its own) until given back.
    */
   Lease tryTake(Handle h, Dialect d, long orderId, Duration lapse) {
-    long token = TOKENS.nextLong();
+    long token = newToken();
     long lapseMicros = lapse.toNanos() / 1000;
     boolean taken = taken(h, d, orderId, token, lapseMicros);
-    if (!taken) {
-      return null;
-    }
+    return taken ? granted(d, orderId, token, lapse) : null;
+  }
+
+  static long newToken() {
+    return TOKENS.nextLong();
+  }
+
+  /**
+   * PostgreSQL: the lease's grant as one statement (parameters: {@link #takeParameters}), returning a row (the
+   * token) only when it was granted. For {@link #tryTake}, and for a pipeline that reads the order with it.
+   */
+  static final String TAKE_POSTGRES = """
+      INSERT INTO onec_exporter_leases AS l (order_id, token, holder, expires_at)
+      VALUES (?, ?, ?, now() + make_interval(secs => ? / 1000000.0))
+      ON CONFLICT (order_id) DO UPDATE
+         SET token = EXCLUDED.token, holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+       WHERE l.expires_at < now()
+      RETURNING token""";
+
+  Object[] takeParameters(long orderId, long token, Duration lapse) {
+    return new Object[] {orderId, token, holder, lapse.toNanos() / 1000};
+  }
+
+  /** The lease granted by {@link #TAKE_POSTGRES} or {@link #tryTake}: renewed from now on until given back. */
+  Lease granted(Dialect d, long orderId, long token, Duration lapse) {
     Lease lease = new Lease(orderId, token, lapse, renewals);
     long every = Math.max(1, lapse.toMillis() / 3);
     renewals.put(token, RENEWALS.scheduleWithFixedDelay(
@@ -88,14 +110,8 @@ final class Leases {
   private boolean taken(Handle h, Dialect d, long orderId, long token, long lapseMicros) {
     {
       if (d == Dialect.POSTGRESQL) {
-        return h.createQuery("""
-                INSERT INTO onec_exporter_leases AS l (order_id, token, holder, expires_at)
-                VALUES (:id, :token, :holder, now() + make_interval(secs => :lapse_us / 1000000.0))
-                ON CONFLICT (order_id) DO UPDATE
-                   SET token = EXCLUDED.token, holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-                 WHERE l.expires_at < now()
-                RETURNING token""")
-            .bind("id", orderId).bind("token", token).bind("holder", holder).bind("lapse_us", lapseMicros)
+        return h.createQuery(TAKE_POSTGRES)
+            .bind(0, orderId).bind(1, token).bind(2, holder).bind(3, lapseMicros)
             .mapTo(Long.class).findOne().isPresent();
       }
       // MariaDB/MySQL assign left to right: expires_at goes last, so the conditions before it see the old value.
@@ -146,10 +162,15 @@ final class Leases {
           .bind("id", lease.orderId()).mapTo(Long.class).findOne().orElse(null);
     }
     if (token == null || token != lease.token()) {
-      lease.stopRenewing();
-      throw new OrderStore.StoreException("the order's export lock was lost: it lapsed (not renewed for "
-          + lease.lapse().toMillis() + " ms) and another export took it; nothing written");
+      throw lost(lease);
     }
+  }
+
+  /** The lease lapsed and another holder took it (or it is gone): renewals stop; the caller writes nothing. */
+  static OrderStore.StoreException lost(Lease lease) {
+    lease.stopRenewing();
+    return new OrderStore.StoreException("the order's export lock was lost: it lapsed (not renewed for "
+        + lease.lapse().toMillis() + " ms) and another export took it; nothing written");
   }
 
   private void renew(Dialect d, Lease lease) {

@@ -24,6 +24,23 @@ public interface OrderSource {
   Optional<Order> read(Handle handle, Dialect dialect, long orderId);
 
   /**
+   * {@link #read} as PostgreSQL statements that can share a round trip with the order's lock (see {@link
+   * OrderStore.Session#lock}), or null when the source reads only through {@link #read}.
+   */
+  default PipelinedRead pipelinedRead() {
+    return null;
+  }
+
+  /**
+   * An order's read as statements each taking one parameter, the order's id ({@code sql}: each statement ends with
+   * {@code ;}); {@code rows} reads a row of the statement at that index (0-based within {@code sql}); {@code order}
+   * makes the order (empty when the shop has none) from the rows each statement returned, the same as {@link
+   * #read} would.
+   */
+  record PipelinedRead(String sql, int statements, java.util.function.IntFunction<PgPipeline.Rows<?>> rows,
+      java.util.function.Function<java.util.List<? extends java.util.List<?>>, Optional<Order>> order) {}
+
+  /**
    * A query for the ids of paid orders with no exported invoice, with {@code :after < id <= :upTo}, paid before
    * {@code :age_us} microseconds ago (or with no payment time), ordered by id, at most {@code :limit}. With
    * {@link #ownLedger}, it joins {@code onec_exporter_ledger l} on the order id.

@@ -27,12 +27,18 @@ public final class SqlOrderStore implements OrderStore {
   private final OrderSource source;
   private final Supplier<Dialect> dialect;
   private final Leases leases;
+  /** PostgreSQL: {@link JdbcSession#assignInvoiceNumber} under a lease, in one round trip. */
+  private final String assignSql;
+  /** PostgreSQL: {@link JdbcSession#markExported} under a lease, in one round trip. */
+  private final String markSql;
 
   public SqlOrderStore(Jdbi jdbi, Dialect dialect, OrderSource source) {
     this.jdbi = jdbi;
     this.source = source;
     this.dialect = () -> dialect;
     this.leases = new Leases(jdbi, Leases.processName());
+    this.assignSql = assignSql(source.ownLedger());
+    this.markSql = markSql(source.ownLedger());
   }
 
   /** The database is asked which it is on first use (a store made before the database is up still works). */
@@ -41,6 +47,68 @@ public final class SqlOrderStore implements OrderStore {
     this.source = source;
     this.dialect = memoize(() -> Dialect.of(jdbi));
     this.leases = new Leases(jdbi, Leases.processName());
+    this.assignSql = assignSql(source.ownLedger());
+    this.markSql = markSql(source.ownLedger());
+  }
+
+  /** A lease's check inside a statement: the row carries this grant's token (parameters: order id, token). */
+  private static final String LEASE_IS_MINE =
+      "EXISTS (SELECT 1 FROM onec_exporter_leases WHERE order_id = ? AND token = ?)";
+
+  /**
+   * The number's transaction under a lease, for {@link PgPipeline}: the row-lock wait; the lease's row locked and
+   * read (the fence: a takeover waits for this commit); with our own ledger, its row created; the order's number
+   * locked and read; then the counter's next value and the order's update in one statement, as {@link
+   * JdbcSession#assignInvoiceNumber}'s loop does, both only while the lease is this grant's and the order has no
+   * number (a number it has is the answer, read by the statement before).
+   */
+  private static String assignSql(boolean ledger) {
+    String table = ledger ? "onec_exporter_ledger" : "orders";
+    String key = ledger ? "order_id" : "id";
+    return "SELECT set_config('lock_timeout', ?, true);\n"
+        + "SELECT token FROM onec_exporter_leases WHERE order_id = ? FOR UPDATE;\n"
+        + (ledger ? "INSERT INTO onec_exporter_ledger (order_id) SELECT CAST(? AS bigint) WHERE " + LEASE_IS_MINE
+            + " ON CONFLICT (order_id) DO NOTHING;\n" : "")
+        + """
+          SELECT invoice_number FROM %1$s WHERE %2$s = ? FOR UPDATE;
+          WITH c AS (
+            INSERT INTO invoice_number_counters (year, last_value)
+            SELECT CAST(? AS integer), 1
+             WHERE %3$s
+               AND EXISTS (SELECT 1 FROM %1$s WHERE %2$s = ? AND invoice_number IS NULL)
+            ON CONFLICT (year) DO UPDATE SET last_value = invoice_number_counters.last_value + 1
+            RETURNING 'INV-' || invoice_number_counters.year || '-'
+              || lpad(last_value::text, greatest(3, length(last_value::text)), '0') AS n)
+          UPDATE %1$s SET invoice_number = c.n FROM c WHERE %1$s.%2$s = ? AND %1$s.invoice_number IS NULL
+            AND NOT EXISTS (SELECT 1 FROM %1$s taken WHERE taken.invoice_number = c.n)
+          RETURNING c.n""".formatted(table, key, LEASE_IS_MINE);
+  }
+
+  /**
+   * The flag under a lease, for {@link PgPipeline}: the row-lock wait; the lease's row locked and read (the fence);
+   * the order flagged only while the lease is this grant's and the order carries the number; the lease's row
+   * deleted with the flag when asked; the rows flagged and released.
+   */
+  private static String markSql(boolean ledger) {
+    String table = ledger ? "onec_exporter_ledger" : "orders";
+    String key = ledger ? "order_id" : "id";
+    return """
+        SELECT set_config('lock_timeout', ?, true);
+        SELECT token FROM onec_exporter_leases WHERE order_id = ? FOR UPDATE;
+        WITH u AS (
+          UPDATE %1$s
+             SET invoice_exported_to_1c = TRUE,
+                 invoice_exported_at = ?,
+                 onec_document_id = COALESCE(?, onec_document_id),
+                 onec_document_number = COALESCE(?, onec_document_number)
+           WHERE %2$s = ? AND invoice_number = ? AND %3$s
+          RETURNING 1),
+        r AS (
+          DELETE FROM onec_exporter_leases
+           WHERE ? AND order_id = ? AND token = ? AND EXISTS (SELECT 1 FROM u)
+          RETURNING 1)
+        SELECT (SELECT count(*) FROM u) AS flagged, (SELECT count(*) FROM r) AS released""".formatted(table, key,
+        LEASE_IS_MINE);
   }
 
   public OrderSource source() {
@@ -145,15 +213,21 @@ public final class SqlOrderStore implements OrderStore {
     }
   }
 
+  private static final String CANCELLATION_SQL = """
+      SELECT invoice_cancel_requested_at, invoice_cancelled_at, invoice_cancel_answer
+        FROM onec_exporter_ledger WHERE order_id = ?""";
+
   private static Cancellation readCancellation(Handle h, Dialect d, long orderId) {
-    return h.createQuery("""
-            SELECT invoice_cancel_requested_at, invoice_cancelled_at, invoice_cancel_answer
-              FROM onec_exporter_ledger WHERE order_id = :id""")
-        .bind("id", orderId)
-        .map((rs, ctx) -> new Cancellation(d.instant(rs, "invoice_cancel_requested_at"),
-            d.instant(rs, "invoice_cancelled_at"), rs.getString("invoice_cancel_answer")))
+    return h.createQuery(CANCELLATION_SQL)
+        .bind(0, orderId)
+        .map((rs, ctx) -> cancellationRow(rs, d))
         .findOne()
         .orElse(Cancellation.NONE);
+  }
+
+  private static Cancellation cancellationRow(java.sql.ResultSet rs, Dialect d) throws java.sql.SQLException {
+    return new Cancellation(d.instant(rs, "invoice_cancel_requested_at"), d.instant(rs, "invoice_cancelled_at"),
+        rs.getString("invoice_cancel_answer"));
   }
 
   private Optional<OrderState> stateWithoutCancellation(long orderId) {
@@ -225,6 +299,13 @@ public final class SqlOrderStore implements OrderStore {
     private Leases.Lease lease;
     /** How long a write waits for a row lock held elsewhere: the lock's own timeout while the session holds one. */
     private Duration rowLockTimeout;
+    /**
+     * The order and its cancellation as read in the lock's round trip ({@link #takeAndRead}), for this session's
+     * next {@link #find} and {@link #cancellation} of that order; each is used once, and dropped by any write.
+     */
+    private long readWithLock = Long.MIN_VALUE;
+    private Optional<Order> orderReadWithLock;
+    private Cancellation cancellationReadWithLock;
 
     JdbcSession(Dialect d) {
       this.d = d;
@@ -239,8 +320,9 @@ public final class SqlOrderStore implements OrderStore {
       long deadline = System.nanoTime() + timeout.toNanos();
       long pause = FIRST_LOCK_POLL.toNanos();
       try {
+        dropReadAhead();
         while (true) {
-          Leases.Lease taken = onHandle(h -> leases.tryTake(h, d, orderId, lapse));
+          Leases.Lease taken = onHandle(h -> takeAndRead(h, orderId, lapse));
           if (taken != null) {
             lease = taken;
             rowLockTimeout = timeout;
@@ -266,8 +348,52 @@ public final class SqlOrderStore implements OrderStore {
       }
     }
 
+    /**
+     * The order's lease, or null when another holder's is in force. On PostgreSQL, with a source that can read in
+     * a pipeline ({@link OrderSource#pipelinedRead}), the order, its lines and its cancellation are read in the
+     * grant's round trip (one instead of four; the reads run after the grant, in its transaction, so they see what
+     * any earlier holder committed); kept for {@link #find} and {@link #cancellation}. A pipeline that fails is
+     * taken again alone, so that a failing read fails where it always did.
+     */
+    private Leases.Lease takeAndRead(Handle h, long orderId, Duration lapse) {
+      OrderSource.PipelinedRead read = source.ownLedger() ? null : source.pipelinedRead();
+      if (d != Dialect.POSTGRESQL || read == null || !PgPipeline.autoCommit(h)) {
+        return leases.tryTake(h, d, orderId, lapse);
+      }
+      long token = Leases.newToken();
+      List<Object> params = new java.util.ArrayList<>(List.of(leases.takeParameters(orderId, token, lapse)));
+      for (int i = 0; i < read.statements(); i++) {
+        params.add(orderId);
+      }
+      params.add(orderId);
+      int last = read.statements() + 1;
+      List<List<?>> results;
+      try {
+        results = PgPipeline.run(h, Leases.TAKE_POSTGRES + ";\n" + read.sql() + CANCELLATION_SQL,
+            i -> i == 0 ? null : i == last ? rs -> cancellationRow(rs, d) : read.rows().apply(i - 1), params.toArray());
+      } catch (RuntimeException e) {
+        return leases.tryTake(h, d, orderId, lapse);
+      }
+      if (results.get(0).isEmpty()) {
+        return null;
+      }
+      Leases.Lease taken = leases.granted(d, orderId, token, lapse);
+      readWithLock = orderId;
+      orderReadWithLock = read.order().apply(results.subList(1, last));
+      cancellationReadWithLock = results.get(last).isEmpty() ? Cancellation.NONE
+          : (Cancellation) results.get(last).get(0);
+      return taken;
+    }
+
+    private void dropReadAhead() {
+      readWithLock = Long.MIN_VALUE;
+      orderReadWithLock = null;
+      cancellationReadWithLock = null;
+    }
+
     @Override
     public void unlock(long orderId) {
+      dropReadAhead();
       Leases.Lease held = lease;
       if (held == null || held.orderId() != orderId) {
         return;
@@ -289,6 +415,11 @@ public final class SqlOrderStore implements OrderStore {
 
     @Override
     public Optional<Order> find(long orderId) {
+      if (readWithLock == orderId && orderReadWithLock != null) {
+        Optional<Order> read = orderReadWithLock;
+        orderReadWithLock = null;
+        return read;
+      }
       try {
         return onHandle(handle -> {
           Optional<Order> order = source.read(handle, d, orderId);
@@ -316,6 +447,13 @@ public final class SqlOrderStore implements OrderStore {
       String table = source.ownLedger() ? "onec_exporter_ledger" : "orders";
       String key = source.ownLedger() ? "order_id" : "id";
       try {
+        Leases.Lease held = heldFor(orderId);
+        if (d == Dialect.POSTGRESQL && held != null) {
+          String number = onHandle(h -> PgPipeline.autoCommit(h) ? assignPipelined(h, orderId, year, held) : null);
+          if (number != null) {
+            return number;
+          } // else the year's next number was taken by hand: the loop below skips it
+        }
         return write(orderId, tx -> {
           if (source.ownLedger()) {
             // The ledger row is ours to create; a concurrent creator makes this wait, then find its row.
@@ -360,6 +498,40 @@ public final class SqlOrderStore implements OrderStore {
       } catch (RuntimeException e) {
         throw SafeSqlErrors.wrap("assigning the invoice number", e);
       }
+    }
+
+    /** The lease this session holds on {@code orderId}, or null. */
+    private Leases.Lease heldFor(long orderId) {
+      return lease != null && lease.orderId() == orderId ? lease : null;
+    }
+
+    /**
+     * PostgreSQL under the order's lease: the number's transaction in one round trip ({@link PgPipeline}, {@link
+     * #assignSql}). Its writes happen only while the lease is this session's, and only for an order without a
+     * number. Returns the order's number, or null when the year's next one was taken (a number the shop set by
+     * hand): the caller's loop skips it.
+     */
+    private String assignPipelined(Handle h, long orderId, int year, Leases.Lease held) {
+      dropReadAhead();
+      boolean ledger = source.ownLedger();
+      List<Object> params = new java.util.ArrayList<>(List.of(rowLockTimeout.toMillis() + "ms", orderId));
+      if (ledger) {
+        params.addAll(List.of(orderId, orderId, held.token()));
+      }
+      params.addAll(List.of(orderId, year, orderId, held.token(), orderId, orderId));
+      List<List<Object[]>> results = PgPipeline.run(h, assignSql, params.toArray());
+      if (!isHolder(results.get(1), held)) {
+        throw Leases.lost(held);
+      }
+      List<Object[]> current = results.get(ledger ? 3 : 2);
+      if (current.isEmpty()) {
+        throw new StoreException("order " + orderId + " disappeared");
+      }
+      if (current.get(0)[0] != null) {
+        return (String) current.get(0)[0];
+      }
+      List<Object[]> assigned = results.get(results.size() - 1);
+      return assigned.isEmpty() ? null : (String) assigned.get(0)[0];
     }
 
     /**
@@ -440,7 +612,12 @@ public final class SqlOrderStore implements OrderStore {
       String key = source.ownLedger() ? "order_id" : "id";
       int rows;
       try {
-        rows = write(orderId, tx -> {
+        Leases.Lease held = heldFor(orderId);
+        Integer marked = d == Dialect.POSTGRESQL && held != null
+            ? onHandle(h -> PgPipeline.autoCommit(h) ? markPipelined(h, orderId, invoiceNumber, exportedAt, documentId,
+                documentNumber, held, release != null) : null)
+            : null;
+        rows = marked != null ? marked : write(orderId, tx -> {
           int updated = markRow(tx, table, key, orderId, invoiceNumber, exportedAt, documentId, documentNumber);
           if (updated == 1 && release != null) {
             leases.delete(tx, release);
@@ -454,6 +631,27 @@ public final class SqlOrderStore implements OrderStore {
         throw new StoreException(
             "Order " + orderId + " no longer carries invoice number " + invoiceNumber + "; flag not set");
       }
+    }
+
+    /**
+     * PostgreSQL under the order's lease: the flag (and with {@code release} the lease's release) in one round
+     * trip ({@link PgPipeline}, {@link #markSql}); written only while the lease is this session's, the lease
+     * released only with the flag. Returns the rows flagged.
+     */
+    private int markPipelined(Handle h, long orderId, String invoiceNumber, Instant exportedAt, String documentId,
+        String documentNumber, Leases.Lease held, boolean release) {
+      dropReadAhead();
+      List<List<Object[]>> results = PgPipeline.run(h, markSql, rowLockTimeout.toMillis() + "ms", orderId,
+          d.timestamp(exportedAt), documentId, documentNumber, orderId, invoiceNumber, orderId, held.token(),
+          release, orderId, held.token());
+      if (!isHolder(results.get(1), held)) {
+        throw Leases.lost(held);
+      }
+      return ((Number) results.get(2).get(0)[0]).intValue();
+    }
+
+    private static boolean isHolder(List<Object[]> leaseRow, Leases.Lease held) {
+      return !leaseRow.isEmpty() && leaseRow.get(0)[0] instanceof Number token && token.longValue() == held.token();
     }
 
     private int markRow(Handle tx, String table, String key, long orderId, String invoiceNumber, Instant exportedAt,
@@ -479,6 +677,7 @@ public final class SqlOrderStore implements OrderStore {
      * locks held elsewhere are waited for at most the lock's timeout.
      */
     private <T> T write(long orderId, org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+      dropReadAhead();
       Leases.Lease held = lease != null && lease.orderId() == orderId ? lease : null;
       Duration wait = held == null ? null : rowLockTimeout;
       return onHandle(handle -> {
@@ -528,6 +727,7 @@ public final class SqlOrderStore implements OrderStore {
 
     @Override
     public void idle() {
+      dropReadAhead();
       Handle h = handle;
       handle = null;
       if (h != null) {
@@ -541,6 +741,11 @@ public final class SqlOrderStore implements OrderStore {
 
     @Override
     public Cancellation cancellation(long orderId) {
+      if (readWithLock == orderId && cancellationReadWithLock != null) {
+        Cancellation read = cancellationReadWithLock;
+        cancellationReadWithLock = null;
+        return read;
+      }
       try {
         // On the burst's connection: a second one borrowed while the burst holds its own deadlocks a small pool
         // once every attempt holds one and waits for another.
