@@ -135,6 +135,12 @@ final class Leases {
     delete(h, lease);
   }
 
+  /** Deletes the row of a grant this process made but never took up (no renewals were scheduled for it). */
+  void revoke(Handle h, long orderId, long token) {
+    h.createUpdate("DELETE FROM onec_exporter_leases WHERE order_id = :id AND token = :token")
+        .bind("id", orderId).bind("token", token).execute();
+  }
+
   /** Deletes the lease's row (in the caller's transaction, if any); its renewals go on until stopped. */
   void delete(Handle h, Lease lease) {
     h.createUpdate("DELETE FROM onec_exporter_leases WHERE order_id = :id AND token = :token")

@@ -50,7 +50,7 @@ public final class PgPipeline {
       for (int i = 0; i < params.length; i++) {
         Object p = params[i];
         switch (p) {
-          case null -> ps.setString(i + 1, null);
+          case null -> ps.setString(i + 1, null); // a text null: pass none for a column of another type
           case Long l -> ps.setLong(i + 1, l);
           case Integer n -> ps.setInt(i + 1, n);
           case Boolean b -> ps.setBoolean(i + 1, b);

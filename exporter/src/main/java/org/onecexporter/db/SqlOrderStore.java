@@ -58,7 +58,8 @@ public final class SqlOrderStore implements OrderStore {
   /**
    * The number's transaction under a lease, for {@link PgPipeline}: the row-lock wait; the lease's row locked and
    * read (the fence: a takeover waits for this commit); with our own ledger, its row created; the order's number
-   * locked and read; then the counter's next value and the order's update in one statement, as {@link
+   * locked and read (a lapsed holder locks nothing there, so it does not wait for a row lock before it hears that
+   * its lease is gone); then the counter's next value and the order's update in one statement, as {@link
    * JdbcSession#assignInvoiceNumber}'s loop does, both only while the lease is this grant's and the order has no
    * number (a number it has is the answer, read by the statement before).
    */
@@ -70,7 +71,7 @@ public final class SqlOrderStore implements OrderStore {
         + (ledger ? "INSERT INTO onec_exporter_ledger (order_id) SELECT CAST(? AS bigint) WHERE " + LEASE_IS_MINE
             + " ON CONFLICT (order_id) DO NOTHING;\n" : "")
         + """
-          SELECT invoice_number FROM %1$s WHERE %2$s = ? FOR UPDATE;
+          SELECT invoice_number FROM %1$s WHERE %2$s = ? AND %3$s FOR UPDATE;
           WITH c AS (
             INSERT INTO invoice_number_counters (year, last_value)
             SELECT CAST(? AS integer), 1
@@ -353,7 +354,7 @@ public final class SqlOrderStore implements OrderStore {
      * a pipeline ({@link OrderSource#pipelinedRead}), the order, its lines and its cancellation are read in the
      * grant's round trip (one instead of four; the reads run after the grant, in its transaction, so they see what
      * any earlier holder committed); kept for {@link #find} and {@link #cancellation}. A pipeline that fails is
-     * taken again alone, so that a failing read fails where it always did.
+     * taken again alone, so that a failing read fails where it always did ({@link #find}).
      */
     private Leases.Lease takeAndRead(Handle h, long orderId, Duration lapse) {
       OrderSource.PipelinedRead read = source.ownLedger() ? null : source.pipelinedRead();
@@ -367,21 +368,27 @@ public final class SqlOrderStore implements OrderStore {
       }
       params.add(orderId);
       int last = read.statements() + 1;
-      List<List<?>> results;
+      Optional<Order> order;
+      Cancellation cancellation;
       try {
-        results = PgPipeline.run(h, Leases.TAKE_POSTGRES + ";\n" + read.sql() + CANCELLATION_SQL,
+        List<List<?>> results = PgPipeline.run(h, Leases.TAKE_POSTGRES + ";\n" + read.sql() + CANCELLATION_SQL,
             i -> i == 0 ? null : i == last ? rs -> cancellationRow(rs, d) : read.rows().apply(i - 1), params.toArray());
+        if (results.get(0).isEmpty()) {
+          return null;
+        }
+        order = read.order().apply(results.subList(1, last));
+        cancellation = results.get(last).isEmpty() ? Cancellation.NONE : (Cancellation) results.get(last).get(0);
       } catch (RuntimeException e) {
+        // The driver reads the rows after the Sync: a row the source's reader refused (a value it cannot map)
+        // fails here with the grant committed. That grant goes (unrenewed, it would keep the order locked until
+        // it lapsed); the lease is taken alone, and find() reads, and fails, as it always did.
+        leases.revoke(h, orderId, token);
         return leases.tryTake(h, d, orderId, lapse);
-      }
-      if (results.get(0).isEmpty()) {
-        return null;
       }
       Leases.Lease taken = leases.granted(d, orderId, token, lapse);
       readWithLock = orderId;
-      orderReadWithLock = read.order().apply(results.subList(1, last));
-      cancellationReadWithLock = results.get(last).isEmpty() ? Cancellation.NONE
-          : (Cancellation) results.get(last).get(0);
+      orderReadWithLock = order;
+      cancellationReadWithLock = cancellation;
       return taken;
     }
 
@@ -518,7 +525,7 @@ public final class SqlOrderStore implements OrderStore {
       if (ledger) {
         params.addAll(List.of(orderId, orderId, held.token()));
       }
-      params.addAll(List.of(orderId, year, orderId, held.token(), orderId, orderId));
+      params.addAll(List.of(orderId, orderId, held.token(), year, orderId, held.token(), orderId, orderId));
       List<List<Object[]>> results = PgPipeline.run(h, assignSql, params.toArray());
       if (!isHolder(results.get(1), held)) {
         throw Leases.lost(held);

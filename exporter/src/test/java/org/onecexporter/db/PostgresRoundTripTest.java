@@ -100,9 +100,59 @@ class PostgresRoundTripTest {
       a.lock(ORDER, Duration.ofSeconds(5), Duration.ofSeconds(30));
       assertThatThrownBy(() -> b.lock(ORDER, Duration.ofMillis(200), Duration.ofSeconds(30)))
           .isInstanceOf(OrderStore.StoreException.class).hasMessageContaining("not free");
+      setStatus("refunded");
       a.unlock(ORDER);
-      assertThat(b.find(ORDER)).isPresent();
+      assertThat(b.find(ORDER).orElseThrow().status()).as("read now, not with the refused lock").isEqualTo("refunded");
     }
+  }
+
+  @Test
+  void what_was_read_with_a_lock_is_gone_with_it_and_the_cancellation_is_used_once() {
+    aPaidOrder(ORDER).insert(db.jdbi());
+    OrderStore store = new SqlOrderStore(db.jdbi(), Dialect.POSTGRESQL, ReferenceSource.INSTANCE);
+    try (OrderStore.Session s = store.open()) {
+      s.lock(ORDER, Duration.ofSeconds(5), Duration.ofSeconds(30));
+      s.unlock(ORDER); // its reads unused
+      setStatus("refunded");
+      assertThat(s.find(ORDER).orElseThrow().status()).as("read after the unlock").isEqualTo("refunded");
+      s.lock(ORDER, Duration.ofSeconds(5), Duration.ofSeconds(30));
+      assertThat(s.cancellation(ORDER).requested()).isFalse();
+      db.jdbi().useHandle(h -> h.execute("INSERT INTO onec_exporter_ledger (order_id, invoice_cancel_requested_at)"
+          + " VALUES (" + ORDER + ", now())"));
+      assertThat(s.cancellation(ORDER).requested()).as("a second cancellation() reads again").isTrue();
+      s.idle();
+      assertThat(s.find(ORDER).orElseThrow().status()).isEqualTo("refunded");
+      s.unlock(ORDER);
+    }
+  }
+
+  /**
+   * The driver maps the rows after the pipeline's Sync: a value the source cannot read fails there with the grant
+   * already committed. The lock must still be this session's (not an orphan grant that keeps the order locked
+   * until it lapses) and the read must fail where it always did.
+   */
+  @Test
+  void a_read_that_fails_with_the_lock_leaves_no_orphan_lock_and_fails_in_find() {
+    aPaidOrder(ORDER).insert(db.jdbi());
+    db.jdbi().useHandle(h -> h.execute("UPDATE orders SET delivery_cost = 'NaN' WHERE id = " + ORDER));
+    OrderStore store = new SqlOrderStore(db.jdbi(), Dialect.POSTGRESQL, ReferenceSource.INSTANCE);
+    try (OrderStore.Session a = store.open(); OrderStore.Session b = store.open()) {
+      a.lock(ORDER, Duration.ofSeconds(2), Duration.ofSeconds(30));
+      assertThatThrownBy(() -> a.find(ORDER)).isInstanceOf(OrderStore.StoreException.class)
+          .hasMessageStartingWith("reading the order failed");
+      a.unlock(ORDER);
+      long asked = System.nanoTime();
+      b.lock(ORDER, Duration.ofSeconds(2), Duration.ofSeconds(30));
+      assertThat((System.nanoTime() - asked) / 1_000_000).as("free at once").isLessThan(1_000L);
+      b.unlock(ORDER);
+      long leases = db.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM onec_exporter_leases")
+          .mapTo(Long.class).one());
+      assertThat(leases).as("no lease left behind").isZero();
+    }
+  }
+
+  private void setStatus(String status) {
+    db.jdbi().useHandle(h -> h.execute("UPDATE orders SET status = '" + status + "' WHERE id = " + ORDER));
   }
 
   /**
