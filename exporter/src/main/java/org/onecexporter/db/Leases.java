@@ -143,8 +143,7 @@ final class Leases {
 
   /** Deletes the lease's row (in the caller's transaction, if any); its renewals go on until stopped. */
   void delete(Handle h, Lease lease) {
-    h.createUpdate("DELETE FROM onec_exporter_leases WHERE order_id = :id AND token = :token")
-        .bind("id", lease.orderId()).bind("token", lease.token()).execute();
+    revoke(h, lease.orderId(), lease.token());
   }
 
   /**

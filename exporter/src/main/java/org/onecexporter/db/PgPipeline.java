@@ -66,7 +66,7 @@ public final class PgPipeline {
           Rows<?> reader = rows.apply(results.size());
           List<Object> list = new ArrayList<>();
           try (ResultSet rs = ps.getResultSet()) {
-            int columns = rs.getMetaData().getColumnCount();
+            int columns = reader == null ? rs.getMetaData().getColumnCount() : 0;
             while (rs.next()) {
               if (reader != null) {
                 list.add(reader.row(rs));
@@ -88,7 +88,17 @@ public final class PgPipeline {
         hasRows = ps.getMoreResults();
       }
     } catch (SQLException e) {
-      throw new org.jdbi.v3.core.ConnectionException(e);
+      throw new Failed(e);
+    }
+  }
+
+  /**
+   * A pipeline the database refused or could not run; its cause is the driver's exception. Not Jdbi's
+   * ConnectionException, which callers read as a database out of reach.
+   */
+  static final class Failed extends RuntimeException {
+    Failed(SQLException cause) {
+      super("a pipeline of statements failed (SQLState " + cause.getSQLState() + ")", cause);
     }
   }
 

@@ -151,6 +151,33 @@ class PostgresRoundTripTest {
     }
   }
 
+  /**
+   * A statement of a pipeline that PostgreSQL refuses (here a row lock not granted within the lock's timeout) is a
+   * statement's failure, not a database out of reach: the command line and the console say "unreachable" for a
+   * Jdbi ConnectionException in the chain.
+   */
+  @Test
+  void a_refused_pipeline_statement_is_reported_as_the_statements_failure_not_as_an_unreachable_database() {
+    aPaidOrder(ORDER).insert(db.jdbi());
+    OrderStore store = new SqlOrderStore(db.jdbi(), Dialect.POSTGRESQL, ReferenceSource.INSTANCE);
+    try (org.jdbi.v3.core.Handle holder = db.jdbi().open(); OrderStore.Session s = store.open()) {
+      holder.begin();
+      holder.createQuery("SELECT id FROM orders WHERE id = " + ORDER + " FOR UPDATE").mapTo(Long.class).one();
+      s.lock(ORDER, Duration.ofMillis(500), Duration.ofSeconds(30));
+      Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> s.assignInvoiceNumber(ORDER, 2026));
+      holder.rollback();
+      assertThat(failure).isInstanceOf(OrderStore.StoreException.class)
+          .hasMessageStartingWith("assigning the invoice number failed");
+      List<Throwable> chain = new java.util.ArrayList<>();
+      for (Throwable t = failure; t != null; t = t.getCause()) {
+        chain.add(t);
+      }
+      assertThat(chain).noneMatch(t -> t instanceof org.jdbi.v3.core.ConnectionException);
+      assertThat(chain).anyMatch(t -> t instanceof java.sql.SQLException sql && "55P03".equals(sql.getSQLState()));
+      s.unlock(ORDER);
+    }
+  }
+
   private void setStatus(String status) {
     db.jdbi().useHandle(h -> h.execute("UPDATE orders SET status = '" + status + "' WHERE id = " + ORDER));
   }
