@@ -297,6 +297,37 @@ class JobQueueTest {
     assertThat(dlq(queue, 1).get(0).get("reason").asText()).isEqualTo("stalled");
   }
 
+  /**
+   * WORKER_MAX_STALLS counts expiries in a row: an attempt that ends in a retry or a wait proves the job does not take
+   * its worker down, so the count starts again. Otherwise a job that waits long (a weekend outage, a maintenance
+   * window) spends the budget on unrelated kills and restarts over its life, and goes to the DLQ as 'stalled' with
+   * nothing wrong with it (the quick chaos soak's one lost order of 2026-12-07: reaped twice by worker kills around
+   * the 1C outage, settled in between, reaped a third time).
+   */
+  @Test
+  void a_settled_attempt_starts_the_stall_count_again() {
+    queue.enqueue("41", "t");
+    for (int round = 1; round <= 3; round++) {
+      for (int stall = 1; stall <= 2; stall++) {
+        queue.extendAll(List.of(claim()), Duration.ofMillis(1));
+        sleep(20);
+        assertThat(queue.reap(3)).isEqualTo(1);
+      }
+      assertThat(queue.job("41")).as("round %d: two expiries in a row", round).containsEntry("stalls", "2");
+      // One attempt settles: round 1 a retry, round 2 a wait that spends no attempt, round 3 a failure on our side.
+      ClaimedJob settled = claim();
+      assertThat(queue.retryLater(settled, Duration.ZERO, "1C answered 503", 503, null, round == 2, round == 3))
+          .isTrue();
+      assertThat(queue.job("41")).as("round %d: the settled attempt starts the count again", round)
+          .containsEntry("stalls", "0");
+    }
+    queue.extendAll(List.of(claim()), Duration.ofMillis(1));
+    sleep(20);
+    queue.reap(3);
+    assertThat(queue.stats().dlq()).as("one expiry after a settled attempt: back in play, not dead-lettered").isZero();
+    assertThat(queue.stats().ready()).isEqualTo(1);
+  }
+
   @Test
   void a_hand_pushed_job_is_claimed_and_tracked_and_duplicates_are_dropped() {
     client.<String>getDeque(queue.keys().ready()).addFirst("garbage{");

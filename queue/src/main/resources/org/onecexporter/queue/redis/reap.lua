@@ -1,6 +1,7 @@
 -- reap: jobs whose lease ran out (worker killed or stuck) go back to the front of the line; the max_stalls-th
--- expiry sends the job to the DLQ as 'stalled' (WORKER_MAX_STALLS=3: back twice, dead-lettered on the third). The
--- stalled attempt is not counted against the retry schedule.
+-- expiry in a row sends the job to the DLQ as 'stalled' (WORKER_MAX_STALLS=3: back twice, dead-lettered on the third;
+-- an attempt that settles in between, retry.lua, starts the count again). The stalled attempt is not counted against
+-- the retry schedule.
 -- KEYS: 1 active, 2 ready, 3 dlq, 4 stats, 5 wake
 -- ARGV: 1 prefix, 2 call, 3 window_ms, 4 max_stalls, 5 batch (leases looked at per call)
 -- Answers: how many jobs moved
@@ -27,7 +28,7 @@ for _, id in ipairs(expired) do
   redis.call('HINCRBY', KEYS[4], 'stalled', 1)
   if stalls >= tonumber(ARGV[4]) then
     dead_letter(ARGV[1], KEYS[3], KEYS[4], id, 'stalled',
-      'lease expired ' .. stalls .. ' times: the worker was killed or stuck on this job', '0', '', now)
+      'lease expired ' .. stalls .. ' times in a row: the worker was killed or stuck on this job', '0', '', now)
   else
     redis.call('HINCRBY', job, 'attempts', -1)
     redis.call('HSET', job, 'state', STATE_READY)

@@ -1,4 +1,5 @@
--- retry: a failed attempt waits in 'delayed' for the schedule's delay; first and last error kept.
+-- retry: a failed attempt waits in 'delayed' for the schedule's delay; first and last error kept. The attempt settled:
+-- the job did not take its worker down, so its stall count starts again (WORKER_MAX_STALLS counts expiries in a row).
 -- KEYS: 1 active, 2 delayed, 3 stats, 4 onec_health, 5 outage_waits (a refunded retry while the fleet knows 1C
 --   is down is noted there: the first claim after 1C answers again makes it due at once, claim_jobs)
 -- ARGV: 1 prefix, 2 call, 3 window_ms, 4 order_id, 5 token, 6 delay_ms, 7 error, 8 http_status, 9 invoice_number,
@@ -25,7 +26,8 @@ local due = now_ms() + tonumber(ARGV[6])
 redis.call('ZREM', KEYS[1], ARGV[4])
 redis.call('ZADD', KEYS[2], due, ARGV[4])
 redis.call('HSETNX', job, 'first_error', ARGV[7])
-redis.call('HSET', job, 'state', STATE_DELAYED, 'due_at', due, 'last_error', ARGV[7], 'last_http_status', ARGV[8])
+redis.call('HSET', job, 'state', STATE_DELAYED, 'due_at', due, 'last_error', ARGV[7], 'last_http_status', ARGV[8],
+  'stalls', 0)
 if ARGV[9] ~= '' then
   redis.call('HSET', job, 'invoice_number', ARGV[9])
 end
