@@ -230,6 +230,7 @@ final class JobRunner {
   /** The decision as a queue move (token-checked: a job another worker took over is left alone). */
   private ClaimedJob apply(LeaseKeeper.Attempt attempt, Decision decision, Said said, boolean oneCFailed) {
     ClaimedJob job = attempt.job;
+    leases.settling(attempt);
     switch (decision) {
       case Decision.Ack ack -> {
         decide("acked");

@@ -33,6 +33,8 @@ final class LeaseKeeper {
     final long startedNanos = System.nanoTime();
     final Thread thread = Thread.currentThread();
     volatile boolean abandoned;
+    /** Its finishing move is on its way ({@link #settling}). */
+    volatile boolean settling;
 
     private Attempt(ClaimedJob job, Slot slot) {
       this.job = job;
@@ -61,6 +63,15 @@ final class LeaseKeeper {
     return attempt;
   }
 
+  /**
+   * The attempt's finishing move (ack, retry, DLQ, release) is about to go out. Its lease is still renewed until
+   * {@link #end} (the move may be slow, or fail and leave the job to the reaper), but a renewal refused from now on is
+   * the move having landed, not a lease taken over: nothing to warn about.
+   */
+  void settling(Attempt attempt) {
+    attempt.settling = true;
+  }
+
   /** The attempt ended (its entry only: a newer attempt on the same order keeps its own). */
   void end(Attempt attempt) {
     inFlight.remove(attempt.job.orderId(), attempt);
@@ -78,23 +89,26 @@ final class LeaseKeeper {
   void renewAll() {
     long now = System.nanoTime();
     long timeout = config.jobTimeout().toNanos();
-    List<ClaimedJob> jobs = new ArrayList<>();
+    List<Attempt> attempts = new ArrayList<>();
     for (Attempt attempt : List.copyOf(inFlight.values())) {
       if (now - attempt.startedNanos > timeout) {
         abandon(attempt);
       } else {
-        jobs.add(attempt.job);
+        attempts.add(attempt);
       }
     }
-    if (jobs.isEmpty()) {
+    if (attempts.isEmpty()) {
       return;
     }
     try {
-      boolean[] kept = queue.extendAll(jobs, config.lease());
+      boolean[] kept = queue.extendAll(attempts.stream().map(a -> a.job).toList(), config.lease());
       for (int i = 0; i < kept.length; i++) {
-        if (!kept[i] && inFlight.containsKey(jobs.get(i).orderId())) {
-          LOG.warn("lease on order {} was lost; another worker may have it", jobs.get(i).orderId(),
-              kv("order_id", jobs.get(i).orderId()));
+        Attempt attempt = attempts.get(i);
+        // Refused while the attempt was still running, and it still is: the lease was taken over. An attempt whose
+        // own finishing move went out since the snapshot (settling) or that ended is no news.
+        if (!kept[i] && !attempt.settling && inFlight.get(attempt.job.orderId()) == attempt) {
+          LOG.warn("lease on order {} was lost; another worker may have it", attempt.job.orderId(),
+              kv("order_id", attempt.job.orderId()));
         }
       }
     } catch (RuntimeException e) {
