@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.onecexporter.config.Env;
 import org.onecexporter.queue.JobQueue;
+import org.onecexporter.queue.model.JobState;
 import org.onecexporter.queue.model.QueueKeys;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
@@ -283,9 +284,7 @@ final class WeekendOutage {
    */
   private static void attemptsOnWaitingJobs(RedissonClient redis, QueueKeys keys, int jobs, ObjectNode out)
       throws InterruptedException {
-    long withAttempts = 0;
-    long maxAttempts = 0;
-    long missing = 0;
+    AttemptCount count = new AttemptCount();
     List<String> active = new ArrayList<>();
     for (int from = 1; from <= jobs; from += 5_000) {
       List<String> ids = new ArrayList<>();
@@ -294,42 +293,55 @@ final class WeekendOutage {
       }
       Map<String, Map<String, String>> read = attemptsAndState(redis, keys, ids);
       for (String id : ids) {
-        Map<String, String> f = read.get(id);
-        if (f.get("attempts") == null) {
-          missing++;
-        } else if ("active".equals(f.get("state"))) {
+        if (!count.settled(read.get(id))) {
           active.add(id);
-        } else {
-          long n = Long.parseLong(f.get("attempts"));
-          withAttempts += n > 0 ? 1 : 0;
-          maxAttempts = Math.max(maxAttempts, n);
         }
       }
     }
     int inFlight = active.size();
     long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!active.isEmpty()) {
+    while (!active.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
       Map<String, Map<String, String>> read = attemptsAndState(redis, keys, active);
       List<String> still = new ArrayList<>();
       for (String id : active) {
-        Map<String, String> f = read.get(id);
-        if ("active".equals(f.get("state")) && System.nanoTime() < deadline) {
+        if (!count.settled(read.get(id))) {
           still.add(id);
-        } else if (f.get("attempts") == null) {
-          missing++; // exported or dropped meanwhile: nothing waits with an attempt
-        } else {
-          long n = Long.parseLong(f.get("attempts"));
-          withAttempts += n > 0 ? 1 : 0;
-          maxAttempts = Math.max(maxAttempts, n);
         }
       }
       active = still;
-      if (!active.isEmpty()) {
-        Thread.sleep(20);
-      }
     }
-    out.put("jobs_with_attempts_counted", withAttempts).put("max_attempts_counted", maxAttempts)
-        .put("job_records_missing", missing).put("jobs_in_flight_when_read", inFlight);
+    // Still active after 10 s: counted as they are.
+    attemptsAndState(redis, keys, active).values().forEach(count::add);
+    out.put("jobs_with_attempts_counted", count.withAttempts).put("max_attempts_counted", count.maxAttempts)
+        .put("job_records_missing", count.missing).put("jobs_in_flight_when_read", inFlight);
+  }
+
+  /** Waiting jobs' attempts, as counted from their records. */
+  private static final class AttemptCount {
+    long withAttempts;
+    long maxAttempts;
+    long missing;
+
+    /** Counts a record unless it is active (a probe in flight): then answers false, to be read again. */
+    boolean settled(Map<String, String> record) {
+      if (JobState.ACTIVE.wire().equals(record.get("state"))) {
+        return false;
+      }
+      add(record);
+      return true;
+    }
+
+    void add(Map<String, String> record) {
+      String attempts = record.get("attempts");
+      if (attempts == null) {
+        missing++; // no record: exported or dropped, nothing waits with an attempt
+        return;
+      }
+      long n = Long.parseLong(attempts);
+      withAttempts += n > 0 ? 1 : 0;
+      maxAttempts = Math.max(maxAttempts, n);
+    }
   }
 
   private static Map<String, Map<String, String>> attemptsAndState(RedissonClient redis, QueueKeys keys,
