@@ -35,6 +35,8 @@ final class LeaseKeeper {
     volatile boolean abandoned;
     /** Its finishing move is on its way ({@link #settling}). */
     volatile boolean settling;
+    /** Its lease was found lost (and said so, once). */
+    volatile boolean lost;
 
     private Attempt(ClaimedJob job, Slot slot) {
       this.job = job;
@@ -106,7 +108,8 @@ final class LeaseKeeper {
         Attempt attempt = attempts.get(i);
         // Refused while the attempt was still running, and it still is: the lease was taken over. An attempt whose
         // own finishing move went out since the snapshot (settling) or that ended is no news.
-        if (!kept[i] && !attempt.settling && inFlight.get(attempt.job.orderId()) == attempt) {
+        if (!kept[i] && !attempt.settling && !attempt.lost && inFlight.get(attempt.job.orderId()) == attempt) {
+          attempt.lost = true; // said once: the renewals that follow until the attempt ends find the same
           LOG.warn("lease on order {} was lost; another worker may have it", attempt.job.orderId(),
               kv("order_id", attempt.job.orderId()));
         }

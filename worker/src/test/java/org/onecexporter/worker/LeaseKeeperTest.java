@@ -84,7 +84,7 @@ class LeaseKeeperTest {
   }
 
   @Test
-  void a_lease_taken_over_while_the_attempt_runs_is_warned_about() {
+  void a_lease_taken_over_while_the_attempt_runs_is_warned_about_once() {
     queue.enqueue("62", "t");
     ClaimedJob job = claim("w");
     LeaseKeeper.Attempt attempt = leases.begin(job, new Slot(new Semaphore(1)));
@@ -94,6 +94,7 @@ class LeaseKeeperTest {
     assertThat(queue.reap(3)).isEqualTo(1);
     claim("other");
     leases.renewAll();
+    leases.renewAll(); // said once per attempt, not at every renewal until the attempt ends
     assertThat(lostWarnings()).containsExactly("lease on order 62 was lost; another worker may have it");
     leases.end(attempt);
   }
