@@ -86,6 +86,9 @@ class WorkerProcessTest {
     assertThat(emulator.received()).extracting(EmulatorServer.ReceivedRequest::invoiceNumber)
         .containsOnly("INV-2026-001");
     assertThat(queue.stats().counters()).containsEntry("stalled", 1L);
+    // The rescuer's reaper says which order came back: a search for the order finds why it ran twice.
+    assertThat(java.nio.file.Files.readString(logDir.resolve("rescuer.out")))
+        .contains("reaper: 1 job(s) whose lease ran out are back in play: order 1");
     // Lease 2 s + reaper interval + the rescuer's JVM start: well within the 30 s default lease.
     assertThat(recovery).isLessThan(Duration.ofSeconds(25));
   }

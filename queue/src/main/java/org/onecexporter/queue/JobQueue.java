@@ -28,6 +28,7 @@ import org.onecexporter.queue.model.ClaimedJob;
 import org.onecexporter.queue.model.EnqueueResult;
 import org.onecexporter.queue.model.MoveResult;
 import org.onecexporter.queue.model.QueueKeys;
+import org.onecexporter.queue.model.Reaped;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
@@ -265,11 +266,18 @@ public final class JobQueue {
     return Scripts.move(scripts.eval(script, keyList, all).get(0));
   }
 
-  /** Expired leases back to ready, or to the DLQ after {@code maxStalls} expiries. Returns how many moved. */
+  /** Expired leases back to ready, or to the DLQ after {@code maxStalls} expiries in a row. Returns how many moved. */
   public long reap(int maxStalls) {
-    return Scripts.number(scripts.eval(Script.REAP, List.of(keys.active(), keys.ready(), keys.dlq(), keys.stats(),
-        keys.wake()), keys.prefix(), scripts.newCall(), scripts.replayWindow(), Integer.toString(maxStalls), "500")
-        .get(0));
+    return reapJobs(maxStalls).moved();
+  }
+
+  /** {@link #reap}, answering which jobs went back to ready and which to the DLQ (at most 500 a call). */
+  public Reaped reapJobs(int maxStalls) {
+    List<Object> r = scripts.eval(Script.REAP, List.of(keys.active(), keys.ready(), keys.dlq(), keys.stats(),
+        keys.wake()), keys.prefix(), scripts.newCall(), scripts.replayWindow(), Integer.toString(maxStalls), "500");
+    int back = (int) Scripts.number(r.get(1));
+    List<String> ids = r.subList(2, r.size()).stream().map(Object::toString).toList();
+    return new Reaped(ids.subList(0, back), ids.subList(back, ids.size()));
   }
 
   /**

@@ -20,6 +20,7 @@ import org.onecexporter.queue.model.Ack;
 import org.onecexporter.queue.model.AckClaim;
 import org.onecexporter.queue.model.ClaimResult;
 import org.onecexporter.queue.model.ClaimedJob;
+import org.onecexporter.queue.model.Reaped;
 import org.onecexporter.queue.model.EnqueueResult;
 import org.onecexporter.queue.testing.RedisExtension;
 import org.onecexporter.queue.testing.RedisExtension.TestRedis;
@@ -287,12 +288,13 @@ class JobQueueTest {
       assertThat(job.attempt()).as("a stalled attempt is not counted").isEqualTo(1);
       queue.extendAll(List.of(job), Duration.ofMillis(1));
       sleep(20);
-      assertThat(queue.reap(3)).isEqualTo(1);
+      assertThat(queue.reapJobs(3)).as("the reaper says which jobs it moved, and where")
+          .isEqualTo(new Reaped(List.of("40"), List.of()));
       assertThat(queue.stats().dlq()).as("expiry %d of 3: back in play", stall).isZero();
     }
     queue.extendAll(List.of(claim()), Duration.ofMillis(1));
     sleep(20);
-    queue.reap(3);
+    assertThat(queue.reapJobs(3)).isEqualTo(new Reaped(List.of(), List.of("40")));
     assertThat(queue.stats().dlq()).as("WORKER_MAX_STALLS=3: the third expiry dead-letters").isEqualTo(1);
     assertThat(dlq(queue, 1).get(0).get("reason").asText()).isEqualTo("stalled");
   }

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.onecexporter.logging.RootCause;
+import org.onecexporter.logging.LogSafe;
 import org.onecexporter.queue.JobQueue;
+import org.onecexporter.queue.model.Reaped;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,11 +54,29 @@ final class FleetTasks {
         TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Says which jobs came back (the ids in the message too: a search for one order finds the line) and one line per
+   * job that went to the DLQ as {@code stalled}, counted like every other dead letter.
+   */
   private void reap() {
-    long moved = queue.reap(config.maxStalls());
-    if (moved > 0) {
-      LOG.warn("reaper: {} job(s) whose lease ran out are back in play", moved, kv("reaped", moved));
+    Reaped reaped = queue.reapJobs(config.maxStalls());
+    if (!reaped.back().isEmpty()) {
+      LOG.warn("reaper: {} job(s) whose lease ran out are back in play: {}", reaped.back().size(),
+          named(reaped.back()), kv("reaped", reaped.back().size()));
     }
+    for (String id : reaped.dead()) {
+      LOG.warn("reaper: order {} to the DLQ (stalled): its lease ran out {} times in a row (WORKER_MAX_STALLS), its"
+          + " workers killed or stuck on it", LogSafe.id(id), config.maxStalls(), JobRunner.jobFields(id),
+          kv("outcome", "dead_letter"), kv("reason", "stalled"));
+      metrics.deadLetter("stalled");
+    }
+  }
+
+  /** "order 12, order 15, …": each id as the workers' other lines name it, the first 20. */
+  private static String named(java.util.List<String> ids) {
+    String named = ids.stream().limit(20).map(id -> "order " + LogSafe.id(id))
+        .collect(java.util.stream.Collectors.joining(", "));
+    return ids.size() > 20 ? named + " and " + (ids.size() - 20) + " more" : named;
   }
 
   private void refreshGauges() {
