@@ -228,10 +228,20 @@ public final class JobQueue {
    */
   public boolean retryLater(ClaimedJob job, Duration delay, String error, int httpStatus, String invoiceNumber,
       boolean refund, boolean infra) {
+    return retryLater(job, delay, error, httpStatus, invoiceNumber, refund, infra, false);
+  }
+
+  /**
+   * As above; {@code reachedOneC}: the attempt got as far as its call to 1C and lived to settle, which proves the job
+   * does not take its worker down: the record's stall count starts again (WORKER_MAX_STALLS counts expiries in a
+   * row). A wait decided before the call (the permits full, 1C down for the fleet) leaves it.
+   */
+  public boolean retryLater(ClaimedJob job, Duration delay, String error, int httpStatus, String invoiceNumber,
+      boolean refund, boolean infra, boolean reachedOneC) {
     return move(Script.RETRY, List.of(keys.active(), keys.delayed(), keys.stats(), keys.onecHealth(),
         keys.outageWaits()), job.orderId(), job.token(),
         Long.toString(delay.toMillis()), error, Integer.toString(httpStatus), invoiceNumber == null ? "" : invoiceNumber,
-        refund ? "1" : "0", infra ? "1" : "0") == MoveResult.DONE;
+        refund ? "1" : "0", infra ? "1" : "0", reachedOneC ? "1" : "0") == MoveResult.DONE;
   }
 
   public boolean deadLetter(ClaimedJob job, String reason, String error, int httpStatus, String invoiceNumber) {

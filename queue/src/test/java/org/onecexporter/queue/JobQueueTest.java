@@ -300,34 +300,42 @@ class JobQueueTest {
   }
 
   /**
-   * WORKER_MAX_STALLS counts expiries in a row: an attempt that ends in a retry or a wait proves the job does not take
-   * its worker down, so the count starts again. Otherwise a job that waits long (a weekend outage, a maintenance
-   * window) spends the budget on unrelated kills and restarts over its life, and goes to the DLQ as 'stalled' with
-   * nothing wrong with it (the quick chaos soak's one lost order of 2026-12-07: reaped twice by worker kills around
-   * the 1C outage, settled in between, reaped a third time).
+   * WORKER_MAX_STALLS counts expiries in a row: an attempt that reached 1C and lived to settle (a retry or a wait)
+   * proves the job does not take its worker down, so the count starts again. Otherwise a job that waits long (a
+   * weekend outage, a maintenance window) spends the budget on unrelated kills and restarts over its life, and goes
+   * to the DLQ as 'stalled' with nothing wrong with it (the quick chaos soak's one lost order of 2026-12-07: its lease
+   * ran out three times around the 1C outage and its kills). A wait decided before the call (the permits full, 1C
+   * down for the fleet) proves nothing and is refunded: it must not start the count again, or a job that kills its
+   * worker whenever it gets a permit would loop for ever (kill, kill, wait, kill, ...).
    */
   @Test
-  void a_settled_attempt_starts_the_stall_count_again() {
+  void an_attempt_that_reached_1c_starts_the_stall_count_again_a_wait_before_the_call_does_not() {
     queue.enqueue("41", "t");
     for (int round = 1; round <= 3; round++) {
-      for (int stall = 1; stall <= 2; stall++) {
-        queue.extendAll(List.of(claim()), Duration.ofMillis(1));
-        sleep(20);
-        assertThat(queue.reap(3)).isEqualTo(1);
-      }
+      stallTwice("41");
       assertThat(queue.job("41")).as("round %d: two expiries in a row", round).containsEntry("stalls", "2");
-      // One attempt settles: round 1 a retry, round 2 a wait that spends no attempt, round 3 a failure on our side.
-      ClaimedJob settled = claim();
-      assertThat(queue.retryLater(settled, Duration.ZERO, "1C answered 503", 503, null, round == 2, round == 3))
+      // Round 1: 1C answered 503 (a counted retry); round 2: 1C answered 403 «сеансы запрещены» (a refunded wait);
+      // round 3: 1C took the invoice and PostgreSQL failed to record it (our side, after the call).
+      assertThat(queue.retryLater(claim(), Duration.ZERO, "1C answered 503", 503, null, round == 2, round == 3, true))
           .isTrue();
-      assertThat(queue.job("41")).as("round %d: the settled attempt starts the count again", round)
+      assertThat(queue.job("41")).as("round %d: the attempt reached 1C, the count starts again", round)
           .containsEntry("stalls", "0");
     }
+    stallTwice("41");
+    // The fleet's permits stayed busy: the attempt waited without calling 1C, refunded.
+    assertThat(queue.retryLater(claim(), Duration.ZERO, "every 1C permit busy", 0, null, true, false, false)).isTrue();
+    assertThat(queue.job("41")).as("a wait before the call leaves the count").containsEntry("stalls", "2");
     queue.extendAll(List.of(claim()), Duration.ofMillis(1));
     sleep(20);
-    queue.reap(3);
-    assertThat(queue.stats().dlq()).as("one expiry after a settled attempt: back in play, not dead-lettered").isZero();
-    assertThat(queue.stats().ready()).isEqualTo(1);
+    assertThat(queue.reapJobs(3)).as("the third expiry in a row").isEqualTo(new Reaped(List.of(), List.of("41")));
+  }
+
+  private void stallTwice(String id) {
+    for (int stall = 1; stall <= 2; stall++) {
+      queue.extendAll(List.of(claim()), Duration.ofMillis(1));
+      sleep(20);
+      assertThat(queue.reapJobs(3)).isEqualTo(new Reaped(List.of(id), List.of()));
+    }
   }
 
   @Test

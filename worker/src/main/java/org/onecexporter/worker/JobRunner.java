@@ -125,7 +125,8 @@ final class JobRunner {
       health.report(FailurePolicy.OneCReport.NOT_CALLED, job);
       // The id is untrusted (pushed by hand, maybe 1 MB, maybe with newlines): capped and escaped everywhere.
       String error = "malformed job: '" + LogSafe.id(job.orderId()) + "' is not an order id";
-      return apply(attempt, new Decision.DeadLetter(ExportResult.Reason.MALFORMED), new Said(error, 0, null), false);
+      return apply(attempt, new Decision.DeadLetter(ExportResult.Reason.MALFORMED), new Said(error, 0, null), false,
+          false);
     }
     long orderId = id.get().orderId();
     boolean cancel = id.get().kind() == JobIds.Kind.CANCEL;
@@ -213,7 +214,8 @@ final class JobRunner {
       oneCNeedsAdministrator.set(null); // 1C took or refused an invoice: it serves the exporter again
     }
     boolean oneCFailed = result instanceof AttemptResult.Retry retry && retry.failed() == AttemptResult.Failed.ONE_C;
-    return apply(attempt, decision, said, oneCFailed);
+    boolean reachedOneC = result instanceof AttemptResult.Retry retry && retry.calledOneC();
+    return apply(attempt, decision, said, oneCFailed, reachedOneC);
   }
 
   /** What the attempt said, for the queue's job record and the logs. */
@@ -227,8 +229,12 @@ final class JobRunner {
     }
   }
 
-  /** The decision as a queue move (token-checked: a job another worker took over is left alone). */
-  private ClaimedJob apply(LeaseKeeper.Attempt attempt, Decision decision, Said said, boolean oneCFailed) {
+  /**
+   * The decision as a queue move (token-checked: a job another worker took over is left alone). {@code reachedOneC}:
+   * the attempt got as far as its call to 1C, so a retry or a wait starts the job's stall count again.
+   */
+  private ClaimedJob apply(LeaseKeeper.Attempt attempt, Decision decision, Said said, boolean oneCFailed,
+      boolean reachedOneC) {
     ClaimedJob job = attempt.job;
     leases.settling(attempt);
     switch (decision) {
@@ -259,18 +265,26 @@ final class JobRunner {
             kv("invoice_number", said.invoiceNumber()), kv("attempt", job.attempt()), kv("outcome", "retry"),
             kv("retry_in_ms", wait.toMillis()));
         decide("retry");
-        if (gate.move(() -> queue.retryLater(job, wait, said.error(), said.httpStatus(), said.invoiceNumber(),
-            false))) {
+        Refusal refusal = new Refusal();
+        if (gate.move(() -> refusal.seen(queue.retryLater(job, wait, said.error(), said.httpStatus(),
+            said.invoiceNumber(), false, false, reachedOneC)))) {
           wakeWhenDue.accept(wait);
+        } else if (refusal.refused) {
+          warnTakenOver(job);
         }
       }
       case Decision.Wait wait -> {
         logWait(job, wait, said, oneCFailed);
         decide("waiting");
         boolean ourSide = wait.cause() == Decision.Cause.OUR_SIDE;
-        if (gate.move(() -> queue.retryLater(job, wait.delay(), said.error(), said.httpStatus(),
-            said.invoiceNumber(), true, ourSide)) && ourSide) {
-          wakeWhenDue.accept(wait.delay());
+        Refusal refusal = new Refusal();
+        if (gate.move(() -> refusal.seen(queue.retryLater(job, wait.delay(), said.error(), said.httpStatus(),
+            said.invoiceNumber(), true, ourSide, reachedOneC)))) {
+          if (ourSide) {
+            wakeWhenDue.accept(wait.delay());
+          }
+        } else if (refusal.refused) {
+          warnTakenOver(job);
         }
       }
       case Decision.Release release -> {
@@ -340,6 +354,16 @@ final class JobRunner {
       LOG.warn("queue move failed (the lease will bring the job back): {}", e.toString());
       gate.suspect(DependencyGate.Dependency.REDIS, "an ack failed: " + e);
       return null;
+    }
+  }
+
+  /** Whether a token-checked move was refused (the lease was taken over), apart from a move that failed on Redis. */
+  private static final class Refusal {
+    boolean refused;
+
+    boolean seen(boolean done) {
+      refused = !done;
+      return done;
     }
   }
 

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import org.onecexporter.queue.model.ClaimResult;
+import org.onecexporter.queue.model.ClaimedJob;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,10 +96,15 @@ class WorkerIntegrationTest {
 
   private Worker startWorker(WorkerConfig config, org.jdbi.v3.core.Jdbi jdbi, String oneCPassword,
       org.onecexporter.db.OrderStore store) {
+    return startWorker(config, jdbi, oneCPassword, store, PermitGatedClient.MAX_PERMIT_WAIT);
+  }
+
+  private Worker startWorker(WorkerConfig config, org.jdbi.v3.core.Jdbi jdbi, String oneCPassword,
+      org.onecexporter.db.OrderStore store, Duration permitWait) {
     OneCConfig oneC = Exporters.config(emulator.baseUrl(), EmulatorConfig.DEFAULT_USERNAME, oneCPassword,
         Duration.ofSeconds(2), SCHEDULE);
     PermitGatedClient client = new PermitGatedClient(new HttpOneCClient(oneC, 8), queue, config.maxOneCCalls(),
-        oneC.timeout(), PermitGatedClient.MAX_PERMIT_WAIT, new java.util.concurrent.atomic.AtomicInteger());
+        oneC.timeout(), permitWait, new java.util.concurrent.atomic.AtomicInteger());
     OneCExporter exporter = new OneCExporter(store, client, new InvoiceBuilder(ZoneId.of("Europe/Moscow")),
         new RetrySchedule(SCHEDULE), Sleeper.REAL, Clock.systemUTC(), new PiiMasker(true), oneC.timeout())
         .lockLapse(config.lease());
@@ -241,6 +248,48 @@ class WorkerIntegrationTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> exported(10));
     assertThat(emulator.invoices()).hasSize(1);
     assertThat(queue.stats().dlq()).isZero();
+  }
+
+  /**
+   * WORKER_MAX_STALLS counts lease expiries in a row. A job whose lease ran out twice (its workers killed) keeps that
+   * count while it only waits for a fleet-wide 1C permit (the attempt proves nothing: a job that killed its worker
+   * whenever it got a permit would otherwise go round for ever), and starts again once an attempt reached 1C and
+   * lived to settle: here four 503s, after which the DLQ entry (exhausted) shows the count back at 0.
+   */
+  @Test
+  void a_job_whose_lease_ran_out_twice_keeps_the_count_while_it_waits_for_a_permit_and_starts_again_once_1c_answered()
+      throws Exception {
+    aPaidOrder(17).insert(db.jdbi());
+    queue.enqueue("17", "test");
+    for (int stall = 1; stall <= 2; stall++) {
+      ClaimedJob killed = ((ClaimResult.Jobs) queue.claim(Duration.ofSeconds(30), "killed", 1)).jobs().get(0);
+      queue.extendAll(List.of(killed), Duration.ofMillis(1));
+      Thread.sleep(20);
+      assertThat(queue.reapJobs(3).back()).containsExactly("17");
+    }
+    WorkerConfig base = config(1);
+    WorkerConfig config = base.toBuilder().maxOneCCalls(1).circuitFailures(10).build();
+    // Another process holds the fleet's only 1C permit: the attempt waits for it 300 ms, then waits its turn.
+    assertThat(queue.oneC().tryAcquirePermit("held-elsewhere", 1, Duration.ofMinutes(1), null).granted()).isTrue();
+    Worker waiting = startWorker(config, db.jdbi(), EmulatorConfig.DEFAULT_PASSWORD,
+        new org.onecexporter.db.SqlOrderStore(db.jdbi(), org.onecexporter.db.ReferenceSource.INSTANCE),
+        Duration.ofMillis(300));
+    await().atMost(Duration.ofSeconds(10)).until(() -> queue.job("17").getOrDefault("last_error", "")
+        .contains("ONEC_MAX_CONCURRENCY"));
+    assertThat(emulator.received()).as("1C not called").isEmpty();
+    assertThat(queue.job("17")).as("a wait for a permit leaves the count").containsEntry("stalls", "2");
+    waiting.close();
+    workers.remove(waiting);
+
+    queue.oneC().releasePermit("held-elsewhere");
+    emulator.faults().script(List.of(Fault.ERROR_503, Fault.ERROR_503, Fault.ERROR_503, Fault.ERROR_503));
+    startWorker(config, db.jdbi(), EmulatorConfig.DEFAULT_PASSWORD,
+        new org.onecexporter.db.SqlOrderStore(db.jdbi(), org.onecexporter.db.ReferenceSource.INSTANCE),
+        Duration.ofMillis(300));
+    await().atMost(Duration.ofSeconds(15)).until(() -> queue.stats().dlq() == 1);
+    var entry = DlqEntries.read(queue, 1).get(0);
+    assertThat(entry.get("reason").asText()).isEqualTo("exhausted");
+    assertThat(entry.get("stalls").asInt()).as("the attempts reached 1C: the count started again").isZero();
   }
 
   @Test

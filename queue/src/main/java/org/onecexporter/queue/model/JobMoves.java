@@ -57,7 +57,7 @@ public final class JobMoves {
           + " infrastructure"),
       new Move(ACTIVE, READY, "reap", "the lease ran out (worker killed or stuck): back to the front of the line"),
       new Move(ACTIVE, DEAD, "reap", "the lease ran out for the WORKER_MAX_STALLS-th time in a row (an attempt that"
-          + " ends in a retry or a wait starts the count again): reason stalled"),
+          + " reached 1C and ends in a retry or a wait starts the count again): reason stalled"),
       new Move(DEAD, READY, "requeue", "an operator requeues it (one order, all, or one reason), attempts reset"),
       new Move(NONE, READY, "requeue", "a DLQ entry whose record vanished is queued again"),
       new Move(DEAD, NONE, "drop", "an operator lets one order go: entry and record deleted"),

@@ -1,6 +1,6 @@
 -- reap: jobs whose lease ran out (worker killed or stuck) go back to the front of the line; the max_stalls-th
 -- expiry in a row sends the job to the DLQ as 'stalled' (WORKER_MAX_STALLS=3: back twice, dead-lettered on the third;
--- an attempt that settles in between, retry.lua, starts the count again). The stalled attempt is not counted against
+-- an attempt that reaches 1C and settles in between, retry.lua, starts the count again). The stalled attempt is not counted against
 -- the retry schedule.
 -- KEYS: 1 active, 2 ready, 3 dlq, 4 stats, 5 wake
 -- ARGV: 1 prefix, 2 call, 3 window_ms, 4 max_stalls, 5 batch (leases looked at per call)
