@@ -330,6 +330,45 @@ class JobQueueTest {
     assertThat(queue.reapJobs(3)).as("the third expiry in a row").isEqualTo(new Reaped(List.of(), List.of("41")));
   }
 
+  /**
+   * An attempt is given back once. The full chaos soak of 2026-12-07 20:28 UTC: order 14's attempt failed at 1C, the
+   * next order's failure gave that attempt back (the streak's first failure was not the order's own) while it was
+   * still in flight, and its abandonment gave it back again: attempts -1, the next claim answered attempt 0, the
+   * worker's attempt threw ("attempts are counted from 1") without moving the job, and three lease expiries later
+   * it was dead-lettered as stalled. A give-back never takes the count below 0, and a claim never answers less than 1.
+   */
+  @Test
+  void an_attempt_given_back_by_the_streak_and_then_by_its_reap_is_not_given_back_twice() {
+    queue.enqueue("70", "t");
+    queue.enqueue("71", "t");
+    ClaimedJob first = claim();
+    assertThat(first.attempt()).isEqualTo(1);
+    Duration open = Duration.ofSeconds(5);
+    queue.oneC().report(OneCGate.HealthReport.FAIL, first, 5, open, open);
+    ClaimedJob second = claim();
+    // The next order fails right after: the first one's attempt, still in flight, is given back.
+    queue.oneC().report(OneCGate.HealthReport.FAIL, second, 5, open, open);
+    assertThat(queue.job(first.orderId())).containsEntry("attempts", "0");
+    // Its worker is killed: the reaper gives the stalled attempt back too, and must not go below 0.
+    queue.extendAll(List.of(first), Duration.ofMillis(1));
+    sleep(20);
+    assertThat(queue.reapJobs(3).back()).contains(first.orderId());
+    assertThat(Long.parseLong(queue.job(first.orderId()).get("attempts"))).isNotNegative();
+    ClaimedJob again = claim();
+    assertThat(again.orderId()).isEqualTo(first.orderId());
+    assertThat(again.attempt()).as("attempts are counted from 1").isEqualTo(1);
+  }
+
+  /** A record whose attempts went below 0 (written by an earlier version) heals at its next claim. */
+  @Test
+  void a_claim_never_answers_an_attempt_below_1() {
+    queue.enqueue("72", "t");
+    client.<String, String>getMap(queue.keys().job("72"), org.redisson.client.codec.StringCodec.INSTANCE)
+        .put("attempts", "-2");
+    assertThat(claim().attempt()).isEqualTo(1);
+    assertThat(queue.job("72")).containsEntry("attempts", "1");
+  }
+
   private void stallTwice(String id) {
     for (int stall = 1; stall <= 2; stall++) {
       queue.extendAll(List.of(claim()), Duration.ofMillis(1));

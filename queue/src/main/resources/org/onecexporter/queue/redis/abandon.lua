@@ -11,6 +11,7 @@
 --- @include "includes/states"
 --- @include "includes/now_ms"
 --- @include "includes/job_key"
+--- @include "includes/give_back"
 --- @include "includes/lease"
 --- @include "includes/replay"
 --- @include "includes/dead_letter"
@@ -29,7 +30,7 @@ redis.call('ZREM', KEYS[1], id)
 local stalls = redis.call('HINCRBY', job, 'stalls', 1)
 redis.call('HINCRBY', KEYS[4], 'abandoned', 1)
 redis.call('HSET', job, 'abandoned_by', ARGV[8])
-redis.call('HINCRBY', job, 'attempts', -1)
+give_back_attempt(job)
 if stalls >= tonumber(ARGV[7]) then
   dead_letter(ARGV[1], KEYS[3], KEYS[4], id, 'infrastructure',
     ARGV[9] .. '; given up ' .. stalls .. ' times (WORKER_MAX_STALLS)', '0', '', now)

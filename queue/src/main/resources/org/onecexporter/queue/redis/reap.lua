@@ -10,6 +10,7 @@
 --- @include "includes/now_ms"
 --- @include "includes/wake"
 --- @include "includes/job_key"
+--- @include "includes/give_back"
 --- @include "includes/replay"
 --- @include "includes/dead_letter"
 --- @include "includes/indexes"
@@ -33,7 +34,7 @@ for _, id in ipairs(expired) do
       'lease expired ' .. stalls .. ' times in a row: the worker was killed or stuck on this job', '0', '', now)
   else
     back[#back + 1] = id
-    redis.call('HINCRBY', job, 'attempts', -1)
+    give_back_attempt(job)
     redis.call('HSET', job, 'state', STATE_READY)
     push_home(ARGV[1], INDEX_READY, KEYS[2], 'RPUSH', id, id)
     wake(KEYS[5])

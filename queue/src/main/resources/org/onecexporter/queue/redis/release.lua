@@ -6,6 +6,7 @@
 --- @include "includes/states"
 --- @include "includes/wake"
 --- @include "includes/job_key"
+--- @include "includes/give_back"
 --- @include "includes/lease"
 --- @include "includes/replay"
 --- @include "includes/indexes"
@@ -19,7 +20,7 @@ if refusal then
   return refusal
 end
 redis.call('ZREM', KEYS[1], ARGV[4])
-redis.call('HINCRBY', job, 'attempts', -1)
+give_back_attempt(job)
 redis.call('HSET', job, 'state', STATE_READY)
 redis.call('HDEL', job, 'token')
 push_home(ARGV[1], INDEX_READY, KEYS[2], 'RPUSH', ARGV[4], ARGV[4])

@@ -13,6 +13,7 @@
 --- @include "includes/states"
 --- @include "includes/now_ms"
 --- @include "includes/job_key"
+--- @include "includes/give_back"
 --- @include "includes/lease"
 --- @include "includes/replay"
 local replay = replayed(ARGV[1], ARGV[2])
@@ -37,7 +38,7 @@ if ARGV[9] ~= '' then
 end
 redis.call('HDEL', job, 'token')
 if ARGV[10] == '1' then
-  redis.call('HINCRBY', job, 'attempts', -1)
+  give_back_attempt(job)
   if redis.call('HGET', KEYS[4], 'state') == 'down' then
     redis.call('ZADD', KEYS[5], due, ARGV[4])
   end

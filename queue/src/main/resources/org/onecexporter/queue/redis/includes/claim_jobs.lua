@@ -46,6 +46,10 @@ local function claim_jobs(ready, delayed, active, wake_key, prefix, token, lease
         redis.call('HSET', job, 'attempts', 0, 'stalls', 0, 'enqueued_at', now, 'source', 'unknown')
       end
       local attempts = redis.call('HINCRBY', job, 'attempts', 1)
+      if attempts < 1 then -- an earlier version gave an attempt back twice: attempts are counted from 1
+        attempts = 1
+        redis.call('HSET', job, 'attempts', 1)
+      end
       local deadline = now + tonumber(lease_ms)
       n = n + 1
       local job_token = token .. ':' .. n
